@@ -1,0 +1,87 @@
+import { roomOfPeerId } from '../src/room/room-id.js';
+
+/** @typedef {import('peer').IClient} PeerClient */
+
+/**
+ * The peers PeerServer has registered, grouped by room. Fed from PeerServer's `connection` and
+ * `disconnect` events, which fire in step with its own client list.
+ */
+export class RoomRegistry {
+  /** @type {Map<string, PeerClient>} */
+  #clients = new Map();
+  /** @type {Map<string, Set<string>>} */
+  #rooms = new Map();
+
+  /**
+   * Records a registered client (again, when it re-attaches a new socket).
+   * @param {PeerClient} client
+   */
+  add(client) {
+    const id = client.getId();
+    this.#clients.set(id, client);
+    const roomId = roomOfPeerId(id);
+    if (!roomId) return;
+    const members = this.#rooms.get(roomId) ?? new Set();
+    members.add(id);
+    this.#rooms.set(roomId, members);
+  }
+
+  /**
+   * Forgets a client, unless its ID has since been taken by another client.
+   * @param {PeerClient} client
+   */
+  remove(client) {
+    const id = client.getId();
+    if (this.#clients.get(id) !== client) return;
+    this.#clients.delete(id);
+    const roomId = roomOfPeerId(id);
+    const members = roomId ? this.#rooms.get(roomId) : undefined;
+    if (!roomId || !members) return;
+    members.delete(id);
+    if (members.size === 0) this.#rooms.delete(roomId);
+  }
+
+  /**
+   * The registered client with this ID.
+   * @param {string} id
+   * @returns {PeerClient | undefined}
+   */
+  clientOf(id) {
+    return this.#clients.get(id);
+  }
+
+  /**
+   * @param {string} id
+   * @returns {boolean}
+   */
+  isConnected(id) {
+    return this.#clients.has(id);
+  }
+
+  /**
+   * The connected peer IDs of one room, in the order they joined.
+   * @param {string} roomId
+   * @returns {string[]}
+   */
+  peersOf(roomId) {
+    return [...(this.#rooms.get(roomId) ?? [])];
+  }
+
+  /**
+   * @param {string} roomId
+   * @returns {number}
+   */
+  sizeOf(roomId) {
+    return this.#rooms.get(roomId)?.size ?? 0;
+  }
+
+  /** Connected peers, in rooms or not. */
+  get peerCount() {
+    return this.#clients.size;
+  }
+
+  /** Rooms with at least one connected peer. */
+  get roomCount() {
+    return this.#rooms.size;
+  }
+}

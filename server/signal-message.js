@@ -1,0 +1,33 @@
+import { PEER_ID_PATTERN } from '../src/room/room-id.js';
+
+/** Client messages PeerServer relays to another peer. */
+const RELAYED_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
+
+/**
+ * A client message worth handing to PeerServer: a heartbeat, or signalling for one peer.
+ * @typedef {{ type: 'HEARTBEAT' } | { type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string }} SignalMessage
+ */
+
+/**
+ * Reads a WebSocket frame from a PeerJS client; null for anything malformed. LEAVE without a
+ * `dst` counts as malformed: PeerServer would de-register the sender but keep its socket.
+ * @param {import('ws').RawData} data
+ * @param {boolean} isBinary
+ * @returns {SignalMessage | null}
+ */
+export function parseSignalMessage(data, isBinary) {
+  if (isBinary) return null;
+  /** @type {unknown} */
+  let value;
+  try {
+    value = JSON.parse(data.toString());
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { type, dst } = /** @type {{ type?: unknown, dst?: unknown }} */ (value);
+  if (type === 'HEARTBEAT') return { type };
+  if (typeof type !== 'string' || !RELAYED_TYPES.has(type)) return null;
+  if (typeof dst !== 'string' || !PEER_ID_PATTERN.test(dst)) return null;
+  return { type: /** @type {'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE'} */ (type), dst };
+}

@@ -1,0 +1,88 @@
+// The one place where attribute values become configuration, each with its RoomError.
+import { RoomError } from './errors.js';
+
+/** How the tiles are arranged. */
+export type Layout = 'grid' | 'speaker' | 'sidebar';
+
+export const LAYOUTS: readonly Layout[] = ['grid', 'speaker', 'sidebar'];
+
+/** Most ICE server entries accepted from a page; more is a mistake, not a configuration. */
+export const MAX_ICE_SERVERS = 16;
+
+const ICE_URL_PATTERN = /^(stun|stuns|turn|turns):[^\s]+$/i;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: RoomError };
+
+function fail<T>(code: RoomError['code'], message: string): Parsed<T> {
+  return { ok: false, error: new RoomError(code, message) };
+}
+
+/**
+ * Parses the `ice-servers` attribute: a JSON array of RTCIceServer. `null` (no attribute)
+ * means "ask the server".
+ */
+export function parseIceServers(value: string | null): Parsed<RTCIceServer[] | null> {
+  if (value === null || value.trim() === '') return { ok: true, value: null };
+  let data: unknown;
+  try {
+    data = JSON.parse(value);
+  } catch {
+    return fail('bad-ice-servers', 'ice-servers is not valid JSON');
+  }
+  if (!Array.isArray(data)) return fail('bad-ice-servers', 'ice-servers must be a JSON array');
+  if (data.length > MAX_ICE_SERVERS) {
+    return fail('bad-ice-servers', `ice-servers has more than ${MAX_ICE_SERVERS} entries`);
+  }
+  const servers: RTCIceServer[] = [];
+  for (const [index, entry] of data.entries()) {
+    const where = `ice-servers[${index}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      return fail('bad-ice-servers', `${where} must be an object with "urls"`);
+    }
+    const { urls, username, credential } = entry as Record<string, unknown>;
+    const list = typeof urls === 'string' ? [urls] : urls;
+    if (!Array.isArray(list) || list.length === 0) {
+      return fail('bad-ice-servers', `${where}.urls must be a URL or a non-empty array of URLs`);
+    }
+    for (const url of list) {
+      if (typeof url !== 'string' || !ICE_URL_PATTERN.test(url)) {
+        return fail('bad-ice-servers', `${where}.urls has "${String(url)}", not a stun: or turn: URL`);
+      }
+    }
+    if (username !== undefined && typeof username !== 'string') {
+      return fail('bad-ice-servers', `${where}.username must be a string`);
+    }
+    if (credential !== undefined && typeof credential !== 'string') {
+      return fail('bad-ice-servers', `${where}.credential must be a string`);
+    }
+    const isTurn = list.some((url: string) => /^turns?:/i.test(url));
+    if (isTurn && (username === undefined || credential === undefined)) {
+      return fail('bad-ice-servers', `${where} is a TURN server and needs username and credential`);
+    }
+    servers.push({ urls: list as string[], username, credential });
+  }
+  return { ok: true, value: servers };
+}
+
+/** Parses the `server` attribute; without it, the origin this script was loaded from. */
+export function parseServerUrl(value: string | null, scriptUrl: string): Parsed<URL> {
+  try {
+    const url = new URL(value?.trim() || '/', scriptUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      return fail('bad-server', `server must be an http: or https: URL, not "${value}"`);
+    }
+    return { ok: true, value: new URL(url.origin) };
+  } catch {
+    return fail('bad-server', `server is not a URL: "${value}"`);
+  }
+}
+
+/** Reads `ice-transport-policy`; anything but `relay` means `all`. */
+export function parseIceTransportPolicy(value: string | null): RTCIceTransportPolicy {
+  return value === 'relay' ? 'relay' : 'all';
+}
+
+/** Reads `layout`; unknown values fall back to `grid`. */
+export function parseLayout(value: string | null): Layout {
+  return LAYOUTS.find((layout) => layout === value) ?? 'grid';
+}

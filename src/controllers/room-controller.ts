@@ -1,0 +1,208 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { parseIceServers, parseIceTransportPolicy, parseServerUrl } from '../config.js';
+import { RoomError, toRoomError } from '../errors.js';
+import { emit, type RoomState } from '../events.js';
+import { LocalMedia } from '../media/local-media.js';
+import type { Participant } from '../room/participant.js';
+import { RoomSession } from '../room/room-session.js';
+import { ServerApi } from '../room/server-api.js';
+import type { TransportFactory } from '../transport/transport.js';
+
+/** What the controller reads from the element when joining. */
+export interface RoomHost extends ReactiveControllerHost, HTMLElement {
+  roomId: string;
+  server: string | null;
+  name: string;
+  iceServers: string | null;
+  iceTransportPolicy: string | null;
+  muted: boolean;
+  videoOff: boolean;
+}
+
+export interface RoomControllerOptions {
+  /** Where the script was loaded from: the default server. */
+  scriptUrl: string;
+  /** Loads the transport on demand, keeping PeerJS out of the element's module graph. */
+  loadTransport: () => Promise<TransportFactory>;
+}
+
+/**
+ * Holds the element's one RoomSession: builds it from the attributes on join, turns its
+ * events into DOM events and re-renders, and leaves when the page goes away.
+ */
+export class RoomController implements ReactiveController {
+  private session: RoomSession | null = null;
+  private removalTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Problems the visitor should read while the room goes on (refused camera, lost server). */
+  notices: RoomError[] = [];
+  /** The error that stopped the last join, shown in the `error` state. */
+  fatalError: RoomError | null = null;
+  isSignallingLost = false;
+
+  constructor(
+    private readonly host: RoomHost,
+    private readonly options: RoomControllerOptions,
+  ) {
+    host.addController(this);
+  }
+
+  /** The element's state; `idle` and `prejoin` depend on whether a room ID is set. */
+  get state(): RoomState {
+    const sessionState = this.session?.state ?? 'idle';
+    if (sessionState !== 'idle') return sessionState;
+    if (this.fatalError) return 'error';
+    return this.host.roomId ? 'prejoin' : 'idle';
+  }
+
+  get participants(): Participant[] {
+    const state = this.session?.state;
+    return state === 'joining' || state === 'joined' ? this.session!.participants : [];
+  }
+
+  get peerId(): string | null {
+    return this.session?.peerId ?? null;
+  }
+
+  hostConnected(): void {
+    // Reattached after a move in the DOM: the call goes on.
+    clearTimeout(this.removalTimer);
+    window.addEventListener('pagehide', this.handlePageHide);
+  }
+
+  hostDisconnected(): void {
+    window.removeEventListener('pagehide', this.handlePageHide);
+    // Leave only if the element is not put back in the same task (a move, not a removal).
+    this.removalTimer = setTimeout(() => {
+      if (!this.host.isConnected) this.leave();
+    });
+  }
+
+  /** Joins the room named by the host's `room-id`. */
+  async join(): Promise<void> {
+    const state = this.state;
+    if (state === 'joining' || state === 'joined') return;
+    const host = this.host;
+    this.notices = [];
+    this.fatalError = null;
+    const server = parseServerUrl(host.server, this.options.scriptUrl);
+    const ice = parseIceServers(host.iceServers);
+    if (!ice.ok) this.report(ice.error);
+    if (!server.ok) {
+      this.fail(server.error);
+      return;
+    }
+    const session = new RoomSession({
+      roomId: host.roomId,
+      name: host.name,
+      iceServers: ice.ok ? ice.value : null,
+      iceTransportPolicy: parseIceTransportPolicy(host.iceTransportPolicy),
+      startWith: { audio: !host.muted, video: !host.videoOff },
+      api: new ServerApi(server.value),
+      media: new LocalMedia(),
+      createTransport: async (options) => (await transportFactory)(options),
+    });
+    // Loaded while the devices and the server's configuration are being fetched.
+    const transportFactory = this.options.loadTransport();
+    this.session = session;
+    this.watch(session);
+    try {
+      await session.join();
+    } catch {
+      // The session reported the error and entered `error`.
+    }
+  }
+
+  leave(): void {
+    this.session?.leave();
+  }
+
+  async setMicrophoneEnabled(on: boolean): Promise<void> {
+    await this.withSession((session) => session.setMicrophoneEnabled(on));
+  }
+
+  async setCameraEnabled(on: boolean): Promise<void> {
+    await this.withSession((session) => session.setCameraEnabled(on));
+  }
+
+  setName(name: string): void {
+    this.session?.setName(name);
+  }
+
+  getStats(peerId: string): Promise<RTCStatsReport | null> {
+    return this.session?.getStats(peerId) ?? Promise.resolve(null);
+  }
+
+  /** Forgets a finished session so the element shows `prejoin` or `idle` again. */
+  reset(): void {
+    if (this.state === 'joining' || this.state === 'joined') this.leave();
+    this.session = null;
+    this.fatalError = null;
+    this.notices = [];
+    this.changed(this.state);
+  }
+
+  private watch(session: RoomSession): void {
+    const host = this.host;
+    session.on('state', (state) => {
+      if (this.session !== session) return;
+      if (state === 'joined') emit(host, 'rtc-join', { roomId: host.roomId, peerId: session.peerId });
+      if (state === 'left') {
+        this.isSignallingLost = false;
+        emit(host, 'rtc-leave', { roomId: host.roomId });
+      }
+      this.changed(state);
+    });
+    session.on('peer-join', (participant) => {
+      emit(host, 'rtc-peer-join', { participant });
+      host.requestUpdate();
+    });
+    session.on('peer-leave', (participant) => {
+      emit(host, 'rtc-peer-leave', { participant });
+      host.requestUpdate();
+    });
+    session.on('participants', () => host.requestUpdate());
+    session.on('signalling', (isConnected) => {
+      this.isSignallingLost = !isConnected;
+      host.requestUpdate();
+    });
+    session.on('error', (error) => {
+      if (session.state === 'error') this.fatalError = error;
+      else if (error.code !== 'signalling-lost') this.notices = [...this.notices, error];
+      emit(host, 'rtc-error', { code: error.code, message: error.message });
+      host.requestUpdate();
+    });
+  }
+
+  private async withSession(action: (session: RoomSession) => Promise<void>): Promise<void> {
+    const session = this.session;
+    if (!session || session.state !== 'joined') {
+      throw new RoomError('internal', 'Join the room first');
+    }
+    try {
+      await action(session);
+    } catch (error) {
+      const roomError = toRoomError(error);
+      this.report(roomError);
+      throw roomError;
+    }
+  }
+
+  private report(error: RoomError): void {
+    this.notices = [...this.notices, error];
+    emit(this.host, 'rtc-error', { code: error.code, message: error.message });
+    this.host.requestUpdate();
+  }
+
+  private fail(error: RoomError): void {
+    this.fatalError = error;
+    emit(this.host, 'rtc-error', { code: error.code, message: error.message });
+    this.changed('error');
+  }
+
+  private changed(state: RoomState): void {
+    emit(this.host, 'rtc-state', { state });
+    this.host.requestUpdate();
+  }
+
+  private handlePageHide = (): void => this.leave();
+}

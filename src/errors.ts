@@ -1,0 +1,35 @@
+/** Every error the room reports, with a stable code a host page can switch on. */
+export type RoomErrorCode =
+  | 'permission-denied'
+  | 'no-device'
+  | 'media-failed'
+  | 'room-full'
+  | 'server-unreachable'
+  | 'unauthorized'
+  | 'bad-room-id'
+  | 'bad-ice-servers'
+  | 'bad-server'
+  | 'peer-unreachable'
+  | 'signalling-lost'
+  | 'unsupported-browser'
+  | 'internal';
+
+/** An error as a value: a stable `code`, a human message, and what caused it. */
+export class RoomError extends Error {
+  override readonly name = 'RoomError';
+
+  constructor(
+    readonly code: RoomErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Turns anything thrown into a RoomError, keeping one that already is. */
+export function toRoomError(error: unknown, fallback: RoomErrorCode = 'internal'): RoomError {
+  if (error instanceof RoomError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RoomError(fallback, message, { cause: error });
+}

@@ -1,0 +1,57 @@
+import type { RoomErrorCode } from './errors.js';
+import type { Participant } from './room/participant.js';
+
+/** The element's state, as `state` and in `rtc-state`. */
+export type RoomState = 'idle' | 'prejoin' | 'joining' | 'joined' | 'left' | 'error';
+
+export interface RtcJoinDetail {
+  roomId: string;
+  /** This visitor's peer ID in the room. */
+  peerId: string;
+}
+
+export interface RtcLeaveDetail {
+  roomId: string;
+}
+
+export interface RtcPeerDetail {
+  participant: Participant;
+}
+
+export interface RtcStateDetail {
+  state: RoomState;
+}
+
+export interface RtcErrorDetail {
+  /** A stable code to switch on, e.g. `permission-denied`, `room-full`, `server-unreachable`. */
+  code: RoomErrorCode;
+  /** A sentence for developers (the UI shows its own, localized, text). */
+  message: string;
+}
+
+/** Every event `<rtc-room>` dispatches; all bubble and cross shadow roots. */
+export interface RtcRoomEventMap {
+  'rtc-join': CustomEvent<RtcJoinDetail>;
+  'rtc-leave': CustomEvent<RtcLeaveDetail>;
+  'rtc-peer-join': CustomEvent<RtcPeerDetail>;
+  'rtc-peer-leave': CustomEvent<RtcPeerDetail>;
+  'rtc-state': CustomEvent<RtcStateDetail>;
+  'rtc-error': CustomEvent<RtcErrorDetail>;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends RtcRoomEventMap {}
+}
+
+type DetailOf<K extends keyof RtcRoomEventMap> =
+  RtcRoomEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+/** Dispatches one of the element's events: the only way they are sent. */
+export function emit<K extends keyof RtcRoomEventMap>(
+  target: EventTarget,
+  type: K,
+  detail: DetailOf<K>,
+): boolean {
+  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}

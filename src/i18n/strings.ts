@@ -1,0 +1,143 @@
+import type { RoomErrorCode } from '../errors.js';
+
+/** Every sentence the element shows. A language is a complete table: the compiler checks it. */
+export interface Strings {
+  createRoom: string;
+  joinById: string;
+  roomIdLabel: string;
+  roomIdInvalid: string;
+  join: string;
+  rejoin: string;
+  retry: string;
+  leave: string;
+  nameLabel: string;
+  guest: string;
+  you: string;
+  connecting: string;
+  leftTitle: string;
+  shareLink: string;
+  copyLink: string;
+  copied: string;
+  roomLabel: string;
+  muteMicrophone: string;
+  unmuteMicrophone: string;
+  cameraOff: string;
+  cameraOn: string;
+  microphoneOff: string;
+  controls: string;
+  participants: (count: number) => string;
+  enableSound: string;
+  reconnecting: string;
+  alone: string;
+  errors: Record<RoomErrorCode, string>;
+}
+
+const en: Strings = {
+  createRoom: 'Create room',
+  joinById: 'Join room',
+  roomIdLabel: 'Room ID',
+  roomIdInvalid: 'A room ID has 8 to 64 letters, digits and hyphens.',
+  join: 'Join',
+  rejoin: 'Join again',
+  retry: 'Try again',
+  leave: 'Leave',
+  nameLabel: 'Your name',
+  guest: 'Guest',
+  you: 'you',
+  connecting: 'Connecting…',
+  leftTitle: 'You left the room.',
+  shareLink: 'Invite others with this link',
+  copyLink: 'Copy link',
+  copied: 'Copied',
+  roomLabel: 'Room',
+  muteMicrophone: 'Mute microphone',
+  unmuteMicrophone: 'Unmute microphone',
+  cameraOff: 'Turn camera off',
+  cameraOn: 'Turn camera on',
+  microphoneOff: 'Microphone off',
+  controls: 'Call controls',
+  participants: (count) => (count === 1 ? '1 person' : `${count} people`),
+  enableSound: 'Click to turn on sound',
+  reconnecting: 'Lost the server; calls go on while it reconnects…',
+  alone: 'Waiting for others to join…',
+  errors: {
+    'permission-denied':
+      'Camera or microphone access was refused. You can still listen and chat; allow access in the browser and join again to be seen and heard.',
+    'no-device': 'No camera or microphone was found. You can still listen and chat.',
+    'media-failed': 'The camera or microphone could not be started (is another app using it?).',
+    'room-full': 'This room is full.',
+    'server-unreachable': 'The room server cannot be reached. Check the connection and try again.',
+    unauthorized: 'You are not allowed into this room.',
+    'bad-room-id': 'That is not a valid room ID.',
+    'bad-ice-servers': 'The ice-servers setting is invalid; using the server’s instead.',
+    'bad-server': 'The server setting is not a valid rtc-room server address.',
+    'peer-unreachable': 'Could not connect to one of the participants.',
+    'signalling-lost': 'Lost the connection to the room server.',
+    'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
+    internal: 'Something went wrong.',
+  },
+};
+
+const zhCN: Strings = {
+  createRoom: '创建房间',
+  joinById: '加入房间',
+  roomIdLabel: '房间号',
+  roomIdInvalid: '房间号由 8 到 64 个字母、数字和连字符组成。',
+  join: '加入',
+  rejoin: '重新加入',
+  retry: '重试',
+  leave: '离开',
+  nameLabel: '你的名字',
+  guest: '访客',
+  you: '你',
+  connecting: '正在连接…',
+  leftTitle: '你已离开房间。',
+  shareLink: '用这个链接邀请他人',
+  copyLink: '复制链接',
+  copied: '已复制',
+  roomLabel: '房间',
+  muteMicrophone: '关闭麦克风',
+  unmuteMicrophone: '打开麦克风',
+  cameraOff: '关闭摄像头',
+  cameraOn: '打开摄像头',
+  microphoneOff: '麦克风已关闭',
+  controls: '通话控制',
+  participants: (count) => `${count} 人`,
+  enableSound: '点击开启声音',
+  reconnecting: '与服务器的连接已断开，通话继续，正在重新连接…',
+  alone: '正在等待其他人加入…',
+  errors: {
+    'permission-denied':
+      '摄像头或麦克风权限被拒绝。你仍可收听和聊天；在浏览器中允许访问后重新加入，即可被看到和听到。',
+    'no-device': '没有找到摄像头或麦克风。你仍可收听和聊天。',
+    'media-failed': '无法启动摄像头或麦克风（是否被其他应用占用？）。',
+    'room-full': '房间已满。',
+    'server-unreachable': '无法连接房间服务器。请检查网络后重试。',
+    unauthorized: '你无权进入这个房间。',
+    'bad-room-id': '这不是有效的房间号。',
+    'bad-ice-servers': 'ice-servers 设置无效，改用服务器的配置。',
+    'bad-server': 'server 设置不是有效的 rtc-room 服务器地址。',
+    'peer-unreachable': '无法连接到其中一位参与者。',
+    'signalling-lost': '与房间服务器的连接已断开。',
+    'unsupported-browser': '此浏览器无法在这里进行视频通话（需要 HTTPS 和 WebRTC）。',
+    internal: '出了点问题。',
+  },
+};
+
+/** The languages the element speaks, by BCP 47 tag. */
+export const LANGUAGES = { en, 'zh-CN': zhCN } as const;
+
+export type Language = keyof typeof LANGUAGES;
+
+/**
+ * The table for a language tag: an exact match, else the same base language (`zh-TW` → `zh-CN`,
+ * `en-GB` → `en`), else English.
+ */
+export function stringsFor(tag: string | null | undefined): Strings {
+  if (!tag) return en;
+  const exact = Object.keys(LANGUAGES).find((key) => key.toLowerCase() === tag.toLowerCase());
+  if (exact) return LANGUAGES[exact as Language];
+  const base = tag.split('-')[0].toLowerCase();
+  const sameBase = Object.keys(LANGUAGES).find((key) => key.split('-')[0].toLowerCase() === base);
+  return sameBase ? LANGUAGES[sameBase as Language] : en;
+}

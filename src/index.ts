@@ -1,0 +1,15 @@
+// The package entry: defines <rtc-room> and exports its public types.
+export { RtcRoom, ROOM_QUERY_PARAMETER } from './rtc-room.js';
+export type { Layout } from './config.js';
+export { RoomError, type RoomErrorCode } from './errors.js';
+export type {
+  RoomState,
+  RtcErrorDetail,
+  RtcJoinDetail,
+  RtcLeaveDetail,
+  RtcPeerDetail,
+  RtcRoomEventMap,
+  RtcStateDetail,
+} from './events.js';
+export type { Participant } from './room/participant.js';
+export { isRoomId } from './room/room-id.js';

@@ -1,0 +1,168 @@
+import { RoomError, toRoomError } from '../errors.js';
+import { Emitter } from '../util/emitter.js';
+import { toMediaError } from './media-errors.js';
+import { PlaceholderTracks } from './placeholder-tracks.js';
+
+export type MediaKind = 'audio' | 'video';
+
+export interface LocalMediaEvents {
+  /** Enabled state, preview or devices changed: re-render. */
+  change: void;
+  /** What we send of one kind changed: every link must replace its sender's track. */
+  track: { kind: MediaKind; track: MediaStreamTrack };
+}
+
+/** The part of `navigator.mediaDevices` we use, so tests can pass their own. */
+export type MediaDevicesLike = Pick<MediaDevices, 'getUserMedia'>;
+
+const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
+  width: { ideal: 640 },
+  height: { ideal: 360 },
+  frameRate: { ideal: 24, max: 30 },
+};
+
+const MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
+/**
+ * This visitor's camera and microphone. Devices are opened only when switched on, and the
+ * camera is released when switched off (its light goes out); the microphone is muted in place
+ * so unmuting is instant. `outgoing` always holds one audio and one video track.
+ */
+export class LocalMedia extends Emitter<LocalMediaEvents> {
+  /** The stream every call sends: real tracks where enabled, stand-ins elsewhere. */
+  readonly outgoing: MediaStream;
+  private microphone: MediaStreamTrack | null = null;
+  private camera: MediaStreamTrack | null = null;
+  private cameraPreview: MediaStream | null = null;
+  private readonly placeholders = new PlaceholderTracks();
+
+  constructor(private readonly devices: MediaDevicesLike | undefined = navigator.mediaDevices) {
+    super();
+    this.outgoing = new MediaStream([this.placeholders.audio, this.placeholders.video]);
+  }
+
+  get isMicrophoneEnabled(): boolean {
+    return this.microphone?.readyState === 'live' && this.microphone.enabled;
+  }
+
+  get isCameraEnabled(): boolean {
+    return this.camera?.readyState === 'live';
+  }
+
+  /** The camera alone, for the local tile; null while the camera is off. */
+  get preview(): MediaStream | null {
+    return this.cameraPreview;
+  }
+
+  /**
+   * Opens the devices asked for. What cannot be opened is returned as errors (the visitor then
+   * joins with what works); it never throws.
+   */
+  async start(want: { audio: boolean; video: boolean }): Promise<RoomError[]> {
+    if (!want.audio && !want.video) return [];
+    if (want.audio && want.video) {
+      try {
+        const stream = await this.getUserMedia(
+          { audio: MICROPHONE_CONSTRAINTS, video: CAMERA_CONSTRAINTS },
+          'camera and microphone',
+        );
+        this.useMicrophone(stream.getAudioTracks()[0] ?? null);
+        this.useCamera(stream.getVideoTracks()[0] ?? null);
+        return [];
+      } catch {
+        // Try each device alone: one refused or missing device must not cost the other.
+      }
+    }
+    const errors: RoomError[] = [];
+    if (want.audio) await this.setMicrophoneEnabled(true).catch((e) => errors.push(toRoomError(e)));
+    if (want.video) await this.setCameraEnabled(true).catch((e) => errors.push(toRoomError(e)));
+    return errors;
+  }
+
+  /** Unmutes (opening the microphone if needed) or mutes. Rejects with a RoomError. */
+  async setMicrophoneEnabled(on: boolean): Promise<void> {
+    if (!on) {
+      if (this.microphone) this.microphone.enabled = false;
+      this.emit('change', undefined);
+      return;
+    }
+    if (this.microphone?.readyState === 'live') {
+      this.microphone.enabled = true;
+      this.emit('change', undefined);
+      return;
+    }
+    const stream = await this.getUserMedia({ audio: MICROPHONE_CONSTRAINTS }, 'microphone');
+    this.useMicrophone(stream.getAudioTracks()[0] ?? null);
+  }
+
+  /** Opens or releases the camera. Rejects with a RoomError. */
+  async setCameraEnabled(on: boolean): Promise<void> {
+    if (!on) {
+      this.useCamera(null);
+      return;
+    }
+    if (this.isCameraEnabled) return;
+    const stream = await this.getUserMedia({ video: CAMERA_CONSTRAINTS }, 'camera');
+    this.useCamera(stream.getVideoTracks()[0] ?? null);
+  }
+
+  /** Releases every device. */
+  stop(): void {
+    this.microphone?.stop();
+    this.camera?.stop();
+    this.microphone = null;
+    this.camera = null;
+    this.cameraPreview = null;
+    this.placeholders.stop();
+    this.emit('change', undefined);
+  }
+
+  private async getUserMedia(
+    constraints: MediaStreamConstraints,
+    device: 'camera' | 'microphone' | 'camera and microphone',
+  ): Promise<MediaStream> {
+    if (!this.devices?.getUserMedia) {
+      throw new RoomError(
+        'unsupported-browser',
+        'This page cannot use a camera or microphone (it needs HTTPS and a current browser)',
+      );
+    }
+    try {
+      return await this.devices.getUserMedia(constraints);
+    } catch (error) {
+      throw toMediaError(error, device);
+    }
+  }
+
+  private useMicrophone(track: MediaStreamTrack | null): void {
+    if (this.microphone !== track) this.microphone?.stop();
+    this.microphone = track;
+    track?.addEventListener('ended', () => {
+      if (this.microphone === track) this.useMicrophone(null);
+    });
+    this.send('audio', track ?? this.placeholders.audio);
+  }
+
+  private useCamera(track: MediaStreamTrack | null): void {
+    if (this.camera !== track) this.camera?.stop();
+    this.camera = track;
+    this.cameraPreview = track ? new MediaStream([track]) : null;
+    track?.addEventListener('ended', () => {
+      if (this.camera === track) this.useCamera(null);
+    });
+    this.send('video', track ?? this.placeholders.video);
+  }
+
+  private send(kind: MediaKind, track: MediaStreamTrack): void {
+    for (const old of this.outgoing.getTracks()) {
+      if (old.kind === kind && old !== track) this.outgoing.removeTrack(old);
+    }
+    if (!this.outgoing.getTracks().includes(track)) this.outgoing.addTrack(track);
+    this.emit('track', { kind, track });
+    this.emit('change', undefined);
+  }
+}

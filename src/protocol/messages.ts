@@ -1,0 +1,79 @@
+/** The data-channel protocol version this build speaks; messages of another version are dropped. */
+export const PROTOCOL_VERSION = 1;
+
+/** Longest display name a peer may announce; longer names are cut, not refused. */
+export const MAX_NAME_LENGTH = 64;
+
+/** Largest control message accepted, in UTF-16 code units of its JSON text. */
+export const MAX_CONTROL_MESSAGE_LENGTH = 4096;
+
+/** Sent first on every data channel, and again whenever the sender's name or media change. */
+export interface HelloMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'hello';
+  name: string;
+  audio: boolean;
+  video: boolean;
+  /** Whether the camera shows a screen rather than a face (so receivers do not mirror it). */
+  screen: boolean;
+}
+
+/** Sent when a participant leaves on purpose, so the others drop its tile at once. */
+export interface ByeMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'bye';
+}
+
+export type PeerMessage = HelloMessage | ByeMessage;
+
+/** Serialises a message for the data channel. */
+export function encodeMessage(message: PeerMessage): string {
+  return JSON.stringify(message);
+}
+
+/** Removes control characters and trims, so a name cannot fake line breaks or direction marks. */
+export function cleanName(value: string): string {
+  return value
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .trim()
+    .slice(0, MAX_NAME_LENGTH);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates what a peer sent. Everything from a peer is untrusted: anything that is not a
+ * well-formed message of this version comes back as `null`, never as an exception.
+ */
+export function decodeMessage(raw: unknown): PeerMessage | null {
+  if (typeof raw !== 'string' || raw.length > MAX_CONTROL_MESSAGE_LENGTH) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isRecord(data) || data.v !== PROTOCOL_VERSION) return null;
+  switch (data.type) {
+    case 'hello': {
+      const { name, audio, video, screen } = data;
+      if (typeof name !== 'string' || typeof audio !== 'boolean' || typeof video !== 'boolean') {
+        return null;
+      }
+      return {
+        v: PROTOCOL_VERSION,
+        type: 'hello',
+        name: cleanName(name),
+        audio,
+        video,
+        screen: screen === true,
+      };
+    }
+    case 'bye':
+      return { v: PROTOCOL_VERSION, type: 'bye' };
+    default:
+      return null;
+  }
+}

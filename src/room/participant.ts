@@ -1,0 +1,15 @@
+/** One person in the room as the page sees them; a new object whenever anything changes. */
+export interface Participant {
+  /** The peer ID, unique in the room and for this visit. */
+  readonly id: string;
+  /** The display name they chose (cleaned of control characters), possibly empty. */
+  readonly name: string;
+  /** Whether this is the visitor of this page. */
+  readonly isLocal: boolean;
+  /** Whether their microphone is on. */
+  readonly hasAudio: boolean;
+  /** Whether their camera (or shared screen) is on. */
+  readonly hasVideo: boolean;
+  /** Their media: for the local participant the camera preview, else the remote stream. */
+  readonly stream: MediaStream | null;
+}

@@ -1,0 +1,280 @@
+import { RoomError, toRoomError } from '../errors.js';
+import type { LocalMedia } from '../media/local-media.js';
+import { PROTOCOL_VERSION, type HelloMessage } from '../protocol/messages.js';
+import type { PeerLink, PeerTransport, TransportFactory } from '../transport/transport.js';
+import { Emitter } from '../util/emitter.js';
+import { keepsOwnDial, peersToDial } from './membership.js';
+import type { Participant } from './participant.js';
+import { RemotePeer } from './remote-peer.js';
+import { isRoomId, makePeerId } from './room-id.js';
+import type { ServerApi } from './server-api.js';
+
+export type SessionState = 'idle' | 'joining' | 'joined' | 'left' | 'error';
+
+export interface RoomSessionOptions {
+  roomId: string;
+  name: string;
+  /** ICE servers from the page; null asks the server. */
+  iceServers: RTCIceServer[] | null;
+  iceTransportPolicy: RTCIceTransportPolicy;
+  /** Which devices to open on join. */
+  startWith: { audio: boolean; video: boolean };
+  api: ServerApi;
+  media: LocalMedia;
+  createTransport: TransportFactory;
+  /** How often the room's member list is re-read to heal a missed pair. */
+  recheckIntervalMs?: number;
+}
+
+export interface RoomSessionEvents {
+  state: SessionState;
+  'peer-join': Participant;
+  'peer-leave': Participant;
+  /** Someone's name, media or stream changed, or the local media did. */
+  participants: void;
+  /** Something went wrong; `state` says whether the room goes on. */
+  error: RoomError;
+  /** The signalling server was lost (false) or is back (true); calls go on meanwhile. */
+  signalling: boolean;
+}
+
+const DEFAULT_RECHECK_MS = 4_000;
+
+/**
+ * One visit to one room: registers with the signalling server, keeps a full mesh with every
+ * other participant (one link per pair), and reports who is there. No DOM, no PeerJS.
+ */
+export class RoomSession extends Emitter<RoomSessionEvents> {
+  readonly peerId: string;
+  private currentState: SessionState = 'idle';
+  private transport: PeerTransport | null = null;
+  private readonly peers = new Map<string, RemotePeer>();
+  private readonly departed = new Set<string>();
+  /** Peers the page was told joined (a replaced link does not announce them twice). */
+  private readonly announced = new Set<string>();
+  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly unsubscribeMedia: Array<() => void> = [];
+  private name: string;
+
+  constructor(private readonly options: RoomSessionOptions) {
+    super();
+    this.name = options.name;
+    this.peerId = isRoomId(options.roomId) ? makePeerId(options.roomId) : '';
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  /** Everyone in the room, this visitor first. */
+  get participants(): Participant[] {
+    const { media } = this.options;
+    const local: Participant = {
+      id: this.peerId,
+      name: this.name,
+      isLocal: true,
+      hasAudio: media.isMicrophoneEnabled,
+      hasVideo: media.isCameraEnabled,
+      stream: media.preview,
+    };
+    const remote = [...this.peers.values()].filter((p) => p.isReady).map((p) => p.toParticipant());
+    return [local, ...remote];
+  }
+
+  /** Joins the room. Rejects (and enters `error`) when the room cannot be joined at all. */
+  async join(): Promise<void> {
+    if (this.currentState !== 'idle') return;
+    const { roomId, api, media, startWith } = this.options;
+    this.setState('joining');
+    try {
+      if (!isRoomId(roomId)) {
+        throw new RoomError('bad-room-id', `"${roomId}" is not a room ID (8 to 64 letters, digits and hyphens)`);
+      }
+      this.watchMedia();
+      const [config, iceServers, mediaErrors] = await Promise.all([
+        api.config(),
+        this.options.iceServers ?? api.ice().then((ice) => ice.iceServers),
+        media.start(startWith),
+      ]);
+      for (const error of mediaErrors) this.emit('error', error);
+      if (!this.isJoining()) return;
+      const transport = await this.options.createTransport({
+        id: this.peerId,
+        server: api.base,
+        path: config.peer.path,
+        key: config.peer.key,
+        iceServers,
+        iceTransportPolicy: this.options.iceTransportPolicy,
+      });
+      if (!this.isJoining()) {
+        transport.destroy();
+        return;
+      }
+      this.transport = transport;
+      transport.on('incoming', (link) => this.handleIncoming(link));
+      transport.on('error', (error) => this.emit('error', error));
+      transport.on('disconnected', (error) => {
+        this.emit('error', error);
+        this.emit('signalling', false);
+      });
+      transport.on('reconnected', () => this.emit('signalling', true));
+      await transport.open();
+      if (!this.isJoining()) return;
+      const listed = await api.roomPeers(roomId);
+      if (!this.isJoining()) return;
+      this.setState('joined');
+      this.dial(peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.departed, true));
+      this.scheduleRecheck();
+    } catch (error) {
+      if (!this.isJoining()) return;
+      this.teardown(false);
+      const roomError = toRoomError(error);
+      this.setState('error');
+      this.emit('error', roomError);
+      throw roomError;
+    }
+  }
+
+  /** Says goodbye to everyone and releases devices and connections. */
+  leave(): void {
+    if (this.currentState === 'left' || this.currentState === 'idle') return;
+    this.teardown(true);
+    this.setState('left');
+  }
+
+  async setMicrophoneEnabled(on: boolean): Promise<void> {
+    await this.options.media.setMicrophoneEnabled(on);
+  }
+
+  async setCameraEnabled(on: boolean): Promise<void> {
+    await this.options.media.setCameraEnabled(on);
+  }
+
+  /** Changes the display name and tells everyone. */
+  setName(name: string): void {
+    this.name = name;
+    this.broadcastHello();
+    this.emit('participants', undefined);
+  }
+
+  /** Connection statistics of the link to one remote participant, or null. */
+  getStats(peerId: string): Promise<RTCStatsReport | null> {
+    return this.peers.get(peerId)?.link.getStats() ?? Promise.resolve(null);
+  }
+
+  private hello = (): HelloMessage => ({
+    v: PROTOCOL_VERSION,
+    type: 'hello',
+    name: this.name,
+    audio: this.options.media.isMicrophoneEnabled,
+    video: this.options.media.isCameraEnabled,
+    screen: false,
+  });
+
+  private watchMedia(): void {
+    const { media } = this.options;
+    this.unsubscribeMedia.push(
+      media.on('track', ({ kind, track }) => {
+        for (const peer of this.peers.values()) void peer.link.replaceTrack(kind, track);
+      }),
+      media.on('change', () => {
+        this.broadcastHello();
+        this.emit('participants', undefined);
+      }),
+    );
+  }
+
+  private broadcastHello(): void {
+    for (const peer of this.peers.values()) peer.sendHello();
+  }
+
+  private dial(ids: string[]): void {
+    const transport = this.transport;
+    if (!transport) return;
+    for (const id of ids) this.adopt(transport.dial(id, this.options.media.outgoing));
+  }
+
+  private handleIncoming(link: PeerLink): void {
+    if (this.currentState !== 'joining' && this.currentState !== 'joined') {
+      link.close();
+      return;
+    }
+    const existing = this.peers.get(link.remoteId);
+    if (existing) {
+      // Both dialled at once (or the peer redialled): keep the link the smaller ID dialled.
+      // An incoming link while we hold an incoming one means the peer lost its side: take it.
+      if (existing.link.isOutgoing && keepsOwnDial(this.peerId, link.remoteId)) {
+        link.close();
+        return;
+      }
+      this.peers.delete(link.remoteId);
+      existing.close();
+    }
+    link.accept(this.options.media.outgoing);
+    this.adopt(link);
+  }
+
+  private adopt(link: PeerLink): void {
+    const peer = new RemotePeer(link, this.hello);
+    this.peers.set(link.remoteId, peer);
+    peer.on('ready', () => {
+      if (this.announced.has(peer.id)) {
+        this.emit('participants', undefined);
+        return;
+      }
+      this.announced.add(peer.id);
+      this.emit('peer-join', peer.toParticipant());
+    });
+    peer.on('update', () => this.emit('participants', undefined));
+    peer.on('gone', ({ isDeparture }) => {
+      if (this.peers.get(peer.id) !== peer) return;
+      this.peers.delete(peer.id);
+      if (isDeparture) this.departed.add(peer.id);
+      if (this.announced.delete(peer.id)) this.emit('peer-leave', peer.toParticipant());
+    });
+  }
+
+  private scheduleRecheck(): void {
+    const interval = this.options.recheckIntervalMs ?? DEFAULT_RECHECK_MS;
+    // Jitter keeps the peers of a room from re-reading the list in lockstep.
+    this.recheckTimer = setTimeout(() => void this.recheck(), interval * (0.75 + Math.random() / 2));
+  }
+
+  private async recheck(): Promise<void> {
+    try {
+      const listed = await this.options.api.roomPeers(this.options.roomId);
+      if (this.currentState !== 'joined') return;
+      this.dial(peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.departed, false));
+    } catch {
+      // The server may be restarting; the next re-check tries again.
+    }
+    if (this.currentState === 'joined') this.scheduleRecheck();
+  }
+
+  private teardown(sayGoodbye: boolean): void {
+    clearTimeout(this.recheckTimer);
+    const peers = [...this.peers.values()];
+    // Cleared first: closing links while leaving is not news to the page.
+    this.peers.clear();
+    this.announced.clear();
+    for (const peer of peers) {
+      if (sayGoodbye) peer.leave();
+      else peer.close();
+    }
+    this.transport?.destroy();
+    this.transport = null;
+    for (const unsubscribe of this.unsubscribeMedia.splice(0)) unsubscribe();
+    this.options.media.stop();
+  }
+
+  // A method, not an inline test: the state changes across the awaits of join().
+  private isJoining(): boolean {
+    return this.currentState === 'joining';
+  }
+
+  private setState(state: SessionState): void {
+    if (this.currentState === state) return;
+    this.currentState = state;
+    this.emit('state', state);
+  }
+}

@@ -1,0 +1,85 @@
+import { RoomError } from '../errors.js';
+
+/** What `/api/config` tells a client about the PeerServer it should register with. */
+export interface ServerConfig {
+  peer: { path: string; key: string };
+  maxRoomSize: number;
+}
+
+/** What `/api/ice` returns: ICE servers, with an expiry when they carry TURN credentials. */
+export interface IceConfig {
+  iceServers: RTCIceServer[];
+  /** When the credentials stop working (ms since the epoch), or null when they do not expire. */
+  expiresAt: number | null;
+}
+
+const REQUEST_TIMEOUT_MS = 8_000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The element's client for `rtc-room-server`'s small JSON API; every failure is a RoomError. */
+export class ServerApi {
+  constructor(
+    readonly base: URL,
+    private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  async config(): Promise<ServerConfig> {
+    const body = await this.get('/api/config');
+    const peer = isRecord(body.peer) ? body.peer : {};
+    if (typeof peer.path !== 'string' || typeof peer.key !== 'string') {
+      throw this.malformed('/api/config');
+    }
+    const maxRoomSize = typeof body.maxRoomSize === 'number' ? body.maxRoomSize : Infinity;
+    return { peer: { path: peer.path, key: peer.key }, maxRoomSize };
+  }
+
+  async ice(): Promise<IceConfig> {
+    const body = await this.get('/api/ice');
+    if (!Array.isArray(body.iceServers)) throw this.malformed('/api/ice');
+    const expiresAt = typeof body.expiresAt === 'number' ? body.expiresAt : null;
+    return { iceServers: body.iceServers as RTCIceServer[], expiresAt };
+  }
+
+  /** The peer IDs connected to the signalling server in one room. */
+  async roomPeers(roomId: string): Promise<string[]> {
+    const body = await this.get(`/api/rooms/${encodeURIComponent(roomId)}/peers`);
+    if (!Array.isArray(body.peers)) throw this.malformed('/api/rooms');
+    return body.peers.filter((id): id is string => typeof id === 'string');
+  }
+
+  private async get(path: string): Promise<Record<string, unknown>> {
+    const url = new URL(path, this.base);
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        headers: { accept: 'application/json' },
+        credentials: 'omit',
+      });
+    } catch (error) {
+      throw new RoomError('server-unreachable', `Cannot reach the room server at ${this.base.origin}`, {
+        cause: error,
+      });
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const message = isRecord(body) && typeof body.message === 'string' ? body.message : '';
+      const code =
+        response.status === 400
+          ? 'bad-room-id'
+          : response.status === 401 || response.status === 403
+            ? 'unauthorized'
+            : 'server-unreachable';
+      throw new RoomError(code, message || `The room server answered ${response.status} for ${path}`);
+    }
+    if (!isRecord(body)) throw this.malformed(path);
+    return body;
+  }
+
+  private malformed(path: string): RoomError {
+    return new RoomError('bad-server', `${this.base.origin}${path} did not answer like an rtc-room-server`);
+  }
+}

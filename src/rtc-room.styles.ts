@@ -1,0 +1,223 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --_bg: var(--rtc-room-background, #111418);
+    --_fg: var(--rtc-room-foreground, #f1f3f5);
+    --_accent: var(--rtc-room-accent, #3b82f6);
+    --_danger: var(--rtc-room-danger, #e5484d);
+    --_tile-bg: var(--rtc-room-tile-background, #22272e);
+    --_radius: var(--rtc-room-radius, 12px);
+    --_gap: var(--rtc-room-gap, 8px);
+    --_min-tile: var(--rtc-room-min-tile-width, 240px);
+    display: flex;
+    flex-direction: column;
+    gap: var(--_gap);
+    box-sizing: border-box;
+    min-height: 240px;
+    padding: var(--_gap);
+    background: var(--_bg);
+    color: var(--_fg);
+    font-family: var(--rtc-room-font, system-ui, sans-serif);
+    border-radius: var(--_radius);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+
+  .panel,
+  .status {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: calc(var(--_gap) * 1.5);
+    flex: 1;
+    padding: 24px;
+    text-align: center;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    justify-content: center;
+    gap: var(--_gap);
+  }
+  label {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    text-align: start;
+    font-size: 0.875rem;
+  }
+  input {
+    min-width: 16em;
+    padding: 8px 10px;
+    border: 1px solid color-mix(in srgb, var(--_fg) 35%, transparent);
+    border-radius: calc(var(--_radius) / 2);
+    background: color-mix(in srgb, var(--_fg) 8%, transparent);
+    color: inherit;
+    font: inherit;
+  }
+  input[aria-invalid='true'] {
+    border-color: var(--_danger);
+  }
+  .field-error,
+  .error p {
+    color: var(--_danger);
+    min-height: 1.2em;
+    margin: 0;
+  }
+  code {
+    font-size: 0.85em;
+    word-break: break-all;
+  }
+
+  button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 6px;
+    min-height: 40px;
+    min-width: 40px;
+    padding: 8px 14px;
+    border: 0;
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_fg) 16%, transparent);
+    color: inherit;
+    font: inherit;
+    cursor: pointer;
+  }
+  button:hover {
+    background: color-mix(in srgb, var(--_fg) 24%, transparent);
+  }
+  button:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  button.primary {
+    background: var(--_accent);
+    color: #fff;
+  }
+  button.danger,
+  button[aria-pressed='true'] {
+    background: var(--_danger);
+    color: #fff;
+  }
+
+  .notice {
+    margin: 0;
+    padding: 8px 12px;
+    border-radius: calc(var(--_radius) / 2);
+    background: color-mix(in srgb, var(--_danger) 25%, transparent);
+  }
+  .hint {
+    margin: 0;
+    text-align: center;
+    opacity: 0.75;
+  }
+
+  .stage {
+    display: grid;
+    flex: 1;
+    gap: var(--_gap);
+    grid-template-columns: repeat(auto-fit, minmax(min(var(--_min-tile), 100%), 1fr));
+    align-content: center;
+  }
+  :host([layout='speaker']) .stage {
+    grid-template-columns: repeat(4, 1fr);
+  }
+  :host([layout='speaker']) .tile:nth-child(2),
+  :host([layout='speaker']) .tile:only-child {
+    grid-column: 1 / -1;
+    order: -1;
+  }
+  :host([layout='sidebar']) .stage {
+    grid-template-columns: 3fr 1fr;
+    grid-auto-flow: dense;
+  }
+  :host([layout='sidebar']) .tile:nth-child(2) {
+    grid-row: span 3;
+  }
+
+  .tile {
+    position: relative;
+    margin: 0;
+    overflow: hidden;
+    aspect-ratio: 16 / 9;
+    border-radius: var(--_radius);
+    background: var(--_tile-bg);
+  }
+  video {
+    display: block;
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+  }
+  video[hidden] {
+    display: none;
+  }
+  .local video {
+    transform: scaleX(-1);
+  }
+  .placeholder {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+  }
+  .avatar {
+    display: grid;
+    place-items: center;
+    width: 72px;
+    height: 72px;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: #fff;
+    font-size: 1.75rem;
+  }
+  .name {
+    position: absolute;
+    left: 8px;
+    bottom: 8px;
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    max-width: calc(100% - 16px);
+    padding: 2px 8px;
+    border-radius: calc(var(--_radius) / 2);
+    background: rgb(0 0 0 / 55%);
+    color: #fff;
+    font-size: 0.875rem;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .muted-icon svg {
+    width: 16px;
+    height: 16px;
+  }
+
+  .controls {
+    display: flex;
+    justify-content: center;
+    gap: var(--_gap);
+  }
+  .share {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    justify-content: center;
+    gap: var(--_gap);
+    font-size: 0.875rem;
+  }
+  .share input {
+    min-width: min(28em, 70vw);
+  }
+`;

@@ -1,0 +1,292 @@
+import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
+import { RoomError, type RoomErrorCode } from '../errors.js';
+import { Emitter } from '../util/emitter.js';
+import type {
+  PeerLink,
+  PeerLinkEvents,
+  PeerTransport,
+  PeerTransportEvents,
+  TransportOptions,
+} from './transport.js';
+
+/** Marks our connections so a plain PeerJS client that dials us is told apart and refused. */
+const LINK_METADATA_KEY = 'rtcRoomLink';
+
+/** How long an incoming link may wait for the other half (media or data) before it is dropped. */
+const HALF_OPEN_TIMEOUT_MS = 15_000;
+
+const PEER_ERROR_CODES: Record<string, RoomErrorCode> = {
+  'browser-incompatible': 'unsupported-browser',
+  'invalid-id': 'bad-room-id',
+  'invalid-key': 'bad-server',
+  'ssl-unavailable': 'server-unreachable',
+  'server-error': 'server-unreachable',
+  'socket-error': 'server-unreachable',
+  'socket-closed': 'signalling-lost',
+  network: 'signalling-lost',
+  disconnected: 'signalling-lost',
+  'unavailable-id': 'internal',
+  'peer-unavailable': 'peer-unreachable',
+  webrtc: 'peer-unreachable',
+};
+
+/** Messages our server sends in an ERROR frame, mapped to the codes a host page sees. */
+const SERVER_MESSAGE_CODES: Record<string, RoomErrorCode> = {
+  'room-full': 'room-full',
+  'origin-not-allowed': 'unauthorized',
+  'invalid-id': 'bad-room-id',
+};
+
+function toRoomError(error: PeerError<string>): RoomError {
+  const code = SERVER_MESSAGE_CODES[error.message] ?? PEER_ERROR_CODES[error.type] ?? 'internal';
+  return new RoomError(code, error.message || error.type, { cause: error });
+}
+
+function linkIdOf(connection: DataConnection | MediaConnection): string | null {
+  const metadata: unknown = connection.metadata;
+  if (typeof metadata !== 'object' || metadata === null) return null;
+  const id = (metadata as Record<string, unknown>)[LINK_METADATA_KEY];
+  return typeof id === 'string' && id.length <= 64 ? id : null;
+}
+
+/** One remote peer over PeerJS: a MediaConnection and a raw DataConnection, tied by a link ID. */
+class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
+  private media: MediaConnection | null = null;
+  private data: DataConnection | null = null;
+  private localStream: MediaStream | null = null;
+  private isClosed = false;
+  private halfOpenTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly remoteId: string,
+    readonly linkId: string,
+    readonly isOutgoing: boolean,
+    private readonly onClosed: (link: PeerJsLink) => void,
+  ) {
+    super();
+    this.halfOpenTimer = setTimeout(() => {
+      if (!this.media || !this.data) this.close();
+    }, HALF_OPEN_TIMEOUT_MS);
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  attachData(data: DataConnection): void {
+    if (this.isClosed || this.data) {
+      data.close();
+      return;
+    }
+    this.data = data;
+    data.on('open', () => this.emit('open', undefined));
+    data.on('data', (message) => this.emit('message', message));
+    data.on('close', () => this.close());
+    data.on('error', () => this.close());
+    this.clearHalfOpenTimer();
+  }
+
+  attachMedia(media: MediaConnection): void {
+    if (this.isClosed || this.media) {
+      media.close();
+      return;
+    }
+    this.media = media;
+    media.on('stream', (stream) => this.emit('stream', stream));
+    media.on('close', () => this.close());
+    media.on('error', () => this.close());
+    if (!this.isOutgoing && this.localStream) media.answer(this.localStream);
+    this.watchConnectionState(media);
+    this.clearHalfOpenTimer();
+  }
+
+  accept(stream: MediaStream): void {
+    this.localStream = stream;
+    if (this.media && !this.media.localStream) this.media.answer(stream);
+  }
+
+  send(message: string): boolean {
+    if (!this.data?.open) return false;
+    try {
+      void this.data.send(message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const connection = this.media?.peerConnection;
+    if (!connection) return;
+    const senders = connection.getSenders().filter((sender) => sender.track?.kind === kind);
+    const idle = connection
+      .getTransceivers()
+      .filter((t) => t.receiver.track.kind === kind && !t.sender.track)
+      .map((t) => t.sender);
+    await Promise.all([...senders, ...idle].map((sender) => sender.replaceTrack(track)));
+  }
+
+  async getStats(): Promise<RTCStatsReport | null> {
+    const connection = this.media?.peerConnection;
+    return connection ? connection.getStats() : null;
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.clearHalfOpenTimer();
+    this.data?.close();
+    this.media?.close();
+    this.emit('close', undefined);
+    this.removeAllListeners();
+    this.onClosed(this);
+  }
+
+  private clearHalfOpenTimer(): void {
+    if (this.media && this.data) clearTimeout(this.halfOpenTimer);
+  }
+
+  // PeerJS only reports ICE `failed`; a vanished peer shows up as `disconnected` first.
+  private watchConnectionState(media: MediaConnection): void {
+    const attach = (): void => {
+      const connection = media.peerConnection;
+      if (!connection) return;
+      connection.addEventListener('connectionstatechange', () => {
+        if (!this.isClosed) this.emit('state', connection.connectionState);
+      });
+    };
+    if (media.peerConnection) attach();
+    else queueMicrotask(attach);
+  }
+}
+
+/** The PeerJS adapter: the only module that imports `peerjs`. */
+export class PeerJsTransport extends Emitter<PeerTransportEvents> implements PeerTransport {
+  private peer: Peer | null = null;
+  private readonly links = new Map<string, PeerJsLink>();
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectAttempts = 0;
+  private isDestroyed = false;
+
+  constructor(private readonly options: TransportOptions) {
+    super();
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  open(): Promise<void> {
+    const { server, path, key, iceServers, iceTransportPolicy, id } = this.options;
+    const secure = server.protocol === 'https:';
+    const peer = new Peer(id, {
+      host: server.hostname,
+      port: Number(server.port) || (secure ? 443 : 80),
+      path,
+      secure,
+      key,
+      // Never PeerJS's defaults: no public broker, no public TURN with shared credentials.
+      config: { iceServers, iceTransportPolicy },
+      debug: 0,
+    });
+    this.peer = peer;
+    return new Promise((resolve, reject) => {
+      let isOpen = false;
+      peer.on('open', () => {
+        this.reconnectAttempts = 0;
+        if (isOpen) {
+          this.emit('reconnected', undefined);
+          return;
+        }
+        isOpen = true;
+        resolve();
+      });
+      peer.on('error', (error) => {
+        const roomError = toRoomError(error);
+        if (!isOpen) {
+          reject(roomError);
+          this.destroy();
+        } else if (error.type === 'peer-unavailable' || error.type === 'webrtc') {
+          // Reported per link through its close event.
+        } else if (roomError.code !== 'signalling-lost') {
+          this.emit('error', roomError);
+        }
+      });
+      peer.on('disconnected', () => {
+        if (!isOpen || this.isDestroyed) return;
+        this.emit('disconnected', new RoomError('signalling-lost', 'Lost the signalling server'));
+        this.scheduleReconnect();
+      });
+      peer.on('connection', (data) => this.handleIncoming(data, (link) => link.attachData(data)));
+      peer.on('call', (media) => this.handleIncoming(media, (link) => link.attachMedia(media)));
+    });
+  }
+
+  dial(remoteId: string, stream: MediaStream): PeerLink {
+    const peer = this.requirePeer();
+    const linkId = crypto.randomUUID();
+    const link = this.createLink(remoteId, linkId, true);
+    const metadata = { [LINK_METADATA_KEY]: linkId };
+    link.attachData(peer.connect(remoteId, { serialization: 'raw', reliable: true, metadata }));
+    link.attachMedia(peer.call(remoteId, stream, { metadata }));
+    return link;
+  }
+
+  destroy(): void {
+    if (this.isDestroyed) return;
+    this.isDestroyed = true;
+    clearTimeout(this.reconnectTimer);
+    for (const link of [...this.links.values()]) link.close();
+    this.peer?.destroy();
+    this.peer = null;
+    this.removeAllListeners();
+  }
+
+  private handleIncoming(
+    connection: DataConnection | MediaConnection,
+    attach: (link: PeerJsLink) => void,
+  ): void {
+    const linkId = linkIdOf(connection);
+    if (!linkId) {
+      connection.close();
+      return;
+    }
+    const existing = this.links.get(linkId);
+    if (existing) {
+      if (existing.remoteId === connection.peer) attach(existing);
+      else connection.close();
+      return;
+    }
+    const link = this.createLink(connection.peer, linkId, false);
+    attach(link);
+    this.emit('incoming', link);
+  }
+
+  private createLink(remoteId: string, linkId: string, isOutgoing: boolean): PeerJsLink {
+    const link = new PeerJsLink(remoteId, linkId, isOutgoing, (closed) => {
+      if (this.links.get(closed.linkId) === closed) this.links.delete(closed.linkId);
+    });
+    this.links.set(linkId, link);
+    return link;
+  }
+
+  // Signalling drops do not end calls; reconnect with the same ID, backing off up to 10 s.
+  private scheduleReconnect(): void {
+    clearTimeout(this.reconnectTimer);
+    const delay = Math.min(10_000, 500 * 2 ** this.reconnectAttempts++);
+    this.reconnectTimer = setTimeout(() => {
+      const peer = this.peer;
+      if (!peer || this.isDestroyed || peer.destroyed || !peer.disconnected) return;
+      peer.reconnect();
+    }, delay);
+  }
+
+  private requirePeer(): Peer {
+    if (!this.peer || this.isDestroyed) throw new RoomError('internal', 'The transport is closed');
+    return this.peer;
+  }
+}
+
+/** Creates the PeerJS transport; the session takes this factory so tests can pass a fake. */
+export const createPeerJsTransport = (options: TransportOptions): PeerTransport =>
+  new PeerJsTransport(options);

@@ -1,0 +1,70 @@
+import type { RoomError } from '../errors.js';
+import type { Emitter } from '../util/emitter.js';
+
+/** Where the signalling server is and how peer connections are configured. */
+export interface TransportOptions {
+  /** This participant's peer ID (`<roomId>_<suffix>`). */
+  id: string;
+  /** The signalling server's origin, e.g. `https://rtc.example.com`. */
+  server: URL;
+  /** PeerServer mount path on that origin, e.g. `/peerjs`. */
+  path: string;
+  /** PeerServer key. */
+  key: string;
+  iceServers: RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy;
+}
+
+export interface PeerTransportEvents {
+  /** A remote peer dialled us; the session accepts or closes the link. */
+  incoming: PeerLink;
+  /** The signalling server dropped us (existing peer connections live on). */
+  disconnected: RoomError;
+  /** A fatal signalling error after `open()` resolved. */
+  error: RoomError;
+  /** Signalling is back after a drop. */
+  reconnected: void;
+}
+
+/** Signalling plus peer connections: the only thing the session knows about PeerJS. */
+export interface PeerTransport extends Emitter<PeerTransportEvents> {
+  readonly id: string;
+  /** Registers with the signalling server; rejects with a RoomError. */
+  open(): Promise<void>;
+  /** Dials a remote peer, sending `stream`; its media and data channel come as link events. */
+  dial(remoteId: string, stream: MediaStream): PeerLink;
+  /** Closes every link and the signalling connection. */
+  destroy(): void;
+}
+
+export interface PeerLinkEvents {
+  /** The data channel is open and `send` works. */
+  open: void;
+  /** A message from the peer, unvalidated. */
+  message: unknown;
+  /** The peer's media stream arrived (may repeat with the same stream). */
+  stream: MediaStream;
+  /** The peer connection's state changed. */
+  state: RTCPeerConnectionState;
+  /** The link is gone, from either side. Fires once. */
+  close: void;
+}
+
+/** One remote peer as the transport sees it: a media connection and a data channel. */
+export interface PeerLink extends Emitter<PeerLinkEvents> {
+  readonly remoteId: string;
+  /** Whether we dialled (true) or were dialled (false). */
+  readonly isOutgoing: boolean;
+  /** For an incoming link: answer its call with `stream`. */
+  accept(stream: MediaStream): void;
+  /** Sends a text message on the data channel; false when it is not open. */
+  send(data: string): boolean;
+  /** Replaces what we send of one kind on this link (a track, or null for nothing). */
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void>;
+  /** The media peer connection's statistics, or null before it exists. */
+  getStats(): Promise<RTCStatsReport | null>;
+  close(): void;
+}
+
+/** Makes a transport; may load it first (PeerJS is loaded only when a visitor joins). */
+export type TransportFactory = (options: TransportOptions) => PeerTransport | Promise<PeerTransport>;

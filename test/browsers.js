@@ -1,0 +1,32 @@
+// Finds the browsers the tests drive: an explicit path from the environment, else Debian's.
+import { existsSync } from 'node:fs';
+
+const BROWSERS = {
+  chromium: {
+    env: 'CHROME_PATH',
+    paths: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'],
+    hint: 'install it with `apt-get install -y chromium` or set CHROME_PATH',
+  },
+  firefox: {
+    env: 'FIREFOX_PATH',
+    paths: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
+    hint: 'install it with `apt-get install -y firefox-esr` or set FIREFOX_PATH',
+  },
+};
+
+/**
+ * The executable of `name`, or an Error with a one-line install hint; tests never pass without it.
+ * @param {'chromium' | 'firefox'} name
+ * @returns {string}
+ */
+export function findBrowser(name) {
+  const { env, paths, hint } = BROWSERS[name];
+  const fromEnv = process.env[env];
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return fromEnv;
+    throw new Error(`${env}=${fromEnv} does not exist: ${hint}`);
+  }
+  const found = paths.find((path) => existsSync(path));
+  if (!found) throw new Error(`${name} not found: ${hint}`);
+  return found;
+}
