@@ -102,7 +102,7 @@ class GuardedWebSocketServer extends WebSocketServer {
     // PeerServer re-attaches a known client's socket without sending OPEN (PeerJS's reconnect()
     // would wait forever); the old socket is then orphaned, so close it.
     if (registered && rooms.clientOf(id)?.getSocket() === socket) {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'OPEN' }));
+      
       if (staleSocket && staleSocket !== socket) staleSocket.terminate();
     }
     return handled;

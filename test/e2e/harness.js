@@ -52,7 +52,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
+  // Everything runs on 127.0.0.1; Chromium leaves loopback out of ICE unless told.
+  '--allow-loopback-in-peer-connection',
   '--autoplay-policy=no-user-gesture-required',
   // Background tabs must keep rendering video frames: several visitors share one browser.
   '--disable-background-timer-throttling',
@@ -60,13 +61,16 @@ const CHROMIUM_ARGS = [
   '--disable-backgrounding-occluded-windows',
 ];
 
-/** Headless Chromium with a fake camera and microphone. */
-export function launchChromium({ args = [] } = {}) {
+/**
+ * Headless Chromium with a fake camera and microphone, which its pages may use unless
+ * `grantsMedia` is false: then every camera and microphone request is refused, as by a person.
+ */
+export function launchChromium({ grantsMedia = true } = {}) {
+  const permission = grantsMedia ? '--use-fake-ui-for-media-stream' : '--deny-permission-prompts';
   return puppeteer.launch({
     executablePath: findBrowser('chromium'),
     headless: true,
-    args: [...CHROMIUM_ARGS, ...args],
-    userDataDir: undefined,
+    args: [...CHROMIUM_ARGS, permission],
   });
 }
 

@@ -1,0 +1,58 @@
+// A Firefox ESR visitor and Chromium visitors in one room: media plays in both directions.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  inboundAudioBytes,
+  launchChromium,
+  launchFirefox,
+  openVisitor,
+  readTiles,
+  startHostPages,
+  startRoomServer,
+  waitForRemoteVideo,
+} from './harness.js';
+
+describe('a room across Firefox and Chromium', () => {
+  let server;
+  let host;
+  let chromium;
+  let firefox;
+
+  before(async () => {
+    server = await startRoomServer();
+    host = await startHostPages();
+    chromium = await launchChromium();
+    firefox = await launchFirefox();
+  });
+
+  after(async () => {
+    await firefox?.close();
+    await chromium?.close();
+    await host?.close();
+    await server?.close();
+  });
+
+  it('plays video and sound both ways between a Firefox visitor and two Chromium visitors', async () => {
+    const roomId = crypto.randomUUID();
+    const attributes = (name) => ({ 'room-id': roomId, name, 'no-prejoin': '' });
+    const chromePages = [
+      await openVisitor(chromium, host.url, server.url, attributes('Chromium 1')),
+      await openVisitor(chromium, host.url, server.url, attributes('Chromium 2')),
+    ];
+    const firefoxPage = await openVisitor(firefox, host.url, server.url, attributes('Firefox'));
+    for (const page of [firefoxPage, ...chromePages]) {
+      const remote = await waitForRemoteVideo(page, 2);
+      for (const tile of remote) assert.ok(tile.advanced, `${tile.name}'s video advances`);
+    }
+    const seenByFirefox = (await readTiles(firefoxPage)).map((tile) => tile.name).sort();
+    assert.deepEqual(seenByFirefox, ['Chromium 1', 'Chromium 2', 'Firefox (you)']);
+    for (const page of [firefoxPage, chromePages[0]]) {
+      const first = await inboundAudioBytes(page);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const second = await inboundAudioBytes(page);
+      for (const [peerId, bytes] of Object.entries(second)) {
+        assert.ok(bytes > (first[peerId] ?? 0), `audio from ${peerId} keeps arriving`);
+      }
+    }
+  });
+});

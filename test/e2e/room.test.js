@@ -1,0 +1,194 @@
+// Visitors in headless Chromium join rooms on a real rtc-room-server, from a page on another origin.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  inboundAudioBytes,
+  launchChromium,
+  openVisitor,
+  readEvents,
+  readTiles,
+  startHostPages,
+  startRoomServer,
+  waitForRemoteVideo,
+  waitInPage,
+} from './harness.js';
+
+describe('a room in Chromium', () => {
+  let server;
+  let host;
+  let browser;
+
+  before(async () => {
+    server = await startRoomServer();
+    host = await startHostPages();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+    await server?.close();
+  });
+
+  const visit = (roomId, name, extra = {}) =>
+    openVisitor(browser, host.url, server.url, { 'room-id': roomId, name, 'no-prejoin': '', ...extra });
+
+  it('shows every visitor of three the other two, with moving video and sound', async () => {
+    const roomId = crypto.randomUUID();
+    const pages = [];
+    for (const name of ['Ada', 'Grace', 'Linus']) pages.push(await visit(roomId, name));
+    try {
+      for (const page of pages) {
+        const remote = await waitForRemoteVideo(page, 2);
+        assert.equal(remote.length, 2, 'two remote tiles');
+        for (const tile of remote) {
+          assert.ok(tile.videoWidth > 0, `${tile.name} has a decoded frame`);
+          assert.ok(tile.advanced, `${tile.name}'s video advances`);
+        }
+      }
+      const names = (await readTiles(pages[0])).map((tile) => tile.name).sort();
+      assert.deepEqual(names, ['Ada (you)', 'Grace', 'Linus']);
+      for (const page of pages) {
+        const first = await inboundAudioBytes(page);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const second = await inboundAudioBytes(page);
+        assert.equal(Object.keys(second).length, 2);
+        for (const [peerId, bytes] of Object.entries(second)) {
+          assert.ok(bytes > (first[peerId] ?? 0), `audio from ${peerId} keeps arriving`);
+        }
+      }
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+    }
+  });
+
+  it('connects two visitors who join at the same instant exactly once', async () => {
+    const roomId = crypto.randomUUID();
+    const pages = await Promise.all([visit(roomId, 'Left'), visit(roomId, 'Right')]);
+    try {
+      for (const page of pages) await waitForRemoteVideo(page, 1);
+      // Past a re-check round, so a duplicate dial would have shown by now.
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      for (const page of pages) {
+        const tiles = await readTiles(page);
+        assert.equal(tiles.length, 2, 'one local and one remote tile');
+        const joins = (await readEvents(page)).filter((event) => event.type === 'rtc-peer-join');
+        assert.equal(joins.length, 1, 'the other visitor joined once');
+        const leaves = (await readEvents(page)).filter((event) => event.type === 'rtc-peer-leave');
+        assert.equal(leaves.length, 0, 'and never left');
+      }
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+    }
+  });
+
+  it('removes the tile of a visitor who closes the tab', async () => {
+    const roomId = crypto.randomUUID();
+    const stays = await visit(roomId, 'Stays');
+    const goes = await visit(roomId, 'Goes');
+    try {
+      await waitForRemoteVideo(stays, 1);
+      await goes.close({ runBeforeUnload: true });
+      await waitInPage(
+        stays,
+        () => document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]').length === 1,
+        undefined,
+        'the closed tab’s tile to go',
+        10_000,
+      );
+      const events = await readEvents(stays);
+      assert.deepEqual(
+        events.filter((event) => event.type === 'rtc-peer-leave').map((event) => event.detail.participant.name),
+        ['Goes'],
+      );
+    } finally {
+      await stays.close();
+      if (!goes.isClosed()) await goes.close();
+    }
+  });
+
+  it('removes the tile of a visitor whose browser vanishes without a goodbye', async () => {
+    const roomId = crypto.randomUUID();
+    const stays = await visit(roomId, 'Stays');
+    const other = await launchChromium();
+    try {
+      const vanishes = await openVisitor(other, host.url, server.url, {
+        'room-id': roomId,
+        name: 'Vanishes',
+        'no-prejoin': '',
+      });
+      await waitForRemoteVideo(stays, 1);
+      await waitForRemoteVideo(vanishes, 1);
+      // Killing the process sends no pagehide, no bye and no close: only the connection state tells.
+      other.process()?.kill('SIGKILL');
+      await waitInPage(
+        stays,
+        () => document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]').length === 1,
+        undefined,
+        'the vanished visitor’s tile to go',
+        30_000,
+      );
+    } finally {
+      await stays.close();
+      await other.close().catch(() => undefined);
+    }
+  });
+
+  it('lets a visitor who refuses the camera and microphone join to listen, and says why', async () => {
+    const roomId = crypto.randomUUID();
+    const talker = await visit(roomId, 'Talker');
+    const refusing = await launchChromium({ grantsMedia: false });
+    try {
+      const listener = await openVisitor(refusing, host.url, server.url, {
+        'room-id': roomId,
+        name: 'Listener',
+        'no-prejoin': '',
+      });
+      const remote = await waitForRemoteVideo(listener, 1);
+      assert.ok(remote[0].advanced, 'the listener sees the talker');
+      const events = await readEvents(listener);
+      const codes = events.filter((event) => event.type === 'rtc-error').map((event) => event.detail.code);
+      assert.ok(codes.includes('permission-denied'), `permission-denied reported, got ${codes}`);
+      const notice = await listener.evaluate(
+        () => document.querySelector('rtc-room').shadowRoot.querySelector('[part="notice"]')?.textContent,
+      );
+      assert.match(notice ?? '', /refused/);
+      // The talker sees the listener's tile with a placeholder, not a black video.
+      await waitInPage(
+        talker,
+        () => {
+          const tiles = document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]');
+          return tiles.length === 2 && tiles[1].querySelector('[part="placeholder"]');
+        },
+        undefined,
+        'the listener’s placeholder tile',
+      );
+    } finally {
+      await talker.close();
+      await refusing.close();
+    }
+  });
+
+  it('shows a placeholder, not a frozen frame, when a visitor turns the camera off, and video again when on', async () => {
+    const roomId = crypto.randomUUID();
+    const watcher = await visit(roomId, 'Watcher');
+    const toggler = await visit(roomId, 'Toggler');
+    try {
+      await waitForRemoteVideo(watcher, 1);
+      await toggler.evaluate(() => document.querySelector('rtc-room').setCameraEnabled(false));
+      await waitInPage(
+        watcher,
+        () => document.querySelector('rtc-room').shadowRoot.querySelector('[part~="tile"]:nth-child(2) [part="placeholder"]'),
+        undefined,
+        'the placeholder',
+      );
+      await toggler.evaluate(() => document.querySelector('rtc-room').setCameraEnabled(true));
+      const remote = await waitForRemoteVideo(watcher, 1);
+      assert.ok(remote[0].advanced, 'video moves again');
+      assert.equal(remote[0].hasPlaceholder, false);
+    } finally {
+      await watcher.close();
+      await toggler.close();
+    }
+  });
+});

@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { makePeerId } from '../../src/room/room-id.js';
+import { TestPeer, eventually, newRoomId, startServer } from './support.js';
+
+const OFFER_PAYLOAD = { type: 'media', sdp: { type: 'offer', sdp: 'v=0' }, connectionId: 'mc_1' };
+
+describe('signalling', () => {
+  test('two plain PeerJS peers exchange OFFER, ANSWER and CANDIDATE through the server', async (t) => {
+    const { port } = await startServer(t);
+    const alice = await TestPeer.join(port, 'alice');
+    const bob = await TestPeer.join(port, 'bob');
+
+    alice.send({ type: 'OFFER', dst: 'bob', payload: OFFER_PAYLOAD });
+    assert.deepEqual(await bob.next(), { type: 'OFFER', src: 'alice', dst: 'bob', payload: OFFER_PAYLOAD });
+    bob.send({ type: 'ANSWER', dst: 'alice', payload: { sdp: 'answer' } });
+    assert.deepEqual(await alice.next(), { type: 'ANSWER', src: 'bob', dst: 'alice', payload: { sdp: 'answer' } });
+    bob.send({ type: 'CANDIDATE', dst: 'alice', payload: { candidate: 'c' } });
+    assert.deepEqual(await alice.next(), {
+      type: 'CANDIDATE',
+      src: 'bob',
+      dst: 'alice',
+      payload: { candidate: 'c' },
+    });
+  });
+
+  test('the sender cannot pose as another peer: src is always its own ID', async (t) => {
+    const { port } = await startServer(t);
+    const alice = await TestPeer.join(port, 'alice');
+    const bob = await TestPeer.join(port, 'bob');
+    alice.send({ type: 'OFFER', src: 'mallory', dst: 'bob', payload: {} });
+    assert.equal((await bob.next()).src, 'alice');
+  });
+
+  test('a client with the wrong key is refused', async (t) => {
+    const { port, rooms } = await startServer(t, ['--key', 'sesame']);
+    const peer = await TestPeer.connect(port, 'alice', { key: 'peerjs' });
+    assert.deepEqual(await peer.next(), { type: 'ERROR', payload: { msg: 'Invalid key provided' } });
+    await peer.closed;
+    assert.equal(rooms.isConnected('alice'), false);
+    await TestPeer.join(port, 'alice', { key: 'sesame' });
+  });
+
+  test('signalling never crosses from one room to another, nor between a room and plain peers', async (t) => {
+    const { port } = await startServer(t);
+    const roomA = newRoomId();
+    const roomB = newRoomId();
+    const inA = await TestPeer.join(port, makePeerId(roomA));
+    const inB = await TestPeer.join(port, makePeerId(roomB));
+    const plain = await TestPeer.join(port, 'plainpeer');
+
+    for (const type of ['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']) {
+      inA.send({ type, dst: inB.id, payload: {} });
+      inA.send({ type, dst: plain.id, payload: {} });
+      plain.send({ type, dst: inB.id, payload: {} });
+    }
+    await inA.roundTrip();
+    await plain.roundTrip();
+
+    assert.deepEqual(inB.unread, []);
+    assert.deepEqual(plain.unread, []);
+    assert.deepEqual(inA.unread, []);
+  });
+
+  test('a message to a peer that is not connected gets one EXPIRE back and is not queued', async (t) => {
+    const { port } = await startServer(t);
+    const roomId = newRoomId();
+    const caller = await TestPeer.join(port, makePeerId(roomId));
+    const absentId = makePeerId(roomId);
+
+    caller.send({ type: 'OFFER', dst: absentId, payload: OFFER_PAYLOAD });
+    for (let i = 0; i < 5; i++) caller.send({ type: 'CANDIDATE', dst: absentId, payload: { i } });
+    caller.send({ type: 'LEAVE', dst: absentId });
+    assert.deepEqual(await caller.next(), { type: 'EXPIRE', src: absentId, dst: caller.id });
+    await caller.roundTrip();
+    assert.deepEqual(caller.unread, []);
+
+    const late = await TestPeer.join(port, absentId);
+    await caller.roundTrip();
+    assert.deepEqual(late.unread, [], 'nothing was kept for the peer that came later');
+  });
+
+  test('malformed frames are dropped without a crash and the server keeps relaying', async (t) => {
+    const { port, rooms, logs } = await startServer(t);
+    const roomId = newRoomId();
+    const sender = await TestPeer.join(port, makePeerId(roomId));
+    const receiver = await TestPeer.join(port, makePeerId(roomId));
+
+    const garbage = [
+      'not json',
+      '{"type":"OFFER",',
+      Buffer.from([0, 1, 2, 255, 254]),
+      Buffer.from(JSON.stringify({ type: 'OFFER', dst: receiver.id, payload: {} })),
+      'null',
+      '42',
+      '"OFFER"',
+      JSON.stringify([{ type: 'OFFER', dst: receiver.id }]),
+      JSON.stringify({ type: 'SOMETHING', dst: receiver.id }),
+      JSON.stringify({ type: 'EXPIRE', dst: receiver.id }),
+      JSON.stringify({ type: 'OPEN', dst: receiver.id }),
+      JSON.stringify({ type: 'OFFER' }),
+      JSON.stringify({ type: 'OFFER', dst: 42 }),
+      JSON.stringify({ type: 'OFFER', dst: 'not a valid id!' }),
+      JSON.stringify({ type: 'LEAVE' }),
+    ];
+    for (const frame of garbage) sender.send(frame);
+    sender.send({ type: 'HEARTBEAT' });
+    sender.send({ type: 'OFFER', dst: receiver.id, payload: { n: 1 } });
+
+    assert.deepEqual(await receiver.next(), { type: 'OFFER', src: sender.id, dst: receiver.id, payload: { n: 1 } });
+    await sender.roundTrip();
+    assert.deepEqual(receiver.unread, []);
+    assert.ok(rooms.isConnected(sender.id), 'a LEAVE without dst does not de-register the sender');
+    assert.deepEqual(logs, []);
+  });
+
+  test('a frame over 64 KiB closes that socket and the server goes on', async (t) => {
+    const { port, logs } = await startServer(t);
+    const roomId = newRoomId();
+    const bulky = await TestPeer.join(port, makePeerId(roomId));
+    const other = await TestPeer.join(port, makePeerId(roomId));
+
+    bulky.send({ type: 'OFFER', dst: other.id, payload: 'x'.repeat(1024 * 1024) });
+    assert.equal((await bulky.closed).code, 1009);
+
+    const newcomer = await TestPeer.join(port, makePeerId(roomId));
+    newcomer.send({ type: 'OFFER', dst: other.id, payload: {} });
+    assert.equal((await other.next()).src, newcomer.id);
+    assert.ok(logs.some((line) => /max payload/i.test(line)), 'the error was logged');
+  });
+
+  test('a socket that floods is closed with 1008 while another peer of the room carries on', async (t) => {
+    const { port, rooms } = await startServer(t);
+    const roomId = newRoomId();
+    const flooder = await TestPeer.join(port, makePeerId(roomId));
+    const target = await TestPeer.join(port, makePeerId(roomId));
+    const bystander = await TestPeer.join(port, makePeerId(roomId));
+
+    for (let i = 0; i < 2000; i++) flooder.send({ type: 'CANDIDATE', dst: target.id, payload: { i } });
+    assert.equal((await flooder.closed).code, 1008);
+    await eventually(() => assert.equal(rooms.isConnected(flooder.id), false));
+
+    bystander.send({ type: 'OFFER', dst: target.id, payload: { from: 'bystander' } });
+    await eventually(() => {
+      assert.ok(target.unread.some((message) => message.src === bystander.id));
+    });
+    const relayed = target.unread.filter((message) => message.src === flooder.id).length;
+    assert.ok(relayed >= 300 && relayed < 1000, `relayed ${relayed} of 2000 flooded messages`);
+  });
+
+  test('re-attaching with the same ID and token while the stale socket is open gets OPEN', async (t) => {
+    const { port, rooms } = await startServer(t);
+    const roomId = newRoomId();
+    const id = makePeerId(roomId);
+    const stale = await TestPeer.join(port, id, { token: 'secret-token' });
+    const other = await TestPeer.join(port, makePeerId(roomId));
+
+    const fresh = await TestPeer.join(port, id, { token: 'secret-token' });
+    await stale.closed;
+    assert.deepEqual(rooms.peersOf(roomId), [id, other.id]);
+
+    other.send({ type: 'OFFER', dst: id, payload: {} });
+    assert.equal((await fresh.next()).src, other.id);
+    fresh.send({ type: 'ANSWER', dst: other.id, payload: {} });
+    assert.equal((await other.next()).src, id);
+  });
+
+  test('the same ID with another token gets ID-TAKEN', async (t) => {
+    const { port } = await startServer(t);
+    const id = makePeerId(newRoomId());
+    const owner = await TestPeer.join(port, id, { token: 'mine' });
+    const impostor = await TestPeer.connect(port, id, { token: 'theirs' });
+    assert.equal((await impostor.next()).type, 'ID-TAKEN');
+    await impostor.closed;
+    assert.equal(owner.socket.readyState, owner.socket.OPEN);
+  });
+
+  test('a room at its maximum size refuses one more peer with room-full', async (t) => {
+    const { port } = await startServer(t, ['--max-room-size', '2']);
+    const roomId = newRoomId();
+    const first = await TestPeer.join(port, makePeerId(roomId));
+    await TestPeer.join(port, makePeerId(roomId));
+
+    const third = await TestPeer.connect(port, makePeerId(roomId));
+    assert.deepEqual(await third.next(), { type: 'ERROR', payload: { msg: 'room-full' } });
+    await third.closed;
+
+    await TestPeer.join(port, makePeerId(newRoomId()));
+    await TestPeer.join(port, 'plainpeer');
+    await first.close();
+    await eventually(() => TestPeer.join(port, makePeerId(roomId)));
+  });
+
+  test('an ID that PeerJS would not accept is refused with invalid-id', async (t) => {
+    const { port, rooms } = await startServer(t);
+    for (const id of ['bad!id', '_leading', 'trailing-', 'two__underscores']) {
+      const peer = await TestPeer.connect(port, id);
+      assert.deepEqual(await peer.next(), { type: 'ERROR', payload: { msg: 'invalid-id' } });
+      await peer.closed;
+    }
+    assert.equal(rooms.peerCount, 0);
+  });
+
+  test('a socket from an origin that is not allowed is refused', async (t) => {
+    const { port } = await startServer(t, ['--allowed-origins', 'https://app.example']);
+    const foreign = await TestPeer.connect(port, 'alice', { origin: 'https://evil.example' });
+    assert.deepEqual(await foreign.next(), { type: 'ERROR', payload: { msg: 'origin-not-allowed' } });
+    await foreign.closed;
+
+    await TestPeer.join(port, 'alice', { origin: 'https://app.example' });
+    await TestPeer.join(port, 'bob');
+  });
+
+  test('PeerServer follows --path', async (t) => {
+    const { port } = await startServer(t, ['--path', '/signal']);
+    const alice = await TestPeer.join(port, 'alice', { path: '/signal' });
+    const bob = await TestPeer.join(port, 'bob', { path: '/signal' });
+    alice.send({ type: 'OFFER', dst: 'bob', payload: {} });
+    assert.equal((await bob.next()).src, 'alice');
+  });
+});

@@ -1,0 +1,188 @@
+// Helpers for the server tests: a server per test on 127.0.0.1, and WebSocket clients that speak
+// PeerServer's protocol the way PeerJS does.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { WebSocket } from 'ws';
+import { makePeerId } from '../../src/room/room-id.js';
+import { createRoomServer } from '../../server/app.js';
+import { parseConfig } from '../../server/config.js';
+
+/** @typedef {import('node:test').TestContext} TestContext */
+/** @typedef {Record<string, unknown> & { type: string }} ServerMessage */
+
+/**
+ * Starts a server with `flags` on a free port of 127.0.0.1; it is closed when the test ends.
+ * @param {TestContext} t
+ * @param {string[]} [flags]
+ * @param {Partial<import('../../server/app.js').RoomServerConfig>} [overrides]
+ */
+export async function startServer(t, flags = [], overrides = {}) {
+  /** @type {string[]} */
+  const logs = [];
+  const room = createRoomServer({
+    ...parseConfig(flags, {}),
+    log: (line) => logs.push(line),
+    ...overrides,
+  });
+  room.server.listen(0, '127.0.0.1');
+  await once(room.server, 'listening');
+  t.after(() => room.close());
+  const address = /** @type {import('node:net').AddressInfo} */ (room.server.address());
+  return { ...room, port: address.port, origin: `http://127.0.0.1:${address.port}`, logs };
+}
+
+/**
+ * A temporary directory, removed when the test ends.
+ * @param {TestContext} t
+ */
+export function tempDir(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-room-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A fresh room ID, as the element makes them. */
+export function newRoomId() {
+  return crypto.randomUUID();
+}
+
+/** A PeerJS-style client token. */
+function newToken() {
+  return randomBytes(6).toString('hex');
+}
+
+/** A WebSocket client of PeerServer with an inbox of the JSON messages it received. */
+export class TestPeer {
+  /** @type {ServerMessage[]} */
+  #inbox = [];
+  /** @type {((message: ServerMessage) => void)[]} */
+  #waiting = [];
+
+  /**
+   * @param {WebSocket} socket
+   * @param {string} id
+   */
+  constructor(socket, id) {
+    this.socket = socket;
+    this.id = id;
+    /** @type {Promise<{ code: number, reason: string }>} */
+    this.closed = new Promise((resolve) => {
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+    socket.on('error', () => {});
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString());
+      const waiter = this.#waiting.shift();
+      if (waiter) waiter(message);
+      else this.#inbox.push(message);
+    });
+  }
+
+  /**
+   * Opens a socket to `/peerjs/peerjs?key&id&token` without waiting for any message.
+   * @param {number} port
+   * @param {string} id
+   * @param {{ token?: string, key?: string, origin?: string, path?: string }} [options]
+   */
+  static async connect(port, id, { token = newToken(), key = 'peerjs', origin, path = '/peerjs' } = {}) {
+    const query = new URLSearchParams({ key, id, token });
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${path}/peerjs?${query}`, { origin });
+    const peer = new TestPeer(socket, id);
+    await once(socket, 'open');
+    return peer;
+  }
+
+  /**
+   * Connects and expects to be registered (an OPEN message).
+   * @param {number} port
+   * @param {string} id
+   * @param {{ token?: string, key?: string, origin?: string, path?: string }} [options]
+   */
+  static async join(port, id, options) {
+    const peer = await TestPeer.connect(port, id, options);
+    assert.deepEqual(await peer.next(), { type: 'OPEN' });
+    return peer;
+  }
+
+  /**
+   * The next message received, waiting up to `timeoutMs` for it.
+   * @param {number} [timeoutMs]
+   * @returns {Promise<ServerMessage>}
+   */
+  next(timeoutMs = 2000) {
+    const queued = this.#inbox.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      /** @param {ServerMessage} message */
+      const waiter = (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      };
+      const timer = setTimeout(() => {
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        reject(new Error(`${this.id} received nothing within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiting.push(waiter);
+    });
+  }
+
+  /** Messages received and not yet read. */
+  get unread() {
+    return [...this.#inbox];
+  }
+
+  /** @param {unknown} message an object to send as JSON, or a raw frame */
+  send(message) {
+    const isRaw = typeof message === 'string' || Buffer.isBuffer(message);
+    this.socket.send(isRaw ? message : JSON.stringify(message));
+  }
+
+  /**
+   * Waits until the server has handled everything this peer sent so far: asks for a peer that
+   * is not there and waits for the EXPIRE. Another socket's deliveries get a moment to land.
+   */
+  async roundTrip() {
+    const roomId = this.id.includes('_') ? this.id.slice(0, this.id.lastIndexOf('_')) : null;
+    const absent = roomId ? makePeerId(roomId) : `absent${newToken()}`;
+    this.send({ type: 'OFFER', dst: absent, payload: {} });
+    assert.deepEqual(await this.next(), { type: 'EXPIRE', src: absent, dst: this.id });
+    await delay(30);
+  }
+
+  close() {
+    this.socket.close();
+    return this.closed;
+  }
+}
+
+/**
+ * Retries `check` until it stops throwing, for state that changes after a socket closes.
+ * @param {() => Promise<void> | void} check
+ * @param {number} [timeoutMs]
+ */
+export async function eventually(check, timeoutMs = 2000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await delay(20);
+    }
+  }
+}
+
+/**
+ * GETs a path of the server and parses its JSON body.
+ * @param {string} url
+ * @param {RequestInit} [init]
+ */
+export async function getJson(url, init) {
+  const response = await fetch(url, init);
+  return { response, body: await response.json() };
+}
