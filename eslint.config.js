@@ -21,8 +21,13 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['server/**/*.js', 'test/server/**/*.js', 'test/e2e/**/*.js', 'bench/**/*.js', '*.js'],
-    languageOptions: { globals: { ...globals.node } },
+    files: ['server/**/*.js', 'test/*.js', 'test/server/**/*.js', '*.js'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // Node scripts that also hand functions to the browser pages they drive.
+    files: ['test/e2e/**/*.js', 'bench/**/*.js'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {
     rules: {

@@ -10,7 +10,7 @@ const CONFIG_VERSION = 1;
  * The JSON API under `/api`. It answers about one room at a time, given its ID: nothing lists
  * rooms, so only those who know a room's ID learn who is in it.
  * @param {object} deps
- * @param {import('./config.js').Config} deps.config
+ * @param {Pick<import('./config.js').Config, 'path' | 'key' | 'maxRoomSize' | 'iceServers' | 'turn'>} deps.config
  * @param {import('./rooms.js').RoomRegistry} deps.rooms
  * @param {import('cors').CorsOptions} deps.corsOptions
  * @param {number} deps.startedAt ms since the epoch
@@ -51,7 +51,8 @@ export function createApiRouter({ config, rooms, corsOptions, startedAt }) {
     if (!isRoomId(roomId)) {
       response.status(400).json({
         error: 'bad-room-id',
-        message: 'A room ID is 8 to 64 letters and digits, optionally in groups joined by single hyphens.',
+        message:
+          'A room ID is 8 to 64 letters and digits, optionally in groups joined by single hyphens.',
       });
       return;
     }

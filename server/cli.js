@@ -11,7 +11,9 @@ function readConfig() {
     return parseConfig(process.argv.slice(2), process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`rtc-room-server: ${error.message}\nRun rtc-room-server --help for the options.\n`);
+    process.stderr.write(
+      `rtc-room-server: ${error.message}\nRun rtc-room-server --help for the options.\n`,
+    );
     process.exit(2);
   }
 }
@@ -27,7 +29,9 @@ const scheme = config.tls ? 'https' : 'http';
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
 server.on('error', (error) => {
-  process.stderr.write(`rtc-room-server: cannot listen on ${host}:${config.port}: ${error.message}\n`);
+  process.stderr.write(
+    `rtc-room-server: cannot listen on ${host}:${config.port}: ${error.message}\n`,
+  );
   process.exit(1);
 });
 server.listen(config.port, config.host, () => {

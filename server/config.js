@@ -211,7 +211,10 @@ function parseKey({ value, source }) {
  */
 function parseOrigins({ value, source }) {
   if (value.trim() === '*') return '*';
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new ConfigError(`${source} lists no origin`);
   return entries.map((entry) => {
     if (entry === '*') throw new ConfigError(`${source}: "*" must stand alone`);
@@ -256,7 +259,9 @@ function parseIce(servers, ice) {
     throw new ConfigError(`${ice.source} takes only "none", not "${ice.value}"`);
   }
   if (ice && servers) {
-    throw new ConfigError(`${servers.source} and ${ice.source}=none contradict each other; give one`);
+    throw new ConfigError(
+      `${servers.source} and ${ice.source}=none contradict each other; give one`,
+    );
   }
   if (ice) return [];
   return servers ? parseIceServers(servers) : [...DEFAULT_ICE_SERVERS];
@@ -287,11 +292,15 @@ function parseIceServers({ value, source }) {
     }
     for (const url of urlList) {
       if (typeof url !== 'string' || !/^(stuns?|turns?):\S+$/.test(url)) {
-        throw fail(`entry ${index}: ${JSON.stringify(url)} is not a stun:, stuns:, turn: or turns: URL`);
+        throw fail(
+          `entry ${index}: ${JSON.stringify(url)} is not a stun:, stuns:, turn: or turns: URL`,
+        );
       }
     }
-    if (username !== undefined && typeof username !== 'string') throw fail(`entry ${index}: "username" is not a string`);
-    if (credential !== undefined && typeof credential !== 'string') throw fail(`entry ${index}: "credential" is not a string`);
+    if (username !== undefined && typeof username !== 'string')
+      throw fail(`entry ${index}: "username" is not a string`);
+    if (credential !== undefined && typeof credential !== 'string')
+      throw fail(`entry ${index}: "credential" is not a string`);
     const isTurn = urlList.some((url) => url.startsWith('turn'));
     // Browsers reject a TURN server without credentials when the page builds its connection.
     if (isTurn && (username === undefined || credential === undefined)) {
@@ -314,9 +323,13 @@ function parseIceServers({ value, source }) {
 function parseTurn(secret, urls, ttl) {
   if (secret && !urls) throw new ConfigError(`${secret.source} needs ${both('turn-urls')} as well`);
   if (urls && !secret) throw new ConfigError(`${urls.source} needs ${both('turn-secret')} as well`);
-  if (ttl && !secret) throw new ConfigError(`${ttl.source} needs ${both('turn-secret')} and ${both('turn-urls')}`);
+  if (ttl && !secret)
+    throw new ConfigError(`${ttl.source} needs ${both('turn-secret')} and ${both('turn-urls')}`);
   if (!secret || !urls) return null;
-  const urlList = urls.value.split(',').map((url) => url.trim()).filter(Boolean);
+  const urlList = urls.value
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
   if (urlList.length === 0) throw new ConfigError(`${urls.source} lists no URL`);
   for (const url of urlList) {
     if (!/^turns?:\S+$/.test(url)) {

@@ -34,13 +34,6 @@ class GuardedSocket extends WebSocket {
   /** @type {MessageFilter | null} */
   #filter = null;
 
-  /** @param {ConstructorParameters<typeof WebSocket>} args */
-  constructor(...args) {
-    super(...args);
-    // A socket refused before PeerServer adds its listener must not crash the process on a bad frame.
-    this.on('error', () => {});
-  }
-
   /**
    * Lets messages through `filter`; until then every message is dropped.
    * @param {MessageFilter} filter
@@ -86,6 +79,8 @@ class GuardedWebSocketServer extends WebSocketServer {
     const [socket, request] = /** @type {[GuardedSocket, import('node:http').IncomingMessage]} */ (
       args
     );
+    // A socket refused before PeerServer adds its listener must not crash the process on a bad frame.
+    socket.on('error', () => {});
     const { rooms } = this.#guard;
     const query = new URL(request.url ?? '', 'http://localhost').searchParams;
     const id = query.get('id') ?? '';
@@ -96,13 +91,14 @@ class GuardedWebSocketServer extends WebSocketServer {
       return true;
     }
     const registered = rooms.clientOf(id);
-    const staleSocket = registered?.getToken() === query.get('token') ? registered.getSocket() : null;
+    const staleSocket =
+      registered?.getToken() === query.get('token') ? registered.getSocket() : null;
     socket.guardWith(createMessageFilter(socket, id, this.#guard));
     const handled = super.emit(event, socket, request);
     // PeerServer re-attaches a known client's socket without sending OPEN (PeerJS's reconnect()
     // would wait forever); the old socket is then orphaned, so close it.
     if (registered && rooms.clientOf(id)?.getSocket() === socket) {
-      
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'OPEN' }));
       if (staleSocket && staleSocket !== socket) staleSocket.terminate();
     }
     return handled;

@@ -46,7 +46,10 @@ export function parseIceServers(value: string | null): Parsed<RTCIceServer[] | n
     }
     for (const url of list) {
       if (typeof url !== 'string' || !ICE_URL_PATTERN.test(url)) {
-        return fail('bad-ice-servers', `${where}.urls has "${String(url)}", not a stun: or turn: URL`);
+        return fail(
+          'bad-ice-servers',
+          `${where}.urls has "${String(url)}", not a stun: or turn: URL`,
+        );
       }
     }
     if (username !== undefined && typeof username !== 'string') {

@@ -259,12 +259,16 @@ export class RtcRoom extends LitElement {
       case 'left':
         return html`<div part="status" class="status" role="status">
           <p>${strings.leftTitle}</p>
-          <button part="button" class="primary" @click=${this.handleRejoin}>${strings.rejoin}</button>
+          <button part="button" class="primary" @click=${this.handleRejoin}>
+            ${strings.rejoin}
+          </button>
         </div>`;
       case 'error':
         return html`<div part="status" class="status error" role="alert">
           <p>${strings.errors[this.room.fatalError?.code ?? 'internal']}</p>
-          <button part="button" class="primary" @click=${this.handleRejoin}>${strings.retry}</button>
+          <button part="button" class="primary" @click=${this.handleRejoin}>
+            ${strings.retry}
+          </button>
         </div>`;
     }
   }
@@ -319,16 +323,21 @@ export class RtcRoom extends LitElement {
     const local = participants[0];
     return html`
       ${this.room.notices.map(
-        (notice) => html`<p part="notice" class="notice" role="alert">${strings.errors[notice.code]}</p>`,
+        (notice) =>
+          html`<p part="notice" class="notice" role="alert">${strings.errors[notice.code]}</p>`,
       )}
-      ${this.room.isSignallingLost
-        ? html`<p part="notice" class="notice" role="status">${strings.reconnecting}</p>`
-        : nothing}
-      ${this.needsSoundUnlock
-        ? html`<button part="button" class="notice" @click=${this.handleSoundUnlock}>
-            ${strings.enableSound}
-          </button>`
-        : nothing}
+      ${
+        this.room.isSignallingLost
+          ? html`<p part="notice" class="notice" role="status">${strings.reconnecting}</p>`
+          : nothing
+      }
+      ${
+        this.needsSoundUnlock
+          ? html`<button part="button" class="notice" @click=${this.handleSoundUnlock}>
+              ${strings.enableSound}
+            </button>`
+          : nothing
+      }
       <section part="stage" class="stage" aria-label=${strings.participants(participants.length)}>
         ${participants.map((participant) => renderTile(participant, strings))}
       </section>

@@ -145,7 +145,8 @@ export class RoomController implements ReactiveController {
     const host = this.host;
     session.on('state', (state) => {
       if (this.session !== session) return;
-      if (state === 'joined') emit(host, 'rtc-join', { roomId: host.roomId, peerId: session.peerId });
+      if (state === 'joined')
+        emit(host, 'rtc-join', { roomId: host.roomId, peerId: session.peerId });
       if (state === 'left') {
         this.isSignallingLost = false;
         emit(host, 'rtc-leave', { roomId: host.roomId });

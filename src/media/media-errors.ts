@@ -1,7 +1,10 @@
 import { RoomError } from '../errors.js';
 
 /** Maps a getUserMedia / getDisplayMedia failure to a RoomError a visitor can act on. */
-export function toMediaError(error: unknown, device: 'camera' | 'microphone' | 'camera and microphone'): RoomError {
+export function toMediaError(
+  error: unknown,
+  device: 'camera' | 'microphone' | 'camera and microphone',
+): RoomError {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';
   switch (name) {
     case 'NotAllowedError':

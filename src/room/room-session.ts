@@ -88,7 +88,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.setState('joining');
     try {
       if (!isRoomId(roomId)) {
-        throw new RoomError('bad-room-id', `"${roomId}" is not a room ID (8 to 64 letters, digits and hyphens)`);
+        throw new RoomError(
+          'bad-room-id',
+          `"${roomId}" is not a room ID (8 to 64 letters, digits and hyphens)`,
+        );
       }
       this.watchMedia();
       const [config, iceServers, mediaErrors] = await Promise.all([
@@ -237,7 +240,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private scheduleRecheck(): void {
     const interval = this.options.recheckIntervalMs ?? DEFAULT_RECHECK_MS;
     // Jitter keeps the peers of a room from re-reading the list in lockstep.
-    this.recheckTimer = setTimeout(() => void this.recheck(), interval * (0.75 + Math.random() / 2));
+    this.recheckTimer = setTimeout(
+      () => void this.recheck(),
+      interval * (0.75 + Math.random() / 2),
+    );
   }
 
   private async recheck(): Promise<void> {

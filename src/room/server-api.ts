@@ -60,9 +60,13 @@ export class ServerApi {
         credentials: 'omit',
       });
     } catch (error) {
-      throw new RoomError('server-unreachable', `Cannot reach the room server at ${this.base.origin}`, {
-        cause: error,
-      });
+      throw new RoomError(
+        'server-unreachable',
+        `Cannot reach the room server at ${this.base.origin}`,
+        {
+          cause: error,
+        },
+      );
     }
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) {
@@ -73,13 +77,19 @@ export class ServerApi {
           : response.status === 401 || response.status === 403
             ? 'unauthorized'
             : 'server-unreachable';
-      throw new RoomError(code, message || `The room server answered ${response.status} for ${path}`);
+      throw new RoomError(
+        code,
+        message || `The room server answered ${response.status} for ${path}`,
+      );
     }
     if (!isRecord(body)) throw this.malformed(path);
     return body;
   }
 
   private malformed(path: string): RoomError {
-    return new RoomError('bad-server', `${this.base.origin}${path} did not answer like an rtc-room-server`);
+    return new RoomError(
+      'bad-server',
+      `${this.base.origin}${path} did not answer like an rtc-room-server`,
+    );
   }
 }

@@ -67,4 +67,6 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
 }
 
 /** Makes a transport; may load it first (PeerJS is loaded only when a visitor joins). */
-export type TransportFactory = (options: TransportOptions) => PeerTransport | Promise<PeerTransport>;
+export type TransportFactory = (
+  options: TransportOptions,
+) => PeerTransport | Promise<PeerTransport>;

@@ -28,27 +28,33 @@ export function renderTile(participant: Participant, strings: Strings): Template
       data-peer-id=${participant.id}
       aria-label=${label}
     >
-      ${keepsVideo
-        ? html`<video
-            part="video"
-            .srcObject=${participant.stream}
-            .muted=${participant.isLocal}
-            ?hidden=${!showsVideo}
-            autoplay
-            playsinline
-          ></video>`
-        : nothing}
-      ${showsVideo
-        ? nothing
-        : html`<div part="placeholder" class="placeholder" aria-hidden="true">
-            <span class="avatar">${initials(name) || '?'}</span>
-          </div>`}
-      <figcaption part="name" class="name">
-        ${participant.hasAudio
+      ${
+        keepsVideo
+          ? html`<video
+              part="video"
+              .srcObject=${participant.stream}
+              .muted=${participant.isLocal}
+              ?hidden=${!showsVideo}
+              autoplay
+              playsinline
+            ></video>`
+          : nothing
+      }
+      ${
+        showsVideo
           ? nothing
-          : html`<span class="muted-icon" role="img" aria-label=${strings.microphoneOff}
-              >${micOffIcon}</span
-            >`}
+          : html`<div part="placeholder" class="placeholder" aria-hidden="true">
+              <span class="avatar">${initials(name) || '?'}</span>
+            </div>`
+      }
+      <figcaption part="name" class="name">
+        ${
+          participant.hasAudio
+            ? nothing
+            : html`<span class="muted-icon" role="img" aria-label=${strings.microphoneOff}
+                >${micOffIcon}</span
+              >`
+        }
         <span>${label}</span>
       </figcaption>
     </figure>

@@ -8,6 +8,10 @@ import { createRoomServer } from '../../server/app.js';
 import { parseConfig } from '../../server/config.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+// Plain PeerJS for pages that bypass the widget (a baseline, a hostile peer).
+const PEERJS_BUNDLE = fileURLToPath(
+  new URL('../../node_modules/peerjs/dist/peerjs.min.js', import.meta.url),
+);
 
 /** Starts rtc-room-server on a free loopback port; extra flags as on the command line. */
 export async function startRoomServer(flags = []) {
@@ -23,6 +27,11 @@ export async function startHostPages() {
   const server = createServer(async (request, response) => {
     const { pathname } = new URL(request.url, 'http://localhost');
     const name = pathname.replace(/^\/+/, '') || 'room.html';
+    if (name === 'peerjs.js') {
+      const body = await readFile(PEERJS_BUNDLE);
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
+      return;
+    }
     if (!/^[\w-]+\.html$/.test(name)) {
       response.writeHead(404).end();
       return;
@@ -139,7 +148,9 @@ export async function waitForRemoteVideo(page, count, timeout = 30_000) {
     page,
     (expected) => {
       const root = document.querySelector('rtc-room')?.shadowRoot;
-      const videos = [...(root?.querySelectorAll('[part~="tile"]:not([part~="tile-local"]) video') ?? [])];
+      const videos = [
+        ...(root?.querySelectorAll('[part~="tile"]:not([part~="tile-local"]) video') ?? []),
+      ];
       return videos.filter((v) => v.videoWidth > 0 && !v.hidden).length >= expected;
     },
     count,

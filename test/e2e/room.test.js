@@ -31,7 +31,12 @@ describe('a room in Chromium', () => {
   });
 
   const visit = (roomId, name, extra = {}) =>
-    openVisitor(browser, host.url, server.url, { 'room-id': roomId, name, 'no-prejoin': '', ...extra });
+    openVisitor(browser, host.url, server.url, {
+      'room-id': roomId,
+      name,
+      'no-prejoin': '',
+      ...extra,
+    });
 
   it('shows every visitor of three the other two, with moving video and sound', async () => {
     const roomId = crypto.randomUUID();
@@ -91,14 +96,18 @@ describe('a room in Chromium', () => {
       await goes.close({ runBeforeUnload: true });
       await waitInPage(
         stays,
-        () => document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]').length === 1,
+        () =>
+          document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]')
+            .length === 1,
         undefined,
         'the closed tab’s tile to go',
         10_000,
       );
       const events = await readEvents(stays);
       assert.deepEqual(
-        events.filter((event) => event.type === 'rtc-peer-leave').map((event) => event.detail.participant.name),
+        events
+          .filter((event) => event.type === 'rtc-peer-leave')
+          .map((event) => event.detail.participant.name),
         ['Goes'],
       );
     } finally {
@@ -123,7 +132,9 @@ describe('a room in Chromium', () => {
       other.process()?.kill('SIGKILL');
       await waitInPage(
         stays,
-        () => document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]').length === 1,
+        () =>
+          document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]')
+            .length === 1,
         undefined,
         'the vanished visitor’s tile to go',
         30_000,
@@ -147,17 +158,23 @@ describe('a room in Chromium', () => {
       const remote = await waitForRemoteVideo(listener, 1);
       assert.ok(remote[0].advanced, 'the listener sees the talker');
       const events = await readEvents(listener);
-      const codes = events.filter((event) => event.type === 'rtc-error').map((event) => event.detail.code);
+      const codes = events
+        .filter((event) => event.type === 'rtc-error')
+        .map((event) => event.detail.code);
       assert.ok(codes.includes('permission-denied'), `permission-denied reported, got ${codes}`);
       const notice = await listener.evaluate(
-        () => document.querySelector('rtc-room').shadowRoot.querySelector('[part="notice"]')?.textContent,
+        () =>
+          document.querySelector('rtc-room').shadowRoot.querySelector('[part="notice"]')
+            ?.textContent,
       );
       assert.match(notice ?? '', /refused/);
       // The talker sees the listener's tile with a placeholder, not a black video.
       await waitInPage(
         talker,
         () => {
-          const tiles = document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]');
+          const tiles = document
+            .querySelector('rtc-room')
+            .shadowRoot.querySelectorAll('[part~="tile"]');
           return tiles.length === 2 && tiles[1].querySelector('[part="placeholder"]');
         },
         undefined,
@@ -178,7 +195,10 @@ describe('a room in Chromium', () => {
       await toggler.evaluate(() => document.querySelector('rtc-room').setCameraEnabled(false));
       await waitInPage(
         watcher,
-        () => document.querySelector('rtc-room').shadowRoot.querySelector('[part~="tile"]:nth-child(2) [part="placeholder"]'),
+        () =>
+          document
+            .querySelector('rtc-room')
+            .shadowRoot.querySelector('[part~="tile"]:nth-child(2) [part="placeholder"]'),
         undefined,
         'the placeholder',
       );

@@ -23,9 +23,20 @@ describe('the /api routes', () => {
   });
 
   test('config tells clients where PeerServer is and how big a room may be', async (t) => {
-    const { origin } = await startServer(t, ['--path', '/signal', '--key', 'sesame', '--max-room-size', '4']);
+    const { origin } = await startServer(t, [
+      '--path',
+      '/signal',
+      '--key',
+      'sesame',
+      '--max-room-size',
+      '4',
+    ]);
     const { body } = await getJson(`${origin}/api/config`);
-    assert.deepEqual(body, { version: 1, peer: { path: '/signal', key: 'sesame' }, maxRoomSize: 4 });
+    assert.deepEqual(body, {
+      version: 1,
+      peer: { path: '/signal', key: 'sesame' },
+      maxRoomSize: 4,
+    });
   });
 
   test("a room's member list shows exactly its connected peers and drops one that closes", async (t) => {
@@ -55,7 +66,14 @@ describe('the /api routes', () => {
     assert.deepEqual(body, { roomId, peers: [], maxRoomSize: 8 });
   });
 
-  for (const roomId of ['short', 'has_underscore', 'double--hyphen', '-leading', 'x'.repeat(65), 'with%20space']) {
+  for (const roomId of [
+    'short',
+    'has_underscore',
+    'double--hyphen',
+    '-leading',
+    'x'.repeat(65),
+    'with%20space',
+  ]) {
     test(`a malformed room ID (${roomId.slice(0, 20)}) gets 400 with a message`, async (t) => {
       const { origin } = await startServer(t);
       const { response, body } = await getJson(`${origin}/api/rooms/${roomId}/peers`);
@@ -107,12 +125,19 @@ describe('the /api routes', () => {
   });
 
   test('/api follows --allowed-origins for CORS', async (t) => {
-    const { origin } = await startServer(t, ['--allowed-origins', 'https://app.example,https://other.example']);
-    const allowed = await fetch(`${origin}/api/config`, { headers: { origin: 'https://other.example' } });
+    const { origin } = await startServer(t, [
+      '--allowed-origins',
+      'https://app.example,https://other.example',
+    ]);
+    const allowed = await fetch(`${origin}/api/config`, {
+      headers: { origin: 'https://other.example' },
+    });
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://other.example');
     assert.match(allowed.headers.get('vary') ?? '', /Origin/);
 
-    const refused = await fetch(`${origin}/api/config`, { headers: { origin: 'https://evil.example' } });
+    const refused = await fetch(`${origin}/api/config`, {
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(refused.headers.get('access-control-allow-origin'), null);
 
     const preflight = await fetch(`${origin}/api/ice`, {
@@ -125,7 +150,9 @@ describe('the /api routes', () => {
 
   test('any origin may use /api by default', async (t) => {
     const { origin } = await startServer(t);
-    const response = await fetch(`${origin}/api/health`, { headers: { origin: 'https://anywhere.example' } });
+    const response = await fetch(`${origin}/api/health`, {
+      headers: { origin: 'https://anywhere.example' },
+    });
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
   });
 

@@ -46,22 +46,53 @@ describe('parseConfig', () => {
     ['--host', ['--host', '::1'], { HOST: '127.0.0.1' }, { host: '::1' }],
     ['--path', ['--path', '/signal/'], {}, { path: '/signal' }],
     ['--key', [], { RTC_ROOM_KEY: 'sesame' }, { key: 'sesame' }],
-    ['--allowed-origins list', ['--allowed-origins', 'https://a.example, http://localhost:8000/'], {}, { allowedOrigins: ['https://a.example', 'http://localhost:8000'] }],
+    [
+      '--allowed-origins list',
+      ['--allowed-origins', 'https://a.example, http://localhost:8000/'],
+      {},
+      { allowedOrigins: ['https://a.example', 'http://localhost:8000'] },
+    ],
     ['--allowed-origins *', [], { RTC_ROOM_ALLOWED_ORIGINS: '*' }, { allowedOrigins: '*' }],
-    ['TLS files read', ['--tls-cert', '/tls/cert.pem', '--tls-key=/tls/key.pem'], {}, { tls: { cert: 'CERT', key: 'KEY' } }],
+    [
+      'TLS files read',
+      ['--tls-cert', '/tls/cert.pem', '--tls-key=/tls/key.pem'],
+      {},
+      { tls: { cert: 'CERT', key: 'KEY' } },
+    ],
     ['--max-room-size', ['--max-room-size', '4'], {}, { maxRoomSize: 4 }],
     ['RTC_ROOM_MAX_ROOM_SIZE', [], { RTC_ROOM_MAX_ROOM_SIZE: '12' }, { maxRoomSize: 12 }],
     ['--ice none', ['--ice', 'none'], {}, { iceServers: [] }],
     ['RTC_ROOM_ICE=none', [], { RTC_ROOM_ICE: 'none' }, { iceServers: [] }],
-    ['--ice-servers', ['--ice-servers', '[{"urls":"stun:s.example:3478"},{"urls":["turn:t.example"],"username":"u","credential":"c"}]'], {}, {
-      iceServers: [{ urls: 'stun:s.example:3478' }, { urls: ['turn:t.example'], username: 'u', credential: 'c' }],
-    }],
-    ['TURN with the default lifetime of 6 hours', ['--turn-urls', 'turn:t.example:3478'], { RTC_ROOM_TURN_SECRET: 's3cret' }, {
-      turn: { secret: 's3cret', urls: ['turn:t.example:3478'], ttl: 21600 },
-    }],
-    ['TURN with --turn-ttl', ['--turn-secret', 's', '--turn-urls', 'turn:a, turns:b:5349', '--turn-ttl', '3600'], {}, {
-      turn: { secret: 's', urls: ['turn:a', 'turns:b:5349'], ttl: 3600 },
-    }],
+    [
+      '--ice-servers',
+      [
+        '--ice-servers',
+        '[{"urls":"stun:s.example:3478"},{"urls":["turn:t.example"],"username":"u","credential":"c"}]',
+      ],
+      {},
+      {
+        iceServers: [
+          { urls: 'stun:s.example:3478' },
+          { urls: ['turn:t.example'], username: 'u', credential: 'c' },
+        ],
+      },
+    ],
+    [
+      'TURN with the default lifetime of 6 hours',
+      ['--turn-urls', 'turn:t.example:3478'],
+      { RTC_ROOM_TURN_SECRET: 's3cret' },
+      {
+        turn: { secret: 's3cret', urls: ['turn:t.example:3478'], ttl: 21600 },
+      },
+    ],
+    [
+      'TURN with --turn-ttl',
+      ['--turn-secret', 's', '--turn-urls', 'turn:a, turns:b:5349', '--turn-ttl', '3600'],
+      {},
+      {
+        turn: { secret: 's', urls: ['turn:a', 'turns:b:5349'], ttl: 3600 },
+      },
+    ],
   ];
   for (const [name, argv, env, expected] of cases) {
     test(`reads ${name}`, () => {
@@ -84,43 +115,141 @@ describe('parseConfig', () => {
     ['a flag without its value at the end', ['--port'], {}, /--port needs a value/],
     ['a flag followed by another flag', ['--host', '--port', '1'], {}, /--host needs a value/],
     ['an empty --flag=', ['--key='], {}, /--key needs a value/],
-    ['a port that is not a number', ['--port', 'http'], {}, /--port must be a whole number from 0 to 65535, not "http"/],
+    [
+      'a port that is not a number',
+      ['--port', 'http'],
+      {},
+      /--port must be a whole number from 0 to 65535, not "http"/,
+    ],
     ['a port out of range', [], { PORT: '70000' }, /PORT must be a whole number/],
     ['a negative port', ['--port=-1'], {}, /--port must be a whole number/],
     ['a path without a leading slash', ['--path', 'peerjs'], {}, /--path must be a URL path/],
     ['the root as path', ['--path', '/'], {}, /--path must be a URL path/],
     ['a path the server uses', ['--path', '/api'], {}, /--path must not be \/api/],
     ['a key with a slash', ['--key', 'a/b'], {}, /--key must be 1 to 64/],
-    ['an origin with a path', ['--allowed-origins', 'https://a.example/app'], {}, /"https:\/\/a.example\/app" is not an origin/],
-    ['an origin without a scheme', [], { RTC_ROOM_ALLOWED_ORIGINS: 'a.example' }, /RTC_ROOM_ALLOWED_ORIGINS: "a.example" is not an origin/],
+    [
+      'an origin with a path',
+      ['--allowed-origins', 'https://a.example/app'],
+      {},
+      /"https:\/\/a.example\/app" is not an origin/,
+    ],
+    [
+      'an origin without a scheme',
+      [],
+      { RTC_ROOM_ALLOWED_ORIGINS: 'a.example' },
+      /RTC_ROOM_ALLOWED_ORIGINS: "a.example" is not an origin/,
+    ],
     ['* inside a list', ['--allowed-origins', 'https://a.example,*'], {}, /"\*" must stand alone/],
     ['an empty origin list', ['--allowed-origins', ' , '], {}, /lists no origin/],
-    ['a certificate without a key', ['--tls-cert', '/tls/cert.pem'], {}, /--tls-cert needs --tls-key/],
-    ['a key without a certificate', [], { RTC_ROOM_TLS_KEY: '/tls/key.pem' }, /RTC_ROOM_TLS_KEY needs --tls-cert/],
-    ['an unreadable certificate', ['--tls-cert', '/nope.pem', '--tls-key', '/tls/key.pem'], {}, /--tls-cert: cannot read "\/nope.pem": ENOENT/],
-    ['a room size below 2', ['--max-room-size', '1'], {}, /--max-room-size must be a whole number from 2 to 64/],
-    ['a room size that is not a number', ['--max-room-size', 'eight'], {}, /--max-room-size must be a whole number/],
-    ['--ice with another word than none', ['--ice', 'off'], {}, /--ice takes only "none", not "off"/],
-    ['--ice none with --ice-servers', ['--ice', 'none', '--ice-servers', '[]'], {}, /--ice-servers and --ice=none contradict/],
-    ['--ice-servers that is not JSON', ['--ice-servers', 'stun:x'], {}, /--ice-servers must be a JSON array .*not valid JSON/],
-    ['--ice-servers that is not an array', ['--ice-servers', '{"urls":"stun:x"}'], {}, /not an array/],
+    [
+      'a certificate without a key',
+      ['--tls-cert', '/tls/cert.pem'],
+      {},
+      /--tls-cert needs --tls-key/,
+    ],
+    [
+      'a key without a certificate',
+      [],
+      { RTC_ROOM_TLS_KEY: '/tls/key.pem' },
+      /RTC_ROOM_TLS_KEY needs --tls-cert/,
+    ],
+    [
+      'an unreadable certificate',
+      ['--tls-cert', '/nope.pem', '--tls-key', '/tls/key.pem'],
+      {},
+      /--tls-cert: cannot read "\/nope.pem": ENOENT/,
+    ],
+    [
+      'a room size below 2',
+      ['--max-room-size', '1'],
+      {},
+      /--max-room-size must be a whole number from 2 to 64/,
+    ],
+    [
+      'a room size that is not a number',
+      ['--max-room-size', 'eight'],
+      {},
+      /--max-room-size must be a whole number/,
+    ],
+    [
+      '--ice with another word than none',
+      ['--ice', 'off'],
+      {},
+      /--ice takes only "none", not "off"/,
+    ],
+    [
+      '--ice none with --ice-servers',
+      ['--ice', 'none', '--ice-servers', '[]'],
+      {},
+      /--ice-servers and --ice=none contradict/,
+    ],
+    [
+      '--ice-servers that is not JSON',
+      ['--ice-servers', 'stun:x'],
+      {},
+      /--ice-servers must be a JSON array .*not valid JSON/,
+    ],
+    [
+      '--ice-servers that is not an array',
+      ['--ice-servers', '{"urls":"stun:x"}'],
+      {},
+      /not an array/,
+    ],
     ['--ice-servers entry without urls', ['--ice-servers', '[{}]'], {}, /entry 0 has no "urls"/],
-    ['--ice-servers with an http URL', ['--ice-servers', '[{"urls":"http://x"}]'], {}, /"http:\/\/x" is not a stun:/],
-    ['--ice-servers TURN without credentials', ['--ice-servers', '[{"urls":"turn:x"}]'], {}, /TURN server without "username" and "credential"/],
-    ['--ice-servers with a numeric username', ['--ice-servers', '[{"urls":"stun:x","username":1}]'], {}, /"username" is not a string/],
-    ['--turn-secret without --turn-urls', ['--turn-secret', 's'], {}, /--turn-secret needs --turn-urls/],
-    ['--turn-urls without --turn-secret', [], { RTC_ROOM_TURN_URLS: 'turn:x' }, /RTC_ROOM_TURN_URLS needs --turn-secret/],
+    [
+      '--ice-servers with an http URL',
+      ['--ice-servers', '[{"urls":"http://x"}]'],
+      {},
+      /"http:\/\/x" is not a stun:/,
+    ],
+    [
+      '--ice-servers TURN without credentials',
+      ['--ice-servers', '[{"urls":"turn:x"}]'],
+      {},
+      /TURN server without "username" and "credential"/,
+    ],
+    [
+      '--ice-servers with a numeric username',
+      ['--ice-servers', '[{"urls":"stun:x","username":1}]'],
+      {},
+      /"username" is not a string/,
+    ],
+    [
+      '--turn-secret without --turn-urls',
+      ['--turn-secret', 's'],
+      {},
+      /--turn-secret needs --turn-urls/,
+    ],
+    [
+      '--turn-urls without --turn-secret',
+      [],
+      { RTC_ROOM_TURN_URLS: 'turn:x' },
+      /RTC_ROOM_TURN_URLS needs --turn-secret/,
+    ],
     ['--turn-ttl without TURN', ['--turn-ttl', '600'], {}, /--turn-ttl needs --turn-secret/],
-    ['a STUN URL in --turn-urls', ['--turn-secret', 's', '--turn-urls', 'stun:x'], {}, /"stun:x" is not a turn: or turns: URL/],
-    ['a --turn-ttl under a minute', ['--turn-secret', 's', '--turn-urls', 'turn:x', '--turn-ttl', '5'], {}, /--turn-ttl must be a whole number from 60 to 604800/],
+    [
+      'a STUN URL in --turn-urls',
+      ['--turn-secret', 's', '--turn-urls', 'stun:x'],
+      {},
+      /"stun:x" is not a turn: or turns: URL/,
+    ],
+    [
+      'a --turn-ttl under a minute',
+      ['--turn-secret', 's', '--turn-urls', 'turn:x', '--turn-ttl', '5'],
+      {},
+      /--turn-ttl must be a whole number from 60 to 604800/,
+    ],
   ];
   for (const [name, argv, env, message] of errors) {
     test(`refuses ${name}`, () => {
-      assert.throws(() => parse(argv, env), (error) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parse(argv, env),
+        (error) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     });
   }
 });

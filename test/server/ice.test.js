@@ -6,7 +6,12 @@ import { iceResponse, turnCredential } from '../../server/ice.js';
 import { getJson, startServer } from './support.js';
 
 const SECRET = 'pickled-herring-7f3a9c';
-const TURN_FLAGS = ['--turn-secret', SECRET, '--turn-urls', 'turn:127.0.0.1:3478,turns:turn.example:5349'];
+const TURN_FLAGS = [
+  '--turn-secret',
+  SECRET,
+  '--turn-urls',
+  'turn:127.0.0.1:3478,turns:turn.example:5349',
+];
 
 describe('ICE configuration', () => {
   test('a TURN credential is base64(HMAC-SHA1(secret, username))', () => {
@@ -18,7 +23,11 @@ describe('ICE configuration', () => {
 
   test('without a TURN secret the static servers come back with no expiry', () => {
     const iceServers = [{ urls: 'stun:stun.example:3478' }];
-    assert.deepEqual(iceResponse({ iceServers, turn: null }), { iceServers, expiresAt: null, ttl: null });
+    assert.deepEqual(iceResponse({ iceServers, turn: null }), {
+      iceServers,
+      expiresAt: null,
+      ttl: null,
+    });
   });
 
   test('a TURN credential expires ttl seconds from now', () => {
@@ -67,12 +76,19 @@ describe('ICE configuration', () => {
     assert.deepEqual(relay.urls, ['turn:127.0.0.1:3478', 'turns:turn.example:5349']);
     const [expiry, id] = relay.username.split(':');
     assert.match(relay.username, /^\d+:[0-9a-f]{8}$/);
-    assert.equal(relay.credential, createHmac('sha1', SECRET).update(relay.username).digest('base64'));
+    assert.equal(
+      relay.credential,
+      createHmac('sha1', SECRET).update(relay.username).digest('base64'),
+    );
     assert.equal(body.ttl, DEFAULT_TURN_TTL);
     assert.equal(body.expiresAt, Number(expiry) * 1000);
     const expected = before / 1000 + DEFAULT_TURN_TTL;
     assert.ok(Math.abs(Number(expiry) - expected) <= 2, `expiry ${expiry} is about now + ttl`);
-    assert.notEqual(again.iceServers[2].username.split(':')[1], id, 'each request gets its own username');
+    assert.notEqual(
+      again.iceServers[2].username.split(':')[1],
+      id,
+      'each request gets its own username',
+    );
   });
 
   test('--turn-ttl sets the credential lifetime', async (t) => {
@@ -84,7 +100,15 @@ describe('ICE configuration', () => {
 
   test('the TURN secret never appears in any response body or header', async (t) => {
     const { origin } = await startServer(t, TURN_FLAGS);
-    const paths = ['/api/ice', '/api/config', '/api/health', '/api/rooms/abcdefgh-1234/peers', '/api/nope', '/peerjs', '/peerjs/peerjs/id'];
+    const paths = [
+      '/api/ice',
+      '/api/config',
+      '/api/health',
+      '/api/rooms/abcdefgh-1234/peers',
+      '/api/nope',
+      '/peerjs',
+      '/peerjs/peerjs/id',
+    ];
     for (const path of paths) {
       const response = await fetch(`${origin}${path}`);
       const raw = [...response.headers].flat().join('\n') + (await response.text());
@@ -93,10 +117,18 @@ describe('ICE configuration', () => {
   });
 
   test('/api/ice sends CORS headers to an allowed origin and not to another', async (t) => {
-    const { origin } = await startServer(t, [...TURN_FLAGS, '--allowed-origins', 'https://app.example']);
-    const allowed = await fetch(`${origin}/api/ice`, { headers: { origin: 'https://app.example' } });
+    const { origin } = await startServer(t, [
+      ...TURN_FLAGS,
+      '--allowed-origins',
+      'https://app.example',
+    ]);
+    const allowed = await fetch(`${origin}/api/ice`, {
+      headers: { origin: 'https://app.example' },
+    });
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example');
-    const refused = await fetch(`${origin}/api/ice`, { headers: { origin: 'https://evil.example' } });
+    const refused = await fetch(`${origin}/api/ice`, {
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(refused.headers.get('access-control-allow-origin'), null);
   });
 });

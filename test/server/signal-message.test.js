@@ -9,9 +9,21 @@ describe('parseSignalMessage', () => {
   /** @type {[string, Buffer, import('../../server/signal-message.js').SignalMessage][]} */
   const accepted = [
     ['a heartbeat', frame({ type: 'HEARTBEAT' }), { type: 'HEARTBEAT' }],
-    ['an offer to a plain peer', frame({ type: 'OFFER', dst: 'bob', payload: {} }), { type: 'OFFER', dst: 'bob' }],
-    ['an answer to a room peer', frame({ type: 'ANSWER', dst: 'room-1234_00ff' }), { type: 'ANSWER', dst: 'room-1234_00ff' }],
-    ['a candidate', frame({ type: 'CANDIDATE', dst: 'a b', payload: 1 }), { type: 'CANDIDATE', dst: 'a b' }],
+    [
+      'an offer to a plain peer',
+      frame({ type: 'OFFER', dst: 'bob', payload: {} }),
+      { type: 'OFFER', dst: 'bob' },
+    ],
+    [
+      'an answer to a room peer',
+      frame({ type: 'ANSWER', dst: 'room-1234_00ff' }),
+      { type: 'ANSWER', dst: 'room-1234_00ff' },
+    ],
+    [
+      'a candidate',
+      frame({ type: 'CANDIDATE', dst: 'a b', payload: 1 }),
+      { type: 'CANDIDATE', dst: 'a b' },
+    ],
     ['a leave with a dst', frame({ type: 'LEAVE', dst: 'bob' }), { type: 'LEAVE', dst: 'bob' }],
   ];
   for (const [name, data, expected] of accepted) {

@@ -12,9 +12,19 @@ describe('signalling', () => {
     const bob = await TestPeer.join(port, 'bob');
 
     alice.send({ type: 'OFFER', dst: 'bob', payload: OFFER_PAYLOAD });
-    assert.deepEqual(await bob.next(), { type: 'OFFER', src: 'alice', dst: 'bob', payload: OFFER_PAYLOAD });
+    assert.deepEqual(await bob.next(), {
+      type: 'OFFER',
+      src: 'alice',
+      dst: 'bob',
+      payload: OFFER_PAYLOAD,
+    });
     bob.send({ type: 'ANSWER', dst: 'alice', payload: { sdp: 'answer' } });
-    assert.deepEqual(await alice.next(), { type: 'ANSWER', src: 'bob', dst: 'alice', payload: { sdp: 'answer' } });
+    assert.deepEqual(await alice.next(), {
+      type: 'ANSWER',
+      src: 'bob',
+      dst: 'alice',
+      payload: { sdp: 'answer' },
+    });
     bob.send({ type: 'CANDIDATE', dst: 'alice', payload: { candidate: 'c' } });
     assert.deepEqual(await alice.next(), {
       type: 'CANDIDATE',
@@ -35,7 +45,10 @@ describe('signalling', () => {
   test('a client with the wrong key is refused', async (t) => {
     const { port, rooms } = await startServer(t, ['--key', 'sesame']);
     const peer = await TestPeer.connect(port, 'alice', { key: 'peerjs' });
-    assert.deepEqual(await peer.next(), { type: 'ERROR', payload: { msg: 'Invalid key provided' } });
+    assert.deepEqual(await peer.next(), {
+      type: 'ERROR',
+      payload: { msg: 'Invalid key provided' },
+    });
     await peer.closed;
     assert.equal(rooms.isConnected('alice'), false);
     await TestPeer.join(port, 'alice', { key: 'sesame' });
@@ -107,7 +120,12 @@ describe('signalling', () => {
     sender.send({ type: 'HEARTBEAT' });
     sender.send({ type: 'OFFER', dst: receiver.id, payload: { n: 1 } });
 
-    assert.deepEqual(await receiver.next(), { type: 'OFFER', src: sender.id, dst: receiver.id, payload: { n: 1 } });
+    assert.deepEqual(await receiver.next(), {
+      type: 'OFFER',
+      src: sender.id,
+      dst: receiver.id,
+      payload: { n: 1 },
+    });
     await sender.roundTrip();
     assert.deepEqual(receiver.unread, []);
     assert.ok(rooms.isConnected(sender.id), 'a LEAVE without dst does not de-register the sender');
@@ -126,7 +144,10 @@ describe('signalling', () => {
     const newcomer = await TestPeer.join(port, makePeerId(roomId));
     newcomer.send({ type: 'OFFER', dst: other.id, payload: {} });
     assert.equal((await other.next()).src, newcomer.id);
-    assert.ok(logs.some((line) => /max payload/i.test(line)), 'the error was logged');
+    assert.ok(
+      logs.some((line) => /max payload/i.test(line)),
+      'the error was logged',
+    );
   });
 
   test('a socket that floods is closed with 1008 while another peer of the room carries on', async (t) => {
@@ -136,7 +157,8 @@ describe('signalling', () => {
     const target = await TestPeer.join(port, makePeerId(roomId));
     const bystander = await TestPeer.join(port, makePeerId(roomId));
 
-    for (let i = 0; i < 2000; i++) flooder.send({ type: 'CANDIDATE', dst: target.id, payload: { i } });
+    for (let i = 0; i < 2000; i++)
+      flooder.send({ type: 'CANDIDATE', dst: target.id, payload: { i } });
     assert.equal((await flooder.closed).code, 1008);
     await eventually(() => assert.equal(rooms.isConnected(flooder.id), false));
 
@@ -204,7 +226,10 @@ describe('signalling', () => {
   test('a socket from an origin that is not allowed is refused', async (t) => {
     const { port } = await startServer(t, ['--allowed-origins', 'https://app.example']);
     const foreign = await TestPeer.connect(port, 'alice', { origin: 'https://evil.example' });
-    assert.deepEqual(await foreign.next(), { type: 'ERROR', payload: { msg: 'origin-not-allowed' } });
+    assert.deepEqual(await foreign.next(), {
+      type: 'ERROR',
+      payload: { msg: 'origin-not-allowed' },
+    });
     await foreign.closed;
 
     await TestPeer.join(port, 'alice', { origin: 'https://app.example' });

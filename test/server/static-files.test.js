@@ -15,7 +15,9 @@ function builtWidget(t) {
 describe('static files', () => {
   test('the widget is served as JavaScript that any site may load', async (t) => {
     const { origin } = await startServer(t, [], { distDir: builtWidget(t) });
-    const response = await fetch(`${origin}/rtc-room.js`, { headers: { origin: 'https://host.example' } });
+    const response = await fetch(`${origin}/rtc-room.js`, {
+      headers: { origin: 'https://host.example' },
+    });
     assert.equal(response.status, 200);
     assert.equal(await response.text(), 'export const widget = 1;\n');
     assert.equal(response.headers.get('content-type'), 'text/javascript; charset=utf-8');

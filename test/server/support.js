@@ -89,7 +89,11 @@ export class TestPeer {
    * @param {string} id
    * @param {{ token?: string, key?: string, origin?: string, path?: string }} [options]
    */
-  static async connect(port, id, { token = newToken(), key = 'peerjs', origin, path = '/peerjs' } = {}) {
+  static async connect(
+    port,
+    id,
+    { token = newToken(), key = 'peerjs', origin, path = '/peerjs' } = {},
+  ) {
     const query = new URLSearchParams({ key, id, token });
     const socket = new WebSocket(`ws://127.0.0.1:${port}${path}/peerjs?${query}`, { origin });
     const peer = new TestPeer(socket, id);
@@ -162,7 +166,7 @@ export class TestPeer {
 
 /**
  * Retries `check` until it stops throwing, for state that changes after a socket closes.
- * @param {() => Promise<void> | void} check
+ * @param {() => unknown} check
  * @param {number} [timeoutMs]
  */
 export async function eventually(check, timeoutMs = 2000) {

@@ -19,7 +19,15 @@ describe('TokenBucket', () => {
 
   test('reports overdrawn once the holder keeps going for another burst past the limit', () => {
     const { bucket } = bucketAt();
-    assert.deepEqual(takeMany(bucket, 7), ['granted', 'granted', 'granted', 'denied', 'denied', 'denied', 'overdrawn']);
+    assert.deepEqual(takeMany(bucket, 7), [
+      'granted',
+      'granted',
+      'granted',
+      'denied',
+      'denied',
+      'denied',
+      'overdrawn',
+    ]);
   });
 
   test('regains tokens over time, never more than the burst', () => {

@@ -1,0 +1,122 @@
+// Join-to-first-remote-frame for the widget with 2 and 4 visitors, against plain PeerJS
+// (registration + one call) measured the same way in the same run on the same server.
+import {
+  launchChromium,
+  openVisitor,
+  startHostPages,
+  startRoomServer,
+  waitForRemoteVideo,
+} from '../test/e2e/harness.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** The last of `size` visitors joins; returns ms from join() to its first and its last remote frame. */
+async function timeWidgetJoin(browser, host, server, size) {
+  const roomId = crypto.randomUUID();
+  const present = [];
+  for (let i = 1; i < size; i++) {
+    const page = await openVisitor(browser, host.url, server.url, {
+      'room-id': roomId,
+      name: `Present ${i}`,
+      'no-prejoin': '',
+    });
+    present.push(page);
+  }
+  for (const page of present) await waitForRemoteVideo(page, size - 2);
+  const newcomer = await openVisitor(browser, host.url, server.url, {
+    'room-id': roomId,
+    name: 'Newcomer',
+  });
+  try {
+    await newcomer.waitForFunction(() => document.querySelector('rtc-room')?.state === 'prejoin');
+    return await newcomer.evaluate(async (expected) => {
+      const room = document.querySelector('rtc-room');
+      const start = performance.now();
+      void room.join();
+      const framesAt = [];
+      const seen = new Set();
+      await new Promise((resolve) => {
+        const tick = () => {
+          const videos = room.shadowRoot.querySelectorAll(
+            '[part~="tile"]:not([part~="tile-local"]) video',
+          );
+          for (const video of videos) {
+            if (video.videoWidth > 0 && !seen.has(video)) {
+              seen.add(video);
+              framesAt.push(performance.now() - start);
+            }
+          }
+          if (framesAt.length >= expected) resolve();
+          else setTimeout(tick, 5);
+        };
+        tick();
+      });
+      return { first: framesAt[0], last: framesAt[framesAt.length - 1] };
+    }, size - 1);
+  } finally {
+    await Promise.all([...present, newcomer].map((page) => page.close()));
+  }
+}
+
+async function timePlainPeerJs(browser, host, server) {
+  const query = new URLSearchParams({ server: server.url });
+  const answerer = await browser.newPage();
+  const caller = await browser.newPage();
+  try {
+    await answerer.goto(`${host.url}/peerjs-call.html?${query}`);
+    await caller.goto(`${host.url}/peerjs-call.html?${query}`);
+    const answererId = `baseline-${crypto.randomUUID()}`;
+    await answerer.evaluate((id) => window.answerCalls(id), answererId);
+    return await caller.evaluate(
+      (id, remote) => window.timeCallToFirstFrame(id, remote),
+      `baseline-${crypto.randomUUID()}`,
+      answererId,
+    );
+  } finally {
+    await answerer.close();
+    await caller.close();
+  }
+}
+
+const server = await startRoomServer();
+const host = await startHostPages();
+const browser = await launchChromium();
+try {
+  const baseline = [];
+  const widget = { 2: [], 4: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    baseline.push(await timePlainPeerJs(browser, host, server));
+    for (const size of [2, 4]) widget[size].push(await timeWidgetJoin(browser, host, server, size));
+  }
+  const rows = [
+    ['plain PeerJS, 1 call (baseline)', median(baseline), median(baseline)],
+    ...[2, 4].map((size) => [
+      `<rtc-room>, ${size} visitors`,
+      median(widget[size].map((t) => t.first)),
+      median(widget[size].map((t) => t.last)),
+    ]),
+  ];
+  console.log(`join → remote frame, median of ${ROUNDS} rounds, headless Chromium on loopback`);
+  console.log('case'.padEnd(34), 'first frame'.padStart(12), 'all frames'.padStart(12));
+  for (const [label, first, last] of rows) {
+    console.log(
+      label.padEnd(34),
+      `${first.toFixed(0)} ms`.padStart(12),
+      `${last.toFixed(0)} ms`.padStart(12),
+    );
+  }
+  const overhead = median(widget[2].map((t) => t.first)) - median(baseline);
+  console.log(
+    `widget overhead over plain PeerJS (2 visitors, first frame): ${overhead.toFixed(0)} ms`,
+  );
+} finally {
+  await browser.close();
+  await host.close();
+  await server.close();
+}

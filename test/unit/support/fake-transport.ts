@@ -1,0 +1,168 @@
+// Test doubles for the transport: links and a transport the tests drive by hand, and a tiny
+// in-memory network that wires two fake transports together. No PeerJS.
+import type {
+  PeerLink,
+  PeerLinkEvents,
+  PeerTransport,
+  PeerTransportEvents,
+  TransportFactory,
+  TransportOptions,
+} from '../../../src/transport/transport.js';
+import { Emitter } from '../../../src/util/emitter.js';
+import { decodeMessage, type PeerMessage } from '../../../src/protocol/messages.js';
+
+/** One remote peer as a test sees it: fire its events, read what the session did to it. */
+export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
+  /** Every string the session sent, in order. */
+  readonly sent: string[] = [];
+  readonly replacedTracks: Array<{ kind: 'audio' | 'video'; track: MediaStreamTrack | null }> = [];
+  acceptedStream: MediaStream | null = null;
+  isClosed = false;
+  /** The other end, when the link belongs to a FakeNetwork. */
+  other: FakeLink | null = null;
+
+  constructor(
+    readonly remoteId: string,
+    readonly isOutgoing: boolean,
+  ) {
+    super();
+  }
+
+  /** Emits one of the link's events, as the transport would. */
+  fire<K extends keyof PeerLinkEvents>(type: K, payload: PeerLinkEvents[K]): void {
+    this.emit(type, payload);
+  }
+
+  /** The messages sent so far, decoded. */
+  get sentMessages(): PeerMessage[] {
+    return this.sent.map((raw) => decodeMessage(raw)).filter((m): m is PeerMessage => m !== null);
+  }
+
+  accept(stream: MediaStream): void {
+    this.acceptedStream = stream;
+  }
+
+  send(data: string): boolean {
+    if (this.isClosed) return false;
+    this.sent.push(data);
+    this.other?.fire('message', data);
+    return true;
+  }
+
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    this.replacedTracks.push({ kind, track });
+    return Promise.resolve();
+  }
+
+  getStats(): Promise<RTCStatsReport | null> {
+    return Promise.resolve(null);
+  }
+
+  // Like the PeerJS link: `close` fires once, whichever side closed, and reaches the other end.
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.emit('close', undefined);
+    this.other?.close();
+  }
+}
+
+/** A transport whose dials and incoming links the test controls. */
+export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerTransport {
+  readonly dialled: FakeLink[] = [];
+  readonly incoming: FakeLink[] = [];
+  isDestroyed = false;
+  isOpen = false;
+
+  constructor(
+    readonly options: TransportOptions,
+    private readonly network?: FakeNetwork,
+  ) {
+    super();
+    network?.transports.set(options.id, this);
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  /** Emits one of the transport's events, as PeerJS would. */
+  fire<K extends keyof PeerTransportEvents>(type: K, payload: PeerTransportEvents[K]): void {
+    this.emit(type, payload);
+  }
+
+  /** A remote peer dials us; returns its link as the session receives it. */
+  ring(remoteId: string): FakeLink {
+    const link = new FakeLink(remoteId, false);
+    this.incoming.push(link);
+    this.emit('incoming', link);
+    return link;
+  }
+
+  open(): Promise<void> {
+    this.isOpen = true;
+    return Promise.resolve();
+  }
+
+  dial(remoteId: string): FakeLink {
+    const link = new FakeLink(remoteId, true);
+    this.dialled.push(link);
+    this.network?.connect(this.id, link);
+    return link;
+  }
+
+  destroy(): void {
+    this.isDestroyed = true;
+    for (const link of [...this.dialled, ...this.incoming]) link.close();
+  }
+}
+
+/**
+ * Joins fake transports: a dial makes the matching incoming link at the other transport, held
+ * until `deliver()` so tests can make two peers dial each other at once.
+ */
+export class FakeNetwork {
+  readonly transports = new Map<string, FakeTransport>();
+  private pending: Array<() => void> = [];
+
+  connect(fromId: string, outgoing: FakeLink): void {
+    this.pending.push(() => {
+      const remote = this.transports.get(outgoing.remoteId);
+      if (!remote || outgoing.isClosed) return;
+      const incoming = new FakeLink(fromId, false);
+      incoming.other = outgoing;
+      outgoing.other = incoming;
+      remote.incoming.push(incoming);
+      remote.fire('incoming', incoming);
+    });
+  }
+
+  /** Hands every pending dial to its callee. */
+  deliver(): void {
+    for (const ring of this.pending.splice(0)) ring();
+  }
+
+  /** Every link still open, as [local id, remote id, outgoing] rows. */
+  openLinks(): Array<[string, string, boolean]> {
+    const rows: Array<[string, string, boolean]> = [];
+    for (const [id, transport] of this.transports) {
+      for (const link of [...transport.dialled, ...transport.incoming]) {
+        if (!link.isClosed) rows.push([id, link.remoteId, link.isOutgoing]);
+      }
+    }
+    return rows;
+  }
+}
+
+/** A TransportFactory that records the transports it made. */
+export function fakeTransportFactory(network?: FakeNetwork): TransportFactory & {
+  made: FakeTransport[];
+} {
+  const made: FakeTransport[] = [];
+  const factory = (options: TransportOptions): FakeTransport => {
+    const transport = new FakeTransport(options, network);
+    made.push(transport);
+    return transport;
+  };
+  return Object.assign(factory, { made });
+}
