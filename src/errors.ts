@@ -10,6 +10,7 @@ export type RoomErrorCode =
   | 'bad-ice-servers'
   | 'bad-server'
   | 'peer-unreachable'
+  | 'ice-failed'
   | 'signalling-lost'
   | 'unsupported-browser'
   | 'internal';

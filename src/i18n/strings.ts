@@ -29,6 +29,11 @@ export interface Strings {
   enableSound: string;
   reconnecting: string;
   alone: string;
+  connectionInfo: string;
+  /** Candidate types as a visitor reads them: `host` is a direct path, `relay` goes through TURN. */
+  candidateTypes: Record<'host' | 'srflx' | 'prflx' | 'relay', string>;
+  roundTrip: (ms: number) => string;
+  unreachable: string;
   errors: Record<RoomErrorCode, string>;
 }
 
@@ -60,6 +65,15 @@ const en: Strings = {
   enableSound: 'Click to turn on sound',
   reconnecting: 'Lost the server; calls go on while it reconnects…',
   alone: 'Waiting for others to join…',
+  connectionInfo: 'Connection details',
+  candidateTypes: {
+    host: 'direct (local network)',
+    srflx: 'direct (through NAT)',
+    prflx: 'direct (through NAT)',
+    relay: 'relayed (TURN)',
+  },
+  roundTrip: (ms) => `round trip ${ms} ms`,
+  unreachable: 'Cannot connect',
   errors: {
     'permission-denied':
       'Camera or microphone access was refused. You can still listen and chat; allow access in the browser and join again to be seen and heard.',
@@ -72,6 +86,8 @@ const en: Strings = {
     'bad-ice-servers': 'The ice-servers setting is invalid; using the server’s instead.',
     'bad-server': 'The server setting is not a valid rtc-room server address.',
     'peer-unreachable': 'Could not connect to one of the participants.',
+    'ice-failed':
+      'Could not reach a participant through any network path (the TURN server may have refused the credentials).',
     'signalling-lost': 'Lost the connection to the room server.',
     'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
     internal: 'Something went wrong.',
@@ -106,6 +122,15 @@ const zhCN: Strings = {
   enableSound: '点击开启声音',
   reconnecting: '与服务器的连接已断开，通话继续，正在重新连接…',
   alone: '正在等待其他人加入…',
+  connectionInfo: '连接详情',
+  candidateTypes: {
+    host: '直连（局域网）',
+    srflx: '直连（经 NAT）',
+    prflx: '直连（经 NAT）',
+    relay: '中继（TURN）',
+  },
+  roundTrip: (ms) => `往返 ${ms} 毫秒`,
+  unreachable: '无法连接',
   errors: {
     'permission-denied':
       '摄像头或麦克风权限被拒绝。你仍可收听和聊天；在浏览器中允许访问后重新加入，即可被看到和听到。',
@@ -118,6 +143,7 @@ const zhCN: Strings = {
     'bad-ice-servers': 'ice-servers 设置无效，改用服务器的配置。',
     'bad-server': 'server 设置不是有效的 rtc-room 服务器地址。',
     'peer-unreachable': '无法连接到其中一位参与者。',
+    'ice-failed': '无法通过任何网络路径连接到一位参与者（TURN 服务器可能拒绝了凭据）。',
     'signalling-lost': '与房间服务器的连接已断开。',
     'unsupported-browser': '此浏览器无法在这里进行视频通话（需要 HTTPS 和 WebRTC）。',
     internal: '出了点问题。',

@@ -105,7 +105,11 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     if (this.media && !this.media.localStream) this.media.answer(stream);
   }
 
-  send(message: string): boolean {
+  get bufferedAmount(): number {
+    return this.data?.dataChannel?.bufferedAmount ?? 0;
+  }
+
+  send(message: string | ArrayBuffer): boolean {
     if (!this.data?.open) return false;
     try {
       void this.data.send(message);

@@ -57,8 +57,10 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
   readonly isOutgoing: boolean;
   /** For an incoming link: answer its call with `stream`. */
   accept(stream: MediaStream): void;
-  /** Sends a text message on the data channel; false when it is not open. */
-  send(data: string): boolean;
+  /** Sends a text or binary message on the data channel; false when it is not open. */
+  send(data: string | ArrayBuffer): boolean;
+  /** Bytes queued on the data channel and not yet sent, for back-pressure. */
+  readonly bufferedAmount: number;
   /** Replaces what we send of one kind on this link (a track, or null for nothing). */
   replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void>;
   /** The media peer connection's statistics, or null before it exists. */

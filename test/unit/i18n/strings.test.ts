@@ -1,0 +1,77 @@
+import { expect } from '@open-wc/testing';
+import { LANGUAGES, stringsFor, type Strings } from '../../../src/i18n/strings.js';
+import type { RoomErrorCode } from '../../../src/errors.js';
+
+const ERROR_CODES: RoomErrorCode[] = [
+  'permission-denied',
+  'no-device',
+  'media-failed',
+  'room-full',
+  'server-unreachable',
+  'unauthorized',
+  'bad-room-id',
+  'bad-ice-servers',
+  'bad-server',
+  'peer-unreachable',
+  'signalling-lost',
+  'unsupported-browser',
+  'internal',
+];
+
+describe('strings', () => {
+  describe('stringsFor', () => {
+    const cases: Array<[string | null | undefined, Strings]> = [
+      ['en', LANGUAGES.en],
+      ['zh-CN', LANGUAGES['zh-CN']],
+      ['zh-cn', LANGUAGES['zh-CN']],
+      ['ZH-CN', LANGUAGES['zh-CN']],
+      ['zh-TW', LANGUAGES['zh-CN']],
+      ['zh', LANGUAGES['zh-CN']],
+      ['en-GB', LANGUAGES.en],
+      ['EN-us', LANGUAGES.en],
+      ['fr', LANGUAGES.en],
+      ['de-DE', LANGUAGES.en],
+      ['', LANGUAGES.en],
+      [null, LANGUAGES.en],
+      [undefined, LANGUAGES.en],
+    ];
+    for (const [tag, expected] of cases) {
+      const language = expected === LANGUAGES.en ? 'English' : 'Chinese';
+      it(`speaks ${language} for ${JSON.stringify(tag) ?? 'undefined'}`, () => {
+        expect(stringsFor(tag)).to.equal(expected);
+      });
+    }
+  });
+
+  for (const [tag, table] of Object.entries(LANGUAGES)) {
+    describe(`the ${tag} table`, () => {
+      it('has every key English has, each non-empty', () => {
+        for (const key of Object.keys(LANGUAGES.en) as Array<keyof Strings>) {
+          expect(table, key).to.have.property(key);
+          const value = table[key];
+          const text = typeof value === 'function' ? value(2) : value;
+          expect(text, key).to.not.be.empty;
+        }
+      });
+
+      it('has a sentence for every error code and no others', () => {
+        expect(Object.keys(table.errors)).to.have.members(ERROR_CODES);
+        for (const code of ERROR_CODES) expect(table.errors[code], code).to.be.a('string').and.not.empty;
+      });
+
+      it('counts participants with the number in the text', () => {
+        expect(table.participants(3)).to.contain('3');
+        expect(table.participants(1)).to.contain('1');
+      });
+    });
+  }
+
+  it('really translates zh-CN rather than copying English', () => {
+    const en = LANGUAGES.en;
+    const zh = LANGUAGES['zh-CN'];
+    const same = (Object.keys(en) as Array<keyof Strings>).filter(
+      (key) => typeof en[key] === 'string' && en[key] === zh[key],
+    );
+    expect(same).to.deep.equal([]);
+  });
+});
