@@ -204,6 +204,42 @@ export const styles = css`
     height: 16px;
   }
 
+  .placeholder {
+    align-content: center;
+    gap: 8px;
+  }
+  .unreachable-label {
+    color: var(--_danger);
+    font-size: 0.875rem;
+  }
+  .info-button {
+    position: absolute;
+    top: 6px;
+    right: 6px;
+    min-height: 32px;
+    min-width: 32px;
+    padding: 4px;
+    background: rgb(0 0 0 / 45%);
+    color: #fff;
+  }
+  .info-button svg {
+    width: 18px;
+    height: 18px;
+  }
+  .connection-info {
+    margin: auto;
+    padding: 12px 16px;
+    border: 0;
+    border-radius: calc(var(--_radius) / 2);
+    background: var(--_tile-bg);
+    color: var(--_fg);
+    font-size: 0.875rem;
+  }
+  .connection-info strong {
+    display: block;
+    margin-bottom: 4px;
+  }
+
   .controls {
     display: flex;
     justify-content: center;

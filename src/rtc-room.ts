@@ -36,6 +36,8 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart video - A participant's video.
  * @csspart placeholder - Shown instead of video when a camera is off.
  * @csspart name - A participant's name (and muted icon).
+ * @csspart info-button - Opens a participant's connection details (also has part `button`).
+ * @csspart connection-info - The connection details: direct or relayed (TURN), round trip.
  * @csspart controls - The bar of call controls.
  * @csspart button - Every button.
  * @csspart input - Every text field.

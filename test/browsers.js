@@ -1,4 +1,4 @@
-// Finds the browsers the tests drive: an explicit path from the environment, else Debian's.
+// Finds the programs the tests drive: an explicit path from the environment, else Debian's.
 import { existsSync } from 'node:fs';
 
 const BROWSERS = {
@@ -13,6 +13,15 @@ const BROWSERS = {
     hint: 'install it with `apt-get install -y firefox-esr` or set FIREFOX_PATH',
   },
 };
+
+/** coturn's `turnserver`, for the TURN tests; an Error with an install hint when missing. */
+export function findTurnServer() {
+  const path = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
+  if (existsSync(path)) return path;
+  throw new Error(
+    `turnserver not found at ${path}: install it with \`apt-get install -y coturn\` or set TURNSERVER_PATH`,
+  );
+}
 
 /**
  * The executable of `name`, or an Error with a one-line install hint; tests never pass without it.

@@ -1,3 +1,10 @@
+import type { NetworkPath } from './connection-stats.js';
+
+/** How a remote participant is connected: still trying, connected (and how), or given up. */
+export interface ParticipantConnection extends NetworkPath {
+  state: 'connecting' | 'connected' | 'unreachable';
+}
+
 /** One person in the room as the page sees them; a new object whenever anything changes. */
 export interface Participant {
   /** The peer ID, unique in the room and for this visit. */
@@ -12,4 +19,6 @@ export interface Participant {
   readonly hasVideo: boolean;
   /** Their media: for the local participant the camera preview, else the remote stream. */
   readonly stream: MediaStream | null;
+  /** For a remote participant, the connection to them; null for the local one. */
+  readonly connection: ParticipantConnection | null;
 }

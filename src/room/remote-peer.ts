@@ -1,10 +1,17 @@
 import { decodeMessage, encodeMessage, type HelloMessage } from '../protocol/messages.js';
 import type { PeerLink } from '../transport/transport.js';
 import { Emitter } from '../util/emitter.js';
+import { readNetworkPath, type NetworkPath } from './connection-stats.js';
 import type { Participant } from './participant.js';
 
 /** How long a peer connection may stay `disconnected` before the peer is taken for gone. */
 export const DISCONNECTED_GRACE_MS = 5_000;
+
+/** How long a new link may take to carry the peer's hello before it counts as failed. */
+export const CONNECT_TIMEOUT_MS = 15_000;
+
+/** Why a remote peer is gone: it said goodbye, its connection failed, or its link was closed. */
+export type GoneReason = 'left' | 'failed' | 'closed';
 
 export interface RemotePeerEvents {
   /** The first hello arrived: the peer is a participant now. */
@@ -12,14 +19,16 @@ export interface RemotePeerEvents {
   /** Name, media state or stream changed. */
   update: void;
   /** The peer left (`bye`) or its link died. Fires once. */
-  gone: { isDeparture: boolean };
+  gone: GoneReason;
 }
 
 /** One remote participant: its link, what it told us about itself, and its stream. */
 export class RemotePeer extends Emitter<RemotePeerEvents> {
   private hello: HelloMessage | null = null;
   private stream: MediaStream | null = null;
+  private path: NetworkPath | null = null;
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly connectTimer: ReturnType<typeof setTimeout>;
   private isGone = false;
   /** Messages that failed validation, for diagnostics. */
   droppedMessages = 0;
@@ -37,7 +46,11 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
       if (this.hello) this.emit('update', undefined);
     });
     link.on('state', (state) => this.handleState(state));
-    link.on('close', () => this.end(false));
+    // A link that ends before it ever carried a hello is a failed attempt to connect.
+    link.on('close', () => this.end(this.isReady ? 'closed' : 'failed'));
+    this.connectTimer = setTimeout(() => {
+      if (!this.isReady) this.end('failed');
+    }, CONNECT_TIMEOUT_MS);
   }
 
   get id(): string {
@@ -56,7 +69,24 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
       hasAudio: this.hello?.audio ?? false,
       hasVideo: this.hello?.video ?? false,
       stream: this.stream,
+      connection: {
+        state: this.isReady ? 'connected' : 'connecting',
+        candidateType: this.path?.candidateType ?? null,
+        roundTripMs: this.path?.roundTripMs ?? null,
+      },
     };
+  }
+
+  /** Re-reads the network path from the connection's statistics; true when it changed. */
+  async refreshPath(): Promise<boolean> {
+    const report = await this.link.getStats().catch(() => null);
+    const path = report ? readNetworkPath(report) : null;
+    if (!path || this.isGone) return false;
+    const changed =
+      path.candidateType !== this.path?.candidateType ||
+      path.roundTripMs !== this.path?.roundTripMs;
+    this.path = path;
+    return changed;
   }
 
   /** Tells the peer our current name and media state. */
@@ -67,12 +97,12 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   /** Says goodbye and closes the link. */
   leave(): void {
     this.link.send(encodeMessage({ v: 1, type: 'bye' }));
-    this.end(true);
+    this.end('left');
   }
 
   /** Closes the link without a goodbye (a duplicate link, or a room being torn down). */
   close(): void {
-    this.end(false);
+    this.end('closed');
   }
 
   private handleMessage(raw: unknown): void {
@@ -82,7 +112,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
       return;
     }
     if (message.type === 'bye') {
-      this.end(true);
+      this.end('left');
       return;
     }
     const isFirst = this.hello === null;
@@ -92,18 +122,20 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
 
   private handleState(state: RTCPeerConnectionState): void {
     clearTimeout(this.disconnectedTimer);
-    if (state === 'failed' || state === 'closed') this.end(false);
+    if (state === 'failed') this.end('failed');
+    else if (state === 'closed') this.end('closed');
     else if (state === 'disconnected') {
-      this.disconnectedTimer = setTimeout(() => this.end(false), DISCONNECTED_GRACE_MS);
+      this.disconnectedTimer = setTimeout(() => this.end('failed'), DISCONNECTED_GRACE_MS);
     }
   }
 
-  private end(isDeparture: boolean): void {
+  private end(reason: GoneReason): void {
     if (this.isGone) return;
     this.isGone = true;
     clearTimeout(this.disconnectedTimer);
+    clearTimeout(this.connectTimer);
     this.link.close();
-    this.emit('gone', { isDeparture });
+    this.emit('gone', reason);
     this.removeAllListeners();
   }
 }

@@ -5,7 +5,7 @@ import type { PeerLink, PeerTransport, TransportFactory } from '../transport/tra
 import { Emitter } from '../util/emitter.js';
 import { keepsOwnDial, peersToDial } from './membership.js';
 import type { Participant } from './participant.js';
-import { RemotePeer } from './remote-peer.js';
+import { RemotePeer, type GoneReason } from './remote-peer.js';
 import { isRoomId, makePeerId } from './room-id.js';
 import type { ServerApi } from './server-api.js';
 
@@ -40,6 +40,15 @@ export interface RoomSessionEvents {
 
 const DEFAULT_RECHECK_MS = 4_000;
 
+/** Attempts to connect to one peer before it is shown as unreachable. */
+export const MAX_CONNECT_ATTEMPTS = 3;
+
+/** How often the network path to each peer is re-read for the connection details. */
+const PATH_REFRESH_MS = 2_000;
+
+/** Renew TURN credentials when this share of their lifetime has passed. */
+const ICE_RENEWAL_POINT = 0.8;
+
 /**
  * One visit to one room: registers with the signalling server, keeps a full mesh with every
  * other participant (one link per pair), and reports who is there. No DOM, no PeerJS.
@@ -52,6 +61,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly departed = new Set<string>();
   /** Peers the page was told joined (a replaced link does not announce them twice). */
   private readonly announced = new Set<string>();
+  /** Failed attempts per peer since it was last connected. */
+  private readonly failures = new Map<string, number>();
+  /** Peers given up on, with the name they last told us. */
+  private readonly unreachable = new Map<string, string>();
+  private readonly names = new Map<string, string>();
+  private pathTimer: ReturnType<typeof setInterval> | undefined;
+  private iceTimer: ReturnType<typeof setTimeout> | undefined;
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly unsubscribeMedia: Array<() => void> = [];
   private name: string;
@@ -76,9 +92,19 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       hasAudio: media.isMicrophoneEnabled,
       hasVideo: media.isCameraEnabled,
       stream: media.preview,
+      connection: null,
     };
     const remote = [...this.peers.values()].filter((p) => p.isReady).map((p) => p.toParticipant());
-    return [local, ...remote];
+    const unreachable = [...this.unreachable].map(([id, name]): Participant => ({
+      id,
+      name,
+      isLocal: false,
+      hasAudio: false,
+      hasVideo: false,
+      stream: null,
+      connection: { state: 'unreachable', candidateType: null, roundTripMs: null },
+    }));
+    return [local, ...remote, ...unreachable];
   }
 
   /** Joins the room. Rejects (and enters `error`) when the room cannot be joined at all. */
@@ -94,11 +120,14 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         );
       }
       this.watchMedia();
-      const [config, iceServers, mediaErrors] = await Promise.all([
+      const [config, ice, mediaErrors] = await Promise.all([
         api.config(),
-        this.options.iceServers ?? api.ice().then((ice) => ice.iceServers),
+        this.options.iceServers
+          ? { iceServers: this.options.iceServers, expiresAt: null }
+          : api.ice(),
         media.start(startWith),
       ]);
+      const { iceServers } = ice;
       for (const error of mediaErrors) this.emit('error', error);
       if (!this.isJoining()) return;
       const transport = await this.options.createTransport({
@@ -126,8 +155,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       const listed = await api.roomPeers(roomId);
       if (!this.isJoining()) return;
       this.setState('joined');
-      this.dial(peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.departed, true));
+      this.dial(peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.skipped(), true));
       this.scheduleRecheck();
+      this.scheduleIceRenewal(ice.expiresAt);
+      this.pathTimer = setInterval(() => void this.refreshPaths(), PATH_REFRESH_MS);
     } catch (error) {
       if (!this.isJoining()) return;
       this.teardown(false);
@@ -221,6 +252,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const peer = new RemotePeer(link, this.hello);
     this.peers.set(link.remoteId, peer);
     peer.on('ready', () => {
+      this.failures.delete(peer.id);
+      this.names.set(peer.id, peer.toParticipant().name);
+      if (this.unreachable.delete(peer.id)) this.emit('participants', undefined);
       if (this.announced.has(peer.id)) {
         this.emit('participants', undefined);
         return;
@@ -228,29 +262,92 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       this.announced.add(peer.id);
       this.emit('peer-join', peer.toParticipant());
     });
-    peer.on('update', () => this.emit('participants', undefined));
-    peer.on('gone', ({ isDeparture }) => {
+    peer.on('update', () => {
+      this.names.set(peer.id, peer.toParticipant().name);
+      this.emit('participants', undefined);
+    });
+    peer.on('gone', (reason) => {
       if (this.peers.get(peer.id) !== peer) return;
       this.peers.delete(peer.id);
-      if (isDeparture) this.departed.add(peer.id);
+      if (reason === 'left') this.departed.add(peer.id);
       if (this.announced.delete(peer.id)) this.emit('peer-leave', peer.toParticipant());
+      this.handleGone(peer.id, reason);
     });
   }
 
-  private scheduleRecheck(): void {
+  // A failed peer is retried (the smaller ID redials, after a back-off) a bounded number of
+  // times, then shown as unreachable with an `ice-failed` error.
+  private handleGone(peerId: string, reason: GoneReason): void {
+    if (reason !== 'failed' || this.currentState !== 'joined') return;
+    const attempts = (this.failures.get(peerId) ?? 0) + 1;
+    this.failures.set(peerId, attempts);
+    if (attempts < MAX_CONNECT_ATTEMPTS) {
+      this.scheduleRecheck(500 * 2 ** (attempts - 1));
+      return;
+    }
+    const name = this.names.get(peerId) ?? '';
+    this.unreachable.set(peerId, name);
+    this.emit(
+      'error',
+      new RoomError(
+        'ice-failed',
+        `Could not connect to ${name || peerId} after ${attempts} attempts (no working ICE path)`,
+      ),
+    );
+    this.emit('participants', undefined);
+  }
+
+  private skipped(): Set<string> {
+    return new Set([...this.departed, ...this.unreachable.keys()]);
+  }
+
+  private async refreshPaths(): Promise<void> {
+    const changes = await Promise.all(
+      [...this.peers.values()].filter((peer) => peer.isReady).map((peer) => peer.refreshPath()),
+    );
+    if (changes.includes(true)) this.emit('participants', undefined);
+  }
+
+  // TURN credentials from the server expire: fetch new ones before they do.
+  private scheduleIceRenewal(expiresAt: number | null): void {
+    clearTimeout(this.iceTimer);
+    if (expiresAt === null) return;
+    const delay = Math.max(30_000, (expiresAt - Date.now()) * ICE_RENEWAL_POINT);
+    this.iceTimer = setTimeout(async () => {
+      try {
+        const ice = await this.options.api.ice();
+        if (this.currentState !== 'joined') return;
+        this.transport?.setIceServers(ice.iceServers);
+        this.scheduleIceRenewal(ice.expiresAt);
+      } catch {
+        if (this.currentState === 'joined') this.scheduleIceRenewal(Date.now() + 60_000);
+      }
+    }, delay);
+  }
+
+  private scheduleRecheck(delay?: number): void {
+    clearTimeout(this.recheckTimer);
     const interval = this.options.recheckIntervalMs ?? DEFAULT_RECHECK_MS;
     // Jitter keeps the peers of a room from re-reading the list in lockstep.
-    this.recheckTimer = setTimeout(
-      () => void this.recheck(),
-      interval * (0.75 + Math.random() / 2),
-    );
+    const wait = delay ?? interval * (0.75 + Math.random() / 2);
+    this.recheckTimer = setTimeout(() => void this.recheck(), wait);
   }
 
   private async recheck(): Promise<void> {
     try {
       const listed = await this.options.api.roomPeers(this.options.roomId);
       if (this.currentState !== 'joined') return;
-      this.dial(peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.departed, false));
+      // Whoever is no longer listed has left: stop showing or retrying them.
+      let isPruned = false;
+      for (const id of [...this.unreachable.keys(), ...this.failures.keys()]) {
+        if (listed.includes(id)) continue;
+        isPruned = this.unreachable.delete(id) || isPruned;
+        this.failures.delete(id);
+      }
+      if (isPruned) this.emit('participants', undefined);
+      this.dial(
+        peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.skipped(), false),
+      );
     } catch {
       // The server may be restarting; the next re-check tries again.
     }
@@ -259,6 +356,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private teardown(sayGoodbye: boolean): void {
     clearTimeout(this.recheckTimer);
+    clearTimeout(this.iceTimer);
+    clearInterval(this.pathTimer);
+    this.unreachable.clear();
+    this.failures.clear();
     const peers = [...this.peers.values()];
     // Cleared first: closing links while leaving is not news to the page.
     this.peers.clear();

@@ -94,15 +94,24 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     this.media = media;
     media.on('stream', (stream) => this.emit('stream', stream));
     media.on('close', () => this.close());
-    media.on('error', () => this.close());
-    if (!this.isOutgoing && this.localStream) media.answer(this.localStream);
-    this.watchConnectionState(media);
+    media.on('error', (error) => {
+      // PeerJS closes the connection right after ICE fails; say why first.
+      if (error.type === 'negotiation-failed') this.emit('state', 'failed');
+      this.close();
+    });
+    if (this.isOutgoing) this.watchConnectionState(media);
+    else if (this.localStream) this.answer(media, this.localStream);
     this.clearHalfOpenTimer();
   }
 
   accept(stream: MediaStream): void {
     this.localStream = stream;
-    if (this.media && !this.media.localStream) this.media.answer(stream);
+    if (this.media && !this.media.localStream) this.answer(this.media, stream);
+  }
+
+  private answer(media: MediaConnection, stream: MediaStream): void {
+    media.answer(stream);
+    this.watchConnectionState(media);
   }
 
   get bufferedAmount(): number {
@@ -135,6 +144,14 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     return connection ? connection.getStats() : null;
   }
 
+  setIceServers(iceServers: RTCIceServer[]): void {
+    for (const connection of [this.media?.peerConnection, this.data?.peerConnection]) {
+      if (connection && connection.signalingState !== 'closed') {
+        connection.setConfiguration({ ...connection.getConfiguration(), iceServers });
+      }
+    }
+  }
+
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
@@ -150,17 +167,23 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     if (this.media && this.data) clearTimeout(this.halfOpenTimer);
   }
 
-  // PeerJS only reports ICE `failed`; a vanished peer shows up as `disconnected` first.
+  // PeerJS only reports ICE `failed`; a vanished peer shows up as `disconnected` first, and a
+  // TURN server refusing our credentials (with relay only) as a gathering that found nothing.
   private watchConnectionState(media: MediaConnection): void {
-    const attach = (): void => {
-      const connection = media.peerConnection;
-      if (!connection) return;
-      connection.addEventListener('connectionstatechange', () => {
-        if (!this.isClosed) this.emit('state', connection.connectionState);
-      });
-    };
-    if (media.peerConnection) attach();
-    else queueMicrotask(attach);
+    const connection = media.peerConnection;
+    if (!connection) return;
+    let candidates = 0;
+    connection.addEventListener('icecandidate', (event) => {
+      if (event.candidate?.candidate) candidates++;
+    });
+    connection.addEventListener('icegatheringstatechange', () => {
+      if (connection.iceGatheringState === 'complete' && candidates === 0 && !this.isClosed) {
+        this.emit('state', 'failed');
+      }
+    });
+    connection.addEventListener('connectionstatechange', () => {
+      if (!this.isClosed) this.emit('state', connection.connectionState);
+    });
   }
 }
 
@@ -234,6 +257,13 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     link.attachData(peer.connect(remoteId, { serialization: 'raw', reliable: true, metadata }));
     link.attachMedia(peer.call(remoteId, stream, { metadata }));
     return link;
+  }
+
+  setIceServers(iceServers: RTCIceServer[]): void {
+    const config = this.peer?.options.config;
+    // PeerJS reads this object whenever it creates a peer connection.
+    if (config) config.iceServers = iceServers;
+    for (const link of this.links.values()) link.setIceServers(iceServers);
   }
 
   destroy(): void {

@@ -33,6 +33,8 @@ export interface PeerTransport extends Emitter<PeerTransportEvents> {
   open(): Promise<void>;
   /** Dials a remote peer, sending `stream`; its media and data channel come as link events. */
   dial(remoteId: string, stream: MediaStream): PeerLink;
+  /** New ICE servers (renewed TURN credentials) for new links and later ICE restarts. */
+  setIceServers(iceServers: RTCIceServer[]): void;
   /** Closes every link and the signalling connection. */
   destroy(): void;
 }
@@ -44,7 +46,7 @@ export interface PeerLinkEvents {
   message: unknown;
   /** The peer's media stream arrived (may repeat with the same stream). */
   stream: MediaStream;
-  /** The peer connection's state changed. */
+  /** The peer connection's state changed (`failed` also when no ICE candidate could be gathered). */
   state: RTCPeerConnectionState;
   /** The link is gone, from either side. Fires once. */
   close: void;
@@ -65,6 +67,8 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
   replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void>;
   /** The media peer connection's statistics, or null before it exists. */
   getStats(): Promise<RTCStatsReport | null>;
+  /** Applies new ICE servers to this link's peer connections. */
+  setIceServers(iceServers: RTCIceServer[]): void;
   close(): void;
 }
 

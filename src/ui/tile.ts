@@ -1,8 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import type { Strings } from '../i18n/strings.js';
-import type { Participant } from '../room/participant.js';
-import { micOffIcon } from './icons.js';
+import type { Participant, ParticipantConnection } from '../room/participant.js';
+import { infoIcon, micOffIcon } from './icons.js';
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -10,6 +10,36 @@ function initials(name: string): string {
     .slice(0, 2)
     .map((word) => [...word][0].toUpperCase())
     .join('');
+}
+
+function describeConnection(connection: ParticipantConnection, strings: Strings): string {
+  if (connection.state === 'unreachable') return strings.unreachable;
+  if (connection.state === 'connecting') return strings.connecting;
+  const parts = [connection.candidateType ? strings.candidateTypes[connection.candidateType] : ''];
+  if (connection.roundTripMs !== null) parts.push(strings.roundTrip(connection.roundTripMs));
+  return parts.filter(Boolean).join(' · ');
+}
+
+// A popover (no script) with how this participant is reached, so a site owner can see TURN at work.
+function renderConnectionInfo(participant: Participant, strings: Strings): TemplateResult {
+  const connection = participant.connection;
+  if (!connection) return html``;
+  const id = `connection-${participant.id}`;
+  return html`<button
+      part="button info-button"
+      class="info-button"
+      popovertarget=${id}
+      aria-label=${strings.connectionInfo}
+      title=${strings.connectionInfo}
+    >
+      ${infoIcon}
+    </button>
+    <div part="connection-info" class="connection-info" id=${id} popover>
+      <strong>${strings.connectionInfo}</strong>
+      <span data-candidate-type=${connection.candidateType ?? ''}
+        >${describeConnection(connection, strings)}</span
+      >
+    </div>`;
 }
 
 /**
@@ -24,7 +54,12 @@ export function renderTile(participant: Participant, strings: Strings): Template
   return html`
     <figure
       part="tile${participant.isLocal ? ' tile-local' : ''}"
-      class=${classMap({ tile: true, local: participant.isLocal, 'no-video': !showsVideo })}
+      class=${classMap({
+        tile: true,
+        local: participant.isLocal,
+        'no-video': !showsVideo,
+        unreachable: participant.connection?.state === 'unreachable',
+      })}
       data-peer-id=${participant.id}
       aria-label=${label}
     >
@@ -57,6 +92,7 @@ export function renderTile(participant: Participant, strings: Strings): Template
         }
         <span>${label}</span>
       </figcaption>
+      ${renderConnectionInfo(participant, strings)}
     </figure>
   `;
 }

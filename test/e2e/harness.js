@@ -1,9 +1,12 @@
 // Real browsers, a real rtc-room-server and a host page on another origin, all on 127.0.0.1.
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { findBrowser } from '../browsers.js';
+import { findBrowser, findTurnServer } from '../browsers.js';
 import { createRoomServer } from '../../server/app.js';
 import { parseConfig } from '../../server/config.js';
 
@@ -157,15 +160,17 @@ export async function waitForRemoteVideo(page, count, timeout = 30_000) {
     `${count} remote videos`,
     timeout,
   );
+  // Frames must keep coming: each remote video's time moves on within a few seconds.
   const before = await readTiles(page);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const after = await readTiles(page);
-  return before
-    .filter((tile) => !tile.isLocal)
-    .map((tile) => ({
-      ...tile,
-      advanced: (after.find((t) => t.peerId === tile.peerId)?.currentTime ?? 0) > tile.currentTime,
-    }));
+  let after = before;
+  const hasAdvanced = (tile) =>
+    (after.find((t) => t.peerId === tile.peerId)?.currentTime ?? 0) > tile.currentTime;
+  const remote = before.filter((tile) => !tile.isLocal);
+  for (let waited = 0; waited < 5000 && !remote.every(hasAdvanced); waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    after = await readTiles(page);
+  }
+  return remote.map((tile) => ({ ...tile, advanced: hasAdvanced(tile) }));
 }
 
 /** Inbound audio bytes per remote participant, from the element's `getStats`. */
@@ -188,4 +193,101 @@ export function inboundAudioBytes(page) {
 /** The events the page's element dispatched so far. */
 export function readEvents(page) {
   return page.evaluate(() => window.rtcEvents);
+}
+
+/** A free UDP port on loopback (TURN listens on UDP and TCP; UDP is what the browsers use). */
+function freeUdpPort() {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once a STUN Binding request to 127.0.0.1:port is answered. */
+async function waitForStun(port, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const answered = await new Promise((resolve) => {
+      const socket = createSocket('udp4');
+      // Binding request: type 0x0001, length 0, magic cookie, 12-byte transaction ID.
+      const request = Buffer.concat([
+        Buffer.from([0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42]),
+        randomBytes(12),
+      ]);
+      const timer = setTimeout(() => socket.close(() => resolve(false)), 200);
+      socket.once('message', () => {
+        clearTimeout(timer);
+        socket.close(() => resolve(true));
+      });
+      socket.send(request, port, '127.0.0.1');
+    });
+    if (answered) return;
+  }
+  throw new Error(`coturn did not answer on 127.0.0.1:${port}`);
+}
+
+/**
+ * Starts Debian's coturn on loopback with TURN REST API credentials (a shared secret), as an
+ * operator would run it beside rtc-room-server.
+ */
+export async function startTurnServer() {
+  const port = await freeUdpPort();
+  const secret = randomBytes(16).toString('hex');
+  const relayBase = 50_000 + Math.floor(Math.random() * 10_000);
+  const child = spawn(
+    findTurnServer(),
+    [
+      '-n',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      `--min-port=${relayBase}`,
+      `--max-port=${relayBase + 200}`,
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+      '--realm=rtc-room.test',
+      '--allow-loopback-peers',
+      '--fingerprint',
+      '--no-tls',
+      '--no-dtls',
+      '--no-cli',
+      '--no-stdout-log',
+      '--log-file=/dev/null',
+    ],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await Promise.race([
+    waitForStun(port),
+    exited.then(() => {
+      throw new Error('turnserver exited at start');
+    }),
+  ]);
+  return {
+    url: `turn:127.0.0.1:${port}?transport=udp`,
+    secret,
+    /** Credentials made with the secret, valid until `expiresAt` (seconds since the epoch). */
+    credentials(expiresAt, user = 'e2e') {
+      const username = `${expiresAt}:${user}`;
+      return { username, credential: createHmac('sha1', secret).update(username).digest('base64') };
+    },
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The connection to every remote participant, as the element reports it. */
+export function readConnections(page) {
+  return page.evaluate(() =>
+    document
+      .querySelector('rtc-room')
+      .participants.filter((participant) => !participant.isLocal)
+      .map((participant) => ({ name: participant.name, ...participant.connection })),
+  );
 }

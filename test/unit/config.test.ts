@@ -30,7 +30,9 @@ describe('config', () => {
       ],
       [
         'several URLs in one entry, turns: and mixed case',
-        JSON.stringify([{ urls: ['STUN:a.test', 'turns:b.test:443'], username: 'u', credential: 'c' }]),
+        JSON.stringify([
+          { urls: ['STUN:a.test', 'turns:b.test:443'], username: 'u', credential: 'c' },
+        ]),
         [{ urls: ['STUN:a.test', 'turns:b.test:443'], username: 'u', credential: 'c' }],
       ],
       [
@@ -55,7 +57,9 @@ describe('config', () => {
       ['an object instead of an array', '{"urls":"stun:a.test"}', /array/],
       [
         `more than ${MAX_ICE_SERVERS} entries`,
-        JSON.stringify(Array.from({ length: MAX_ICE_SERVERS + 1 }, () => ({ urls: 'stun:a.test' }))),
+        JSON.stringify(
+          Array.from({ length: MAX_ICE_SERVERS + 1 }, () => ({ urls: 'stun:a.test' })),
+        ),
         /more than/,
       ],
       ['an entry that is not an object', '["stun:a.test"]', /\[0\] must be an object/],
@@ -76,7 +80,11 @@ describe('config', () => {
         '[{"urls":["stun:a.test","turns:b.test"]}]',
         /needs username and credential/,
       ],
-      ['a non-string username', '[{"urls":"stun:a.test","username":5}]', /username must be a string/],
+      [
+        'a non-string username',
+        '[{"urls":"stun:a.test","username":5}]',
+        /username must be a string/,
+      ],
       [
         'a non-string credential',
         '[{"urls":"turn:a.test","username":"u","credential":{}}]',

@@ -28,11 +28,21 @@ describe('membership', () => {
   describe('peersToDial', () => {
     const none = new Set<string>();
     const cases: Array<
-      [string, { own: string; listed: string[]; linked?: string[]; departed?: string[] }, boolean, string[]]
+      [
+        string,
+        { own: string; listed: string[]; linked?: string[]; departed?: string[] },
+        boolean,
+        string[],
+      ]
     > = [
       ['dials everyone but itself on join', { own: B, listed: [A, B, C, D] }, true, [A, C, D]],
       ['dials only larger IDs on a re-check', { own: B, listed: [A, B, C, D] }, false, [C, D]],
-      ['dials nobody on a re-check when it has the largest ID', { own: D, listed: [A, B, C, D] }, false, []],
+      [
+        'dials nobody on a re-check when it has the largest ID',
+        { own: D, listed: [A, B, C, D] },
+        false,
+        [],
+      ],
       ['skips linked peers', { own: B, listed: [A, C, D], linked: [C] }, true, [A, D]],
       ['skips departed peers', { own: B, listed: [A, C, D], departed: [D] }, true, [A, C]],
       [

@@ -1,10 +1,5 @@
 import { expect } from '@open-wc/testing';
-import {
-  PEER_ID_PATTERN,
-  isRoomId,
-  makePeerId,
-  roomOfPeerId,
-} from '../../../src/room/room-id.js';
+import { PEER_ID_PATTERN, isRoomId, makePeerId, roomOfPeerId } from '../../../src/room/room-id.js';
 
 const UUID = '3f1c2a9e-7b4d-4c1e-9f0a-2b3c4d5e6f70';
 

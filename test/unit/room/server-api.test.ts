@@ -43,13 +43,19 @@ describe('ServerApi', () => {
   it('reads the PeerServer path and key and the room size from /api/config', async () => {
     const fetch = fakeFetch(() => json({ peer: { path: '/peerjs', key: 'k1' }, maxRoomSize: 6 }));
     const api = new ServerApi(BASE, fetch);
-    expect(await api.config()).to.deep.equal({ peer: { path: '/peerjs', key: 'k1' }, maxRoomSize: 6 });
+    expect(await api.config()).to.deep.equal({
+      peer: { path: '/peerjs', key: 'k1' },
+      maxRoomSize: 6,
+    });
     expect(fetch.calls[0].url).to.equal('https://rtc.example.com/api/config');
     expect(fetch.calls[0].init?.credentials).to.equal('omit');
   });
 
   it('reads an unlimited room size when the server gives none', async () => {
-    const api = new ServerApi(BASE, fakeFetch(() => json({ peer: { path: '/p', key: 'k' } })));
+    const api = new ServerApi(
+      BASE,
+      fakeFetch(() => json({ peer: { path: '/p', key: 'k' } })),
+    );
     expect((await api.config()).maxRoomSize).to.equal(Infinity);
   });
 
@@ -65,7 +71,10 @@ describe('ServerApi', () => {
   });
 
   it('reads a missing expiry as null', async () => {
-    const api = new ServerApi(BASE, fakeFetch(() => json({ iceServers: [] })));
+    const api = new ServerApi(
+      BASE,
+      fakeFetch(() => json({ iceServers: [] })),
+    );
     expect(await api.ice()).to.deep.equal({ iceServers: [], expiresAt: null });
   });
 
@@ -79,7 +88,9 @@ describe('ServerApi', () => {
   it('escapes the room ID in the URL', async () => {
     const fetch = fakeFetch(() => json({ peers: [] }));
     await new ServerApi(BASE, fetch).roomPeers('../admin?x=1');
-    expect(fetch.calls[0].url).to.equal('https://rtc.example.com/api/rooms/..%2Fadmin%3Fx%3D1/peers');
+    expect(fetch.calls[0].url).to.equal(
+      'https://rtc.example.com/api/rooms/..%2Fadmin%3Fx%3D1/peers',
+    );
   });
 
   it('reports a network failure as server-unreachable', async () => {
@@ -110,7 +121,10 @@ describe('ServerApi', () => {
   });
 
   it('falls back to a message naming the status when the server gives none', async () => {
-    const api = new ServerApi(BASE, fakeFetch(() => new Response('nope', { status: 400 })));
+    const api = new ServerApi(
+      BASE,
+      fakeFetch(() => new Response('nope', { status: 400 })),
+    );
     const error = await rejection(api.roomPeers('short'));
     expect(error.code).to.equal('bad-room-id');
     expect(error.message).to.contain('400');
@@ -118,7 +132,10 @@ describe('ServerApi', () => {
 
   for (const status of [401, 403]) {
     it(`reports a ${status} as unauthorized`, async () => {
-      const api = new ServerApi(BASE, fakeFetch(() => json({ message: 'no' }, status)));
+      const api = new ServerApi(
+        BASE,
+        fakeFetch(() => json({ message: 'no' }, status)),
+      );
       const error = await rejection(api.config());
       expect(error.code).to.equal('unauthorized');
     });
@@ -126,7 +143,10 @@ describe('ServerApi', () => {
 
   for (const status of [404, 500, 503]) {
     it(`reports a ${status} as server-unreachable`, async () => {
-      const api = new ServerApi(BASE, fakeFetch(() => json({}, status)));
+      const api = new ServerApi(
+        BASE,
+        fakeFetch(() => json({}, status)),
+      );
       expect((await rejection(api.config())).code).to.equal('server-unreachable');
     });
   }
@@ -135,7 +155,11 @@ describe('ServerApi', () => {
     ['config that is not JSON', (api) => api.config(), () => new Response('<html>')],
     ['config that is a JSON array', (api) => api.config(), () => json([])],
     ['config without peer', (api) => api.config(), () => json({ maxRoomSize: 4 })],
-    ['config with a numeric key', (api) => api.config(), () => json({ peer: { path: '/p', key: 1 } })],
+    [
+      'config with a numeric key',
+      (api) => api.config(),
+      () => json({ peer: { path: '/p', key: 1 } }),
+    ],
     ['ice without iceServers', (api) => api.ice(), () => json({ servers: [] })],
     ['ice with iceServers as an object', (api) => api.ice(), () => json({ iceServers: {} })],
     ['a room without peers', (api) => api.roomPeers('room1234'), () => json({ people: [] })],

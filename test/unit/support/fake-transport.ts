@@ -16,6 +16,7 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
   /** Every string the session sent, in order. */
   readonly sent: string[] = [];
   readonly replacedTracks: Array<{ kind: 'audio' | 'video'; track: MediaStreamTrack | null }> = [];
+  readonly iceServerUpdates: RTCIceServer[][] = [];
   acceptedStream: MediaStream | null = null;
   isClosed = false;
   /** The other end, when the link belongs to a FakeNetwork. */
@@ -58,6 +59,10 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
     return Promise.resolve(null);
   }
 
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.iceServerUpdates.push(iceServers);
+  }
+
   // Like the PeerJS link: `close` fires once, whichever side closed, and reaches the other end.
   close(): void {
     if (this.isClosed) return;
@@ -71,6 +76,7 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
 export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerTransport {
   readonly dialled: FakeLink[] = [];
   readonly incoming: FakeLink[] = [];
+  readonly iceServerUpdates: RTCIceServer[][] = [];
   isDestroyed = false;
   isOpen = false;
 
@@ -111,6 +117,10 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
     return link;
   }
 
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.iceServerUpdates.push(iceServers);
+  }
+
   destroy(): void {
     this.isDestroyed = true;
     for (const link of [...this.dialled, ...this.incoming]) link.close();
@@ -119,27 +129,43 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
 
 /**
  * Joins fake transports: a dial makes the matching incoming link at the other transport, held
- * until `deliver()` so tests can make two peers dial each other at once.
+ * until `deliver()` so tests can make two peers dial each other at once; what one end sends
+ * arrives at the other as a `message`.
  */
 export class FakeNetwork {
   readonly transports = new Map<string, FakeTransport>();
-  private pending: Array<() => void> = [];
+  private pending: Array<{ fromId: string; outgoing: FakeLink }> = [];
 
   connect(fromId: string, outgoing: FakeLink): void {
-    this.pending.push(() => {
+    this.pending.push({ fromId, outgoing });
+  }
+
+  /**
+   * Hands pending dials to their callees: first pairs every link (so closing one end reaches
+   * the other), then rings, in dial order or reversed.
+   */
+  deliver(order: 'dial order' | 'reversed' = 'dial order'): void {
+    const rings: Array<() => void> = [];
+    for (const { fromId, outgoing } of this.pending.splice(0)) {
       const remote = this.transports.get(outgoing.remoteId);
-      if (!remote || outgoing.isClosed) return;
+      if (!remote || outgoing.isClosed) continue;
       const incoming = new FakeLink(fromId, false);
       incoming.other = outgoing;
       outgoing.other = incoming;
       remote.incoming.push(incoming);
-      remote.fire('incoming', incoming);
-    });
+      rings.push(() => remote.fire('incoming', incoming));
+    }
+    if (order === 'reversed') rings.reverse();
+    for (const ring of rings) ring();
   }
 
-  /** Hands every pending dial to its callee. */
-  deliver(): void {
-    for (const ring of this.pending.splice(0)) ring();
+  /** Opens the data channel of every link still open, at both ends. */
+  openAll(): void {
+    for (const transport of this.transports.values()) {
+      for (const link of [...transport.dialled, ...transport.incoming]) {
+        if (!link.isClosed) link.fire('open', undefined);
+      }
+    }
   }
 
   /** Every link still open, as [local id, remote id, outgoing] rows. */
