@@ -1,10 +1,11 @@
-// Join-to-first-remote-frame for the widget with 2 and 4 visitors, against plain PeerJS
-// (registration + one call) measured the same way in the same run on the same server.
+// Join-to-first-remote-frame for the widget with 2 and 4 visitors, direct and relayed through
+// coturn, against plain PeerJS (registration + one call) measured the same way in the same run.
 import {
   launchChromium,
   openVisitor,
   startHostPages,
   startRoomServer,
+  startTurnServer,
   waitForRemoteVideo,
 } from '../test/e2e/harness.js';
 
@@ -17,7 +18,7 @@ const median = (values) => {
 };
 
 /** The last of `size` visitors joins; returns ms from join() to its first and its last remote frame. */
-async function timeWidgetJoin(browser, host, server, size) {
+async function timeWidgetJoin(browser, host, server, size, extra = {}) {
   const roomId = crypto.randomUUID();
   const present = [];
   for (let i = 1; i < size; i++) {
@@ -25,6 +26,7 @@ async function timeWidgetJoin(browser, host, server, size) {
       'room-id': roomId,
       name: `Present ${i}`,
       'no-prejoin': '',
+      ...extra,
     });
     present.push(page);
   }
@@ -32,6 +34,7 @@ async function timeWidgetJoin(browser, host, server, size) {
   const newcomer = await openVisitor(browser, host.url, server.url, {
     'room-id': roomId,
     name: 'Newcomer',
+    ...extra,
   });
   try {
     await newcomer.waitForFunction(() => document.querySelector('rtc-room')?.state === 'prejoin');
@@ -84,23 +87,32 @@ async function timePlainPeerJs(browser, host, server) {
   }
 }
 
-const server = await startRoomServer();
+const turn = await startTurnServer();
+const server = await startRoomServer(['--turn-secret', turn.secret, '--turn-urls', turn.url]);
 const host = await startHostPages();
 const browser = await launchChromium();
+const relay = { 'ice-transport-policy': 'relay' };
 try {
   const baseline = [];
-  const widget = { 2: [], 4: [] };
+  const widget = { 2: [], 4: [], relay2: [], relay4: [] };
   for (let round = 0; round < ROUNDS; round++) {
     baseline.push(await timePlainPeerJs(browser, host, server));
-    for (const size of [2, 4]) widget[size].push(await timeWidgetJoin(browser, host, server, size));
+    for (const size of [2, 4]) {
+      widget[size].push(await timeWidgetJoin(browser, host, server, size));
+      widget[`relay${size}`].push(await timeWidgetJoin(browser, host, server, size, relay));
+    }
   }
+  const row = (label, times) => [
+    label,
+    median(times.map((t) => t.first)),
+    median(times.map((t) => t.last)),
+  ];
   const rows = [
     ['plain PeerJS, 1 call (baseline)', median(baseline), median(baseline)],
-    ...[2, 4].map((size) => [
-      `<rtc-room>, ${size} visitors`,
-      median(widget[size].map((t) => t.first)),
-      median(widget[size].map((t) => t.last)),
-    ]),
+    row('<rtc-room>, 2 visitors, direct', widget[2]),
+    row('<rtc-room>, 4 visitors, direct', widget[4]),
+    row('<rtc-room>, 2 visitors, TURN relay', widget.relay2),
+    row('<rtc-room>, 4 visitors, TURN relay', widget.relay4),
   ];
   console.log(`join → remote frame, median of ${ROUNDS} rounds, headless Chromium on loopback`);
   console.log('case'.padEnd(34), 'first frame'.padStart(12), 'all frames'.padStart(12));
@@ -119,4 +131,5 @@ try {
   await browser.close();
   await host.close();
   await server.close();
+  await turn.close();
 }

@@ -1,0 +1,280 @@
+// Chat on the data channel: JSON text frames (`v: 1`, like the control messages) for messages and
+// history, and a small binary frame for picture chunks. Everything here is pure: it encodes what we
+// send and validates what a peer sent, returning null for anything malformed, never throwing.
+import { PEER_ID_PATTERN } from '../room/room-id.js';
+import { PROTOCOL_VERSION, cleanName } from './messages.js';
+
+/** Longest chat text, in UTF-16 code units after cleaning; longer is refused, never cut. */
+export const MAX_TEXT_LENGTH = 4000;
+
+/** Largest picture the protocol carries (a room may set a lower limit, never a higher one). */
+export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Largest chat text frame, in UTF-16 code units. Senders keep frames under 48 KiB of UTF-8, below
+ * the 64 KiB every browser's data channel accepts (RFC 8841's default `max-message-size`).
+ */
+export const MAX_CHAT_FRAME_LENGTH = 64 * 1024;
+
+/** Most items one history frame may carry. */
+export const MAX_HISTORY_BATCH_ITEMS = 100;
+
+/** A binary chunk frame, header included, is at most this many bytes (RFC 8841's default). */
+export const CHUNK_FRAME_BYTES = 64 * 1024;
+
+/** Bytes of the chunk header: magic `rc`, version, kind, transfer ID, chunk index. */
+export const CHUNK_HEADER_BYTES = 12;
+
+/** Picture bytes in every chunk but the last. */
+export const CHUNK_PAYLOAD_BYTES = CHUNK_FRAME_BYTES - CHUNK_HEADER_BYTES;
+
+/** The picture formats rooms exchange, named by what their bytes are, not by a file name. */
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+
+export type ImageType = (typeof IMAGE_TYPES)[number];
+
+/** The text frame types chat owns; the session hands every other frame to the control decoder. */
+export const CHAT_FRAME_TYPES = ['chat', 'picture', 'history-request', 'history'] as const;
+
+export type ChatFrameType = (typeof CHAT_FRAME_TYPES)[number];
+
+/** A text message. The sender is the link it came on; the frame never names it. */
+export interface ChatTextFrame {
+  v: typeof PROTOCOL_VERSION;
+  type: 'chat';
+  /** Chosen by the author, unique in the room (a UUID). */
+  id: string;
+  /** The author's Lamport clock when it wrote the message. */
+  clock: number;
+  text: string;
+}
+
+/**
+ * Announces the chunks of `transfer` that follow: a new picture message, or the bytes of a
+ * picture the same peer listed in a history frame (then `id` names that item).
+ */
+export interface ChatPictureFrame {
+  v: typeof PROTOCOL_VERSION;
+  type: 'picture';
+  id: string;
+  clock: number;
+  /** The sender's number for this transfer on this link (the chunks carry it). */
+  transfer: number;
+  mime: ImageType;
+  /** Exact byte count the chunks add up to. */
+  size: number;
+}
+
+/** Asks a peer for the room's recent messages (a late joiner sends it to one peer). */
+export interface ChatHistoryRequestFrame {
+  v: typeof PROTOCOL_VERSION;
+  type: 'history-request';
+}
+
+/** One past message as a peer relays it: the original author and name, which we cannot verify. */
+export interface HistoryItem {
+  id: string;
+  clock: number;
+  /** The original author's peer ID. */
+  from: string;
+  /** The author's name when it was written. */
+  name: string;
+  /** When it was sent, in ms since the epoch, by the relaying peer's clock. */
+  at: number;
+  text?: string;
+  /** For a picture: its type, size, and whether its bytes follow as a transfer. */
+  picture?: { mime: ImageType; size: number; follows: boolean };
+}
+
+/** Part of an answer to a history request; the last part has `done: true`. */
+export interface ChatHistoryFrame {
+  v: typeof PROTOCOL_VERSION;
+  type: 'history';
+  items: HistoryItem[];
+  done: boolean;
+}
+
+export type ChatFrame = ChatTextFrame | ChatPictureFrame | ChatHistoryRequestFrame | ChatHistoryFrame;
+
+/** One binary chunk of a picture transfer. */
+export interface ChunkFrame {
+  transfer: number;
+  index: number;
+  /** A view into the received buffer (no copy). */
+  payload: Uint8Array;
+}
+
+const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+const MAX_PEER_ID_LENGTH = 128;
+const MAX_UINT32 = 0xffff_ffff;
+const CHUNK_MAGIC = [0x72, 0x63] as const; // "rc"
+const CHUNK_VERSION = 1;
+const CHUNK_KIND_PICTURE = 1;
+
+/**
+ * Normalises chat text: CRLF to LF, and removes control characters other than line feed and tab
+ * (format characters such as the zero-width joiner stay: emoji sequences need them).
+ */
+export function cleanText(value: string): string {
+  return value.replace(/\r\n?/g, '\n').replace(/[^\P{Cc}\n\t]/gu, '');
+}
+
+/** Serialises a chat text frame for the data channel. */
+export function encodeChatFrame(frame: ChatFrame): string {
+  return JSON.stringify(frame);
+}
+
+/** Builds a binary chunk frame (a fresh buffer: the header, then a copy of `payload`). */
+export function encodeChunk(transfer: number, index: number, payload: Uint8Array): ArrayBuffer {
+  const buffer = new ArrayBuffer(CHUNK_HEADER_BYTES + payload.byteLength);
+  const view = new DataView(buffer);
+  view.setUint8(0, CHUNK_MAGIC[0]);
+  view.setUint8(1, CHUNK_MAGIC[1]);
+  view.setUint8(2, CHUNK_VERSION);
+  view.setUint8(3, CHUNK_KIND_PICTURE);
+  view.setUint32(4, transfer);
+  view.setUint32(8, index);
+  new Uint8Array(buffer, CHUNK_HEADER_BYTES).set(payload);
+  return buffer;
+}
+
+/** Reads a binary chunk frame; null for anything that is not one of ours. */
+export function decodeChunk(buffer: ArrayBuffer): ChunkFrame | null {
+  if (!(buffer instanceof ArrayBuffer)) return null;
+  if (buffer.byteLength <= CHUNK_HEADER_BYTES || buffer.byteLength > CHUNK_FRAME_BYTES) return null;
+  const view = new DataView(buffer);
+  if (
+    view.getUint8(0) !== CHUNK_MAGIC[0] ||
+    view.getUint8(1) !== CHUNK_MAGIC[1] ||
+    view.getUint8(2) !== CHUNK_VERSION ||
+    view.getUint8(3) !== CHUNK_KIND_PICTURE
+  ) {
+    return null;
+  }
+  return {
+    transfer: view.getUint32(4),
+    index: view.getUint32(8),
+    payload: new Uint8Array(buffer, CHUNK_HEADER_BYTES),
+  };
+}
+
+/**
+ * The `type` of a JSON text frame when it is one of chat's, else null. Used only after
+ * `decodeChatFrame` refused a frame, to tell a malformed chat frame from a control frame.
+ */
+export function chatFrameTypeOf(raw: unknown): ChatFrameType | null {
+  const data = parseFrame(raw);
+  return data && isChatFrameType(data.type) ? data.type : null;
+}
+
+/**
+ * Validates a chat text frame from a peer. Anything that is not a well-formed chat frame of this
+ * version, with values inside the protocol's limits, comes back as null.
+ */
+export function decodeChatFrame(raw: unknown): ChatFrame | null {
+  const data = parseFrame(raw);
+  if (!data || data.v !== PROTOCOL_VERSION) return null;
+  switch (data.type) {
+    case 'chat': {
+      const { id, clock, text } = data;
+      if (!isMessageId(id) || !isClock(clock)) return null;
+      const clean = decodeText(text);
+      if (clean === null) return null;
+      return { v: PROTOCOL_VERSION, type: 'chat', id, clock, text: clean };
+    }
+    case 'picture': {
+      const { id, clock, transfer, mime, size } = data;
+      if (!isMessageId(id) || !isClock(clock) || !isUint32(transfer)) return null;
+      if (!isImageType(mime) || !isImageSize(size)) return null;
+      return { v: PROTOCOL_VERSION, type: 'picture', id, clock, transfer, mime, size };
+    }
+    case 'history-request':
+      return { v: PROTOCOL_VERSION, type: 'history-request' };
+    case 'history': {
+      const { items, done } = data;
+      if (!Array.isArray(items) || items.length > MAX_HISTORY_BATCH_ITEMS) return null;
+      if (typeof done !== 'boolean') return null;
+      const decoded: HistoryItem[] = [];
+      for (const item of items) {
+        const valid = decodeHistoryItem(item);
+        if (!valid) return null;
+        decoded.push(valid);
+      }
+      return { v: PROTOCOL_VERSION, type: 'history', items: decoded, done };
+    }
+    default:
+      return null;
+  }
+}
+
+function decodeHistoryItem(item: unknown): HistoryItem | null {
+  if (!isRecord(item)) return null;
+  const { id, clock, from, name, at, text, picture } = item;
+  if (!isMessageId(id) || !isClock(clock) || !isPeerId(from) || typeof name !== 'string') {
+    return null;
+  }
+  if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) return null;
+  const base = { id, clock, from, name: cleanName(name), at };
+  // Exactly one of text and picture.
+  if (text !== undefined && picture === undefined) {
+    const clean = decodeText(text);
+    return clean === null ? null : { ...base, text: clean };
+  }
+  if (text === undefined && isRecord(picture)) {
+    const { mime, size, follows } = picture;
+    if (!isImageType(mime) || !isImageSize(size) || typeof follows !== 'boolean') return null;
+    return { ...base, picture: { mime, size, follows } };
+  }
+  return null;
+}
+
+function parseFrame(raw: unknown): Record<string, unknown> | null {
+  if (typeof raw !== 'string' || raw.length > MAX_CHAT_FRAME_LENGTH) return null;
+  try {
+    const data: unknown = JSON.parse(raw);
+    return isRecord(data) ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+function decodeText(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH) return null;
+  const clean = cleanText(value);
+  return clean.trim() === '' ? null : clean;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isChatFrameType(value: unknown): value is ChatFrameType {
+  return (CHAT_FRAME_TYPES as readonly unknown[]).includes(value);
+}
+
+/** Whether `value` is one of the picture types rooms exchange. */
+export function isImageType(value: unknown): value is ImageType {
+  return (IMAGE_TYPES as readonly unknown[]).includes(value);
+}
+
+function isMessageId(value: unknown): value is string {
+  return typeof value === 'string' && MESSAGE_ID_PATTERN.test(value);
+}
+
+function isPeerId(value: unknown): value is string {
+  return (
+    typeof value === 'string' && value.length <= MAX_PEER_ID_LENGTH && PEER_ID_PATTERN.test(value)
+  );
+}
+
+function isClock(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 1;
+}
+
+function isUint32(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_UINT32;
+}
+
+function isImageSize(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_IMAGE_BYTES;
+}
