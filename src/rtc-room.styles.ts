@@ -4,7 +4,7 @@ export const styles = css`
   :host {
     --_bg: var(--rtc-room-background, #111418);
     --_fg: var(--rtc-room-foreground, #f1f3f5);
-    --_accent: var(--rtc-room-accent, #3b82f6);
+    --_accent: var(--rtc-room-accent, #2563eb);
     --_danger: var(--rtc-room-danger, #e5484d);
     --_tile-bg: var(--rtc-room-tile-background, #22272e);
     --_radius: var(--rtc-room-radius, 12px);
@@ -107,7 +107,8 @@ export const styles = css`
   }
   button.danger,
   button[aria-pressed='true'] {
-    background: var(--_danger);
+    /* Darkened so white text keeps a 4.5:1 contrast; --_danger stays bright for text on dark. */
+    background: color-mix(in srgb, var(--_danger) 80%, #000);
     color: #fff;
   }
 

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, state } from 'lit/decorators.js';
 import { parseLayout, type Layout } from './config.js';
 import { RoomController } from './controllers/room-controller.js';
-import type { RoomState } from './events.js';
+import { emit, type RoomState } from './events.js';
 import { stringsFor, type Strings } from './i18n/strings.js';
 import type { Participant } from './room/participant.js';
 import { isRoomId } from './room/room-id.js';
@@ -118,15 +118,19 @@ export class RtcRoom extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // A new room ID ends the visit to the old room.
-    if (changed.has('roomId') && changed.get('roomId') && this.state !== 'prejoin') {
-      this.room.reset();
+    if (changed.has('roomId') && this.hasUpdated) {
+      // A new room ID ends the visit to the old room; a first one moves idle to prejoin.
+      if (changed.get('roomId') && this.state !== 'prejoin') this.room.reset();
+      else if (!changed.get('roomId') && this.state === 'prejoin') {
+        emit(this, 'rtc-state', { state: 'prejoin' });
+      }
     }
     if (changed.has('name') && this.state === 'joined') this.room.setName(this.name);
   }
 
   protected override updated(): void {
-    if (this.noPrejoin && this.state === 'prejoin') void this.join();
+    // After this update, not during it: joining changes state and renders again.
+    if (this.noPrejoin && this.state === 'prejoin') queueMicrotask(() => void this.join());
     this.playRemoteMedia();
   }
 

@@ -103,6 +103,8 @@ export class RoomController implements ReactiveController {
     });
     // Loaded while the devices and the server's configuration are being fetched.
     const transportFactory = this.options.loadTransport();
+    // Awaited only once the server answered; a join that fails earlier must not leave it unhandled.
+    transportFactory.catch(() => undefined);
     this.session = session;
     this.watch(session);
     try {

@@ -39,6 +39,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   private camera: MediaStreamTrack | null = null;
   private cameraPreview: MediaStream | null = null;
   private readonly placeholders = new PlaceholderTracks();
+  /** Bumped by stop(): devices that finish opening afterwards are released at once. */
+  private generation = 0;
 
   constructor(private readonly devices: MediaDevicesLike | undefined = navigator.mediaDevices) {
     super();
@@ -64,6 +66,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    */
   async start(want: { audio: boolean; video: boolean }): Promise<RoomError[]> {
     if (!want.audio && !want.video) return [];
+    const generation = this.generation;
     if (want.audio && want.video) {
       try {
         const stream = await this.getUserMedia(
@@ -75,12 +78,14 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
         return [];
       } catch {
         // Try each device alone: one refused or missing device must not cost the other.
+        if (generation !== this.generation) return [];
       }
     }
     const errors: RoomError[] = [];
     if (want.audio) await this.setMicrophoneEnabled(true).catch((e) => errors.push(toRoomError(e)));
+    if (generation !== this.generation) return [];
     if (want.video) await this.setCameraEnabled(true).catch((e) => errors.push(toRoomError(e)));
-    return errors;
+    return generation === this.generation ? errors : [];
   }
 
   /** Unmutes (opening the microphone if needed) or mutes. Rejects with a RoomError. */
@@ -112,6 +117,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   /** Releases every device. */
   stop(): void {
+    this.generation++;
     this.microphone?.stop();
     this.camera?.stop();
     this.microphone = null;
@@ -131,11 +137,18 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
         'This page cannot use a camera or microphone (it needs HTTPS and a current browser)',
       );
     }
+    const generation = this.generation;
+    let stream: MediaStream;
     try {
-      return await this.devices.getUserMedia(constraints);
+      stream = await this.devices.getUserMedia(constraints);
     } catch (error) {
       throw toMediaError(error, device);
     }
+    if (generation !== this.generation) {
+      for (const track of stream.getTracks()) track.stop();
+      throw new RoomError('media-failed', 'The devices were released while they were opening');
+    }
+    return stream;
   }
 
   private useMicrophone(track: MediaStreamTrack | null): void {

@@ -1,7 +1,7 @@
 /** The data-channel protocol version this build speaks; messages of another version are dropped. */
 export const PROTOCOL_VERSION = 1;
 
-/** Longest display name a peer may announce; longer names are cut, not refused. */
+/** Longest display name a peer may announce, in characters; longer names are cut, not refused. */
 export const MAX_NAME_LENGTH = 64;
 
 /** Largest control message accepted, in UTF-16 code units of its JSON text. */
@@ -33,10 +33,8 @@ export function encodeMessage(message: PeerMessage): string {
 
 /** Removes control characters and trims, so a name cannot fake line breaks or direction marks. */
 export function cleanName(value: string): string {
-  return value
-    .replace(/[\p{Cc}\p{Cf}]/gu, '')
-    .trim()
-    .slice(0, MAX_NAME_LENGTH);
+  // Capped by code points, so an emoji is never cut in half.
+  return [...value.replace(/[\p{Cc}\p{Cf}]/gu, '').trim()].slice(0, MAX_NAME_LENGTH).join('');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

