@@ -211,4 +211,24 @@ describe('a room in Chromium', () => {
       await toggler.close();
     }
   });
+
+  it('still serves a plain PeerJS client, without the widget, as an ordinary PeerServer', async () => {
+    const query = new URLSearchParams({ server: server.url });
+    const answerer = await browser.newPage();
+    const caller = await browser.newPage();
+    try {
+      await answerer.goto(`${host.url}/peerjs-call.html?${query}`);
+      await caller.goto(`${host.url}/peerjs-call.html?${query}`);
+      await answerer.evaluate(() => window.answerCalls('plain-answerer'));
+      const elapsed = await caller.evaluate(() =>
+        window.timeCallToFirstFrame('plain-caller', 'plain-answerer'),
+      );
+      assert.ok(elapsed > 0);
+      const width = await caller.evaluate(() => document.querySelector('video').videoWidth);
+      assert.ok(width > 0, 'the caller shows the answerer’s video');
+    } finally {
+      await answerer.close();
+      await caller.close();
+    }
+  });
 });
