@@ -1,11 +1,13 @@
 // Join-to-first-remote-frame for the widget with 2 and 4 visitors, direct and relayed through
 // coturn, against plain PeerJS (registration + one call) measured the same way in the same run.
 import {
+  callWithPlainPeerJs,
   launchChromium,
   openVisitor,
   startHostPages,
   startRoomServer,
   startTurnServer,
+  visitRoom,
   waitForRemoteVideo,
 } from '../test/e2e/harness.js';
 
@@ -22,13 +24,7 @@ async function timeWidgetJoin(browser, host, server, size, extra = {}) {
   const roomId = crypto.randomUUID();
   const present = [];
   for (let i = 1; i < size; i++) {
-    const page = await openVisitor(browser, host.url, server.url, {
-      'room-id': roomId,
-      name: `Present ${i}`,
-      'no-prejoin': '',
-      ...extra,
-    });
-    present.push(page);
+    present.push(await visitRoom(browser, host, server, roomId, `Present ${i}`, extra));
   }
   for (const page of present) await waitForRemoteVideo(page, size - 2);
   const newcomer = await openVisitor(browser, host.url, server.url, {
@@ -67,26 +63,6 @@ async function timeWidgetJoin(browser, host, server, size, extra = {}) {
   }
 }
 
-async function timePlainPeerJs(browser, host, server) {
-  const query = new URLSearchParams({ server: server.url });
-  const answerer = await browser.newPage();
-  const caller = await browser.newPage();
-  try {
-    await answerer.goto(`${host.url}/peerjs-call.html?${query}`);
-    await caller.goto(`${host.url}/peerjs-call.html?${query}`);
-    const answererId = `baseline-${crypto.randomUUID()}`;
-    await answerer.evaluate((id) => window.answerCalls(id), answererId);
-    return await caller.evaluate(
-      (id, remote) => window.timeCallToFirstFrame(id, remote),
-      `baseline-${crypto.randomUUID()}`,
-      answererId,
-    );
-  } finally {
-    await answerer.close();
-    await caller.close();
-  }
-}
-
 const turn = await startTurnServer();
 const server = await startRoomServer(['--turn-secret', turn.secret, '--turn-urls', turn.url]);
 const host = await startHostPages();
@@ -96,7 +72,7 @@ try {
   const baseline = [];
   const widget = { 2: [], 4: [], relay2: [], relay4: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    baseline.push(await timePlainPeerJs(browser, host, server));
+    baseline.push((await callWithPlainPeerJs(browser, host, server)).elapsed);
     for (const size of [2, 4]) {
       widget[size].push(await timeWidgetJoin(browser, host, server, size));
       widget[`relay${size}`].push(await timeWidgetJoin(browser, host, server, size, relay));

@@ -1,4 +1,11 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import {
+  LitElement,
+  html,
+  nothing,
+  type PropertyValues,
+  type SVGTemplateResult,
+  type TemplateResult,
+} from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { parseLayout, type Layout } from './config.js';
 import { RoomController } from './controllers/room-controller.js';
@@ -324,6 +331,21 @@ export class RtcRoom extends LitElement {
     </form>`;
   }
 
+  // A device button: pressed (red) while the device is off, labelled with what a press does.
+  private renderToggle({ isOn, labels, icons, action, handler }: Toggle): TemplateResult {
+    const label = labels[isOn ? 1 : 0];
+    return html`<button
+      part="button"
+      aria-pressed=${isOn ? 'false' : 'true'}
+      aria-label=${label}
+      title=${label}
+      data-action=${action}
+      @click=${handler}
+    >
+      ${icons[isOn ? 1 : 0]}
+    </button>`;
+  }
+
   private renderRoom(strings: Strings): TemplateResult {
     const participants = this.participants;
     const local = participants[0];
@@ -349,26 +371,20 @@ export class RtcRoom extends LitElement {
       </section>
       ${participants.length === 1 ? html`<p class="hint">${strings.alone}</p>` : nothing}
       <div part="controls" class="controls" role="toolbar" aria-label=${strings.controls}>
-        <button
-          part="button"
-          aria-pressed=${local?.hasAudio ? 'false' : 'true'}
-          aria-label=${local?.hasAudio ? strings.muteMicrophone : strings.unmuteMicrophone}
-          title=${local?.hasAudio ? strings.muteMicrophone : strings.unmuteMicrophone}
-          data-action="microphone"
-          @click=${this.handleToggleMicrophone}
-        >
-          ${local?.hasAudio ? micIcon : micOffIcon}
-        </button>
-        <button
-          part="button"
-          aria-pressed=${local?.hasVideo ? 'false' : 'true'}
-          aria-label=${local?.hasVideo ? strings.cameraOff : strings.cameraOn}
-          title=${local?.hasVideo ? strings.cameraOff : strings.cameraOn}
-          data-action="camera"
-          @click=${this.handleToggleCamera}
-        >
-          ${local?.hasVideo ? cameraIcon : cameraOffIcon}
-        </button>
+        ${this.renderToggle({
+          isOn: local?.hasAudio ?? false,
+          labels: [strings.unmuteMicrophone, strings.muteMicrophone],
+          icons: [micOffIcon, micIcon],
+          action: 'microphone',
+          handler: this.handleToggleMicrophone,
+        })}
+        ${this.renderToggle({
+          isOn: local?.hasVideo ?? false,
+          labels: [strings.cameraOn, strings.cameraOff],
+          icons: [cameraOffIcon, cameraIcon],
+          action: 'camera',
+          handler: this.handleToggleCamera,
+        })}
         <button
           part="button"
           class="danger"
@@ -391,6 +407,15 @@ export class RtcRoom extends LitElement {
       </div>
     `;
   }
+}
+
+interface Toggle {
+  isOn: boolean;
+  /** What pressing does, when off and when on. */
+  labels: [string, string];
+  icons: [SVGTemplateResult, SVGTemplateResult];
+  action: string;
+  handler: () => void;
 }
 
 function selectAll(event: FocusEvent): void {

@@ -2,10 +2,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  inboundAudioBytes,
+  assertAudioArrives,
   launchChromium,
   launchFirefox,
-  openVisitor,
+  visitRoom,
   readTiles,
   startHostPages,
   startRoomServer,
@@ -34,25 +34,17 @@ describe('a room across Firefox and Chromium', () => {
 
   it('plays video and sound both ways between a Firefox visitor and two Chromium visitors', async () => {
     const roomId = crypto.randomUUID();
-    const attributes = (name) => ({ 'room-id': roomId, name, 'no-prejoin': '' });
     const chromePages = [
-      await openVisitor(chromium, host.url, server.url, attributes('Chromium 1')),
-      await openVisitor(chromium, host.url, server.url, attributes('Chromium 2')),
+      await visitRoom(chromium, host, server, roomId, 'Chromium 1'),
+      await visitRoom(chromium, host, server, roomId, 'Chromium 2'),
     ];
-    const firefoxPage = await openVisitor(firefox, host.url, server.url, attributes('Firefox'));
+    const firefoxPage = await visitRoom(firefox, host, server, roomId, 'Firefox');
     for (const page of [firefoxPage, ...chromePages]) {
       const remote = await waitForRemoteVideo(page, 2);
       for (const tile of remote) assert.ok(tile.advanced, `${tile.name}'s video advances`);
     }
     const seenByFirefox = (await readTiles(firefoxPage)).map((tile) => tile.name).sort();
     assert.deepEqual(seenByFirefox, ['Chromium 1', 'Chromium 2', 'Firefox (you)']);
-    for (const page of [firefoxPage, chromePages[0]]) {
-      const first = await inboundAudioBytes(page);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const second = await inboundAudioBytes(page);
-      for (const [peerId, bytes] of Object.entries(second)) {
-        assert.ok(bytes > (first[peerId] ?? 0), `audio from ${peerId} keeps arriving`);
-      }
-    }
+    for (const page of [firefoxPage, chromePages[0]]) await assertAudioArrives(page, 2);
   });
 });

@@ -1,4 +1,5 @@
 // Real browsers, a real rtc-room-server and a host page on another origin, all on 127.0.0.1.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -116,6 +117,16 @@ export async function openVisitor(browser, hostUrl, serverUrl, attributes) {
   return page;
 }
 
+/** Opens a visitor who joins `roomId` at once (`no-prejoin`) under `name`. */
+export function visitRoom(browser, host, server, roomId, name, attributes = {}) {
+  return openVisitor(browser, host.url, server.url, {
+    'room-id': roomId,
+    name,
+    'no-prejoin': '',
+    ...attributes,
+  });
+}
+
 /** Resolves when `predicate` (run in the page) returns a truthy value; rejects with `what`. */
 export async function waitInPage(page, predicate, arg, what, timeout = 20_000) {
   try {
@@ -171,6 +182,56 @@ export async function waitForRemoteVideo(page, count, timeout = 30_000) {
     after = await readTiles(page);
   }
   return remote.map((tile) => ({ ...tile, advanced: hasAdvanced(tile) }));
+}
+
+/** Waits until the page shows exactly `count` tiles (its own included). */
+export function waitForTileCount(page, count, what, timeout) {
+  return waitInPage(
+    page,
+    (expected) =>
+      document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]').length ===
+      expected,
+    count,
+    what,
+    timeout,
+  );
+}
+
+/** Asserts that audio from each of `count` remote participants keeps arriving. */
+export async function assertAudioArrives(page, count) {
+  const first = await inboundAudioBytes(page);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const second = await inboundAudioBytes(page);
+  assert.equal(Object.keys(second).length, count, 'audio from every remote participant');
+  for (const [peerId, bytes] of Object.entries(second)) {
+    assert.ok(bytes > (first[peerId] ?? 0), `audio from ${peerId} keeps arriving`);
+  }
+}
+
+/**
+ * One call between two pages that use PeerJS directly (no widget) through rtc-room-server;
+ * resolves with the caller's ms from nothing to the first decoded remote frame.
+ */
+export async function callWithPlainPeerJs(browser, host, server) {
+  const query = new URLSearchParams({ server: server.url });
+  const answerer = await browser.newPage();
+  const caller = await browser.newPage();
+  try {
+    await answerer.goto(`${host.url}/peerjs-call.html?${query}`);
+    await caller.goto(`${host.url}/peerjs-call.html?${query}`);
+    const answererId = `plain-${crypto.randomUUID()}`;
+    await answerer.evaluate((id) => window.answerCalls(id), answererId);
+    const elapsed = await caller.evaluate(
+      (id, remote) => window.timeCallToFirstFrame(id, remote),
+      `plain-${crypto.randomUUID()}`,
+      answererId,
+    );
+    const width = await caller.evaluate(() => document.querySelector('video').videoWidth);
+    return { elapsed, width };
+  } finally {
+    await answerer.close();
+    await caller.close();
+  }
 }
 
 /** Inbound audio bytes per remote participant, from the element's `getStats`. */

@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launchChromium,
-  openVisitor,
   readEvents,
   startHostPages,
   startRoomServer,
+  visitRoom,
   waitForRemoteVideo,
   waitInPage,
 } from './harness.js';
@@ -28,8 +28,7 @@ describe('a room under strain', () => {
   it('turns away a visitor beyond the room size with room-full', async () => {
     const server = await startRoomServer(['--max-room-size', '2']);
     const roomId = crypto.randomUUID();
-    const visit = (name) =>
-      openVisitor(browser, host.url, server.url, { 'room-id': roomId, name, 'no-prejoin': '' });
+    const visit = (name) => visitRoom(browser, host, server, roomId, name);
     const pages = [await visit('One'), await visit('Two')];
     try {
       await waitForRemoteVideo(pages[0], 1);
@@ -59,8 +58,7 @@ describe('a room under strain', () => {
   it('keeps a call going when the server goes away, and says so', async () => {
     const server = await startRoomServer();
     const roomId = crypto.randomUUID();
-    const visit = (name) =>
-      openVisitor(browser, host.url, server.url, { 'room-id': roomId, name, 'no-prejoin': '' });
+    const visit = (name) => visitRoom(browser, host, server, roomId, name);
     const pages = [await visit('One'), await visit('Two')];
     try {
       await waitForRemoteVideo(pages[0], 1);

@@ -2,14 +2,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  inboundAudioBytes,
+  assertAudioArrives,
+  callWithPlainPeerJs,
   launchChromium,
-  openVisitor,
   readEvents,
   readTiles,
   startHostPages,
   startRoomServer,
+  visitRoom,
   waitForRemoteVideo,
+  waitForTileCount,
   waitInPage,
 } from './harness.js';
 
@@ -30,13 +32,7 @@ describe('a room in Chromium', () => {
     await server?.close();
   });
 
-  const visit = (roomId, name, extra = {}) =>
-    openVisitor(browser, host.url, server.url, {
-      'room-id': roomId,
-      name,
-      'no-prejoin': '',
-      ...extra,
-    });
+  const visit = (roomId, name) => visitRoom(browser, host, server, roomId, name);
 
   it('shows every visitor of three the other two, with moving video and sound', async () => {
     const roomId = crypto.randomUUID();
@@ -53,15 +49,7 @@ describe('a room in Chromium', () => {
       }
       const names = (await readTiles(pages[0])).map((tile) => tile.name).sort();
       assert.deepEqual(names, ['Ada (you)', 'Grace', 'Linus']);
-      for (const page of pages) {
-        const first = await inboundAudioBytes(page);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        const second = await inboundAudioBytes(page);
-        assert.equal(Object.keys(second).length, 2);
-        for (const [peerId, bytes] of Object.entries(second)) {
-          assert.ok(bytes > (first[peerId] ?? 0), `audio from ${peerId} keeps arriving`);
-        }
-      }
+      for (const page of pages) await assertAudioArrives(page, 2);
     } finally {
       await Promise.all(pages.map((page) => page.close()));
     }
@@ -94,15 +82,7 @@ describe('a room in Chromium', () => {
     try {
       await waitForRemoteVideo(stays, 1);
       await goes.close({ runBeforeUnload: true });
-      await waitInPage(
-        stays,
-        () =>
-          document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]')
-            .length === 1,
-        undefined,
-        'the closed tab’s tile to go',
-        10_000,
-      );
+      await waitForTileCount(stays, 1, 'the closed tab’s tile to go', 10_000);
       const events = await readEvents(stays);
       assert.deepEqual(
         events
@@ -121,24 +101,12 @@ describe('a room in Chromium', () => {
     const stays = await visit(roomId, 'Stays');
     const other = await launchChromium();
     try {
-      const vanishes = await openVisitor(other, host.url, server.url, {
-        'room-id': roomId,
-        name: 'Vanishes',
-        'no-prejoin': '',
-      });
+      const vanishes = await visitRoom(other, host, server, roomId, 'Vanishes');
       await waitForRemoteVideo(stays, 1);
       await waitForRemoteVideo(vanishes, 1);
       // Killing the process sends no pagehide, no bye and no close: only the connection state tells.
       other.process()?.kill('SIGKILL');
-      await waitInPage(
-        stays,
-        () =>
-          document.querySelector('rtc-room').shadowRoot.querySelectorAll('[part~="tile"]')
-            .length === 1,
-        undefined,
-        'the vanished visitor’s tile to go',
-        30_000,
-      );
+      await waitForTileCount(stays, 1, 'the vanished visitor’s tile to go', 30_000);
     } finally {
       await stays.close();
       await other.close().catch(() => undefined);
@@ -150,11 +118,7 @@ describe('a room in Chromium', () => {
     const talker = await visit(roomId, 'Talker');
     const refusing = await launchChromium({ grantsMedia: false });
     try {
-      const listener = await openVisitor(refusing, host.url, server.url, {
-        'room-id': roomId,
-        name: 'Listener',
-        'no-prejoin': '',
-      });
+      const listener = await visitRoom(refusing, host, server, roomId, 'Listener');
       const remote = await waitForRemoteVideo(listener, 1);
       assert.ok(remote[0].advanced, 'the listener sees the talker');
       const events = await readEvents(listener);
@@ -213,22 +177,8 @@ describe('a room in Chromium', () => {
   });
 
   it('still serves a plain PeerJS client, without the widget, as an ordinary PeerServer', async () => {
-    const query = new URLSearchParams({ server: server.url });
-    const answerer = await browser.newPage();
-    const caller = await browser.newPage();
-    try {
-      await answerer.goto(`${host.url}/peerjs-call.html?${query}`);
-      await caller.goto(`${host.url}/peerjs-call.html?${query}`);
-      await answerer.evaluate(() => window.answerCalls('plain-answerer'));
-      const elapsed = await caller.evaluate(() =>
-        window.timeCallToFirstFrame('plain-caller', 'plain-answerer'),
-      );
-      assert.ok(elapsed > 0);
-      const width = await caller.evaluate(() => document.querySelector('video').videoWidth);
-      assert.ok(width > 0, 'the caller shows the answerer’s video');
-    } finally {
-      await answerer.close();
-      await caller.close();
-    }
+    const { elapsed, width } = await callWithPlainPeerJs(browser, host, server);
+    assert.ok(elapsed > 0);
+    assert.ok(width > 0, 'the caller shows the answerer’s video');
   });
 });

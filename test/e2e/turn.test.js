@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import {
   launchChromium,
   launchFirefox,
-  openVisitor,
   readConnections,
   readEvents,
   startHostPages,
   startRoomServer,
   startTurnServer,
+  visitRoom,
   waitForRemoteVideo,
   waitInPage,
 } from './harness.js';
@@ -39,17 +39,12 @@ describe('a relay-only room through coturn', () => {
 
   it('connects three Chromium visitors and a Firefox visitor, every pair over a relay', async () => {
     const roomId = crypto.randomUUID();
-    const attributes = (name) => ({
-      'room-id': roomId,
-      name,
-      'no-prejoin': '',
-      'ice-transport-policy': 'relay',
-    });
+    const relay = { 'ice-transport-policy': 'relay' };
     const pages = [];
     for (const name of ['Chromium 1', 'Chromium 2', 'Chromium 3']) {
-      pages.push(await openVisitor(chromium, host.url, server.url, attributes(name)));
+      pages.push(await visitRoom(chromium, host, server, roomId, name, relay));
     }
-    pages.push(await openVisitor(firefox, host.url, server.url, attributes('Firefox')));
+    pages.push(await visitRoom(firefox, host, server, roomId, 'Firefox', relay));
     try {
       for (const page of pages) {
         const remote = await waitForRemoteVideo(page, 3, 45_000);
@@ -87,10 +82,7 @@ describe('a relay-only room through coturn', () => {
       credential: 'd3Jvbmc=',
     };
     const visitor = (name, credentials) =>
-      openVisitor(chromium, host.url, server.url, {
-        'room-id': roomId,
-        name,
-        'no-prejoin': '',
+      visitRoom(chromium, host, server, roomId, name, {
         'ice-transport-policy': 'relay',
         'ice-servers': JSON.stringify([{ urls: turn.url, ...credentials }]),
       });
