@@ -24,6 +24,8 @@ export interface RoomSessionOptions {
   createTransport: TransportFactory;
   /** How often the room's member list is re-read to heal a missed pair. */
   recheckIntervalMs?: number;
+  /** The soonest TURN credentials are renewed, however short their lifetime (default 30 s). */
+  minIceRenewalMs?: number;
 }
 
 export interface RoomSessionEvents {
@@ -312,7 +314,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private scheduleIceRenewal(expiresAt: number | null): void {
     clearTimeout(this.iceTimer);
     if (expiresAt === null) return;
-    const delay = Math.max(30_000, (expiresAt - Date.now()) * ICE_RENEWAL_POINT);
+    const soonest = this.options.minIceRenewalMs ?? 30_000;
+    const delay = Math.max(soonest, (expiresAt - Date.now()) * ICE_RENEWAL_POINT);
     this.iceTimer = setTimeout(async () => {
       try {
         const ice = await this.options.api.ice();

@@ -10,6 +10,7 @@ import {
 import type { Participant } from '../../../src/room/participant.js';
 import { DISCONNECTED_GRACE_MS } from '../../../src/room/remote-peer.js';
 import {
+  MAX_CONNECT_ATTEMPTS,
   RoomSession,
   type RoomSessionEvents,
   type RoomSessionOptions,
@@ -33,6 +34,8 @@ const SERVER_ICE: RTCIceServer[] = [{ urls: 'stun:127.0.0.1:3478' }];
 class FakeApi {
   readonly base = new URL('http://127.0.0.1:9000');
   peers: string[] = [];
+  /** When the ICE servers handed out expire (ms since the epoch), or null. */
+  iceExpiresAt: number | null = null;
   roomPeerCalls = 0;
   iceCalls = 0;
   config(): Promise<ServerConfig> {
@@ -40,7 +43,7 @@ class FakeApi {
   }
   ice(): Promise<IceConfig> {
     this.iceCalls++;
-    return Promise.resolve({ iceServers: SERVER_ICE, expiresAt: null });
+    return Promise.resolve({ iceServers: SERVER_ICE, expiresAt: this.iceExpiresAt });
   }
   roomPeers(): Promise<string[]> {
     this.roomPeerCalls++;
@@ -548,6 +551,82 @@ describe('RoomSession', () => {
         expect(a.log.count('peer-leave') + b.log.count('peer-leave')).to.equal(0);
       });
     }
+  });
+
+  describe('recovering from failed connections', () => {
+    it('retries a failed peer, then shows it unreachable with ice-failed after three attempts', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
+        await waitUntil(() => rest.transport().dialled.length === attempt, `attempt ${attempt}`, {
+          timeout: 3000,
+        });
+        rest.transport().dialled[attempt - 1].fire('state', 'failed');
+      }
+      const errors = log.of('error').map((error) => error.code);
+      expect(errors).to.deep.equal(['ice-failed']);
+      const unreachable = session.participants.find((p) => p.id === HIGHER);
+      expect(unreachable?.connection?.state).to.equal('unreachable');
+      await aTimeout(1200);
+      expect(rest.transport().dialled, 'no attempt after giving up').to.have.length(3);
+      expect(log.count('peer-join')).to.equal(0);
+    });
+
+    it('counts a link that closes before its hello as a failed attempt', async () => {
+      const { session, api, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      rest.transport().dialled[0].close();
+      await waitUntil(() => rest.transport().dialled.length === 2, 'retried after the back-off');
+    });
+
+    it('forgets an unreachable peer once the room no longer lists it', async () => {
+      const { session, api, ...rest } = setup({ recheckIntervalMs: 50 });
+      api.peers = [HIGHER];
+      await session.join();
+      for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
+        await waitUntil(() => rest.transport().dialled.length === attempt, `attempt ${attempt}`, {
+          timeout: 3000,
+        });
+        rest.transport().dialled[attempt - 1].fire('state', 'failed');
+      }
+      expect(remoteIds(session)).to.deep.equal([HIGHER]);
+      api.peers = [];
+      await waitUntil(() => remoteIds(session).length === 0, 'the unreachable peer is gone');
+    });
+
+    it('clears a peer’s failures once it connects', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      rest.transport().dialled[0].fire('state', 'failed');
+      await waitUntil(() => rest.transport().dialled.length === 2, 'second attempt');
+      makeReady(rest.transport().dialled[1], 'Grace');
+      expect(session.participants.find((p) => p.id === HIGHER)?.connection?.state).to.equal(
+        'connected',
+      );
+      expect(log.of('error')).to.have.length(0);
+    });
+  });
+
+  describe('TURN credentials', () => {
+    it('renews ICE servers from the server before they expire', async () => {
+      const { session, api, ...rest } = setup({ minIceRenewalMs: 10 });
+      api.iceExpiresAt = Date.now() + 100;
+      await session.join();
+      await waitUntil(() => rest.transport().iceServerUpdates.length > 0, 'renewed');
+      expect(rest.transport().iceServerUpdates[0]).to.deep.equal(SERVER_ICE);
+      expect(api.iceCalls).to.be.greaterThan(1);
+    });
+
+    it('does not renew ICE servers that do not expire', async () => {
+      const { session, api, ...rest } = setup({ minIceRenewalMs: 10 });
+      await session.join();
+      await aTimeout(100);
+      expect(rest.transport().iceServerUpdates).to.have.length(0);
+      expect(api.iceCalls).to.equal(1);
+    });
   });
 
   describe('re-checking the room', () => {

@@ -1,0 +1,95 @@
+// An in-memory room for ChatRoom tests: every frame one room sends reaches the other room's
+// handleData on a later task, and each direction's undelivered bytes are its bufferedAmount.
+import { ChatRoom, type ChatLimits, type ChatPeers } from '../../../../src/chat/chat-room.js';
+
+export interface SentFrame {
+  from: string;
+  to: string;
+  data: string | ArrayBuffer;
+}
+
+export class ChatMesh {
+  readonly rooms = new Map<string, ChatRoom>();
+  readonly names = new Map<string, string>();
+  /** Every frame sent, in order. */
+  readonly sent: SentFrame[] = [];
+  private readonly links = new Set<string>();
+  private readonly queued = new Map<string, number>();
+  /** Rooms whose frames are lost on the way (a peer that never answers). */
+  readonly muted = new Set<string>();
+
+  constructor(private readonly defaults: Partial<ChatLimits> = {}) {}
+
+  /** A new room in the mesh, linked to nobody yet. */
+  add(id: string, name: string, limits: Partial<ChatLimits> = {}): ChatRoom {
+    this.names.set(id, name);
+    const room = new ChatRoom({
+      peers: this.peersOf(id),
+      selfId: id,
+      selfName: () => this.names.get(id) ?? '',
+      limits: { ...this.defaults, ...limits },
+    });
+    this.rooms.set(id, room);
+    return room;
+  }
+
+  /** Opens the channel between two rooms and has each say hello to the other (`a` first). */
+  connect(a: string, b: string): void {
+    this.links.add(linkKey(a, b));
+    this.room(b).handlePeerReady(a);
+    this.room(a).handlePeerReady(b);
+  }
+
+  disconnect(a: string, b: string): void {
+    this.links.delete(linkKey(a, b));
+    this.room(a).handlePeerGone(b);
+    this.room(b).handlePeerGone(a);
+  }
+
+  /** Hands a raw frame to `to` as if `from` had sent it; returns what handleData returned. */
+  inject(from: string, to: string, data: unknown): boolean {
+    return this.room(to).handleData(from, data);
+  }
+
+  /** The frames one room sent another so far. */
+  framesBetween(from: string, to: string): Array<string | ArrayBuffer> {
+    return this.sent.filter((f) => f.from === from && f.to === to).map((f) => f.data);
+  }
+
+  room(id: string): ChatRoom {
+    const room = this.rooms.get(id);
+    if (!room) throw new Error(`no room ${id}`);
+    return room;
+  }
+
+  dispose(): void {
+    for (const room of this.rooms.values()) room.dispose();
+  }
+
+  private peersOf(self: string): ChatPeers {
+    return {
+      ids: () =>
+        [...this.rooms.keys()].filter((id) => id !== self && this.links.has(linkKey(self, id))),
+      send: (to, data) => {
+        if (!this.links.has(linkKey(self, to))) return false;
+        const key = `${self}>${to}`;
+        const size = typeof data === 'string' ? data.length : data.byteLength;
+        this.sent.push({ from: self, to, data });
+        this.queued.set(key, (this.queued.get(key) ?? 0) + size);
+        setTimeout(() => {
+          this.queued.set(key, (this.queued.get(key) ?? 0) - size);
+          if (this.links.has(linkKey(self, to)) && !this.muted.has(self)) {
+            this.rooms.get(to)?.handleData(self, data);
+          }
+        });
+        return true;
+      },
+      bufferedAmount: (to) => this.queued.get(`${self}>${to}`) ?? 0,
+      nameOf: (id) => this.names.get(id) ?? '',
+    };
+  }
+}
+
+function linkKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
