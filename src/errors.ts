@@ -1,5 +1,15 @@
+/** Why sending a chat message or picture was refused. */
+export type ChatErrorCode =
+  | 'chat-empty'
+  | 'chat-too-long'
+  | 'chat-rate-limited'
+  | 'image-too-large'
+  | 'image-unsupported'
+  | 'chat-closed';
+
 /** Every error the room reports, with a stable code a host page can switch on. */
 export type RoomErrorCode =
+  | ChatErrorCode
   | 'permission-denied'
   | 'no-device'
   | 'media-failed'

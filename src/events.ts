@@ -1,3 +1,4 @@
+import type { ChatMessage } from './chat/chat-room.js';
 import type { RoomErrorCode } from './errors.js';
 import type { Participant } from './room/participant.js';
 
@@ -22,6 +23,11 @@ export interface RtcStateDetail {
   state: RoomState;
 }
 
+export interface RtcMessageDetail {
+  /** The message (text or picture), own or another's, live or from the history a late joiner gets. */
+  message: ChatMessage;
+}
+
 export interface RtcErrorDetail {
   /** A stable code to switch on, e.g. `permission-denied`, `room-full`, `server-unreachable`. */
   code: RoomErrorCode;
@@ -37,6 +43,7 @@ export interface RtcRoomEventMap {
   'rtc-peer-leave': CustomEvent<RtcPeerDetail>;
   'rtc-state': CustomEvent<RtcStateDetail>;
   'rtc-error': CustomEvent<RtcErrorDetail>;
+  'rtc-message': CustomEvent<RtcMessageDetail>;
 }
 
 declare global {

@@ -1,5 +1,6 @@
 // The package entry: defines <rtc-room> and exports its public types.
 export { RtcRoom, ROOM_QUERY_PARAMETER } from './rtc-room.js';
+export type { ChatMessage, ChatPicture } from './chat/chat-room.js';
 export type { Layout } from './config.js';
 export { RoomError, type RoomErrorCode } from './errors.js';
 export type {
@@ -7,6 +8,7 @@ export type {
   RtcErrorDetail,
   RtcJoinDetail,
   RtcLeaveDetail,
+  RtcMessageDetail,
   RtcPeerDetail,
   RtcRoomEventMap,
   RtcStateDetail,

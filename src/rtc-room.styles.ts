@@ -13,6 +13,7 @@ export const styles = css`
     display: flex;
     flex-direction: column;
     gap: var(--_gap);
+    container-type: inline-size;
     box-sizing: border-box;
     min-height: 240px;
     padding: var(--_gap);
@@ -122,6 +123,41 @@ export const styles = css`
     margin: 0;
     text-align: center;
     opacity: 0.75;
+  }
+
+  .body {
+    display: flex;
+    flex: 1;
+    gap: var(--_gap);
+    min-height: 0;
+  }
+  .chat {
+    flex: 0 0 var(--rtc-room-chat-width, 320px);
+    max-width: 100%;
+    min-height: 320px;
+  }
+  @container (max-width: 640px) {
+    .body {
+      flex-direction: column;
+    }
+    .chat {
+      flex-basis: auto;
+    }
+  }
+  .chat-toggle {
+    position: relative;
+  }
+  .badge {
+    position: absolute;
+    top: -4px;
+    right: -4px;
+    min-width: 20px;
+    padding: 1px 5px;
+    border-radius: 10px;
+    background: color-mix(in srgb, var(--_danger) 80%, #000);
+    color: #fff;
+    font-size: 0.75rem;
+    line-height: 18px;
   }
 
   .stage {

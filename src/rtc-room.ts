@@ -7,6 +7,7 @@ import {
   type TemplateResult,
 } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { ChatMessage } from './chat/chat-room.js';
 import { parseLayout, type Layout } from './config.js';
 import { RoomController } from './controllers/room-controller.js';
 import { emit, type RoomState } from './events.js';
@@ -14,7 +15,9 @@ import { stringsFor, type Strings } from './i18n/strings.js';
 import type { Participant } from './room/participant.js';
 import { isRoomId } from './room/room-id.js';
 import { styles } from './rtc-room.styles.js';
-import { cameraIcon, cameraOffIcon, leaveIcon, micIcon, micOffIcon } from './ui/icons.js';
+import './ui/chat-panel.js';
+import type { ChatSendImageDetail, ChatSendTextDetail } from './ui/chat-panel.js';
+import { cameraIcon, cameraOffIcon, chatIcon, leaveIcon, micIcon, micOffIcon } from './ui/icons.js';
 import { renderTile } from './ui/tile.js';
 
 /** The query parameter a share link carries the room ID in. */
@@ -30,6 +33,8 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @fires {CustomEvent<RtcPeerDetail>} rtc-peer-join - Someone else joined (`participant`).
  * @fires {CustomEvent<RtcPeerDetail>} rtc-peer-leave - Someone else left (`participant`).
  * @fires {CustomEvent<RtcStateDetail>} rtc-state - `state` changed.
+ * @fires {CustomEvent<RtcMessageDetail>} rtc-message - A chat message or picture (`message`), own or
+ *   another's, live or from the history a late joiner receives.
  * @fires {CustomEvent<RtcErrorDetail>} rtc-error - Something failed; `code` is stable
  *   (`permission-denied`, `no-device`, `room-full`, `server-unreachable`, `bad-ice-servers`, …).
  *
@@ -46,6 +51,10 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart info-button - Opens a participant's connection details (also has part `button`).
  * @csspart connection-info - The connection details: direct or relayed (TURN), round trip.
  * @csspart controls - The bar of call controls.
+ * @csspart badge - The unread count on the chat button.
+ * @csspart chat - The chat panel; its own parts are exported: `messages`, `message`, `message-own`,
+ *   `sender`, `time`, `text`, `link`, `picture`, `progress`, `picture-status`, `refusal`,
+ *   `composer`, `emoji-picker`, `emoji`, `picture-dialog` (and `input`, `button`).
  * @csspart button - Every button.
  * @csspart input - Every text field.
  * @csspart share - The invite link.
@@ -59,6 +68,9 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @cssproperty --rtc-room-gap - Space between tiles.
  * @cssproperty --rtc-room-font - Font family.
  * @cssproperty --rtc-room-min-tile-width - Narrowest a tile gets in the grid layout.
+ * @cssproperty --rtc-room-chat-width - Width of the chat panel beside the tiles.
+ * @cssproperty --rtc-room-chat-own-background - Behind the visitor's own messages.
+ * @cssproperty --rtc-room-chat-thumbnail-size - Largest side of a picture's thumbnail.
  */
 @customElement('rtc-room')
 export class RtcRoom extends LitElement {
@@ -74,6 +86,7 @@ export class RtcRoom extends LitElement {
   @state() private isRoomIdDraftInvalid = false;
   @state() private needsSoundUnlock = false;
   @state() private isLinkCopied = false;
+  @state() private isChatOpen = false;
 
   /** The room to join. Without it the element offers to create a room or join one by ID. */
   @property({ attribute: 'room-id', reflect: true }) roomId = '';
@@ -103,6 +116,12 @@ export class RtcRoom extends LitElement {
   /** Join as soon as the element is in the page with a `room-id`, without a Join button. */
   @property({ attribute: 'no-prejoin', type: Boolean, reflect: true }) noPrejoin = false;
 
+  /** Hide the chat (text, emoji and pictures); the call works as before. */
+  @property({ attribute: 'no-chat', type: Boolean, reflect: true }) noChat = false;
+
+  /** Largest picture accepted in chat, in bytes; can only lower the built-in 8 MiB. */
+  @property({ attribute: 'max-image-size', type: Number }) maxImageSize = 0;
+
   /** UI language (`en`, `zh-CN`); default: the page's language. */
   @property({ reflect: true }) override lang = '';
 
@@ -114,6 +133,11 @@ export class RtcRoom extends LitElement {
   /** Everyone in the room, this visitor first (empty unless joining or joined). */
   get participants(): readonly Participant[] {
     return this.room.participants;
+  }
+
+  /** The chat so far, in the order every participant sees it. */
+  get messages(): readonly ChatMessage[] {
+    return this.room.messages;
   }
 
   override connectedCallback(): void {
@@ -136,6 +160,10 @@ export class RtcRoom extends LitElement {
   }
 
   protected override updated(): void {
+    // An open chat panel is read: nothing in it counts as unread.
+    if (this.isChatOpen && !this.noChat && this.room.unreadMessages > 0) {
+      this.room.markMessagesRead();
+    }
     // After this update, not during it: joining changes state and renders again.
     if (this.noPrejoin && this.state === 'prejoin') queueMicrotask(() => void this.join());
     this.playRemoteMedia();
@@ -223,6 +251,19 @@ export class RtcRoom extends LitElement {
     }
   }
 
+  private handleToggleChat(): void {
+    this.isChatOpen = !this.isChatOpen;
+  }
+
+  private handleChatText(event: CustomEvent<ChatSendTextDetail>): void {
+    // A refusal is reported as rtc-error and shown; the promise is for script callers.
+    this.sendMessage(event.detail.text).catch(() => undefined);
+  }
+
+  private handleChatImage(event: CustomEvent<ChatSendImageDetail>): void {
+    this.sendImage(event.detail.file).catch(() => undefined);
+  }
+
   private handleToggleMicrophone(): void {
     const local = this.participants[0];
     void this.setMicrophoneEnabled(!local?.hasAudio).catch(() => undefined);
@@ -251,6 +292,22 @@ export class RtcRoom extends LitElement {
   /** Turns the camera on or off; rejects with a RoomError (`permission-denied`, …). */
   setCameraEnabled(on: boolean): Promise<void> {
     return this.room.setCameraEnabled(on);
+  }
+
+  /**
+   * Sends a chat message to everyone. Resolves with it once sent; rejects with a RoomError
+   * (`chat-empty`, `chat-too-long`, `chat-rate-limited`, `chat-closed`).
+   */
+  sendMessage(text: string): Promise<ChatMessage> {
+    return this.room.sendMessage(text);
+  }
+
+  /**
+   * Sends a PNG, JPEG, GIF or WebP picture to everyone. Resolves once everyone has all of it;
+   * rejects with a RoomError (`image-too-large`, `image-unsupported`, `chat-closed`).
+   */
+  sendImage(file: Blob): Promise<ChatMessage> {
+    return this.room.sendImage(file);
   }
 
   /** WebRTC statistics of the connection to one participant, or null. */
@@ -346,6 +403,43 @@ export class RtcRoom extends LitElement {
     </button>`;
   }
 
+  private renderChatToggle(strings: Strings): TemplateResult {
+    const unread = this.room.unreadMessages;
+    const label =
+      unread > 0 ? `${strings.chat.title}, ${strings.chat.unread(unread)}` : strings.chat.title;
+    return html`<button
+      part="button"
+      class="chat-toggle"
+      aria-expanded=${this.isChatOpen ? 'true' : 'false'}
+      aria-label=${label}
+      title=${label}
+      data-action="chat"
+      @click=${this.handleToggleChat}
+    >
+      ${chatIcon}
+      ${
+        unread > 0 && !this.isChatOpen
+          ? html`<span part="badge" class="badge" aria-hidden="true"
+              >${unread > 99 ? '99+' : unread}</span
+            >`
+          : nothing
+      }
+    </button>`;
+  }
+
+  private renderChat(strings: Strings): TemplateResult {
+    return html`<rtc-chat-panel
+      part="chat"
+      class="chat"
+      exportparts="messages, message, message-own, sender, time, text, link, picture, progress, picture-status, refusal, composer, input, button, emoji-picker, emoji, picture-dialog"
+      .messages=${this.room.messages}
+      .strings=${strings.chat}
+      .maxImageBytes=${this.room.maxImageBytes ?? 0}
+      @chat-send-text=${this.handleChatText}
+      @chat-send-image=${this.handleChatImage}
+    ></rtc-chat-panel>`;
+  }
+
   private renderRoom(strings: Strings): TemplateResult {
     const participants = this.participants;
     const local = participants[0];
@@ -366,9 +460,12 @@ export class RtcRoom extends LitElement {
             </button>`
           : nothing
       }
-      <section part="stage" class="stage" aria-label=${strings.participants(participants.length)}>
-        ${participants.map((participant) => renderTile(participant, strings))}
-      </section>
+      <div class="body">
+        <section part="stage" class="stage" aria-label=${strings.participants(participants.length)}>
+          ${participants.map((participant) => renderTile(participant, strings))}
+        </section>
+        ${this.isChatOpen && !this.noChat ? this.renderChat(strings) : nothing}
+      </div>
       ${participants.length === 1 ? html`<p class="hint">${strings.alone}</p>` : nothing}
       <div part="controls" class="controls" role="toolbar" aria-label=${strings.controls}>
         ${this.renderToggle({
@@ -385,6 +482,7 @@ export class RtcRoom extends LitElement {
           action: 'camera',
           handler: this.handleToggleCamera,
         })}
+        ${this.noChat ? nothing : this.renderChatToggle(strings)}
         <button
           part="button"
           class="danger"

@@ -64,14 +64,6 @@ export class ChatLog<T extends OrderKey> {
     return true;
   }
 
-  /** Swaps the entry with `entry.id` for `entry` (same place in the order). */
-  replace(entry: T): void {
-    const old = this.byId.get(entry.id);
-    if (!old) return;
-    this.sorted[this.sorted.indexOf(old)] = entry;
-    this.byId.set(entry.id, entry);
-  }
-
   /** Removes every entry (without calling `onEvict`). */
   clear(): void {
     this.sorted.length = 0;

@@ -1,5 +1,6 @@
 /** A run of chat text: plain text, or an http(s) link with the address to open. */
-export type TextSegment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+export type TextSegment =
+  { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 // ASCII URL characters only, so a link followed by Chinese text or punctuation (`。`, `，`)
 // without a space ends where the address does.

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ChatMessage } from '../chat/chat-room.js';
 import { parseIceServers, parseIceTransportPolicy, parseServerUrl } from '../config.js';
 import { RoomError, toRoomError } from '../errors.js';
 import { emit, type RoomState } from '../events.js';
@@ -17,6 +18,8 @@ export interface RoomHost extends ReactiveControllerHost, HTMLElement {
   iceTransportPolicy: string | null;
   muted: boolean;
   videoOff: boolean;
+  /** Largest picture accepted in chat, in bytes (0: the built-in limit). */
+  maxImageSize: number;
 }
 
 export interface RoomControllerOptions {
@@ -63,6 +66,22 @@ export class RoomController implements ReactiveController {
     return this.session?.peerId ?? null;
   }
 
+  get messages(): readonly ChatMessage[] {
+    return this.session?.messages ?? [];
+  }
+
+  get unreadMessages(): number {
+    return this.session?.unreadMessages ?? 0;
+  }
+
+  get maxImageBytes(): number | null {
+    return this.session?.maxImageBytes ?? null;
+  }
+
+  markMessagesRead(): void {
+    this.session?.markMessagesRead();
+  }
+
   hostConnected(): void {
     // Reattached after a move in the DOM: the call goes on.
     clearTimeout(this.removalTimer);
@@ -100,6 +119,7 @@ export class RoomController implements ReactiveController {
       api: new ServerApi(server.value),
       media: new LocalMedia(),
       createTransport: async (options) => (await transportFactory)(options),
+      chatLimits: host.maxImageSize > 0 ? { maxImageBytes: host.maxImageSize } : undefined,
     });
     // Loaded while the devices and the server's configuration are being fetched.
     const transportFactory = this.options.loadTransport();
@@ -118,12 +138,20 @@ export class RoomController implements ReactiveController {
     this.session?.leave();
   }
 
-  async setMicrophoneEnabled(on: boolean): Promise<void> {
-    await this.withSession((session) => session.setMicrophoneEnabled(on));
+  setMicrophoneEnabled(on: boolean): Promise<void> {
+    return this.withSession((session) => session.setMicrophoneEnabled(on));
   }
 
-  async setCameraEnabled(on: boolean): Promise<void> {
-    await this.withSession((session) => session.setCameraEnabled(on));
+  setCameraEnabled(on: boolean): Promise<void> {
+    return this.withSession((session) => session.setCameraEnabled(on));
+  }
+
+  sendMessage(text: string): Promise<ChatMessage> {
+    return this.withSession((session) => session.sendMessage(text));
+  }
+
+  sendImage(file: Blob): Promise<ChatMessage> {
+    return this.withSession((session) => session.sendImage(file));
   }
 
   setName(name: string): void {
@@ -164,6 +192,11 @@ export class RoomController implements ReactiveController {
       host.requestUpdate();
     });
     session.on('participants', () => host.requestUpdate());
+    session.on('message', (message) => {
+      emit(host, 'rtc-message', { message });
+      host.requestUpdate();
+    });
+    session.on('chat', () => host.requestUpdate());
     session.on('signalling', (isConnected) => {
       this.isSignallingLost = !isConnected;
       host.requestUpdate();
@@ -176,13 +209,13 @@ export class RoomController implements ReactiveController {
     });
   }
 
-  private async withSession(action: (session: RoomSession) => Promise<void>): Promise<void> {
+  private async withSession<T>(action: (session: RoomSession) => Promise<T>): Promise<T> {
     const session = this.session;
     if (!session || session.state !== 'joined') {
       throw new RoomError('internal', 'Join the room first');
     }
     try {
-      await action(session);
+      return await action(session);
     } catch (error) {
       const roomError = toRoomError(error);
       this.report(roomError);

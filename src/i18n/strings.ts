@@ -1,4 +1,4 @@
-import type { RoomErrorCode } from '../errors.js';
+import type { ChatErrorCode, RoomErrorCode } from '../errors.js';
 
 /** Every sentence the element shows. A language is a complete table: the compiler checks it. */
 export interface Strings {
@@ -35,7 +35,84 @@ export interface Strings {
   roundTrip: (ms: number) => string;
   unreachable: string;
   errors: Record<RoomErrorCode, string>;
+  /** The chat panel's sentences (the panel is given only this section). */
+  chat: {
+    /** The BCP 47 tag times and emoji names are given in. */
+    locale: string;
+    /** The chat panel as a whole. */
+    title: string;
+    /** The list of messages. */
+    log: string;
+    empty: string;
+    inputLabel: string;
+    placeholder: string;
+    send: string;
+    attach: string;
+    emoji: string;
+    emojiPicker: string;
+    you: string;
+    guest: string;
+    /** A message's time of day. */
+    time: (sentAt: number) => string;
+    /** Marks messages a late joiner received from before it arrived. */
+    earlier: string;
+    pictureAlt: (name: string) => string;
+    openPicture: (name: string) => string;
+    closePicture: string;
+    sending: (percent: number) => string;
+    receiving: (percent: number) => string;
+    /** Why a picture is not shown. */
+    pictureFailed: Record<'not-an-image' | 'incomplete' | 'refused' | 'unavailable', string>;
+    refusedTooLarge: (maxBytes: number) => string;
+    refusedNotImage: string;
+    dropHint: string;
+    unread: (count: number) => string;
+    /** Why sending a message or picture failed, by code. */
+    errors: Record<ChatErrorCode, string>;
+  };
 }
+
+const enChat: Strings['chat'] = {
+  locale: 'en',
+  title: 'Chat',
+  log: 'Messages',
+  empty: 'No messages yet.',
+  inputLabel: 'Message',
+  placeholder: 'Write a message… (Shift+Enter for a new line)',
+  send: 'Send',
+  attach: 'Send a picture',
+  emoji: 'Insert an emoji',
+  emojiPicker: 'Emoji',
+  you: 'you',
+  guest: 'Guest',
+  time: (sentAt) =>
+    new Date(sentAt).toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit' }),
+  earlier: 'earlier',
+  pictureAlt: (name) => `Picture from ${name}`,
+  openPicture: (name) => `Open the picture from ${name} full size`,
+  closePicture: 'Close',
+  sending: (percent) => `Sending, ${percent}%`,
+  receiving: (percent) => `Receiving, ${percent}%`,
+  pictureFailed: {
+    'not-an-image': 'This file was not a picture and was refused.',
+    incomplete: 'The picture did not arrive in full.',
+    refused: 'The picture could not be received right now.',
+    unavailable: 'This picture is no longer available.',
+  },
+  refusedTooLarge: (maxBytes) =>
+    `That picture is too large: at most ${(maxBytes / 1024 / 1024).toLocaleString('en', { maximumFractionDigits: 1 })} MB.`,
+  refusedNotImage: 'Only PNG, JPEG, GIF and WebP pictures can be sent.',
+  dropHint: 'Drop a picture to send it',
+  unread: (count) => (count === 1 ? '1 unread message' : `${count} unread messages`),
+  errors: {
+    'chat-empty': 'Write something first.',
+    'chat-too-long': 'That message is too long (at most 4000 characters).',
+    'chat-rate-limited': 'Too many messages at once; wait a moment.',
+    'image-too-large': 'That picture is too large.',
+    'image-unsupported': 'Only PNG, JPEG, GIF and WebP pictures can be sent.',
+    'chat-closed': 'The chat is closed: you are not in the room.',
+  },
+};
 
 const en: Strings = {
   createRoom: 'Create room',
@@ -75,6 +152,7 @@ const en: Strings = {
   roundTrip: (ms) => `round trip ${ms} ms`,
   unreachable: 'Cannot connect',
   errors: {
+    ...enChat.errors,
     'permission-denied':
       'Camera or microphone access was refused. You can still listen and chat; allow access in the browser and join again to be seen and heard.',
     'no-device': 'No camera or microphone was found. You can still listen and chat.',
@@ -91,6 +169,49 @@ const en: Strings = {
     'signalling-lost': 'Lost the connection to the room server.',
     'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
     internal: 'Something went wrong.',
+  },
+  chat: enChat,
+};
+
+const zhCNChat: Strings['chat'] = {
+  locale: 'zh-CN',
+  title: '聊天',
+  log: '消息',
+  empty: '还没有消息。',
+  inputLabel: '消息',
+  placeholder: '输入消息…（Shift+Enter 换行）',
+  send: '发送',
+  attach: '发送图片',
+  emoji: '插入表情',
+  emojiPicker: '表情',
+  you: '你',
+  guest: '访客',
+  time: (sentAt) =>
+    new Date(sentAt).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' }),
+  earlier: '之前',
+  pictureAlt: (name) => `来自 ${name} 的图片`,
+  openPicture: (name) => `查看来自 ${name} 的原图`,
+  closePicture: '关闭',
+  sending: (percent) => `正在发送，${percent}%`,
+  receiving: (percent) => `正在接收，${percent}%`,
+  pictureFailed: {
+    'not-an-image': '这个文件不是图片，已拒收。',
+    incomplete: '图片没有完整收到。',
+    refused: '暂时无法接收这张图片。',
+    unavailable: '这张图片已不可用。',
+  },
+  refusedTooLarge: (maxBytes) =>
+    `图片太大：最大 ${(maxBytes / 1024 / 1024).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} MB。`,
+  refusedNotImage: '只能发送 PNG、JPEG、GIF 和 WebP 图片。',
+  dropHint: '拖放图片即可发送',
+  unread: (count) => `${count} 条未读消息`,
+  errors: {
+    'chat-empty': '请先输入内容。',
+    'chat-too-long': '消息太长（最多 4000 个字符）。',
+    'chat-rate-limited': '消息发送过于频繁，请稍候。',
+    'image-too-large': '图片太大。',
+    'image-unsupported': '只能发送 PNG、JPEG、GIF 和 WebP 图片。',
+    'chat-closed': '聊天已关闭：你不在房间里。',
   },
 };
 
@@ -132,6 +253,7 @@ const zhCN: Strings = {
   roundTrip: (ms) => `往返 ${ms} 毫秒`,
   unreachable: '无法连接',
   errors: {
+    ...zhCNChat.errors,
     'permission-denied':
       '摄像头或麦克风权限被拒绝。你仍可收听和聊天；在浏览器中允许访问后重新加入，即可被看到和听到。',
     'no-device': '没有找到摄像头或麦克风。你仍可收听和聊天。',
@@ -148,6 +270,7 @@ const zhCN: Strings = {
     'unsupported-browser': '此浏览器无法在这里进行视频通话（需要 HTTPS 和 WebRTC）。',
     internal: '出了点问题。',
   },
+  chat: zhCNChat,
 };
 
 /** The languages the element speaks, by BCP 47 tag. */

@@ -94,14 +94,15 @@ export interface ChatHistoryFrame {
   done: boolean;
 }
 
-export type ChatFrame = ChatTextFrame | ChatPictureFrame | ChatHistoryRequestFrame | ChatHistoryFrame;
+export type ChatFrame =
+  ChatTextFrame | ChatPictureFrame | ChatHistoryRequestFrame | ChatHistoryFrame;
 
 /** One binary chunk of a picture transfer. */
 export interface ChunkFrame {
   transfer: number;
   index: number;
   /** A view into the received buffer (no copy). */
-  payload: Uint8Array;
+  payload: Uint8Array<ArrayBuffer>;
 }
 
 const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;

@@ -33,9 +33,15 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   /** Messages that failed validation, for diagnostics. */
   droppedMessages = 0;
 
+  /**
+   * @param ownHello what to tell the peer about us
+   * @param takeOther gets every frame the control protocol does not know (chat); returns
+   *   whether it took it, else the frame counts as dropped
+   */
   constructor(
     readonly link: PeerLink,
     private readonly ownHello: () => HelloMessage,
+    private readonly takeOther: (peerId: string, raw: unknown) => boolean = () => false,
   ) {
     super();
     link.on('open', () => this.link.send(encodeMessage(this.ownHello())));
@@ -108,7 +114,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   private handleMessage(raw: unknown): void {
     const message = decodeMessage(raw);
     if (!message) {
-      this.droppedMessages++;
+      if (!this.takeOther(this.id, raw)) this.droppedMessages++;
       return;
     }
     if (message.type === 'bye') {

@@ -1,3 +1,5 @@
+import { ChatRoom, type ChatLimits, type ChatMessage, type ChatPeers } from '../chat/chat-room.js';
+import { chatError } from '../chat/chat-errors.js';
 import { RoomError, toRoomError } from '../errors.js';
 import type { LocalMedia } from '../media/local-media.js';
 import { PROTOCOL_VERSION, type HelloMessage } from '../protocol/messages.js';
@@ -26,6 +28,8 @@ export interface RoomSessionOptions {
   recheckIntervalMs?: number;
   /** The soonest TURN credentials are renewed, however short their lifetime (default 30 s). */
   minIceRenewalMs?: number;
+  /** Chat limits, e.g. a lower `maxImageBytes`. */
+  chatLimits?: Partial<ChatLimits>;
 }
 
 export interface RoomSessionEvents {
@@ -38,6 +42,10 @@ export interface RoomSessionEvents {
   error: RoomError;
   /** The signalling server was lost (false) or is back (true); calls go on meanwhile. */
   signalling: boolean;
+  /** A new chat message, own or another's, live or from history. */
+  message: ChatMessage;
+  /** The chat changed: progress, a picture, the unread count. */
+  chat: void;
 }
 
 const DEFAULT_RECHECK_MS = 4_000;
@@ -73,11 +81,42 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly unsubscribeMedia: Array<() => void> = [];
   private name: string;
+  /** The room's chat, over the same data channels; exists while joined. */
+  private chatRoom: ChatRoom | null = null;
 
   constructor(private readonly options: RoomSessionOptions) {
     super();
     this.name = options.name;
     this.peerId = isRoomId(options.roomId) ? makePeerId(options.roomId) : '';
+  }
+
+  /** The chat so far, in the order every peer agrees on. */
+  get messages(): readonly ChatMessage[] {
+    return this.chatRoom?.messages ?? [];
+  }
+
+  /** Messages from others not yet marked read. */
+  get unreadMessages(): number {
+    return this.chatRoom?.unread ?? 0;
+  }
+
+  /** Largest picture accepted, in bytes. */
+  get maxImageBytes(): number | null {
+    return this.chatRoom?.maxImageBytes ?? null;
+  }
+
+  markMessagesRead(): void {
+    this.chatRoom?.markRead();
+  }
+
+  /** Sends a chat message to everyone; resolves with it once sent. Rejects with a RoomError. */
+  sendMessage(text: string): Promise<ChatMessage> {
+    return this.withChat((chat) => chat.sendText(text));
+  }
+
+  /** Sends a picture to everyone; resolves once every peer has all of it. Rejects with a RoomError. */
+  sendImage(file: Blob): Promise<ChatMessage> {
+    return this.withChat((chat) => chat.sendImage(file));
   }
 
   get state(): SessionState {
@@ -145,6 +184,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         return;
       }
       this.transport = transport;
+      this.startChat();
       transport.on('incoming', (link) => this.handleIncoming(link));
       transport.on('error', (error) => this.emit('error', error));
       transport.on('disconnected', (error) => {
@@ -207,6 +247,35 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     screen: false,
   });
 
+  private startChat(): void {
+    const ready = (id: string): RemotePeer | undefined => {
+      const peer = this.peers.get(id);
+      return peer?.isReady ? peer : undefined;
+    };
+    const peers: ChatPeers = {
+      ids: () => [...this.peers.values()].filter((peer) => peer.isReady).map((peer) => peer.id),
+      send: (id, data) => ready(id)?.link.send(data) ?? false,
+      bufferedAmount: (id) => ready(id)?.link.bufferedAmount ?? 0,
+      nameOf: (id) => ready(id)?.toParticipant().name ?? '',
+    };
+    const chat = new ChatRoom({
+      peers,
+      selfId: this.peerId,
+      selfName: () => this.name,
+      limits: this.options.chatLimits,
+    });
+    chat.on('message', (message) => this.emit('message', message));
+    chat.on('change', () => this.emit('chat', undefined));
+    this.chatRoom = chat;
+  }
+
+  private withChat(send: (chat: ChatRoom) => Promise<ChatMessage>): Promise<ChatMessage> {
+    if (!this.chatRoom || this.currentState !== 'joined') {
+      return Promise.reject(chatError('chat-closed', 'Join the room before chatting'));
+    }
+    return send(this.chatRoom);
+  }
+
   private watchMedia(): void {
     const { media } = this.options;
     this.unsubscribeMedia.push(
@@ -251,9 +320,14 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   private adopt(link: PeerLink): void {
-    const peer = new RemotePeer(link, this.hello);
+    const peer = new RemotePeer(
+      link,
+      this.hello,
+      (id, raw) => this.chatRoom?.handleData(id, raw) ?? false,
+    );
     this.peers.set(link.remoteId, peer);
     peer.on('ready', () => {
+      this.chatRoom?.handlePeerReady(peer.id);
       this.failures.delete(peer.id);
       this.names.set(peer.id, peer.toParticipant().name);
       if (this.unreachable.delete(peer.id)) this.emit('participants', undefined);
@@ -271,6 +345,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     peer.on('gone', (reason) => {
       if (this.peers.get(peer.id) !== peer) return;
       this.peers.delete(peer.id);
+      this.chatRoom?.handlePeerGone(peer.id);
       if (reason === 'left') this.departed.add(peer.id);
       if (this.announced.delete(peer.id)) this.emit('peer-leave', peer.toParticipant());
       this.handleGone(peer.id, reason);
@@ -363,6 +438,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     clearInterval(this.pathTimer);
     this.unreachable.clear();
     this.failures.clear();
+    this.chatRoom?.dispose();
+    this.chatRoom = null;
     const peers = [...this.peers.values()];
     // Cleared first: closing links while leaving is not news to the page.
     this.peers.clear();

@@ -1,0 +1,495 @@
+import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatMessage, ChatPicture } from '../chat/chat-room.js';
+import { checkImage } from '../chat/image-sniff.js';
+import { splitLinks } from '../chat/links.js';
+import { LANGUAGES, type Strings } from '../i18n/strings.js';
+import { IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from '../protocol/chat-messages.js';
+import { styles } from './chat-panel.styles.js';
+import { EMOJI, EMOJI_COLUMNS, emojiIndexAfter, emojiName } from './emoji.js';
+
+/** The chat panel's sentences. */
+export type ChatStrings = Strings['chat'];
+
+export interface ChatSendTextDetail {
+  text: string;
+}
+
+export interface ChatSendImageDetail {
+  /** A picture whose size and first bytes were checked. */
+  file: File;
+}
+
+export interface ChatPanelEventMap {
+  'chat-send-text': CustomEvent<ChatSendTextDetail>;
+  'chat-send-image': CustomEvent<ChatSendImageDetail>;
+}
+
+// Within this many pixels of the end, the list counts as scrolled to the bottom.
+const BOTTOM_SLACK_PX = 24;
+
+const glyph = (path: ReturnType<typeof svg>) =>
+  html`<svg
+    viewBox="0 0 24 24"
+    width="20"
+    height="20"
+    aria-hidden="true"
+    focusable="false"
+    fill="currentColor"
+  >
+    ${path}
+  </svg>`;
+const sendIcon = glyph(svg`<path d="M2 21l21-9L2 3v7l15 2-15 2z"/>`);
+const attachIcon = glyph(
+  svg`<path d="M21 19V5a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2zM8.5 13.5l2.5 3 3.5-4.5 4.5 6H5l3.5-4.5z"/>`,
+);
+const emojiIcon = glyph(
+  svg`<path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm-7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm3.5 6.5a5.5 5.5 0 0 0 5.11-3.5H6.89A5.5 5.5 0 0 0 12 17.5z"/>`,
+);
+
+/**
+ * @summary The room's chat: the conversation, a text field, an emoji picker and a picture button.
+ * A view only: it shows `messages` and asks for sending through events; the room does the rest.
+ *
+ * @fires {CustomEvent<ChatSendTextDetail>} chat-send-text - The visitor sent text (`text`).
+ * @fires {CustomEvent<ChatSendImageDetail>} chat-send-image - The visitor chose, pasted or dropped
+ *   a picture that passed the size and type checks (`file`).
+ *
+ * @csspart messages - The scrolling list of messages.
+ * @csspart message - One message.
+ * @csspart message-own - One of the visitor's own messages (also has part `message`).
+ * @csspart sender - A message's author.
+ * @csspart time - A message's time.
+ * @csspart text - A text message's body.
+ * @csspart link - A link in a message.
+ * @csspart picture - A picture's thumbnail (a button that opens it full size).
+ * @csspart progress - A picture's sending or receiving progress.
+ * @csspart picture-status - Why a picture is not shown.
+ * @csspart refusal - Why a chosen picture was refused.
+ * @csspart composer - The row with the text field and buttons.
+ * @csspart input - The text field.
+ * @csspart button - Every button.
+ * @csspart emoji-picker - The emoji picker.
+ * @csspart emoji - One emoji in the picker.
+ * @csspart picture-dialog - The full-size picture.
+ *
+ * @cssproperty --rtc-room-chat-own-background - Behind the visitor's own messages.
+ * @cssproperty --rtc-room-chat-thumbnail-size - Largest side of a picture's thumbnail.
+ */
+@customElement('rtc-chat-panel')
+export class RtcChatPanel extends LitElement {
+  static override styles = styles;
+
+  @query('.log') private log!: HTMLElement;
+  @query('textarea') private input!: HTMLTextAreaElement;
+  @query('input[type="file"]') private fileInput!: HTMLInputElement;
+  @query('dialog') private dialog!: HTMLDialogElement;
+
+  @state() private draft = '';
+  @state() private refusal = '';
+  @state() private isEmojiOpen = false;
+  @state() private activeEmoji = 0;
+  @state() private openPicture: { url: string; alt: string } | null = null;
+
+  /** The conversation, in order (from the room's chat model). */
+  @property({ attribute: false }) messages: readonly ChatMessage[] = [];
+
+  /** The chat's sentences in the page's language. */
+  @property({ attribute: false }) strings: ChatStrings = LANGUAGES.en.chat;
+
+  /** Largest picture accepted, in bytes; larger ones are refused before sending. */
+  @property({ attribute: 'max-image-bytes', type: Number }) maxImageBytes = MAX_IMAGE_BYTES;
+
+  /** Whether sending is off (e.g. before joining). */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
+  private isPinnedToBottom = true;
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('messages') && this.isPinnedToBottom) this.scrollToBottom();
+    if (changed.has('openPicture')) {
+      if (this.openPicture && !this.dialog.open) this.dialog.showModal();
+      if (!this.openPicture && this.dialog.open) this.dialog.close();
+    }
+  }
+
+  private scrollToBottom(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private handleScroll(): void {
+    const { scrollTop, scrollHeight, clientHeight } = this.log;
+    this.isPinnedToBottom = scrollHeight - scrollTop - clientHeight <= BOTTOM_SLACK_PX;
+  }
+
+  private handleImageLoad(): void {
+    if (this.isPinnedToBottom) this.scrollToBottom();
+  }
+
+  private handleInput(event: InputEvent): void {
+    this.draft = (event.target as HTMLTextAreaElement).value;
+    this.refusal = '';
+  }
+
+  private handleKeydown(event: KeyboardEvent): void {
+    // keyCode 229: some browsers report an IME's Enter this way instead of isComposing.
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) {
+      return;
+    }
+    event.preventDefault();
+    this.sendDraft();
+  }
+
+  private handleSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    this.sendDraft();
+  }
+
+  private sendDraft(): void {
+    const text = this.draft.trim();
+    if (!text || this.disabled) return;
+    this.emitEvent('chat-send-text', { text });
+    this.draft = '';
+  }
+
+  private handleAttach(): void {
+    this.fileInput.click();
+  }
+
+  private handleFileChosen(): void {
+    const files = [...(this.fileInput.files ?? [])];
+    this.fileInput.value = '';
+    void this.offerFiles(files);
+  }
+
+  private handlePaste(event: ClipboardEvent): void {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    void this.offerFiles(files);
+  }
+
+  private handleDragOver(event: DragEvent): void {
+    if (this.disabled || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }
+
+  private handleDrop(event: DragEvent): void {
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    void this.offerFiles(files);
+  }
+
+  /** Checks each file's size and first bytes; sends those that pass, explains the first that fails. */
+  private async offerFiles(files: File[]): Promise<void> {
+    if (this.disabled) return;
+    this.refusal = '';
+    const maxBytes = Math.min(this.maxImageBytes, MAX_IMAGE_BYTES);
+    for (const file of files) {
+      const check = await checkImage(file, maxBytes);
+      if (check.ok) {
+        this.emitEvent('chat-send-image', { file });
+      } else if (!this.refusal) {
+        this.refusal =
+          check.refusal === 'too-large'
+            ? this.strings.refusedTooLarge(maxBytes)
+            : this.strings.refusedNotImage;
+      }
+    }
+  }
+
+  private handleEmojiToggle(): void {
+    if (this.isEmojiOpen) {
+      this.closeEmoji();
+      return;
+    }
+    this.isEmojiOpen = true;
+    void this.updateComplete.then(() => this.focusEmoji());
+  }
+
+  private handleEmojiKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      this.closeEmoji();
+      return;
+    }
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      this.insertEmoji(EMOJI[this.activeEmoji].char);
+      return;
+    }
+    const next = emojiIndexAfter(this.activeEmoji, event.key);
+    if (next === null) return;
+    event.preventDefault();
+    this.activeEmoji = next;
+    void this.updateComplete.then(() => this.focusEmoji());
+  }
+
+  private handleEmojiClick(event: MouseEvent): void {
+    const option = (event.target as Element).closest<HTMLElement>('[role="option"]');
+    if (!option) return;
+    this.activeEmoji = Number(option.dataset.index);
+    this.insertEmoji(option.dataset.emoji ?? '');
+  }
+
+  private handleEmojiFocusOut(event: FocusEvent): void {
+    const next = event.relatedTarget as Node | null;
+    const toggle = this.renderRoot.querySelector('.emoji-toggle');
+    const picker = event.currentTarget as HTMLElement;
+    // Tabbing or clicking away closes the picker; the toggle button handles its own click.
+    if (next && !picker.contains(next) && next !== toggle) this.isEmojiOpen = false;
+  }
+
+  private focusEmoji(): void {
+    this.renderRoot.querySelector<HTMLElement>(`[data-index="${this.activeEmoji}"]`)?.focus();
+  }
+
+  private closeEmoji(): void {
+    this.isEmojiOpen = false;
+    this.renderRoot.querySelector<HTMLElement>('.emoji-toggle')?.focus();
+  }
+
+  private insertEmoji(emoji: string): void {
+    const input = this.input;
+    input.setRangeText(emoji, input.selectionStart, input.selectionEnd, 'end');
+    this.draft = input.value;
+    this.isEmojiOpen = false;
+    input.focus();
+  }
+
+  private handlePictureOpen(picture: ChatPicture, alt: string): void {
+    if (picture.url) this.openPicture = { url: picture.url, alt };
+  }
+
+  private handleDialogClose(): void {
+    this.openPicture = null;
+  }
+
+  private handleDialogCloseClick(): void {
+    this.dialog.close();
+  }
+
+  private emitEvent<K extends keyof ChatPanelEventMap>(
+    type: K,
+    detail: ChatPanelEventMap[K]['detail'],
+  ): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  override render(): TemplateResult {
+    const strings = this.strings;
+    return html`
+      <div class="panel" @dragover=${this.handleDragOver} @drop=${this.handleDrop}>
+        <div
+          part="messages"
+          class="log"
+          role="log"
+          aria-live="polite"
+          aria-label=${strings.log}
+          tabindex="0"
+          @scroll=${this.handleScroll}
+        >
+          ${
+            this.messages.length === 0
+              ? html`<p class="empty">${strings.empty}</p>`
+              : repeat(
+                  this.messages,
+                  (message) => message.id,
+                  (message) => this.renderMessage(message),
+                )
+          }
+        </div>
+        <p part="refusal" class="refusal" role="alert">${this.refusal}</p>
+        ${this.isEmojiOpen ? this.renderEmojiPicker() : nothing}
+        <form part="composer" class="composer" @submit=${this.handleSubmit}>
+          <label class="visually-hidden" for="chat-input">${strings.inputLabel}</label>
+          <textarea
+            id="chat-input"
+            part="input"
+            rows="2"
+            maxlength=${MAX_TEXT_LENGTH}
+            placeholder=${strings.placeholder}
+            .value=${this.draft}
+            ?disabled=${this.disabled}
+            @input=${this.handleInput}
+            @keydown=${this.handleKeydown}
+            @paste=${this.handlePaste}
+          ></textarea>
+          <button
+            part="button"
+            class="emoji-toggle"
+            type="button"
+            aria-label=${strings.emoji}
+            title=${strings.emoji}
+            aria-haspopup="listbox"
+            aria-expanded=${this.isEmojiOpen ? 'true' : 'false'}
+            aria-controls="emoji-picker"
+            ?disabled=${this.disabled}
+            @click=${this.handleEmojiToggle}
+          >
+            ${emojiIcon}
+          </button>
+          <button
+            part="button"
+            class="attach"
+            type="button"
+            aria-label=${strings.attach}
+            title=${strings.attach}
+            ?disabled=${this.disabled}
+            @click=${this.handleAttach}
+          >
+            ${attachIcon}
+          </button>
+          <input
+            type="file"
+            accept=${IMAGE_TYPES.join(',')}
+            multiple
+            hidden
+            tabindex="-1"
+            @change=${this.handleFileChosen}
+          />
+          <button
+            part="button"
+            class="send"
+            type="submit"
+            aria-label=${strings.send}
+            title=${strings.send}
+            ?disabled=${this.disabled}
+          >
+            ${sendIcon}
+          </button>
+        </form>
+        <dialog
+          part="picture-dialog"
+          aria-label=${this.openPicture?.alt ?? strings.closePicture}
+          @close=${this.handleDialogClose}
+        >
+          ${
+            this.openPicture
+              ? html`<img src=${this.openPicture.url} alt=${this.openPicture.alt} />`
+              : nothing
+          }
+          <button part="button" type="button" @click=${this.handleDialogCloseClick}>
+            ${strings.closePicture}
+          </button>
+        </dialog>
+      </div>
+    `;
+  }
+
+  private renderMessage(message: ChatMessage): TemplateResult {
+    const strings = this.strings;
+    const name = message.senderName || strings.guest;
+    const author = message.isOwn ? `${name} (${strings.you})` : name;
+    return html`
+      <div
+        part=${message.isOwn ? 'message message-own' : 'message'}
+        class=${message.isOwn ? 'message own' : 'message'}
+        data-id=${message.id}
+      >
+        <div class="meta">
+          <span part="sender" class="sender">${author}</span>
+          <time part="time" datetime=${new Date(message.sentAt).toISOString()}>
+            ${strings.time(message.sentAt)}
+          </time>
+          ${message.isHistory ? html`<span class="earlier">${strings.earlier}</span>` : nothing}
+        </div>
+        ${
+          message.picture
+            ? this.renderPicture(message.picture, name, message.isOwn)
+            : html`<p part="text" class="text">${renderText(message.text ?? '')}</p>`
+        }
+      </div>
+    `;
+  }
+
+  private renderPicture(picture: ChatPicture, name: string, isOwn: boolean): TemplateResult {
+    const strings = this.strings;
+    if (picture.failed) {
+      return html`<p part="picture-status" class="picture-status">
+        ${strings.pictureFailed[picture.failed]}
+      </p>`;
+    }
+    const percent = Math.floor(picture.progress * 100);
+    // Only object URLs this page made are shown; nothing a peer wrote ends up in a src.
+    const url = picture.url?.startsWith('blob:') ? picture.url : null;
+    const alt = strings.pictureAlt(name);
+    return html`
+      ${
+        url
+          ? html`<button
+              part="picture"
+              class="thumb"
+              type="button"
+              aria-label=${strings.openPicture(name)}
+              @click=${() => this.handlePictureOpen(picture, alt)}
+            >
+              <img src=${url} alt=${alt} @load=${this.handleImageLoad} />
+            </button>`
+          : html`<div class="thumb pending" aria-hidden="true"></div>`
+      }
+      ${
+        picture.progress < 1
+          ? html`<progress
+              part="progress"
+              max="100"
+              .value=${percent}
+              aria-label=${isOwn ? strings.sending(percent) : strings.receiving(percent)}
+            ></progress>`
+          : nothing
+      }
+    `;
+  }
+
+  private renderEmojiPicker(): TemplateResult {
+    const locale = this.strings.locale;
+    return html`<div
+      id="emoji-picker"
+      part="emoji-picker"
+      class="emoji-picker"
+      role="listbox"
+      aria-label=${this.strings.emojiPicker}
+      style="--columns: ${EMOJI_COLUMNS}"
+      @keydown=${this.handleEmojiKeydown}
+      @click=${this.handleEmojiClick}
+      @focusout=${this.handleEmojiFocusOut}
+    >
+      ${EMOJI.map(
+        (emoji, index) =>
+          html`<span
+            part="emoji"
+            role="option"
+            aria-label=${emojiName(emoji, locale)}
+            title=${emojiName(emoji, locale)}
+            aria-selected=${index === this.activeEmoji ? 'true' : 'false'}
+            tabindex=${index === this.activeEmoji ? '0' : '-1'}
+            data-index=${index}
+            data-emoji=${emoji.char}
+            >${emoji.char}</span
+          >`,
+      )}
+    </div>`;
+  }
+}
+
+/** Text as Lit text nodes (never HTML), with http(s) links as anchors that open a new tab. */
+function renderText(text: string): Array<TemplateResult | string> {
+  return splitLinks(text).map((segment) =>
+    segment.kind === 'link'
+      ? html`<a part="link" href=${segment.href} rel="noopener noreferrer" target="_blank"
+          >${segment.text}</a
+        >`
+      : segment.text,
+  );
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-chat-panel': RtcChatPanel;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends ChatPanelEventMap {}
+}

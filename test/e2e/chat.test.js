@@ -1,0 +1,296 @@
+// Chat between real visitors: text, a picture, history for a late joiner, and a hostile peer.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  launchChromium,
+  launchFirefox,
+  startHostPages,
+  startRoomServer,
+  visitRoom,
+  waitForRemoteVideo,
+  waitInPage,
+} from './harness.js';
+
+/** The chat as the page's element holds it. */
+function readMessages(page) {
+  return page.evaluate(() =>
+    document.querySelector('rtc-room').messages.map((message) => ({
+      id: message.id,
+      kind: message.kind,
+      text: message.text,
+      senderName: message.senderName,
+      isOwn: message.isOwn,
+      isHistory: message.isHistory,
+      hasPicture: Boolean(message.picture?.url),
+    })),
+  );
+}
+
+/** Opens the chat panel and returns the text of every message line a person sees. */
+async function readChatLines(page) {
+  await page.evaluate(() => {
+    const room = document.querySelector('rtc-room');
+    const toggle = room.shadowRoot.querySelector('[data-action="chat"]');
+    if (toggle.getAttribute('aria-expanded') !== 'true') toggle.click();
+  });
+  await waitInPage(
+    page,
+    () => document.querySelector('rtc-room').shadowRoot.querySelector('rtc-chat-panel')?.shadowRoot,
+    undefined,
+    'the chat panel',
+  );
+  return page.evaluate(() =>
+    [
+      ...document
+        .querySelector('rtc-room')
+        .shadowRoot.querySelector('rtc-chat-panel')
+        .shadowRoot.querySelectorAll('[part~="message"]'),
+    ].map((line) => line.textContent.replace(/\s+/g, ' ').trim()),
+  );
+}
+
+/** Types into the chat box and presses Enter, as a person would. */
+async function typeAndSend(page, text) {
+  await readChatLines(page);
+  const box = await page.evaluateHandle(() =>
+    document
+      .querySelector('rtc-room')
+      .shadowRoot.querySelector('rtc-chat-panel')
+      .shadowRoot.querySelector('textarea'),
+  );
+  await box.focus();
+  await page.keyboard.sendCharacter(text);
+  await page.keyboard.press('Enter');
+}
+
+const waitForMessage = (page, text, what) =>
+  waitInPage(
+    page,
+    (expected) => document.querySelector('rtc-room').messages.some((m) => m.text === expected),
+    text,
+    what ?? `the message "${text}"`,
+  );
+
+describe('chat in a room', () => {
+  let server;
+  let host;
+  let chromium;
+  let firefox;
+
+  before(async () => {
+    server = await startRoomServer();
+    host = await startHostPages();
+    chromium = await launchChromium();
+    firefox = await launchFirefox();
+  });
+
+  after(async () => {
+    await firefox?.close();
+    await chromium?.close();
+    await host?.close();
+    await server?.close();
+  });
+
+  it('shows a message with CJK and emoji to everyone, in Chromium and Firefox', async () => {
+    const roomId = crypto.randomUUID();
+    const writer = await visitRoom(chromium, host, server, roomId, '李雷');
+    const readers = [
+      await visitRoom(chromium, host, server, roomId, 'Chromium reader'),
+      await visitRoom(firefox, host, server, roomId, 'Firefox reader'),
+    ];
+    const pages = [writer, ...readers];
+    try {
+      for (const page of pages) await waitForRemoteVideo(page, 2);
+      const text = '你好，世界 👋🏽 see https://example.com';
+      await typeAndSend(writer, text);
+      for (const page of readers) {
+        await waitForMessage(page, text);
+        const lines = await readChatLines(page);
+        assert.equal(lines.length, 1);
+        assert.match(lines[0], /李雷/);
+        assert.ok(lines[0].includes('你好，世界 👋🏽'), `the line shows the text: ${lines[0]}`);
+        const link = await page.evaluate(() => {
+          const a = document
+            .querySelector('rtc-room')
+            .shadowRoot.querySelector('rtc-chat-panel')
+            .shadowRoot.querySelector('[part~="message"] a');
+          return { href: a?.href, rel: a?.rel, target: a?.target };
+        });
+        assert.deepEqual(link, {
+          href: 'https://example.com/',
+          rel: 'noopener noreferrer',
+          target: '_blank',
+        });
+      }
+      const own = await readMessages(writer);
+      assert.equal(own.length, 1);
+      assert.equal(own[0].isOwn, true);
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+    }
+  });
+
+  it('delivers a picture drawn on a canvas that every receiver decodes', async () => {
+    const roomId = crypto.randomUUID();
+    const sender = await visitRoom(chromium, host, server, roomId, 'Painter');
+    const receivers = [
+      await visitRoom(chromium, host, server, roomId, 'Viewer 1'),
+      await visitRoom(firefox, host, server, roomId, 'Viewer 2'),
+    ];
+    const pages = [sender, ...receivers];
+    try {
+      for (const page of pages) await waitForRemoteVideo(page, 2);
+      await sender.evaluate(async () => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 300;
+        canvas.height = 200;
+        const context = canvas.getContext('2d');
+        context.fillStyle = 'rgb(200, 30, 60)';
+        context.fillRect(0, 0, 300, 200);
+        context.fillStyle = 'rgb(10, 220, 90)';
+        context.fillRect(150, 100, 150, 100);
+        const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+        await document.querySelector('rtc-room').sendImage(blob);
+      });
+      for (const page of receivers) {
+        await waitInPage(
+          page,
+          () => document.querySelector('rtc-room').messages.some((m) => m.picture?.url),
+          undefined,
+          'the picture',
+        );
+        const decoded = await page.evaluate(async () => {
+          const message = document.querySelector('rtc-room').messages.find((m) => m.picture?.url);
+          const image = new Image();
+          image.src = message.picture.url;
+          await image.decode();
+          const canvas = document.createElement('canvas');
+          canvas.width = image.naturalWidth;
+          canvas.height = image.naturalHeight;
+          const context = canvas.getContext('2d');
+          context.drawImage(image, 0, 0);
+          return {
+            width: image.naturalWidth,
+            height: image.naturalHeight,
+            topLeft: [...context.getImageData(10, 10, 1, 1).data],
+            bottomRight: [...context.getImageData(290, 190, 1, 1).data],
+            from: message.senderName,
+          };
+        });
+        assert.deepEqual(decoded, {
+          width: 300,
+          height: 200,
+          topLeft: [200, 30, 60, 255],
+          bottomRight: [10, 220, 90, 255],
+          from: 'Painter',
+        });
+        const thumbnails = await page.evaluate(async () => {
+          const room = document.querySelector('rtc-room');
+          room.shadowRoot.querySelector('[data-action="chat"]').click();
+          await room.updateComplete;
+          const panel = room.shadowRoot.querySelector('rtc-chat-panel');
+          await panel.updateComplete;
+          const image = panel.shadowRoot.querySelector(
+            '[part~="picture"] img, img[part~="picture"]',
+          );
+          await image?.decode();
+          return image?.naturalWidth ?? 0;
+        });
+        assert.equal(thumbnails, 300, 'the thumbnail in the chat shows the picture');
+      }
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+    }
+  });
+
+  it('gives a late joiner the history exactly once, in order, though two peers could give it', async () => {
+    const roomId = crypto.randomUUID();
+    const first = await visitRoom(chromium, host, server, roomId, 'First');
+    const second = await visitRoom(chromium, host, server, roomId, 'Second');
+    const pages = [first, second];
+    try {
+      await waitForRemoteVideo(first, 1);
+      await waitForRemoteVideo(second, 1);
+      for (let i = 1; i <= 6; i++) {
+        const author = i % 2 ? first : second;
+        await author.evaluate(
+          (text) => document.querySelector('rtc-room').sendMessage(text),
+          `message ${i}`,
+        );
+        await waitForMessage(i % 2 ? second : first, `message ${i}`);
+      }
+      const expected = (await readMessages(first)).map((m) => m.id);
+      const late = await visitRoom(firefox, host, server, roomId, 'Late');
+      pages.push(late);
+      await waitForRemoteVideo(late, 2);
+      await waitInPage(
+        late,
+        (count) => document.querySelector('rtc-room').messages.length >= count,
+        expected.length,
+        'the history',
+      );
+      // Long enough for a second copy from the other peer to have arrived, had it been sent.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const history = await readMessages(late);
+      assert.deepEqual(
+        history.map((m) => m.id),
+        expected,
+        'every message once, in the order the others have',
+      );
+      assert.ok(history.every((m) => m.isHistory && !m.isOwn));
+      assert.deepEqual(
+        history.map((m) => m.text),
+        ['message 1', 'message 2', 'message 3', 'message 4', 'message 5', 'message 6'],
+      );
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+    }
+  });
+
+  it('lets nothing a hostile peer sends change the room for the others', async () => {
+    const roomId = crypto.randomUUID();
+    const target = await visitRoom(chromium, host, server, roomId, 'Target');
+    const other = await visitRoom(firefox, host, server, roomId, 'Other');
+    const hostile = await chromium.newPage();
+    try {
+      await waitForRemoteVideo(target, 1);
+      await hostile.goto(`${host.url}/hostile.html?${new URLSearchParams({ server: server.url })}`);
+      const targetId = await target.evaluate(
+        () => document.querySelector('rtc-room').participants[0].id,
+      );
+      const sent = await hostile.evaluate((room, id) => window.attack(room, id), roomId, targetId);
+      assert.ok(sent > 500);
+      // The room goes on: a message between the two real visitors gets through both ways.
+      await target.evaluate(() => document.querySelector('rtc-room').sendMessage('still here'));
+      await waitForMessage(other, 'still here');
+      await other.evaluate(() => document.querySelector('rtc-room').sendMessage('me too'));
+      await waitForMessage(target, 'me too');
+      const seen = await readMessages(target);
+      const fromHostile = seen.filter((m) => !m.isOwn && m.text !== 'me too');
+      assert.ok(
+        fromHostile.length <= 25,
+        `the flood was cut to its rate limit: ${fromHostile.length}`,
+      );
+      assert.ok(
+        fromHostile.every((m) => m.senderName !== 'Not Mallory' && m.senderName !== 'Other'),
+      );
+      assert.ok(fromHostile.every((m) => (m.text ?? '').length <= 4000));
+      assert.equal(await target.evaluate(() => window.pwned), undefined, 'no script ran');
+      const lines = await readChatLines(target);
+      const html = lines.find((line) => line.includes('<script>'));
+      assert.ok(html, 'the HTML shows as text');
+      const names = await target.evaluate(() =>
+        document.querySelector('rtc-room').participants.map((p) => p.name),
+      );
+      for (const name of names) {
+        assert.ok(name.length <= 64, 'names are capped');
+        assert.ok(!/[\n\u202e]/.test(name), 'names carry no control characters');
+      }
+      // The real visitors still see each other's video.
+      const remote = await waitForRemoteVideo(other, 1);
+      assert.ok(remote.every((tile) => tile.advanced));
+    } finally {
+      await Promise.all([target, other, hostile].map((page) => page.close()));
+    }
+  });
+});
