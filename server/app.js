@@ -110,7 +110,8 @@ export function createRoomServer(config) {
       return new Promise((resolve) => {
         // Resolves even when the server never listened.
         server.close(() => resolve());
-        server.closeIdleConnections();
+        // Keep-alive sockets of browsers that stay open would otherwise hold the close.
+        server.closeAllConnections();
       });
     },
   };
