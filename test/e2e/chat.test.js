@@ -293,4 +293,27 @@ describe('chat in a room', () => {
       await Promise.all([target, other, hostile].map((page) => page.close()));
     }
   });
+
+  it('hides the chat with no-chat while the call goes on', async () => {
+    const roomId = crypto.randomUUID();
+    const quiet = await visitRoom(chromium, host, server, roomId, 'Quiet', { 'no-chat': '' });
+    const talker = await visitRoom(chromium, host, server, roomId, 'Talker');
+    try {
+      await waitForRemoteVideo(quiet, 1);
+      await talker.evaluate(() => document.querySelector('rtc-room').sendMessage('anyone?'));
+      const remote = await waitForRemoteVideo(quiet, 1);
+      assert.ok(remote[0].advanced);
+      const shown = await quiet.evaluate(() => {
+        const root = document.querySelector('rtc-room').shadowRoot;
+        return {
+          toggle: Boolean(root.querySelector('[data-action="chat"]')),
+          panel: Boolean(root.querySelector('rtc-chat-panel')),
+        };
+      });
+      assert.deepEqual(shown, { toggle: false, panel: false });
+    } finally {
+      await quiet.close();
+      await talker.close();
+    }
+  });
 });
