@@ -1,12 +1,6 @@
 // Chat timings: picture transfer (1 MB and 8 MB) between two visitors, against raw 64 KiB
 // PeerJS chunks measured in the same run, and text latency across a room of four.
-import {
-  launchChromium,
-  startHostPages,
-  startRoomServer,
-  visitRoom,
-  waitForRemoteVideo,
-} from '../test/e2e/harness.js';
+import { startStack, visitRoom, waitForRemoteVideo } from '../test/e2e/harness.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TEXT_ROUNDS = 20;
@@ -104,9 +98,8 @@ async function timeText(pages, rounds) {
   return latencies;
 }
 
-const server = await startRoomServer();
-const host = await startHostPages();
-const browser = await launchChromium();
+const stack = await startStack();
+const { server, host, chromium: browser } = stack;
 try {
   const rows = [];
   for (const size of [1 * MB, 8 * MB]) {
@@ -148,7 +141,5 @@ try {
   );
   await Promise.all(pages.map((page) => page.close()));
 } finally {
-  await browser.close();
-  await host.close();
-  await server.close();
+  await stack.close();
 }

@@ -2,11 +2,8 @@
 // coturn, against plain PeerJS (registration + one call) measured the same way in the same run.
 import {
   callWithPlainPeerJs,
-  launchChromium,
+  startStack,
   openVisitor,
-  startHostPages,
-  startRoomServer,
-  startTurnServer,
   visitRoom,
   waitForRemoteVideo,
 } from '../test/e2e/harness.js';
@@ -63,10 +60,8 @@ async function timeWidgetJoin(browser, host, server, size, extra = {}) {
   }
 }
 
-const turn = await startTurnServer();
-const server = await startRoomServer(['--turn-secret', turn.secret, '--turn-urls', turn.url]);
-const host = await startHostPages();
-const browser = await launchChromium();
+const stack = await startStack({ turn: true });
+const { server, host, chromium: browser } = stack;
 const relay = { 'ice-transport-policy': 'relay' };
 try {
   const baseline = [];
@@ -104,8 +99,5 @@ try {
     `widget overhead over plain PeerJS (2 visitors, first frame): ${overhead.toFixed(0)} ms`,
   );
 } finally {
-  await browser.close();
-  await host.close();
-  await server.close();
-  await turn.close();
+  await stack.close();
 }

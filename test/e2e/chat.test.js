@@ -1,15 +1,7 @@
 // Chat between real visitors: text, a picture, history for a late joiner, and a hostile peer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  launchChromium,
-  launchFirefox,
-  startHostPages,
-  startRoomServer,
-  visitRoom,
-  waitForRemoteVideo,
-  waitInPage,
-} from './harness.js';
+import { startStack, visitRoom, waitForRemoteVideo, waitInPage } from './harness.js';
 
 /** The chat as the page's element holds it. */
 function readMessages(page) {
@@ -72,24 +64,18 @@ const waitForMessage = (page, text, what) =>
   );
 
 describe('chat in a room', () => {
+  let stack;
   let server;
   let host;
   let chromium;
   let firefox;
 
   before(async () => {
-    server = await startRoomServer();
-    host = await startHostPages();
-    chromium = await launchChromium();
-    firefox = await launchFirefox();
+    stack = await startStack({ firefox: true });
+    ({ server, host, chromium, firefox } = stack);
   });
 
-  after(async () => {
-    await firefox?.close();
-    await chromium?.close();
-    await host?.close();
-    await server?.close();
-  });
+  after(() => stack?.close());
 
   it('shows a message with CJK and emoji to everyone, in Chromium and Firefox', async () => {
     const roomId = crypto.randomUUID();

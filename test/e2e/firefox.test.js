@@ -2,35 +2,26 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  startStack,
   assertAudioArrives,
-  launchChromium,
-  launchFirefox,
   visitRoom,
   readTiles,
-  startHostPages,
-  startRoomServer,
   waitForRemoteVideo,
 } from './harness.js';
 
 describe('a room across Firefox and Chromium', () => {
+  let stack;
   let server;
   let host;
   let chromium;
   let firefox;
 
   before(async () => {
-    server = await startRoomServer();
-    host = await startHostPages();
-    chromium = await launchChromium();
-    firefox = await launchFirefox();
+    stack = await startStack({ firefox: true });
+    ({ server, host, chromium, firefox } = stack);
   });
 
-  after(async () => {
-    await firefox?.close();
-    await chromium?.close();
-    await host?.close();
-    await server?.close();
-  });
+  after(() => stack?.close());
 
   it('plays video and sound both ways between a Firefox visitor and two Chromium visitors', async () => {
     const roomId = crypto.randomUUID();

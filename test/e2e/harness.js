@@ -26,6 +26,35 @@ export async function startRoomServer(flags = []) {
   return { url: `http://127.0.0.1:${port}`, room, close: () => room.close() };
 }
 
+/**
+ * Everything an end-to-end suite needs: rtc-room-server (with coturn behind it when `turn`),
+ * the host pages on another origin, and the browsers. `close()` stops all of it.
+ */
+export async function startStack({ firefox = false, turn = false } = {}) {
+  const stack = { turn: null, firefox: null };
+  try {
+    if (turn) stack.turn = await startTurnServer();
+    const flags = turn ? ['--turn-secret', stack.turn.secret, '--turn-urls', stack.turn.url] : [];
+    stack.server = await startRoomServer(flags);
+    stack.host = await startHostPages();
+    stack.chromium = await launchChromium();
+    if (firefox) stack.firefox = await launchFirefox();
+  } catch (error) {
+    await closeStack(stack);
+    throw error;
+  }
+  stack.close = () => closeStack(stack);
+  return stack;
+}
+
+async function closeStack({ firefox, chromium, host, server, turn }) {
+  await firefox?.close();
+  await chromium?.close();
+  await host?.close();
+  await server?.close();
+  await turn?.close();
+}
+
 /** Serves the host page fixtures on their own port: a different origin from the server. */
 export async function startHostPages() {
   const server = createServer(async (request, response) => {

@@ -2,13 +2,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  startStack,
   assertAudioArrives,
   callWithPlainPeerJs,
   launchChromium,
   readEvents,
   readTiles,
-  startHostPages,
-  startRoomServer,
   visitRoom,
   waitForRemoteVideo,
   waitForTileCount,
@@ -16,21 +15,17 @@ import {
 } from './harness.js';
 
 describe('a room in Chromium', () => {
+  let stack;
   let server;
   let host;
   let browser;
 
   before(async () => {
-    server = await startRoomServer();
-    host = await startHostPages();
-    browser = await launchChromium();
+    stack = await startStack();
+    ({ server, host, chromium: browser } = stack);
   });
 
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-    await server?.close();
-  });
+  after(() => stack?.close());
 
   const visit = (roomId, name) => visitRoom(browser, host, server, roomId, name);
 

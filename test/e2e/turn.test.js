@@ -2,19 +2,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchChromium,
-  launchFirefox,
+  startStack,
   readConnections,
   readEvents,
-  startHostPages,
-  startRoomServer,
-  startTurnServer,
   visitRoom,
   waitForRemoteVideo,
   waitInPage,
 } from './harness.js';
 
 describe('a relay-only room through coturn', () => {
+  let stack;
   let turn;
   let server;
   let host;
@@ -22,20 +19,11 @@ describe('a relay-only room through coturn', () => {
   let firefox;
 
   before(async () => {
-    turn = await startTurnServer();
-    server = await startRoomServer(['--turn-secret', turn.secret, '--turn-urls', turn.url]);
-    host = await startHostPages();
-    chromium = await launchChromium();
-    firefox = await launchFirefox();
+    stack = await startStack({ firefox: true, turn: true });
+    ({ turn, server, host, chromium, firefox } = stack);
   });
 
-  after(async () => {
-    await firefox?.close();
-    await chromium?.close();
-    await host?.close();
-    await server?.close();
-    await turn?.close();
-  });
+  after(() => stack?.close());
 
   it('connects three Chromium visitors and a Firefox visitor, every pair over a relay', async () => {
     const roomId = crypto.randomUUID();
