@@ -114,10 +114,22 @@ export const styles = css`
   }
 
   .notice {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_gap);
     margin: 0;
     padding: 8px 12px;
     border-radius: calc(var(--_radius) / 2);
     background: color-mix(in srgb, var(--_danger) 25%, transparent);
+  }
+  .dismiss {
+    min-height: 28px;
+    min-width: 28px;
+    padding: 0 8px;
+    background: transparent;
+    font-size: 1.25rem;
+    line-height: 1;
   }
   .hint {
     margin: 0;

@@ -446,7 +446,18 @@ export class RtcRoom extends LitElement {
     return html`
       ${this.room.notices.map(
         (notice) =>
-          html`<p part="notice" class="notice" role="alert">${strings.errors[notice.code]}</p>`,
+          html`<p part="notice" class="notice" role="alert">
+            <span>${strings.errors[notice.code]}</span>
+            <button
+              part="button"
+              class="dismiss"
+              aria-label=${strings.dismiss}
+              title=${strings.dismiss}
+              @click=${() => this.room.dismissNotice(notice.code)}
+            >
+              ×
+            </button>
+          </p>`,
       )}
       ${
         this.room.isSignallingLost

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../chat/chat-room.js';
 import { parseIceServers, parseIceTransportPolicy, parseServerUrl } from '../config.js';
-import { RoomError, toRoomError } from '../errors.js';
+import { RoomError, toRoomError, type RoomErrorCode } from '../errors.js';
 import { emit, type RoomState } from '../events.js';
 import { LocalMedia } from '../media/local-media.js';
 import type { Participant } from '../room/participant.js';
@@ -147,11 +147,11 @@ export class RoomController implements ReactiveController {
   }
 
   sendMessage(text: string): Promise<ChatMessage> {
-    return this.withSession((session) => session.sendMessage(text));
+    return this.withSession((session) => session.sendMessage(text), 'chat-closed');
   }
 
   sendImage(file: Blob): Promise<ChatMessage> {
-    return this.withSession((session) => session.sendImage(file));
+    return this.withSession((session) => session.sendImage(file), 'chat-closed');
   }
 
   setName(name: string): void {
@@ -203,16 +203,19 @@ export class RoomController implements ReactiveController {
     });
     session.on('error', (error) => {
       if (session.state === 'error') this.fatalError = error;
-      else if (error.code !== 'signalling-lost') this.notices = [...this.notices, error];
+      else if (error.code !== 'signalling-lost') this.addNotice(error);
       emit(host, 'rtc-error', { code: error.code, message: error.message });
       host.requestUpdate();
     });
   }
 
-  private async withSession<T>(action: (session: RoomSession) => Promise<T>): Promise<T> {
+  private async withSession<T>(
+    action: (session: RoomSession) => Promise<T>,
+    notJoined: RoomErrorCode = 'internal',
+  ): Promise<T> {
     const session = this.session;
     if (!session || session.state !== 'joined') {
-      throw new RoomError('internal', 'Join the room first');
+      throw new RoomError(notJoined, 'Join the room first');
     }
     try {
       return await action(session);
@@ -223,8 +226,19 @@ export class RoomController implements ReactiveController {
     }
   }
 
+  /** Hides a notice the visitor has read. */
+  dismissNotice(code: RoomErrorCode): void {
+    this.notices = this.notices.filter((notice) => notice.code !== code);
+    this.host.requestUpdate();
+  }
+
+  // One notice per code: a repeated problem is not news.
+  private addNotice(error: RoomError): void {
+    this.notices = [...this.notices.filter((notice) => notice.code !== error.code), error];
+  }
+
   private report(error: RoomError): void {
-    this.notices = [...this.notices, error];
+    this.addNotice(error);
     emit(this.host, 'rtc-error', { code: error.code, message: error.message });
     this.host.requestUpdate();
   }

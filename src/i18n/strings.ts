@@ -34,6 +34,7 @@ export interface Strings {
   candidateTypes: Record<'host' | 'srflx' | 'prflx' | 'relay', string>;
   roundTrip: (ms: number) => string;
   unreachable: string;
+  dismiss: string;
   errors: Record<RoomErrorCode, string>;
   /** The chat panel's sentences (the panel is given only this section). */
   chat: {
@@ -151,6 +152,7 @@ const en: Strings = {
   },
   roundTrip: (ms) => `round trip ${ms} ms`,
   unreachable: 'Cannot connect',
+  dismiss: 'Dismiss',
   errors: {
     ...enChat.errors,
     'permission-denied':
@@ -252,6 +254,7 @@ const zhCN: Strings = {
   },
   roundTrip: (ms) => `往返 ${ms} 毫秒`,
   unreachable: '无法连接',
+  dismiss: '关闭提示',
   errors: {
     ...zhCNChat.errors,
     'permission-denied':

@@ -127,6 +127,18 @@ describe('a room in Chromium', () => {
             ?.textContent,
       );
       assert.match(notice ?? '', /refused/);
+      await listener.evaluate(() =>
+        document
+          .querySelector('rtc-room')
+          .shadowRoot.querySelector('[part="notice"] .dismiss')
+          .click(),
+      );
+      await waitInPage(
+        listener,
+        () => !document.querySelector('rtc-room').shadowRoot.querySelector('[part="notice"]'),
+        undefined,
+        'the dismissed notice to go',
+      );
       // The talker sees the listener's tile with a placeholder, not a black video.
       await waitInPage(
         talker,
