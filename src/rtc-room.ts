@@ -123,7 +123,9 @@ export class RtcRoom extends LitElement {
   @property({ attribute: 'max-image-size', type: Number }) maxImageSize = 0;
 
   /** UI language (`en`, `zh-CN`); default: the page's language. */
-  @property({ reflect: true }) override lang = '';
+  // Reflected like the native attribute, but never as lang="", which would hide the page's language.
+  @property({ reflect: true, converter: { toAttribute: (value: string) => value || null } })
+  override lang = '';
 
   /** Where the visit is: `idle`, `prejoin`, `joining`, `joined`, `left` or `error`. */
   get state(): RoomState {

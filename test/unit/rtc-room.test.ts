@@ -200,6 +200,12 @@ describe('<rtc-room>', () => {
       });
     }
 
+    it('leaves the lang attribute alone when no language is set, so the page’s applies', async () => {
+      const el = await fixture<RtcRoom>(html`<rtc-room></rtc-room>`);
+      await elementUpdated(el);
+      expect(el.hasAttribute('lang')).to.equal(false);
+    });
+
     const booleans: Array<[string, 'muted' | 'videoOff' | 'noPrejoin']> = [
       ['muted', 'muted'],
       ['video-off', 'videoOff'],
