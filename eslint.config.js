@@ -21,7 +21,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['server/**/*.js', 'test/*.js', 'test/server/**/*.js', '*.js'],
+    files: ['server/**/*.js', 'build/**/*.js', 'test/*.js', 'test/server/**/*.js', '*.js'],
     languageOptions: { globals: globals.node },
   },
   {

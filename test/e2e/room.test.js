@@ -188,4 +188,54 @@ describe('a room in Chromium', () => {
     assert.ok(elapsed > 0);
     assert.ok(width > 0, 'the caller shows the answerer’s video');
   });
+
+  it('makes no peer connection and leaves WebRTC untouched until a visitor joins', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.evaluateOnNewDocument(() => {
+        const Original = window.RTCPeerConnection;
+        window.peerConnectionsMade = 0;
+        window.RTCPeerConnection = function (...args) {
+          window.peerConnectionsMade++;
+          return new Original(...args);
+        };
+        window.RTCPeerConnection.prototype = Original.prototype;
+        window.ourRTCPeerConnection = window.RTCPeerConnection;
+        window.originalMethods = Object.getOwnPropertyNames(Original.prototype).map(
+          (name) => Object.getOwnPropertyDescriptor(Original.prototype, name).value,
+        );
+      });
+      const query = new URLSearchParams({ server: server.url, 'room-id': crypto.randomUUID() });
+      await page.goto(`${host.url}/room.html?${query}`);
+      await waitInPage(
+        page,
+        () => document.querySelector('rtc-room')?.state === 'prejoin',
+        undefined,
+        'the widget to load',
+      );
+      const untouched = await page.evaluate(() => ({
+        made: window.peerConnectionsMade,
+        sameConstructor: window.RTCPeerConnection === window.ourRTCPeerConnection,
+        sameMethods: Object.getOwnPropertyNames(RTCPeerConnection.prototype).every(
+          (name, index) =>
+            Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, name).value ===
+            window.originalMethods[index],
+        ),
+      }));
+      assert.deepEqual(untouched, { made: 0, sameConstructor: true, sameMethods: true });
+      await page.evaluate(() => document.querySelector('rtc-room').join());
+      await waitInPage(
+        page,
+        () => document.querySelector('rtc-room').state === 'joined',
+        undefined,
+        'the join',
+      );
+      assert.ok(
+        (await page.evaluate(() => window.peerConnectionsMade)) > 0,
+        'joining loads WebRTC',
+      );
+    } finally {
+      await page.close();
+    }
+  });
 });
