@@ -1,14 +1,9 @@
 import { css } from 'lit';
+import { themeTokens } from './ui/theme.styles.js';
 
 export const styles = css`
   :host {
-    --_bg: var(--rtc-room-background, #111418);
-    --_fg: var(--rtc-room-foreground, #f1f3f5);
-    --_accent: var(--rtc-room-accent, #2563eb);
-    --_danger: var(--rtc-room-danger, #e5484d);
-    --_tile-bg: var(--rtc-room-tile-background, #22272e);
-    --_radius: var(--rtc-room-radius, 12px);
-    --_gap: var(--rtc-room-gap, 8px);
+    ${themeTokens}
     --_min-tile: var(--rtc-room-min-tile-width, 240px);
     display: flex;
     flex-direction: column;
@@ -17,9 +12,6 @@ export const styles = css`
     box-sizing: border-box;
     min-height: 240px;
     padding: var(--_gap);
-    background: var(--_bg);
-    color: var(--_fg);
-    font-family: var(--rtc-room-font, system-ui, sans-serif);
     border-radius: var(--_radius);
   }
   :host([hidden]) {

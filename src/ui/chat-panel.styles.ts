@@ -1,13 +1,9 @@
 import { css } from 'lit';
+import { themeTokens } from './theme.styles.js';
 
 export const styles = css`
   :host {
-    --_bg: var(--rtc-room-background, #111418);
-    --_fg: var(--rtc-room-foreground, #f1f3f5);
-    --_accent: var(--rtc-room-accent, #3b82f6);
-    --_danger: var(--rtc-room-danger, #e5484d);
-    --_radius: var(--rtc-room-radius, 12px);
-    --_gap: var(--rtc-room-gap, 8px);
+    ${themeTokens}
     --_own-bg: var(
       --rtc-room-chat-own-background,
       color-mix(in srgb, var(--_accent) 30%, transparent)
@@ -16,9 +12,6 @@ export const styles = css`
     display: flex;
     flex-direction: column;
     min-height: 0;
-    font-family: var(--rtc-room-font, system-ui, sans-serif);
-    background: var(--_bg);
-    color: var(--_fg);
   }
   :host([hidden]) {
     display: none;
