@@ -2,6 +2,7 @@
 // history, and a small binary frame for picture chunks. Everything here is pure: it encodes what we
 // send and validates what a peer sent, returning null for anything malformed, never throwing.
 import { PEER_ID_PATTERN } from '../room/room-id.js';
+import { isRecord } from '../util/is-record.js';
 import { PROTOCOL_VERSION, cleanName } from './messages.js';
 
 /** Longest chat text, in UTF-16 code units after cleaning; longer is refused, never cut. */
@@ -243,10 +244,6 @@ function decodeText(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH) return null;
   const clean = cleanText(value);
   return clean.trim() === '' ? null : clean;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isChatFrameType(value: unknown): value is ChatFrameType {

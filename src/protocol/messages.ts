@@ -1,3 +1,5 @@
+import { isRecord } from '../util/is-record.js';
+
 /** The data-channel protocol version this build speaks; messages of another version are dropped. */
 export const PROTOCOL_VERSION = 1;
 
@@ -14,8 +16,6 @@ export interface HelloMessage {
   name: string;
   audio: boolean;
   video: boolean;
-  /** Whether the camera shows a screen rather than a face (so receivers do not mirror it). */
-  screen: boolean;
 }
 
 /** Sent when a participant leaves on purpose, so the others drop its tile at once. */
@@ -37,10 +37,6 @@ export function cleanName(value: string): string {
   return [...value.replace(/[\p{Cc}\p{Cf}]/gu, '').trim()].slice(0, MAX_NAME_LENGTH).join('');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Validates what a peer sent. Everything from a peer is untrusted: anything that is not a
  * well-formed message of this version comes back as `null`, never as an exception.
@@ -56,18 +52,11 @@ export function decodeMessage(raw: unknown): PeerMessage | null {
   if (!isRecord(data) || data.v !== PROTOCOL_VERSION) return null;
   switch (data.type) {
     case 'hello': {
-      const { name, audio, video, screen } = data;
+      const { name, audio, video } = data;
       if (typeof name !== 'string' || typeof audio !== 'boolean' || typeof video !== 'boolean') {
         return null;
       }
-      return {
-        v: PROTOCOL_VERSION,
-        type: 'hello',
-        name: cleanName(name),
-        audio,
-        video,
-        screen: screen === true,
-      };
+      return { v: PROTOCOL_VERSION, type: 'hello', name: cleanName(name), audio, video };
     }
     case 'bye':
       return { v: PROTOCOL_VERSION, type: 'bye' };

@@ -244,7 +244,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     name: this.name,
     audio: this.options.media.isMicrophoneEnabled,
     video: this.options.media.isCameraEnabled,
-    screen: false,
   });
 
   private startChat(): void {

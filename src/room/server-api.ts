@@ -1,9 +1,9 @@
 import { RoomError } from '../errors.js';
+import { isRecord } from '../util/is-record.js';
 
 /** What `/api/config` tells a client about the PeerServer it should register with. */
 export interface ServerConfig {
   peer: { path: string; key: string };
-  maxRoomSize: number;
 }
 
 /** What `/api/ice` returns: ICE servers, with an expiry when they carry TURN credentials. */
@@ -14,10 +14,6 @@ export interface IceConfig {
 }
 
 const REQUEST_TIMEOUT_MS = 8_000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The element's client for `rtc-room-server`'s small JSON API; every failure is a RoomError. */
 export class ServerApi {
@@ -32,8 +28,7 @@ export class ServerApi {
     if (typeof peer.path !== 'string' || typeof peer.key !== 'string') {
       throw this.malformed('/api/config');
     }
-    const maxRoomSize = typeof body.maxRoomSize === 'number' ? body.maxRoomSize : Infinity;
-    return { peer: { path: peer.path, key: peer.key }, maxRoomSize };
+    return { peer: { path: peer.path, key: peer.key } };
   }
 
   async ice(): Promise<IceConfig> {

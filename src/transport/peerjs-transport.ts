@@ -1,6 +1,7 @@
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
 import { RoomError, type RoomErrorCode } from '../errors.js';
 import { Emitter } from '../util/emitter.js';
+import { isRecord } from '../util/is-record.js';
 import type {
   PeerLink,
   PeerLinkEvents,
@@ -37,15 +38,16 @@ const SERVER_MESSAGE_CODES: Record<string, RoomErrorCode> = {
   'invalid-id': 'bad-room-id',
 };
 
-function toRoomError(error: PeerError<string>): RoomError {
+/** Turns a PeerJS error (a string `type`, or our server's ERROR message) into a RoomError. */
+function fromPeerError(error: PeerError<string>): RoomError {
   const code = SERVER_MESSAGE_CODES[error.message] ?? PEER_ERROR_CODES[error.type] ?? 'internal';
   return new RoomError(code, error.message || error.type, { cause: error });
 }
 
 function linkIdOf(connection: DataConnection | MediaConnection): string | null {
   const metadata: unknown = connection.metadata;
-  if (typeof metadata !== 'object' || metadata === null) return null;
-  const id = (metadata as Record<string, unknown>)[LINK_METADATA_KEY];
+  if (!isRecord(metadata)) return null;
+  const id = metadata[LINK_METADATA_KEY];
   return typeof id === 'string' && id.length <= 64 ? id : null;
 }
 
@@ -229,7 +231,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
         resolve();
       });
       peer.on('error', (error) => {
-        const roomError = toRoomError(error);
+        const roomError = fromPeerError(error);
         if (!isOpen) {
           reject(roomError);
           this.destroy();

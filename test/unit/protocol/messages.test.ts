@@ -16,7 +16,6 @@ const hello: HelloMessage = {
   name: 'Ada',
   audio: true,
   video: false,
-  screen: false,
 };
 
 function helloWith(fields: Record<string, unknown>): string {
@@ -65,9 +64,7 @@ describe('protocol messages', () => {
     });
 
     it('round-trips a hello through encodeMessage', () => {
-      const withScreen: HelloMessage = { ...hello, video: true, screen: true };
       expect(decodeMessage(encodeMessage(hello))).to.deep.equal(hello);
-      expect(decodeMessage(encodeMessage(withScreen))).to.deep.equal(withScreen);
     });
 
     it('round-trips a bye through encodeMessage', () => {
@@ -80,11 +77,6 @@ describe('protocol messages', () => {
       const decoded = decodeMessage(raw);
       expect(decoded).to.deep.equal(hello);
       expect(Object.getPrototypeOf(decoded)).to.equal(Object.prototype);
-    });
-
-    it('reads a missing or non-boolean screen flag as false', () => {
-      expect(decodeMessage(helloWith({ screen: undefined }))).to.deep.include({ screen: false });
-      expect(decodeMessage(helloWith({ screen: 'yes' }))).to.deep.include({ screen: false });
     });
 
     it('cleans the name of a hello', () => {

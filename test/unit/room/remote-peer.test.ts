@@ -13,7 +13,6 @@ const OWN_HELLO: HelloMessage = {
   name: 'Me',
   audio: true,
   video: false,
-  screen: false,
 };
 
 function peerWithLog(): {

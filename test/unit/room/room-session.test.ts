@@ -39,7 +39,7 @@ class FakeApi {
   roomPeerCalls = 0;
   iceCalls = 0;
   config(): Promise<ServerConfig> {
-    return Promise.resolve({ peer: { path: '/peerjs', key: 'rtc' }, maxRoomSize: 8 });
+    return Promise.resolve({ peer: { path: '/peerjs', key: 'rtc' } });
   }
   ice(): Promise<IceConfig> {
     this.iceCalls++;
@@ -131,7 +131,6 @@ function hello(name: string, media: { audio?: boolean; video?: boolean } = {}): 
     name,
     audio: media.audio ?? true,
     video: media.video ?? true,
-    screen: false,
   };
   return encodeMessage(message);
 }
@@ -311,7 +310,7 @@ describe('RoomSession', () => {
       expect(link.sent).to.deep.equal([]);
       link.fire('open', undefined);
       expect(link.sentMessages).to.deep.equal([
-        { v: 1, type: 'hello', name: 'Me', audio: false, video: false, screen: false },
+        { v: 1, type: 'hello', name: 'Me', audio: false, video: false },
       ]);
     });
 

@@ -40,23 +40,12 @@ async function rejection(promise: Promise<unknown>): Promise<RoomError> {
 }
 
 describe('ServerApi', () => {
-  it('reads the PeerServer path and key and the room size from /api/config', async () => {
+  it('reads the PeerServer path and key from /api/config', async () => {
     const fetch = fakeFetch(() => json({ peer: { path: '/peerjs', key: 'k1' }, maxRoomSize: 6 }));
     const api = new ServerApi(BASE, fetch);
-    expect(await api.config()).to.deep.equal({
-      peer: { path: '/peerjs', key: 'k1' },
-      maxRoomSize: 6,
-    });
+    expect(await api.config()).to.deep.equal({ peer: { path: '/peerjs', key: 'k1' } });
     expect(fetch.calls[0].url).to.equal('https://rtc.example.com/api/config');
     expect(fetch.calls[0].init?.credentials).to.equal('omit');
-  });
-
-  it('reads an unlimited room size when the server gives none', async () => {
-    const api = new ServerApi(
-      BASE,
-      fakeFetch(() => json({ peer: { path: '/p', key: 'k' } })),
-    );
-    expect((await api.config()).maxRoomSize).to.equal(Infinity);
   });
 
   it('reads ICE servers and their expiry from /api/ice', async () => {
