@@ -18,8 +18,7 @@ const CLOSED_SERVER = 'http://127.0.0.1:9';
 /** A server whose API never answers (see `hangingServer`). */
 const HANGING_SERVER = 'http://rtc-room.test';
 const en = LANGUAGES.en;
-// Known bug (see report): the default accent fails WCAG AA contrast with white text. The
-// contrast rule is checked on its own in a skipped test until the colours are fixed.
+// Colour contrast has its own test (default colours), so a colour change fails that one test only.
 const A11Y = { ignoredRules: ['color-contrast'] };
 const zh = LANGUAGES['zh-CN'];
 
@@ -277,7 +276,6 @@ describe('<rtc-room>', () => {
       expect(part(el, 'lobby')).to.be.instanceOf(HTMLElement);
     });
 
-    // Known bug (see report): idle → prejoin changes `state` without an rtc-state event.
     it('fires rtc-state prejoin when a room ID is set on an idle element', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room></rtc-room>`);
       const seen: RoomState[] = [];
