@@ -2,15 +2,18 @@ import { css } from 'lit';
 import { themeTokens } from './ui/theme.styles.js';
 
 export const styles = css`
+  /* The room fills the box the host page gives it and never grows it: without a height of
+     the page's own it is as tall as fits the screen, up to 600px. */
   :host {
     ${themeTokens}
-    --_min-tile: var(--rtc-room-min-tile-width, 240px);
     display: flex;
     flex-direction: column;
     gap: var(--_gap);
     container-type: inline-size;
     box-sizing: border-box;
-    min-height: 240px;
+    height: min(600px, 100dvh);
+    min-height: 0;
+    overflow: hidden;
     padding: var(--_gap);
     border-radius: var(--_radius);
   }
@@ -31,6 +34,8 @@ export const styles = css`
     justify-content: center;
     gap: calc(var(--_gap) * 1.5);
     flex: 1;
+    min-height: 0;
+    overflow: auto;
     padding: 24px;
     text-align: center;
   }
@@ -49,7 +54,7 @@ export const styles = css`
     font-size: 0.875rem;
   }
   input {
-    min-width: 16em;
+    min-width: min(16em, 100%);
     padding: 8px 10px;
     border: 1px solid color-mix(in srgb, var(--_fg) 35%, transparent);
     border-radius: calc(var(--_radius) / 2);
@@ -76,8 +81,9 @@ export const styles = css`
     align-items: center;
     justify-content: center;
     gap: 6px;
-    min-height: 40px;
-    min-width: 40px;
+    /* 44px: a fingertip's target on a touch screen. */
+    min-height: 44px;
+    min-width: 44px;
     padding: 8px 14px;
     border: 0;
     border-radius: var(--_radius);
@@ -105,6 +111,16 @@ export const styles = css`
     color: #fff;
   }
 
+  .notices {
+    position: absolute;
+    inset: 0 0 auto;
+    z-index: 2;
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    max-height: 100%;
+    overflow: auto;
+  }
   .notice {
     display: flex;
     align-items: center;
@@ -113,39 +129,63 @@ export const styles = css`
     margin: 0;
     padding: 8px 12px;
     border-radius: calc(var(--_radius) / 2);
-    background: color-mix(in srgb, var(--_danger) 25%, transparent);
+    background: color-mix(in srgb, var(--_danger) 35%, var(--_bg));
   }
   .dismiss {
-    min-height: 28px;
-    min-width: 28px;
     padding: 0 8px;
     background: transparent;
     font-size: 1.25rem;
     line-height: 1;
   }
   .hint {
+    position: absolute;
+    inset: auto 0 8px;
     margin: 0;
     text-align: center;
     opacity: 0.75;
   }
 
   .body {
+    position: relative;
     display: flex;
     flex: 1;
     gap: var(--_gap);
     min-height: 0;
   }
-  .chat {
-    flex: 0 0 var(--rtc-room-chat-width, 320px);
-    max-width: 100%;
-    min-height: 320px;
+  .chat-pane {
+    display: flex;
+    flex-direction: column;
+    flex: 0 0 min(var(--rtc-room-chat-width, 320px), 45%);
+    min-height: 0;
+    border-radius: var(--_radius);
+    background: var(--_tile-bg);
   }
+  .chat-pane[hidden] {
+    display: none;
+  }
+  .chat-header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    padding: 4px 4px 0 12px;
+  }
+  .chat-header h2 {
+    margin: 0;
+    font-size: 1rem;
+  }
+  .close-chat {
+    background: transparent;
+  }
+  .chat {
+    flex: 1;
+    min-height: 0;
+  }
+  /* A narrow room has no room beside the tiles: the chat covers the stage until closed. */
   @container (max-width: 640px) {
-    .body {
-      flex-direction: column;
-    }
-    .chat {
-      flex-basis: auto;
+    .chat-pane {
+      position: absolute;
+      inset: 0;
+      z-index: 1;
     }
   }
   .chat-toggle {
@@ -164,34 +204,20 @@ export const styles = css`
     line-height: 18px;
   }
 
+  /* Tiles are placed by layoutTiles() from the stage's measured size. */
   .stage {
-    display: grid;
+    position: relative;
     flex: 1;
+    min-width: 0;
+    min-height: 0;
     gap: var(--_gap);
-    grid-template-columns: repeat(auto-fit, minmax(min(var(--_min-tile), 100%), 1fr));
-    align-content: center;
-  }
-  :host([layout='speaker']) .stage {
-    grid-template-columns: repeat(4, 1fr);
-  }
-  :host([layout='speaker']) .tile:nth-child(2),
-  :host([layout='speaker']) .tile:only-child {
-    grid-column: 1 / -1;
-    order: -1;
-  }
-  :host([layout='sidebar']) .stage {
-    grid-template-columns: 3fr 1fr;
-    grid-auto-flow: dense;
-  }
-  :host([layout='sidebar']) .tile:nth-child(2) {
-    grid-row: span 3;
   }
 
   .tile {
-    position: relative;
+    position: absolute;
+    container-type: size;
     margin: 0;
     overflow: hidden;
-    aspect-ratio: 16 / 9;
     border-radius: var(--_radius);
     background: var(--_tile-bg);
   }
@@ -216,8 +242,8 @@ export const styles = css`
   .avatar {
     display: grid;
     place-items: center;
-    width: 72px;
-    height: 72px;
+    width: clamp(24px, 40cqmin, 72px);
+    height: clamp(24px, 40cqmin, 72px);
     border-radius: 50%;
     background: var(--_accent);
     color: #fff;
@@ -281,20 +307,61 @@ export const styles = css`
     margin-bottom: 4px;
   }
 
+  .layout-menu {
+    inset: auto;
+    margin: 0;
+    padding: 6px;
+    border: 0;
+    border-radius: calc(var(--_radius) / 2);
+    background: var(--_tile-bg);
+    color: var(--_fg);
+    box-shadow: 0 4px 16px rgb(0 0 0 / 40%);
+  }
+  .layout-menu:popover-open {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .layout-menu [aria-checked='true'] {
+    outline: 2px solid var(--_accent);
+  }
+
   .controls {
     display: flex;
+    flex: none;
+    flex-wrap: wrap;
     justify-content: center;
     gap: var(--_gap);
   }
   .share {
     display: flex;
-    flex-wrap: wrap;
-    align-items: end;
-    justify-content: center;
+    flex: none;
+    align-items: center;
     gap: var(--_gap);
     font-size: 0.875rem;
   }
+  .share label {
+    flex: none;
+  }
   .share input {
-    min-width: min(28em, 70vw);
+    flex: 1;
+    min-width: 0;
+  }
+  @container (max-width: 480px) {
+    .share label {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
   }
 `;

@@ -1,24 +1,25 @@
-import {
-  LitElement,
-  html,
-  nothing,
-  type PropertyValues,
-  type SVGTemplateResult,
-  type TemplateResult,
-} from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage } from './chat/chat-room.js';
 import { parseLayout, type Layout } from './config.js';
+import { Announcer } from './controllers/announcer.js';
+import { ElementSizeController } from './controllers/element-size-controller.js';
 import { RoomController } from './controllers/room-controller.js';
 import { emit, type RoomState } from './events.js';
 import { stringsFor, type Strings } from './i18n/strings.js';
 import type { Participant } from './room/participant.js';
 import { isRoomId } from './room/room-id.js';
 import { styles } from './rtc-room.styles.js';
+import type { TransportFactory } from './transport/transport.js';
 import './ui/chat-panel.js';
 import type { ChatSendImageDetail, ChatSendTextDetail } from './ui/chat-panel.js';
-import { cameraIcon, cameraOffIcon, chatIcon, leaveIcon, micIcon, micOffIcon } from './ui/icons.js';
+import { renderControls } from './ui/controls.js';
+import { closeIcon } from './ui/icons.js';
+import { renderLobby } from './ui/lobby.js';
+import { renderPrejoin } from './ui/prejoin.js';
 import { renderTile } from './ui/tile.js';
+import { layoutTiles } from './ui/tile-layout.js';
 
 /** The query parameter a share link carries the room ID in. */
 export const ROOM_QUERY_PARAMETER = 'room';
@@ -45,12 +46,15 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart stage - The area holding the tiles.
  * @csspart tile - One participant.
  * @csspart tile-local - The visitor's own tile (also has part `tile`).
+ * @csspart tile-featured - The tile in the large slot of `speaker` and `sidebar` (also `tile`).
  * @csspart video - A participant's video.
  * @csspart placeholder - Shown instead of video when a camera is off.
  * @csspart name - A participant's name (and muted icon).
  * @csspart info-button - Opens a participant's connection details (also has part `button`).
  * @csspart connection-info - The connection details: direct or relayed (TURN), round trip.
  * @csspart controls - The bar of call controls.
+ * @csspart layout-button - Opens the layout menu (also has part `button`).
+ * @csspart layout-menu - The layout menu: grid, speaker, sidebar.
  * @csspart badge - The unread count on the chat button.
  * @csspart chat - The chat panel; its own parts are exported: `messages`, `message`, `message-own`,
  *   `sender`, `time`, `text`, `link`, `picture`, `progress`, `picture-status`, `refusal`,
@@ -67,7 +71,6 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @cssproperty --rtc-room-radius - Corner radius of tiles and buttons.
  * @cssproperty --rtc-room-gap - Space between tiles.
  * @cssproperty --rtc-room-font - Font family.
- * @cssproperty --rtc-room-min-tile-width - Narrowest a tile gets in the grid layout.
  * @cssproperty --rtc-room-chat-width - Width of the chat panel beside the tiles.
  * @cssproperty --rtc-room-chat-own-background - Behind the visitor's own messages.
  * @cssproperty --rtc-room-chat-thumbnail-size - Largest side of a picture's thumbnail.
@@ -78,8 +81,12 @@ export class RtcRoom extends LitElement {
 
   private readonly room = new RoomController(this, {
     scriptUrl: import.meta.url,
-    loadTransport: () =>
-      import('./transport/peerjs-transport.js').then((module) => module.createPeerJsTransport),
+    loadTransport: () => this.loadTransport(),
+  });
+  private readonly stageSize = new ElementSizeController(this, '.stage');
+  private readonly announcer = new Announcer(this, {
+    strings: () => this.strings,
+    announcesMessages: () => !this.isChatOpen || this.noChat,
   });
 
   @state() private roomIdDraft = '';
@@ -126,6 +133,13 @@ export class RtcRoom extends LitElement {
   // Reflected like the native attribute, but never as lang="", which would hide the page's language.
   @property({ reflect: true, converter: { toAttribute: (value: string) => value || null } })
   override lang = '';
+
+  /**
+   * Loads the PeerJS transport when a visitor joins, keeping PeerJS out of the first download.
+   * @internal Component tests put a fake transport here.
+   */
+  loadTransport: () => Promise<TransportFactory> = () =>
+    import('./transport/peerjs-transport.js').then((module) => module.createPeerJsTransport);
 
   /** Where the visit is: `idle`, `prejoin`, `joining`, `joined`, `left` or `error`. */
   get state(): RoomState {
@@ -180,6 +194,12 @@ export class RtcRoom extends LitElement {
     url.searchParams.set(ROOM_QUERY_PARAMETER, this.roomId);
     url.hash = '';
     return url.href;
+  }
+
+  // The gap is a CSS length the site owner may set in any unit; the stage resolves it to pixels.
+  private tileGap(): number {
+    const stage = this.renderRoot.querySelector('.stage');
+    return stage ? parseFloat(getComputedStyle(stage).columnGap) || 0 : 0;
   }
 
   // Browsers may refuse to play sound before the visitor touched the page (no-prejoin joins).
@@ -257,9 +277,25 @@ export class RtcRoom extends LitElement {
     this.isChatOpen = !this.isChatOpen;
   }
 
+  private async handleCloseChat(): Promise<void> {
+    this.isChatOpen = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[data-action="chat"]')?.focus();
+  }
+
+  private handleChooseLayout = (layout: Layout): void => {
+    this.layout = layout;
+  };
+
+  private handleLeave(): void {
+    this.leave();
+  }
+
   private handleChatText(event: CustomEvent<ChatSendTextDetail>): void {
-    // A refusal is reported as rtc-error and shown; the promise is for script callers.
-    this.sendMessage(event.detail.text).catch(() => undefined);
+    // A refusal is reported as rtc-error and shown, and the panel gives the draft back.
+    const sending = this.sendMessage(event.detail.text);
+    sending.catch(() => undefined);
+    event.detail.waitUntil(sending);
   }
 
   private handleChatImage(event: CustomEvent<ChatSendImageDetail>): void {
@@ -321,9 +357,22 @@ export class RtcRoom extends LitElement {
     const strings = this.strings;
     switch (this.state) {
       case 'idle':
-        return this.renderLobby(strings);
+        return renderLobby({
+          strings,
+          roomIdDraft: this.roomIdDraft,
+          isRoomIdDraftInvalid: this.isRoomIdDraftInvalid,
+          onCreateRoom: this.handleCreateRoom,
+          onJoinById: this.handleJoinById,
+          onRoomIdInput: this.handleRoomIdInput,
+        });
       case 'prejoin':
-        return this.renderPrejoin(strings);
+        return renderPrejoin({
+          strings,
+          roomId: this.roomId,
+          name: this.name,
+          onNameInput: this.handleNameInput,
+          onJoin: this.handlePrejoinSubmit,
+        });
       case 'joining':
         return html`<div part="status" class="status" role="status">${strings.connecting}</div>`;
       case 'joined':
@@ -345,107 +394,8 @@ export class RtcRoom extends LitElement {
     }
   }
 
-  private renderLobby(strings: Strings): TemplateResult {
-    return html`<div part="lobby" class="panel">
-      <button part="button" class="primary" @click=${this.handleCreateRoom}>
-        ${strings.createRoom}
-      </button>
-      <form class="row" @submit=${this.handleJoinById}>
-        <label>
-          <span>${strings.roomIdLabel}</span>
-          <input
-            part="input"
-            name="room-id"
-            autocomplete="off"
-            spellcheck="false"
-            .value=${this.roomIdDraft}
-            aria-invalid=${this.isRoomIdDraftInvalid ? 'true' : 'false'}
-            aria-describedby="room-id-error"
-            @input=${this.handleRoomIdInput}
-          />
-        </label>
-        <button part="button" type="submit">${strings.joinById}</button>
-      </form>
-      <p id="room-id-error" class="field-error" role="alert">
-        ${this.isRoomIdDraftInvalid ? strings.roomIdInvalid : nothing}
-      </p>
-    </div>`;
-  }
-
-  private renderPrejoin(strings: Strings): TemplateResult {
-    return html`<form part="prejoin" class="panel" @submit=${this.handlePrejoinSubmit}>
-      <p class="room-label">${strings.roomLabel} <code>${this.roomId}</code></p>
-      <label>
-        <span>${strings.nameLabel}</span>
-        <input
-          part="input"
-          name="name"
-          maxlength="64"
-          autocomplete="nickname"
-          .value=${this.name}
-          @input=${this.handleNameInput}
-        />
-      </label>
-      <button part="button" class="primary" type="submit">${strings.join}</button>
-    </form>`;
-  }
-
-  // A device button: pressed (red) while the device is off, labelled with what a press does.
-  private renderToggle({ isOn, labels, icons, action, handler }: Toggle): TemplateResult {
-    const label = labels[isOn ? 1 : 0];
-    return html`<button
-      part="button"
-      aria-pressed=${isOn ? 'false' : 'true'}
-      aria-label=${label}
-      title=${label}
-      data-action=${action}
-      @click=${handler}
-    >
-      ${icons[isOn ? 1 : 0]}
-    </button>`;
-  }
-
-  private renderChatToggle(strings: Strings): TemplateResult {
-    const unread = this.room.unreadMessages;
-    const label =
-      unread > 0 ? `${strings.chat.title}, ${strings.chat.unread(unread)}` : strings.chat.title;
-    return html`<button
-      part="button"
-      class="chat-toggle"
-      aria-expanded=${this.isChatOpen ? 'true' : 'false'}
-      aria-label=${label}
-      title=${label}
-      data-action="chat"
-      @click=${this.handleToggleChat}
-    >
-      ${chatIcon}
-      ${
-        unread > 0 && !this.isChatOpen
-          ? html`<span part="badge" class="badge" aria-hidden="true"
-              >${unread > 99 ? '99+' : unread}</span
-            >`
-          : nothing
-      }
-    </button>`;
-  }
-
-  private renderChat(strings: Strings): TemplateResult {
-    return html`<rtc-chat-panel
-      part="chat"
-      class="chat"
-      exportparts="messages, message, message-own, sender, time, text, link, picture, progress, picture-status, refusal, composer, input, button, emoji-picker, emoji, picture-dialog"
-      .messages=${this.room.messages}
-      .strings=${strings.chat}
-      .maxImageBytes=${this.room.maxImageBytes ?? 0}
-      @chat-send-text=${this.handleChatText}
-      @chat-send-image=${this.handleChatImage}
-    ></rtc-chat-panel>`;
-  }
-
-  private renderRoom(strings: Strings): TemplateResult {
-    const participants = this.participants;
-    const local = participants[0];
-    return html`
+  private renderNotices(strings: Strings): TemplateResult {
+    return html`<div class="notices">
       ${this.room.notices.map(
         (notice) =>
           html`<p part="notice" class="notice" role="alert">
@@ -473,60 +423,103 @@ export class RtcRoom extends LitElement {
             </button>`
           : nothing
       }
-      <div class="body">
-        <section part="stage" class="stage" aria-label=${strings.participants(participants.length)}>
-          ${participants.map((participant) => renderTile(participant, strings))}
-        </section>
-        ${this.isChatOpen && !this.noChat ? this.renderChat(strings) : nothing}
-      </div>
+    </div>`;
+  }
+
+  // Tiles keep their elements (keyed by ID) and only move: a video never reloads on a render.
+  private renderStage(participants: readonly Participant[], strings: Strings): TemplateResult {
+    const featured = this.layout === 'grid' ? null : (participants[1] ?? participants[0]);
+    const ordered = featured
+      ? [featured, ...participants.filter((p) => p !== featured)]
+      : participants;
+    const rects = layoutTiles(this.layout, ordered.length, this.stageSize.size, {
+      gap: this.tileGap(),
+    });
+    const rectOf = new Map(ordered.map((participant, index) => [participant.id, rects[index]]));
+    return html`<section
+      part="stage"
+      class="stage"
+      aria-label=${strings.participants(participants.length)}
+    >
+      ${repeat(
+        participants,
+        (participant) => participant.id,
+        (participant) =>
+          renderTile(participant, strings, {
+            rect: rectOf.get(participant.id)!,
+            isFeatured: participant === featured,
+          }),
+      )}
       ${participants.length === 1 ? html`<p class="hint">${strings.alone}</p>` : nothing}
-      <div part="controls" class="controls" role="toolbar" aria-label=${strings.controls}>
-        ${this.renderToggle({
-          isOn: local?.hasAudio ?? false,
-          labels: [strings.unmuteMicrophone, strings.muteMicrophone],
-          icons: [micOffIcon, micIcon],
-          action: 'microphone',
-          handler: this.handleToggleMicrophone,
-        })}
-        ${this.renderToggle({
-          isOn: local?.hasVideo ?? false,
-          labels: [strings.cameraOn, strings.cameraOff],
-          icons: [cameraOffIcon, cameraIcon],
-          action: 'camera',
-          handler: this.handleToggleCamera,
-        })}
-        ${this.noChat ? nothing : this.renderChatToggle(strings)}
+    </section>`;
+  }
+
+  // Kept in the page while closed, so a draft and the scroll position survive closing it.
+  private renderChat(strings: Strings): TemplateResult {
+    return html`<aside
+      id="chat-pane"
+      class="chat-pane"
+      aria-label=${strings.chat.title}
+      ?hidden=${!this.isChatOpen}
+    >
+      <header class="chat-header">
+        <h2>${strings.chat.title}</h2>
         <button
           part="button"
-          class="danger"
-          aria-label=${strings.leave}
-          title=${strings.leave}
-          data-action="leave"
-          @click=${this.leave}
+          class="close-chat"
+          aria-label=${strings.closeChat}
+          title=${strings.closeChat}
+          data-action="close-chat"
+          @click=${this.handleCloseChat}
         >
-          ${leaveIcon}
+          ${closeIcon}
         </button>
+      </header>
+      <rtc-chat-panel
+        part="chat"
+        class="chat"
+        exportparts="messages, message, message-own, sender, time, text, link, picture, progress, picture-status, refusal, composer, input, button, emoji-picker, emoji, picture-dialog"
+        .messages=${this.room.messages}
+        .strings=${strings.chat}
+        .maxImageBytes=${this.room.maxImageBytes ?? 0}
+        @chat-send-text=${this.handleChatText}
+        @chat-send-image=${this.handleChatImage}
+      ></rtc-chat-panel>
+    </aside>`;
+  }
+
+  private renderRoom(strings: Strings): TemplateResult {
+    const participants = this.participants;
+    const local = participants[0];
+    return html`
+      <div class="body">
+        ${this.renderStage(participants, strings)}
+        ${this.noChat ? nothing : this.renderChat(strings)} ${this.renderNotices(strings)}
       </div>
+      ${renderControls({
+        strings,
+        hasAudio: local?.hasAudio ?? false,
+        hasVideo: local?.hasVideo ?? false,
+        layout: this.layout,
+        hasChat: !this.noChat,
+        isChatOpen: this.isChatOpen,
+        unreadMessages: this.room.unreadMessages,
+        onToggleMicrophone: this.handleToggleMicrophone,
+        onToggleCamera: this.handleToggleCamera,
+        onToggleChat: this.handleToggleChat,
+        onChooseLayout: this.handleChooseLayout,
+        onLeave: this.handleLeave,
+      })}
       <div part="share" class="share">
-        <label>
-          <span>${strings.shareLink}</span>
-          <input part="input" readonly .value=${this.shareUrl} @focus=${selectAll} />
-        </label>
+        <label for="share-link">${strings.shareLink}</label>
+        <input id="share-link" part="input" readonly .value=${this.shareUrl} @focus=${selectAll} />
         <button part="button" @click=${this.handleCopyLink}>
           ${this.isLinkCopied ? strings.copied : strings.copyLink}
         </button>
       </div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcer.text}</div>
     `;
   }
-}
-
-interface Toggle {
-  isOn: boolean;
-  /** What pressing does, when off and when on. */
-  labels: [string, string];
-  icons: [SVGTemplateResult, SVGTemplateResult];
-  action: string;
-  handler: () => void;
 }
 
 function selectAll(event: FocusEvent): void {

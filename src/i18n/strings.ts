@@ -1,3 +1,4 @@
+import type { Layout } from '../config.js';
 import type { ChatErrorCode, RoomErrorCode } from '../errors.js';
 
 /** Every sentence the element shows. A language is a complete table: the compiler checks it. */
@@ -35,6 +36,16 @@ export interface Strings {
   roundTrip: (ms: number) => string;
   unreachable: string;
   dismiss: string;
+  /** The layout switcher. */
+  layout: string;
+  layouts: Record<Layout, string>;
+  closeChat: string;
+  /** Read out by screen readers as things happen in the room. */
+  announce: {
+    joined: (name: string) => string;
+    left: (name: string) => string;
+    message: (name: string) => string;
+  };
   errors: Record<RoomErrorCode, string>;
   /** The chat panel's sentences (the panel is given only this section). */
   chat: {
@@ -66,7 +77,6 @@ export interface Strings {
     pictureFailed: Record<'not-an-image' | 'incomplete' | 'refused' | 'unavailable', string>;
     refusedTooLarge: (maxBytes: number) => string;
     refusedNotImage: string;
-    dropHint: string;
     unread: (count: number) => string;
     /** Why sending a message or picture failed, by code. */
     errors: Record<ChatErrorCode, string>;
@@ -103,7 +113,6 @@ const enChat: Strings['chat'] = {
   refusedTooLarge: (maxBytes) =>
     `That picture is too large: at most ${(maxBytes / 1024 / 1024).toLocaleString('en', { maximumFractionDigits: 1 })} MB.`,
   refusedNotImage: 'Only PNG, JPEG, GIF and WebP pictures can be sent.',
-  dropHint: 'Drop a picture to send it',
   unread: (count) => (count === 1 ? '1 unread message' : `${count} unread messages`),
   errors: {
     'chat-empty': 'Write something first.',
@@ -153,6 +162,14 @@ const en: Strings = {
   roundTrip: (ms) => `round trip ${ms} ms`,
   unreachable: 'Cannot connect',
   dismiss: 'Dismiss',
+  layout: 'Layout',
+  layouts: { grid: 'Grid', speaker: 'Speaker', sidebar: 'Sidebar' },
+  closeChat: 'Close chat',
+  announce: {
+    joined: (name) => `${name} joined`,
+    left: (name) => `${name} left`,
+    message: (name) => `New message from ${name}`,
+  },
   errors: {
     ...enChat.errors,
     'permission-denied':
@@ -205,7 +222,6 @@ const zhCNChat: Strings['chat'] = {
   refusedTooLarge: (maxBytes) =>
     `图片太大：最大 ${(maxBytes / 1024 / 1024).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} MB。`,
   refusedNotImage: '只能发送 PNG、JPEG、GIF 和 WebP 图片。',
-  dropHint: '拖放图片即可发送',
   unread: (count) => `${count} 条未读消息`,
   errors: {
     'chat-empty': '请先输入内容。',
@@ -255,6 +271,14 @@ const zhCN: Strings = {
   roundTrip: (ms) => `往返 ${ms} 毫秒`,
   unreachable: '无法连接',
   dismiss: '关闭提示',
+  layout: '布局',
+  layouts: { grid: '宫格', speaker: '演讲者', sidebar: '侧边栏' },
+  closeChat: '关闭聊天',
+  announce: {
+    joined: (name) => `${name} 加入了房间`,
+    left: (name) => `${name} 离开了房间`,
+    message: (name) => `来自 ${name} 的新消息`,
+  },
   errors: {
     ...zhCNChat.errors,
     'permission-denied':

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, ChatPicture } from '../chat/chat-room.js';
 import { checkImage } from '../chat/image-sniff.js';
@@ -8,12 +9,15 @@ import { LANGUAGES, type Strings } from '../i18n/strings.js';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from '../protocol/chat-messages.js';
 import { styles } from './chat-panel.styles.js';
 import { EMOJI, EMOJI_COLUMNS, emojiIndexAfter, emojiName } from './emoji.js';
+import { glyph } from './icons.js';
 
 /** The chat panel's sentences. */
 export type ChatStrings = Strings['chat'];
 
 export interface ChatSendTextDetail {
   text: string;
+  /** Hands the panel the send's promise: a refused send gives the text back to the field. */
+  waitUntil: (sending: Promise<unknown>) => void;
 }
 
 export interface ChatSendImageDetail {
@@ -29,23 +33,14 @@ export interface ChatPanelEventMap {
 // Within this many pixels of the end, the list counts as scrolled to the bottom.
 const BOTTOM_SLACK_PX = 24;
 
-const glyph = (path: ReturnType<typeof svg>) =>
-  html`<svg
-    viewBox="0 0 24 24"
-    width="20"
-    height="20"
-    aria-hidden="true"
-    focusable="false"
-    fill="currentColor"
-  >
-    ${path}
-  </svg>`;
-const sendIcon = glyph(svg`<path d="M2 21l21-9L2 3v7l15 2-15 2z"/>`);
+const sendIcon = glyph(svg`<path d="M2 21l21-9L2 3v7l15 2-15 2z"/>`, 20);
 const attachIcon = glyph(
   svg`<path d="M21 19V5a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2zM8.5 13.5l2.5 3 3.5-4.5 4.5 6H5l3.5-4.5z"/>`,
+  20,
 );
 const emojiIcon = glyph(
   svg`<path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm-7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm3.5 6.5a5.5 5.5 0 0 0 5.11-3.5H6.89A5.5 5.5 0 0 0 12 17.5z"/>`,
+  20,
 );
 
 /**
@@ -149,8 +144,13 @@ export class RtcChatPanel extends LitElement {
   private sendDraft(): void {
     const text = this.draft.trim();
     if (!text || this.disabled) return;
-    this.emitEvent('chat-send-text', { text });
+    let sending: Promise<unknown> = Promise.resolve();
+    this.emitEvent('chat-send-text', { text, waitUntil: (promise) => (sending = promise) });
     this.draft = '';
+    sending.catch(() => {
+      // Refused (too fast, too long): the text comes back unless the visitor typed anew.
+      if (!this.draft) this.draft = text;
+    });
   }
 
   private handleAttach(): void {
@@ -312,7 +312,7 @@ export class RtcChatPanel extends LitElement {
             rows="2"
             maxlength=${MAX_TEXT_LENGTH}
             placeholder=${strings.placeholder}
-            .value=${this.draft}
+            .value=${live(this.draft)}
             ?disabled=${this.disabled}
             @input=${this.handleInput}
             @keydown=${this.handleKeydown}

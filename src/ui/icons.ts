@@ -1,8 +1,20 @@
-import { svg, type SVGTemplateResult } from 'lit';
+import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
 
-// Material-style 24px glyphs, drawn with currentColor so ::part(button) colours them.
-const glyph = (path: SVGTemplateResult) =>
-  svg`<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false" fill="currentColor">${path}</svg>`;
+/**
+ * A Material-style glyph on a 24-unit grid, drawn with currentColor so ::part(button) colours it.
+ * The <svg> element is HTML content; only its inside is an `svg` template.
+ */
+export const glyph = (path: SVGTemplateResult, size = 24): TemplateResult =>
+  html`<svg
+    viewBox="0 0 24 24"
+    width=${size}
+    height=${size}
+    aria-hidden="true"
+    focusable="false"
+    fill="currentColor"
+  >
+    ${path}
+  </svg>`;
 
 export const micIcon = glyph(
   svg`<path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2z"/>`,
@@ -24,4 +36,8 @@ export const chatIcon = glyph(
 );
 export const infoIcon = glyph(
   svg`<path d="M11 7h2v2h-2zm0 4h2v6h-2zm1-9a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16z"/>`,
+);
+export const layoutIcon = glyph(svg`<path d="M3 3h8v8H3zm10 0h8v8h-8zM3 13h8v8H3zm10 0h8v8h-8z"/>`);
+export const closeIcon = glyph(
+  svg`<path d="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"/>`,
 );

@@ -1,8 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { Strings } from '../i18n/strings.js';
 import type { Participant, ParticipantConnection } from '../room/participant.js';
 import { infoIcon, micOffIcon } from './icons.js';
+import { mediaStream } from './media-stream.js';
+import type { Rect } from './tile-layout.js';
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -42,23 +45,45 @@ function renderConnectionInfo(participant: Participant, strings: Strings): Templ
     </div>`;
 }
 
+export interface TileOptions {
+  /** Where the tile goes on the stage. */
+  rect: Rect;
+  /** Whether it holds the large slot of the `speaker` or `sidebar` layout. */
+  isFeatured: boolean;
+}
+
 /**
  * One participant's tile. A remote tile keeps its <video> even with the camera off (it also
- * plays their sound) and covers it with a placeholder, so nobody sees a frozen frame.
+ * plays their sound) and covers it with a placeholder, so nobody sees a frozen frame. Render it
+ * in a `repeat()` keyed by participant ID, so each video keeps its element.
  */
-export function renderTile(participant: Participant, strings: Strings): TemplateResult {
+export function renderTile(
+  participant: Participant,
+  strings: Strings,
+  { rect, isFeatured }: TileOptions,
+): TemplateResult {
   const name = participant.name || strings.guest;
   const label = participant.isLocal ? `${name} (${strings.you})` : name;
   const showsVideo = participant.hasVideo && participant.stream !== null;
   const keepsVideo = showsVideo || (!participant.isLocal && participant.stream !== null);
+  const isUnreachable = participant.connection?.state === 'unreachable';
   return html`
     <figure
-      part="tile${participant.isLocal ? ' tile-local' : ''}"
+      part=${['tile', participant.isLocal ? 'tile-local' : '', isFeatured ? 'tile-featured' : '']
+        .filter(Boolean)
+        .join(' ')}
       class=${classMap({
         tile: true,
         local: participant.isLocal,
+        featured: isFeatured,
         'no-video': !showsVideo,
-        unreachable: participant.connection?.state === 'unreachable',
+        unreachable: isUnreachable,
+      })}
+      style=${styleMap({
+        left: `${rect.x}px`,
+        top: `${rect.y}px`,
+        width: `${rect.width}px`,
+        height: `${rect.height}px`,
       })}
       data-peer-id=${participant.id}
       aria-label=${label}
@@ -67,7 +92,7 @@ export function renderTile(participant: Participant, strings: Strings): Template
         keepsVideo
           ? html`<video
               part="video"
-              .srcObject=${participant.stream}
+              ${mediaStream(participant.stream)}
               .muted=${participant.isLocal}
               ?hidden=${!showsVideo}
               autoplay
@@ -78,8 +103,13 @@ export function renderTile(participant: Participant, strings: Strings): Template
       ${
         showsVideo
           ? nothing
-          : html`<div part="placeholder" class="placeholder" aria-hidden="true">
-              <span class="avatar">${initials(name) || '?'}</span>
+          : html`<div part="placeholder" class="placeholder">
+              <span class="avatar" aria-hidden="true">${initials(name) || '?'}</span>
+              ${
+                isUnreachable
+                  ? html`<span class="unreachable-label">${strings.unreachable}</span>`
+                  : nothing
+              }
             </div>`
       }
       <figcaption part="name" class="name">

@@ -193,7 +193,43 @@ describe('rtc-chat-panel', () => {
       const input = type(el, '  hello there ');
       setTimeout(() => press(input, 'Enter'));
       const { detail } = await oneEvent(el, 'chat-send-text');
-      expect(detail).to.deep.equal({ text: 'hello there' });
+      expect(detail.text).to.equal('hello there');
+      await el.updateComplete;
+      expect(input.value).to.equal('');
+    });
+
+    it('gives the text back to the field when the room refuses the send', async () => {
+      const el = await panel();
+      el.addEventListener('chat-send-text', (event) =>
+        event.detail.waitUntil(Promise.reject(new Error('chat-rate-limited'))),
+      );
+      const input = type(el, 'too fast');
+      press(input, 'Enter');
+      await waitUntil(() => input.value === 'too fast', 'the draft comes back');
+    });
+
+    it('keeps what the visitor typed after a refused send instead of the old text', async () => {
+      const el = await panel();
+      let refuse: (reason: Error) => void = () => undefined;
+      el.addEventListener('chat-send-text', (event) =>
+        event.detail.waitUntil(new Promise((_, reject) => (refuse = reject))),
+      );
+      const input = type(el, 'first');
+      press(input, 'Enter');
+      await el.updateComplete;
+      type(el, 'second');
+      refuse(new Error('chat-rate-limited'));
+      await aTimeout(0);
+      await el.updateComplete;
+      expect(input.value).to.equal('second');
+    });
+
+    it('keeps the field empty once the room accepts the send', async () => {
+      const el = await panel();
+      el.addEventListener('chat-send-text', (event) => event.detail.waitUntil(Promise.resolve()));
+      const input = type(el, 'accepted');
+      press(input, 'Enter');
+      await aTimeout(0);
       await el.updateComplete;
       expect(input.value).to.equal('');
     });

@@ -1,0 +1,376 @@
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { Layout } from '../../../src/config.js';
+import { LANGUAGES } from '../../../src/i18n/strings.js';
+import { encodeChatFrame, type ChatTextFrame } from '../../../src/protocol/chat-messages.js';
+import { PROTOCOL_VERSION } from '../../../src/protocol/messages.js';
+import '../../../src/rtc-room.js';
+import type { RtcRoom } from '../../../src/rtc-room.js';
+import type { RtcChatPanel } from '../../../src/ui/chat-panel.js';
+import { FAKE_SERVER, joinWithFakes, type JoinedRoom } from '../support/joined-room.js';
+
+const ROOM = '3f1c2a9e-7b4d-4c1e-9f0a-2b3c4d5e6f70';
+const en = LANGUAGES.en;
+const zh = LANGUAGES['zh-CN'];
+// Contrast is checked once, in the lobby; here every state's names, roles and labels are.
+const A11Y = { ignoredRules: ['color-contrast'] };
+
+let rooms: JoinedRoom[] = [];
+
+async function joinedRoom(
+  size = { width: 960, height: 600 },
+  attributes: { layout?: Layout; lang?: string } = {},
+): Promise<{ el: RtcRoom; room: JoinedRoom }> {
+  const el = await fixture<RtcRoom>(
+    html`<rtc-room
+      room-id=${ROOM}
+      server=${FAKE_SERVER}
+      name="Ada"
+      layout=${attributes.layout ?? 'grid'}
+      lang=${attributes.lang ?? 'en'}
+      style="width: ${size.width}px; height: ${size.height}px"
+    ></rtc-room>`,
+  );
+  const room = await joinWithFakes(el);
+  rooms.push(room);
+  return { el, room };
+}
+
+function shadow(el: RtcRoom): ShadowRoot {
+  return el.shadowRoot!;
+}
+
+function tiles(el: RtcRoom): HTMLElement[] {
+  return [...shadow(el).querySelectorAll<HTMLElement>('[part~="tile"]')];
+}
+
+function button(el: RtcRoom, action: string): HTMLButtonElement {
+  return shadow(el).querySelector<HTMLButtonElement>(`[data-action="${action}"]`)!;
+}
+
+function chatPanel(el: RtcRoom): RtcChatPanel {
+  return shadow(el).querySelector('rtc-chat-panel')!;
+}
+
+function chatInput(el: RtcRoom): HTMLTextAreaElement {
+  return chatPanel(el).shadowRoot!.querySelector('textarea')!;
+}
+
+async function typeAndSend(el: RtcRoom, text: string): Promise<void> {
+  const input = chatInput(el);
+  input.value = text;
+  input.dispatchEvent(new InputEvent('input'));
+  await chatPanel(el).updateComplete;
+  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+  await chatPanel(el).updateComplete;
+}
+
+async function waitForTiles(el: RtcRoom, count: number): Promise<void> {
+  await waitUntil(() => tiles(el).length === count, `${count} tiles`);
+  // The stage is measured after the first render with the new tiles.
+  await waitUntil(() => tiles(el).every((tile) => tile.offsetWidth > 0), 'tiles laid out');
+}
+
+function isInside(inner: DOMRect, outer: DOMRect): boolean {
+  const slack = 1;
+  return (
+    inner.left >= outer.left - slack &&
+    inner.top >= outer.top - slack &&
+    inner.right <= outer.right + slack &&
+    inner.bottom <= outer.bottom + slack
+  );
+}
+
+function overlaps(a: DOMRect, b: DOMRect): boolean {
+  return (
+    a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1
+  );
+}
+
+const area = (rect: DOMRect): number => rect.width * rect.height;
+
+/** Records every load-related event of every <video> in the room, and its play position. */
+function watchVideos(el: RtcRoom): { reloads: string[]; stop: () => void } {
+  const reloads: string[] = [];
+  const record = (event: Event): void => {
+    const video = event.target as HTMLVideoElement;
+    if (video.dataset.watched) reloads.push(`${event.type} on ${video.dataset.watched}`);
+  };
+  for (const type of ['emptied', 'loadstart', 'abort']) {
+    shadow(el).addEventListener(type, record, true);
+  }
+  return {
+    reloads,
+    stop: () => {
+      for (const type of ['emptied', 'loadstart', 'abort']) {
+        shadow(el).removeEventListener(type, record, true);
+      }
+    },
+  };
+}
+
+describe('<rtc-room> in a room', () => {
+  afterEach(() => {
+    for (const room of rooms) room.close();
+    rooms = [];
+  });
+
+  describe('video', () => {
+    it('never reloads a video across renders, chat, toggles, layouts and a visitor coming and going', async () => {
+      const { el, room } = await joinedRoom();
+      for (const name of ['Grace', 'Linus']) room.addPeer(name);
+      await waitForTiles(el, 3);
+      const videos = [...shadow(el).querySelectorAll('video')];
+      expect(videos).to.have.length(3);
+      await waitUntil(() => videos.every((video) => video.currentTime > 0), 'videos playing');
+      videos.forEach((video, index) => (video.dataset.watched = String(index)));
+      const watch = watchVideos(el);
+      const times = videos.map((video) => video.currentTime);
+      const goesBack: string[] = [];
+      const sample = (): void =>
+        videos.forEach((video, index) => {
+          if (video.currentTime < times[index]) goesBack.push(`video ${index}`);
+          times[index] = video.currentTime;
+        });
+
+      for (let round = 0; round < 6; round++) {
+        el.requestUpdate();
+        await el.updateComplete;
+        sample();
+        await aTimeout(50);
+      }
+      await el.sendMessage('hello');
+      await el.setMicrophoneEnabled(false);
+      await el.setMicrophoneEnabled(true);
+      sample();
+      const fourth = room.addPeer('Margaret');
+      await waitForTiles(el, 4);
+      sample();
+      for (const layout of ['speaker', 'sidebar', 'grid'] as const) {
+        el.layout = layout;
+        await el.updateComplete;
+        await aTimeout(50);
+        sample();
+      }
+      fourth.close();
+      await waitForTiles(el, 3);
+      await aTimeout(300);
+      sample();
+      watch.stop();
+
+      expect(watch.reloads).to.deep.equal([]);
+      expect(goesBack).to.deep.equal([]);
+      const now = [...shadow(el).querySelectorAll('video')];
+      expect(now.length).to.equal(3);
+      for (const video of videos) expect(now).to.include(video);
+      videos.forEach((video, index) => {
+        expect(video.currentTime, `video ${index} moved on`).to.be.greaterThan(0.5);
+      });
+    });
+
+    it('gives a video a new stream when the participant’s stream really changes', async () => {
+      const { el, room } = await joinedRoom();
+      const link = room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      const video = shadow(el).querySelector<HTMLVideoElement>(
+        '[part~="tile"]:not([part~="tile-local"]) video',
+      )!;
+      const first = video.srcObject;
+      const replacement = new MediaStream((first as MediaStream).getTracks());
+      link.fire('stream', replacement);
+      await waitUntil(() => video.srcObject === replacement, 'the new stream is shown');
+    });
+  });
+
+  describe('layout', () => {
+    const boxes = [
+      { width: 800, height: 450 },
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ];
+    for (const box of boxes) {
+      for (const layout of ['grid', 'speaker', 'sidebar'] as const) {
+        it(`keeps 4 tiles and the controls inside a ${box.width}×${box.height} box in ${layout}`, async () => {
+          const { el, room } = await joinedRoom(box, { layout });
+          for (const name of ['Grace', 'Linus', 'Margaret']) room.addPeer(name);
+          await waitForTiles(el, 4);
+          const host = el.getBoundingClientRect();
+          expect(host.width).to.equal(box.width);
+          expect(host.height).to.equal(box.height);
+          const rects = tiles(el).map((tile) => tile.getBoundingClientRect());
+          for (const rect of rects) expect(isInside(rect, host), 'tile inside').to.equal(true);
+          for (const [i, a] of rects.entries()) {
+            for (const b of rects.slice(i + 1))
+              expect(overlaps(a, b), 'tiles overlap').to.equal(false);
+          }
+          const controls = shadow(el).querySelector('[part~="controls"]')!;
+          const buttons = [...controls.querySelectorAll('button')].filter(
+            (b) => !b.closest('[popover]'),
+          );
+          for (const control of [controls, ...buttons]) {
+            expect(isInside(control.getBoundingClientRect(), host), 'control inside').to.equal(
+              true,
+            );
+          }
+          for (const control of buttons) {
+            const rect = control.getBoundingClientRect();
+            expect(Math.min(rect.width, rect.height), 'touch target').to.be.at.least(44);
+          }
+          if (layout !== 'grid') {
+            const featured = shadow(el).querySelector('[part~="tile-featured"]')!;
+            const largest = Math.max(...rects.map(area));
+            expect(area(featured.getBoundingClientRect())).to.equal(largest);
+          }
+        });
+      }
+    }
+
+    it('switches layout from the layout menu', async () => {
+      const { el, room } = await joinedRoom();
+      room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      button(el, 'layout').click();
+      const menu = shadow(el).querySelector<HTMLElement>('[part~="layout-menu"]')!;
+      await waitUntil(() => menu.matches(':popover-open'), 'the menu opens');
+      const speaker = menu.querySelector<HTMLButtonElement>('[data-layout="speaker"]')!;
+      expect(speaker.getAttribute('aria-checked')).to.equal('false');
+      speaker.click();
+      await el.updateComplete;
+      expect(el.getAttribute('layout')).to.equal('speaker');
+      expect(menu.matches(':popover-open')).to.equal(false);
+      expect(speaker.getAttribute('aria-checked')).to.equal('true');
+      expect(button(el, 'layout').getAttribute('aria-label')).to.equal(
+        `${en.layout}: ${en.layouts.speaker}`,
+      );
+    });
+
+    it('names the layout menu and its choices in Chinese', async () => {
+      const { el } = await joinedRoom(undefined, { lang: 'zh-CN' });
+      const names = [...shadow(el).querySelectorAll('[data-layout]')].map((b) =>
+        b.textContent!.trim(),
+      );
+      expect(names).to.deep.equal([zh.layouts.grid, zh.layouts.speaker, zh.layouts.sidebar]);
+    });
+  });
+
+  describe('chat', () => {
+    it('keeps the draft when the chat is closed and opened again', async () => {
+      const { el } = await joinedRoom();
+      button(el, 'chat').click();
+      await el.updateComplete;
+      const input = chatInput(el);
+      input.value = 'half a thought';
+      input.dispatchEvent(new InputEvent('input'));
+      button(el, 'chat').click();
+      await el.updateComplete;
+      expect(shadow(el).querySelector<HTMLElement>('.chat-pane')!.hidden).to.equal(true);
+      button(el, 'chat').click();
+      await el.updateComplete;
+      expect(chatInput(el).value).to.equal('half a thought');
+    });
+
+    it('keeps the draft when a send is refused as too fast', async () => {
+      const { el } = await joinedRoom();
+      button(el, 'chat').click();
+      await el.updateComplete;
+      let refusal = '';
+      el.addEventListener('rtc-error', (event) => (refusal ||= event.detail.code));
+      let sent = 0;
+      // The room allows a burst of messages; the first one past it is refused.
+      while (!refusal && sent < 50) {
+        await typeAndSend(el, `message ${sent++}`);
+        await aTimeout(0);
+      }
+      expect(refusal).to.equal('chat-rate-limited');
+      await waitUntil(
+        () => chatInput(el).value === `message ${sent - 1}`,
+        'the refused text comes back',
+      );
+    });
+
+    it('covers the stage on a narrow screen, with a close button that returns focus', async () => {
+      const { el, room } = await joinedRoom({ width: 390, height: 844 });
+      room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      button(el, 'chat').click();
+      await el.updateComplete;
+      const pane = shadow(el).querySelector<HTMLElement>('.chat-pane')!;
+      const stage = shadow(el).querySelector('[part~="stage"]')!.getBoundingClientRect();
+      const host = el.getBoundingClientRect();
+      const paneRect = pane.getBoundingClientRect();
+      expect(isInside(paneRect, host)).to.equal(true);
+      expect(paneRect.width).to.be.at.least(stage.width - 1);
+      expect(paneRect.height).to.be.at.least(stage.height - 1);
+      const close = button(el, 'close-chat');
+      expect(isInside(close.getBoundingClientRect(), host)).to.equal(true);
+      close.click();
+      await waitUntil(() => shadow(el).activeElement === button(el, 'chat'), 'focus returns');
+      expect(pane.hidden).to.equal(true);
+    });
+
+    it('sits beside the tiles on a wide screen', async () => {
+      const { el, room } = await joinedRoom({ width: 1280, height: 800 });
+      room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      button(el, 'chat').click();
+      await el.updateComplete;
+      await aTimeout(50);
+      const pane = shadow(el).querySelector('.chat-pane')!.getBoundingClientRect();
+      for (const tile of tiles(el)) {
+        expect(overlaps(tile.getBoundingClientRect(), pane)).to.equal(false);
+      }
+    });
+  });
+
+  describe('for assistive technology', () => {
+    it('announces joins, leaves and messages in a live region', async () => {
+      const { el, room } = await joinedRoom();
+      const region = shadow(el).querySelector('[aria-live="polite"][role="status"]')!;
+      const link = room.addPeer('Grace');
+      await waitUntil(() => region.textContent!.trim() === en.announce.joined('Grace'), 'join');
+      const frame = {
+        v: PROTOCOL_VERSION,
+        type: 'chat',
+        id: crypto.randomUUID(),
+        clock: 1,
+        text: 'hi',
+      };
+      link.fire('message', encodeChatFrame(frame as ChatTextFrame));
+      await waitUntil(() => region.textContent!.trim() === en.announce.message('Grace'), 'message');
+      link.close();
+      await waitUntil(() => region.textContent!.trim() === en.announce.left('Grace'), 'leave');
+    });
+
+    it('is accessible in the room', async () => {
+      const { el, room } = await joinedRoom();
+      room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      await expect(el).to.be.accessible(A11Y);
+    });
+
+    it('is accessible with the chat open', async () => {
+      const { el } = await joinedRoom();
+      button(el, 'chat').click();
+      await el.updateComplete;
+      await expect(el).to.be.accessible(A11Y);
+    });
+
+    it('is accessible with the layout menu open, in Chinese', async () => {
+      const { el } = await joinedRoom(undefined, { lang: 'zh-CN' });
+      button(el, 'layout').click();
+      await oneEvent(shadow(el).querySelector('[part~="layout-menu"]')!, 'toggle');
+      await expect(el).to.be.accessible(A11Y);
+    });
+
+    it('names every control in both languages', async () => {
+      for (const lang of ['en', 'zh-CN']) {
+        const { el } = await joinedRoom(undefined, { lang });
+        const strings = LANGUAGES[lang as 'en' | 'zh-CN'];
+        const controls = [...shadow(el).querySelectorAll('[part~="controls"] button')];
+        const names = controls.map((b) => b.getAttribute('aria-label') ?? b.textContent!.trim());
+        expect(names.every((name) => name.length > 0)).to.equal(true);
+        expect(names).to.include(strings.leave);
+        expect(names).to.include(strings.chat.title);
+      }
+    });
+  });
+});
