@@ -1,367 +1,359 @@
 import { css } from 'lit';
-import { themeTokens } from './ui/theme.styles.js';
+import { themeTokens, visuallyHidden } from './ui/theme.styles.js';
 
-export const styles = css`
-  /* The room fills the box the host page gives it and never grows it: without a height of
+export const styles = [
+  visuallyHidden,
+  css`
+    /* The room fills the box the host page gives it and never grows it: without a height of
      the page's own it is as tall as fits the screen, up to 600px. */
-  :host {
-    ${themeTokens}
-    display: flex;
-    flex-direction: column;
-    gap: var(--_gap);
-    container-type: inline-size;
-    box-sizing: border-box;
-    height: min(600px, 100dvh);
-    min-height: 0;
-    overflow: hidden;
-    padding: var(--_gap);
-    border-radius: var(--_radius);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
-  }
+    :host {
+      ${themeTokens}
+      display: flex;
+      flex-direction: column;
+      gap: var(--_gap);
+      container-type: inline-size;
+      box-sizing: border-box;
+      height: min(600px, 100dvh);
+      min-height: 0;
+      overflow: hidden;
+      padding: var(--_gap);
+      border-radius: var(--_radius);
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    *,
+    *::before,
+    *::after {
+      box-sizing: inherit;
+    }
 
-  .panel,
-  .status {
-    display: flex;
-    flex-direction: column;
-    align-items: center;
-    justify-content: center;
-    gap: calc(var(--_gap) * 1.5);
-    flex: 1;
-    min-height: 0;
-    overflow: auto;
-    padding: 24px;
-    text-align: center;
-  }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: end;
-    justify-content: center;
-    gap: var(--_gap);
-  }
-  label {
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-    text-align: start;
-    font-size: 0.875rem;
-  }
-  input {
-    min-width: min(16em, 100%);
-    padding: 8px 10px;
-    border: 1px solid color-mix(in srgb, var(--_fg) 35%, transparent);
-    border-radius: calc(var(--_radius) / 2);
-    background: color-mix(in srgb, var(--_fg) 8%, transparent);
-    color: inherit;
-    font: inherit;
-  }
-  input[aria-invalid='true'] {
-    border-color: var(--_danger);
-  }
-  .field-error,
-  .error p {
-    color: var(--_danger);
-    min-height: 1.2em;
-    margin: 0;
-  }
-  code {
-    font-size: 0.85em;
-    word-break: break-all;
-  }
+    .panel,
+    .status {
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      justify-content: center;
+      gap: calc(var(--_gap) * 1.5);
+      flex: 1;
+      min-height: 0;
+      overflow: auto;
+      padding: 24px;
+      text-align: center;
+    }
+    .row {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: end;
+      justify-content: center;
+      gap: var(--_gap);
+    }
+    label {
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+      text-align: start;
+      font-size: 0.875rem;
+    }
+    input {
+      min-width: min(16em, 100%);
+      padding: 8px 10px;
+      border: 1px solid color-mix(in srgb, var(--_fg) 35%, transparent);
+      border-radius: calc(var(--_radius) / 2);
+      background: color-mix(in srgb, var(--_fg) 8%, transparent);
+      color: inherit;
+      font: inherit;
+    }
+    input[aria-invalid='true'] {
+      border-color: var(--_danger);
+    }
+    .field-error,
+    .error p {
+      color: var(--_danger);
+      min-height: 1.2em;
+      margin: 0;
+    }
+    code {
+      font-size: 0.85em;
+      word-break: break-all;
+    }
 
-  button {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    gap: 6px;
-    /* 44px: a fingertip's target on a touch screen. */
-    min-height: 44px;
-    min-width: 44px;
-    padding: 8px 14px;
-    border: 0;
-    border-radius: var(--_radius);
-    background: color-mix(in srgb, var(--_fg) 16%, transparent);
-    color: inherit;
-    font: inherit;
-    cursor: pointer;
-  }
-  button:hover {
-    background: color-mix(in srgb, var(--_fg) 24%, transparent);
-  }
-  button:focus-visible,
-  input:focus-visible {
-    outline: 2px solid var(--_accent);
-    outline-offset: 2px;
-  }
-  button.primary {
-    background: var(--_accent);
-    color: #fff;
-  }
-  button.danger,
-  button[aria-pressed='true'] {
-    /* Darkened so white text keeps a 4.5:1 contrast; --_danger stays bright for text on dark. */
-    background: color-mix(in srgb, var(--_danger) 80%, #000);
-    color: #fff;
-  }
+    button {
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      gap: 6px;
+      /* 44px: a fingertip's target on a touch screen. */
+      min-height: 44px;
+      min-width: 44px;
+      padding: 8px 14px;
+      border: 0;
+      border-radius: var(--_radius);
+      background: color-mix(in srgb, var(--_fg) 16%, transparent);
+      color: inherit;
+      font: inherit;
+      cursor: pointer;
+    }
+    button:hover {
+      background: color-mix(in srgb, var(--_fg) 24%, transparent);
+    }
+    button:focus-visible,
+    input:focus-visible {
+      outline: 2px solid var(--_accent);
+      outline-offset: 2px;
+    }
+    button.primary {
+      background: var(--_accent);
+      color: #fff;
+    }
+    button.danger,
+    button[aria-pressed='true'] {
+      /* Darkened so white text keeps a 4.5:1 contrast; --_danger stays bright for text on dark. */
+      background: color-mix(in srgb, var(--_danger) 80%, #000);
+      color: #fff;
+    }
 
-  .notices {
-    position: absolute;
-    inset: 0 0 auto;
-    z-index: 2;
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-    max-height: 100%;
-    overflow: auto;
-  }
-  .notice {
-    display: flex;
-    align-items: center;
-    justify-content: space-between;
-    gap: var(--_gap);
-    margin: 0;
-    padding: 8px 12px;
-    border-radius: calc(var(--_radius) / 2);
-    background: color-mix(in srgb, var(--_danger) 35%, var(--_bg));
-  }
-  .dismiss {
-    padding: 0 8px;
-    background: transparent;
-    font-size: 1.25rem;
-    line-height: 1;
-  }
-  .hint {
-    position: absolute;
-    inset: auto 0 8px;
-    margin: 0;
-    text-align: center;
-    opacity: 0.75;
-  }
+    .notices {
+      position: absolute;
+      inset: 0 0 auto;
+      z-index: 2;
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+      max-height: 100%;
+      overflow: auto;
+    }
+    .notice {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: var(--_gap);
+      margin: 0;
+      padding: 8px 12px;
+      border-radius: calc(var(--_radius) / 2);
+      background: color-mix(in srgb, var(--_danger) 35%, var(--_bg));
+    }
+    .dismiss {
+      padding: 0 8px;
+      background: transparent;
+      font-size: 1.25rem;
+      line-height: 1;
+    }
+    .hint {
+      position: absolute;
+      inset: auto 0 8px;
+      margin: 0;
+      text-align: center;
+      opacity: 0.75;
+    }
 
-  .body {
-    position: relative;
-    display: flex;
-    flex: 1;
-    gap: var(--_gap);
-    min-height: 0;
-  }
-  .chat-pane {
-    display: flex;
-    flex-direction: column;
-    flex: 0 0 min(var(--rtc-room-chat-width, 320px), 45%);
-    min-height: 0;
-    border-radius: var(--_radius);
-    background: var(--_tile-bg);
-  }
-  .chat-pane[hidden] {
-    display: none;
-  }
-  .chat-header {
-    display: flex;
-    align-items: center;
-    justify-content: space-between;
-    padding: 4px 4px 0 12px;
-  }
-  .chat-header h2 {
-    margin: 0;
-    font-size: 1rem;
-  }
-  .close-chat {
-    background: transparent;
-  }
-  .chat {
-    flex: 1;
-    min-height: 0;
-  }
-  /* A narrow room has no room beside the tiles: the chat covers the stage until closed. */
-  @container (max-width: 640px) {
+    .body {
+      position: relative;
+      display: flex;
+      flex: 1;
+      gap: var(--_gap);
+      min-height: 0;
+    }
     .chat-pane {
+      display: flex;
+      flex-direction: column;
+      flex: 0 0 min(var(--rtc-room-chat-width, 320px), 45%);
+      min-height: 0;
+      border-radius: var(--_radius);
+      background: var(--_tile-bg);
+    }
+    .chat-pane[hidden] {
+      display: none;
+    }
+    .chat-header {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      padding: 4px 4px 0 12px;
+    }
+    .chat-header h2 {
+      margin: 0;
+      font-size: 1rem;
+    }
+    .close-chat {
+      background: transparent;
+    }
+    .chat {
+      flex: 1;
+      min-height: 0;
+    }
+    /* A narrow room has no room beside the tiles: the chat covers the stage until closed. */
+    @container (max-width: 640px) {
+      .chat-pane {
+        position: absolute;
+        inset: 0;
+        z-index: 1;
+      }
+    }
+    .chat-toggle {
+      position: relative;
+    }
+    .badge {
+      position: absolute;
+      top: -4px;
+      right: -4px;
+      min-width: 20px;
+      padding: 1px 5px;
+      border-radius: 10px;
+      background: color-mix(in srgb, var(--_danger) 80%, #000);
+      color: #fff;
+      font-size: 0.75rem;
+      line-height: 18px;
+    }
+
+    /* Tiles are placed by layoutTiles() from the stage's measured size. */
+    .stage {
+      position: relative;
+      flex: 1;
+      min-width: 0;
+      min-height: 0;
+      gap: var(--_gap);
+    }
+
+    .tile {
+      position: absolute;
+      container-type: size;
+      margin: 0;
+      overflow: hidden;
+      border-radius: var(--_radius);
+      background: var(--_tile-bg);
+    }
+    video {
+      display: block;
+      width: 100%;
+      height: 100%;
+      object-fit: cover;
+    }
+    video[hidden] {
+      display: none;
+    }
+    .local video {
+      transform: scaleX(-1);
+    }
+    .placeholder {
       position: absolute;
       inset: 0;
-      z-index: 1;
+      display: grid;
+      place-items: center;
     }
-  }
-  .chat-toggle {
-    position: relative;
-  }
-  .badge {
-    position: absolute;
-    top: -4px;
-    right: -4px;
-    min-width: 20px;
-    padding: 1px 5px;
-    border-radius: 10px;
-    background: color-mix(in srgb, var(--_danger) 80%, #000);
-    color: #fff;
-    font-size: 0.75rem;
-    line-height: 18px;
-  }
-
-  /* Tiles are placed by layoutTiles() from the stage's measured size. */
-  .stage {
-    position: relative;
-    flex: 1;
-    min-width: 0;
-    min-height: 0;
-    gap: var(--_gap);
-  }
-
-  .tile {
-    position: absolute;
-    container-type: size;
-    margin: 0;
-    overflow: hidden;
-    border-radius: var(--_radius);
-    background: var(--_tile-bg);
-  }
-  video {
-    display: block;
-    width: 100%;
-    height: 100%;
-    object-fit: cover;
-  }
-  video[hidden] {
-    display: none;
-  }
-  .local video {
-    transform: scaleX(-1);
-  }
-  .placeholder {
-    position: absolute;
-    inset: 0;
-    display: grid;
-    place-items: center;
-  }
-  .avatar {
-    display: grid;
-    place-items: center;
-    width: clamp(24px, 40cqmin, 72px);
-    height: clamp(24px, 40cqmin, 72px);
-    border-radius: 50%;
-    background: var(--_accent);
-    color: #fff;
-    font-size: 1.75rem;
-  }
-  .name {
-    position: absolute;
-    left: 8px;
-    bottom: 8px;
-    display: flex;
-    align-items: center;
-    gap: 4px;
-    max-width: calc(100% - 16px);
-    padding: 2px 8px;
-    border-radius: calc(var(--_radius) / 2);
-    background: rgb(0 0 0 / 55%);
-    color: #fff;
-    font-size: 0.875rem;
-    white-space: nowrap;
-    overflow: hidden;
-    text-overflow: ellipsis;
-  }
-  .muted-icon svg {
-    width: 16px;
-    height: 16px;
-  }
-
-  .placeholder {
-    align-content: center;
-    gap: 8px;
-  }
-  .unreachable-label {
-    color: var(--_danger);
-    font-size: 0.875rem;
-  }
-  .info-button {
-    position: absolute;
-    top: 6px;
-    right: 6px;
-    min-height: 32px;
-    min-width: 32px;
-    padding: 4px;
-    background: rgb(0 0 0 / 45%);
-    color: #fff;
-  }
-  .info-button svg {
-    width: 18px;
-    height: 18px;
-  }
-  .connection-info {
-    margin: auto;
-    padding: 12px 16px;
-    border: 0;
-    border-radius: calc(var(--_radius) / 2);
-    background: var(--_tile-bg);
-    color: var(--_fg);
-    font-size: 0.875rem;
-  }
-  .connection-info strong {
-    display: block;
-    margin-bottom: 4px;
-  }
-
-  .layout-menu {
-    inset: auto;
-    margin: 0;
-    padding: 6px;
-    border: 0;
-    border-radius: calc(var(--_radius) / 2);
-    background: var(--_tile-bg);
-    color: var(--_fg);
-    box-shadow: 0 4px 16px rgb(0 0 0 / 40%);
-  }
-  .layout-menu:popover-open {
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-  }
-  .layout-menu [aria-checked='true'] {
-    outline: 2px solid var(--_accent);
-  }
-
-  .controls {
-    display: flex;
-    flex: none;
-    flex-wrap: wrap;
-    justify-content: center;
-    gap: var(--_gap);
-  }
-  .share {
-    display: flex;
-    flex: none;
-    align-items: center;
-    gap: var(--_gap);
-    font-size: 0.875rem;
-  }
-  .share label {
-    flex: none;
-  }
-  .share input {
-    flex: 1;
-    min-width: 0;
-  }
-  @container (max-width: 480px) {
-    .share label {
+    .avatar {
+      display: grid;
+      place-items: center;
+      width: clamp(24px, 40cqmin, 72px);
+      height: clamp(24px, 40cqmin, 72px);
+      border-radius: 50%;
+      background: var(--_accent);
+      color: #fff;
+      font-size: 1.75rem;
+    }
+    .name {
       position: absolute;
-      width: 1px;
-      height: 1px;
+      left: 8px;
+      bottom: 8px;
+      display: flex;
+      align-items: center;
+      gap: 4px;
+      max-width: calc(100% - 16px);
+      padding: 2px 8px;
+      border-radius: calc(var(--_radius) / 2);
+      background: rgb(0 0 0 / 55%);
+      color: #fff;
+      font-size: 0.875rem;
+      white-space: nowrap;
       overflow: hidden;
-      clip-path: inset(50%);
+      text-overflow: ellipsis;
     }
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-`;
+    .muted-icon svg {
+      width: 16px;
+      height: 16px;
+    }
+
+    .placeholder {
+      align-content: center;
+      gap: 8px;
+    }
+    .unreachable-label {
+      color: var(--_danger);
+      font-size: 0.875rem;
+    }
+    .info-button {
+      position: absolute;
+      top: 6px;
+      right: 6px;
+      min-height: 32px;
+      min-width: 32px;
+      padding: 4px;
+      background: rgb(0 0 0 / 45%);
+      color: #fff;
+    }
+    .info-button svg {
+      width: 18px;
+      height: 18px;
+    }
+    .connection-info {
+      margin: auto;
+      padding: 12px 16px;
+      border: 0;
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_tile-bg);
+      color: var(--_fg);
+      font-size: 0.875rem;
+    }
+    .connection-info strong {
+      display: block;
+      margin-bottom: 4px;
+    }
+
+    .layout-menu {
+      inset: auto;
+      margin: 0;
+      padding: 6px;
+      border: 0;
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_tile-bg);
+      color: var(--_fg);
+      box-shadow: 0 4px 16px rgb(0 0 0 / 40%);
+    }
+    .layout-menu:popover-open {
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+    }
+    .layout-menu [aria-checked='true'] {
+      outline: 2px solid var(--_accent);
+    }
+
+    .controls {
+      display: flex;
+      flex: none;
+      flex-wrap: wrap;
+      justify-content: center;
+      gap: var(--_gap);
+    }
+    .share {
+      display: flex;
+      flex: none;
+      align-items: center;
+      gap: var(--_gap);
+      font-size: 0.875rem;
+    }
+    .share-label {
+      flex: none;
+    }
+    .share input {
+      flex: 1;
+      min-width: 0;
+    }
+    /* On a phone the field says enough; its accessible name stays. */
+    @container (max-width: 480px) {
+      .share-label {
+        display: none;
+      }
+    }
+  `,
+];

@@ -15,6 +15,7 @@ import type { TransportFactory } from './transport/transport.js';
 import './ui/chat-panel.js';
 import type { ChatSendImageDetail, ChatSendTextDetail } from './ui/chat-panel.js';
 import { renderControls } from './ui/controls.js';
+import { renderIconButton } from './ui/icon-button.js';
 import { closeIcon } from './ui/icons.js';
 import { renderLobby } from './ui/lobby.js';
 import { renderPrejoin } from './ui/prejoin.js';
@@ -464,16 +465,13 @@ export class RtcRoom extends LitElement {
     >
       <header class="chat-header">
         <h2>${strings.chat.title}</h2>
-        <button
-          part="button"
-          class="close-chat"
-          aria-label=${strings.closeChat}
-          title=${strings.closeChat}
-          data-action="close-chat"
-          @click=${this.handleCloseChat}
-        >
-          ${closeIcon}
-        </button>
+        ${renderIconButton({
+          label: strings.closeChat,
+          icon: closeIcon,
+          action: 'close-chat',
+          className: 'close-chat',
+          onClick: () => void this.handleCloseChat(),
+        })}
       </header>
       <rtc-chat-panel
         part="chat"
@@ -511,8 +509,14 @@ export class RtcRoom extends LitElement {
         onLeave: this.handleLeave,
       })}
       <div part="share" class="share">
-        <label for="share-link">${strings.shareLink}</label>
-        <input id="share-link" part="input" readonly .value=${this.shareUrl} @focus=${selectAll} />
+        <span class="share-label" aria-hidden="true">${strings.shareLink}</span>
+        <input
+          part="input"
+          readonly
+          aria-label=${strings.shareLink}
+          .value=${this.shareUrl}
+          @focus=${selectAll}
+        />
         <button part="button" @click=${this.handleCopyLink}>
           ${this.isLinkCopied ? strings.copied : strings.copyLink}
         </button>

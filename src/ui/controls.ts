@@ -10,6 +10,7 @@ import {
   micIcon,
   micOffIcon,
 } from './icons.js';
+import { renderIconButton } from './icon-button.js';
 
 export interface ControlsView {
   strings: Strings;
@@ -40,17 +41,14 @@ const LAYOUT_MENU_ID = 'layout-menu';
 
 // A device button: pressed (red) while the device is off, labelled with what a press does.
 function renderToggle({ isOn, labels, icons, action, onClick }: Toggle): TemplateResult {
-  const label = labels[isOn ? 1 : 0];
-  return html`<button
-    part="button"
-    aria-pressed=${isOn ? 'false' : 'true'}
-    aria-label=${label}
-    title=${label}
-    data-action=${action}
-    @click=${onClick}
-  >
-    ${icons[isOn ? 1 : 0]}
-  </button>`;
+  const index = isOn ? 1 : 0;
+  return renderIconButton({
+    label: labels[index],
+    icon: icons[index],
+    action,
+    onClick,
+    isPressed: !isOn,
+  });
 }
 
 function renderChatToggle(view: ControlsView): TemplateResult {
@@ -147,15 +145,12 @@ export function renderControls(view: ControlsView): TemplateResult {
       onClick: view.onToggleCamera,
     })}
     ${view.hasChat ? renderChatToggle(view) : nothing} ${renderLayoutMenu(view)}
-    <button
-      part="button"
-      class="danger"
-      aria-label=${strings.leave}
-      title=${strings.leave}
-      data-action="leave"
-      @click=${view.onLeave}
-    >
-      ${leaveIcon}
-    </button>
+    ${renderIconButton({
+      label: strings.leave,
+      icon: leaveIcon,
+      action: 'leave',
+      className: 'danger',
+      onClick: view.onLeave,
+    })}
   </div>`;
 }

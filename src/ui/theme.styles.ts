@@ -16,3 +16,15 @@ export const themeTokens = css`
   background: var(--_bg);
   color: var(--_fg);
 `;
+
+/** Hidden from sight, still read by screen readers. */
+export const visuallyHidden = css`
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
