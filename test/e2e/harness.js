@@ -55,6 +55,8 @@ async function closeStack({ firefox, chromium, host, server, turn }) {
   await turn?.close();
 }
 
+const FIXTURE_TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8' };
+
 /** Serves the host page fixtures on their own port: a different origin from the server. */
 export async function startHostPages() {
   const server = createServer(async (request, response) => {
@@ -65,13 +67,14 @@ export async function startHostPages() {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
       return;
     }
-    if (!/^[\w-]+\.html$/.test(name)) {
+    const type = FIXTURE_TYPES[/^[\w-]+\.(html|js)$/.exec(name)?.[1]];
+    if (!type) {
       response.writeHead(404).end();
       return;
     }
     try {
       const body = await readFile(FIXTURES + name);
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+      response.writeHead(200, { 'content-type': type }).end(body);
     } catch {
       response.writeHead(404).end();
     }
@@ -134,26 +137,35 @@ export function launchFirefox() {
 }
 
 /**
- * Opens a visitor: a host page that embeds <rtc-room> with `attributes`.
+ * Opens a visitor: a host page that embeds <rtc-room> with `attributes`; `fixture` names
+ * another host page than room.html, `viewport` sets the page's size before it loads.
  * @returns {Promise<import('puppeteer-core').Page>}
  */
-export async function openVisitor(browser, hostUrl, serverUrl, attributes) {
+export async function openVisitor(
+  browser,
+  hostUrl,
+  serverUrl,
+  attributes,
+  { fixture = 'room.html', viewport } = {},
+) {
   const context = browser.defaultBrowserContext();
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('[page error]', error.message));
+  if (viewport) await page.setViewport(viewport);
   const query = new URLSearchParams({ server: serverUrl, ...attributes });
-  await page.goto(`${hostUrl}/room.html?${query}`);
+  await page.goto(`${hostUrl}/${fixture}?${query}`);
   return page;
 }
 
 /** Opens a visitor who joins `roomId` at once (`no-prejoin`) under `name`. */
-export function visitRoom(browser, host, server, roomId, name, attributes = {}) {
-  return openVisitor(browser, host.url, server.url, {
-    'room-id': roomId,
-    name,
-    'no-prejoin': '',
-    ...attributes,
-  });
+export function visitRoom(browser, host, server, roomId, name, attributes = {}, options = {}) {
+  return openVisitor(
+    browser,
+    host.url,
+    server.url,
+    { 'room-id': roomId, name, 'no-prejoin': '', ...attributes },
+    options,
+  );
 }
 
 /** Resolves when `predicate` (run in the page) returns a truthy value; rejects with `what`. */

@@ -1,0 +1,317 @@
+// The room in every layout and both languages, filling a desktop and a phone viewport and in a
+// fixed box on a host page: PNGs for people to look at, and layout facts asserted, not pixels.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startStack, visitRoom, waitForRemoteVideo } from './harness.js';
+
+const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
+const LAYOUTS = ['grid', 'speaker', 'sidebar'];
+const LANGS = ['en', 'zh-CN'];
+const NAMES = ['Ada Lovelace', '李娜', 'Grace 🎉', 'Linus'];
+const DESKTOP = { width: 1280, height: 800, deviceScaleFactor: 1 };
+const PHONE = { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
+/** Smallest comfortable touch target (WCAG 2.5.5, Apple's and Google's guidelines). */
+const TOUCH_TARGET = 44;
+
+// Runs in the page: every layout fact that does not hold, in words (empty when all hold).
+function layoutViolations({ tiles: expectedTiles, size, fillsViewport, minButton, chatOpen }) {
+  const room = document.querySelector('rtc-room');
+  const root = room.shadowRoot;
+  const box = room.getBoundingClientRect();
+  const slack = 1; // subpixel rounding
+  const show = (rect) =>
+    `(${Math.round(rect.left)}, ${Math.round(rect.top)}) ${Math.round(rect.width)}×${Math.round(rect.height)}`;
+  const isInside = (rect, outer) =>
+    rect.left >= outer.left - slack &&
+    rect.top >= outer.top - slack &&
+    rect.right <= outer.right + slack &&
+    rect.bottom <= outer.bottom + slack;
+  const viewport = { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
+  const violations = [];
+  const requireInside = (what, node) => {
+    const rect = node.getBoundingClientRect();
+    if (!isInside(rect, box)) violations.push(`${what} ${show(rect)} leaves the room ${show(box)}`);
+  };
+  const nameOf = (tile) => tile.querySelector('[part="name"]')?.textContent.trim() ?? '?';
+  const labelOf = (button) =>
+    button.dataset.action ?? button.getAttribute('aria-label') ?? button.textContent.trim();
+
+  if (
+    size &&
+    (Math.abs(box.width - size.width) > slack || Math.abs(box.height - size.height) > slack)
+  ) {
+    violations.push(
+      `the room is ${show(box)}, not the ${size.width}×${size.height} the page gave it`,
+    );
+  }
+  if (fillsViewport) {
+    const { scrollWidth, scrollHeight } = document.scrollingElement;
+    if (scrollHeight > innerHeight || scrollWidth > innerWidth) {
+      violations.push(
+        `the page scrolls: ${scrollWidth}×${scrollHeight} in ${innerWidth}×${innerHeight}`,
+      );
+    }
+  }
+
+  const tiles = [...root.querySelectorAll('[part~="tile"]')];
+  if (tiles.length !== expectedTiles)
+    violations.push(`${tiles.length} tiles, not ${expectedTiles}`);
+  for (const tile of tiles) requireInside(`tile of ${nameOf(tile)}`, tile);
+  for (const [i, a] of tiles.entries()) {
+    for (const b of tiles.slice(i + 1)) {
+      const ra = a.getBoundingClientRect();
+      const rb = b.getBoundingClientRect();
+      const overlapX = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+      const overlapY = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+      if (overlapX > slack && overlapY > slack) {
+        violations.push(
+          `tiles of ${nameOf(a)} ${show(ra)} and ${nameOf(b)} ${show(rb)} overlap by ${Math.round(overlapX)}×${Math.round(overlapY)}`,
+        );
+      }
+    }
+  }
+
+  const layout = room.getAttribute('layout');
+  if (layout === 'speaker' || layout === 'sidebar') {
+    const featured = root.querySelectorAll('[part~="tile-featured"]');
+    if (featured.length !== 1) {
+      violations.push(`${featured.length} tiles with part tile-featured in ${layout}, not 1`);
+    } else {
+      const area = (tile) => {
+        const rect = tile.getBoundingClientRect();
+        return rect.width * rect.height;
+      };
+      const largest = area(featured[0]);
+      for (const tile of tiles) {
+        if (tile !== featured[0] && area(tile) >= largest) {
+          violations.push(
+            `tile of ${nameOf(tile)} is as large as the featured ${nameOf(featured[0])}`,
+          );
+        }
+      }
+    }
+  }
+
+  // On screen and not covered by anything: a click at its centre reaches it.
+  const isClickable = (button) => {
+    const rect = button.getBoundingClientRect();
+    const hit = root.elementFromPoint(rect.left + rect.width / 2, rect.top + rect.height / 2);
+    return button.checkVisibility() && isInside(rect, viewport) && !!hit && button.contains(hit);
+  };
+  const controls = root.querySelector('[part~="controls"]');
+  if (!controls) violations.push('no controls');
+  else {
+    requireInside('the controls', controls);
+    for (const action of ['microphone', 'camera', 'chat', 'leave']) {
+      const button = controls.querySelector(`button[data-action="${action}"]`);
+      if (!button?.checkVisibility()) violations.push(`no ${action} button in the controls`);
+    }
+    // Buttons of a closed menu are not shown and need no room.
+    for (const button of [...controls.querySelectorAll('button')].filter((b) =>
+      b.checkVisibility(),
+    )) {
+      const label = `button ${labelOf(button)}`;
+      requireInside(label, button);
+      const rect = button.getBoundingClientRect();
+      if (minButton && (rect.width < minButton - 0.5 || rect.height < minButton - 0.5)) {
+        violations.push(`${label} is ${show(rect)}, smaller than ${minButton}×${minButton}`);
+      }
+      if (!isClickable(button))
+        violations.push(`${label} ${show(rect)} cannot be seen and clicked`);
+    }
+  }
+
+  const share = root.querySelector('[part~="share"]');
+  if (share?.checkVisibility()) requireInside('the invite link', share);
+
+  if (chatOpen) {
+    const chat = root.querySelector('[part~="chat"]');
+    if (!chat?.checkVisibility()) violations.push('no chat panel shown');
+    else requireInside('the chat panel', chat);
+    const toggle = root.querySelector('[data-action="chat"]');
+    if (toggle?.getAttribute('aria-expanded') !== 'true') {
+      violations.push('the chat button does not say the chat is open');
+    }
+    // Whatever closes the chat (its own close button or the chat button) is in reach.
+    const closers = [...root.querySelectorAll('[data-action="close-chat"], [data-action="chat"]')];
+    if (!closers.some(isClickable)) violations.push('nothing that closes the chat can be clicked');
+  }
+  return violations;
+}
+
+/** Sets `layout` and `lang` on a page's room and resolves once it has rendered them. */
+function setView(page, { layout, lang }) {
+  return page.evaluate(
+    async (values) => {
+      const room = document.querySelector('rtc-room');
+      for (const [name, value] of Object.entries(values)) room.setAttribute(name, value);
+      // No animation frame to wait for: background tabs get none; reading layout forces it.
+      await room.updateComplete;
+    },
+    { layout, lang },
+  );
+}
+
+/** Opens `count` visitors of one new room on `fixture`, each seeing everyone else's video. */
+async function openRoom(stack, fixture, viewport, count) {
+  const { chromium, host, server } = stack;
+  const roomId = crypto.randomUUID();
+  const pages = [];
+  for (const name of NAMES.slice(0, count)) {
+    pages.push(await visitRoom(chromium, host, server, roomId, name, {}, { fixture, viewport }));
+  }
+  for (const page of pages) await waitForRemoteVideo(page, count - 1);
+  return pages;
+}
+
+/** Shows every page the view, waits for moving video on the first, saves its PNG and its facts. */
+async function shoot(pages, view, file, facts) {
+  for (const page of pages) await setView(page, view);
+  const remote = await waitForRemoteVideo(pages[0], pages.length - 1);
+  assert.ok(
+    remote.every((tile) => tile.advanced),
+    'every remote video moves before the screenshot',
+  );
+  await pages[0].bringToFront();
+  await pages[0].screenshot({ path: `${SCREENSHOTS}${file}` });
+  return pages[0].evaluate(layoutViolations, { tiles: pages.length, ...facts });
+}
+
+describe('screenshots and layout facts', () => {
+  let stack;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    stack = await startStack();
+  });
+
+  after(() => stack?.close());
+
+  for (const viewport of [DESKTOP, PHONE]) {
+    const size = `${viewport.width}x${viewport.height}`;
+    const isPhone = viewport === PHONE;
+
+    describe(`three visitors, the room filling a ${size} viewport`, () => {
+      let pages = [];
+      before(async () => {
+        pages = await openRoom(stack, 'full-viewport.html', viewport, 3);
+      });
+      after(() => Promise.all(pages.map((page) => page.close())));
+
+      const facts = { fillsViewport: true, minButton: isPhone ? TOUCH_TARGET : 0 };
+      for (const lang of LANGS) {
+        for (const layout of LAYOUTS) {
+          it(`keeps ${layout} in ${lang} inside the room`, async () => {
+            const file = `${layout}-${lang}-${size}.png`;
+            assert.deepEqual(await shoot(pages, { layout, lang }, file, facts), [], file);
+          });
+        }
+      }
+
+      if (isPhone) {
+        for (const lang of LANGS) {
+          it(`keeps the open chat in ${lang} and the controls inside the room`, async () => {
+            const page = pages[0];
+            await setView(page, { layout: 'grid', lang });
+            await page.click('rtc-room >>> [data-action="chat"]');
+            try {
+              await page.waitForSelector('rtc-room >>> [part~="chat"]', {
+                visible: true,
+                timeout: 5000,
+              });
+              const file = `chat-${lang}-${size}.png`;
+              const found = await shoot(pages, { layout: 'grid', lang }, file, {
+                ...facts,
+                chatOpen: true,
+              });
+              assert.deepEqual(found, [], file);
+            } finally {
+              // Closed by script: a broken layout may have hidden the button from a click.
+              await page.evaluate(() =>
+                document
+                  .querySelector('rtc-room')
+                  .shadowRoot.querySelector('[data-action="chat"]')
+                  .click(),
+              );
+              await page.waitForSelector('rtc-room >>> [part~="chat"]', { hidden: true });
+            }
+          });
+        }
+      }
+    });
+  }
+
+  describe('four visitors, the room in an 800×450 box on a page of text', () => {
+    let pages = [];
+    before(async () => {
+      pages = await openRoom(stack, 'boxed.html', DESKTOP, 4);
+    });
+    after(() => Promise.all(pages.map((page) => page.close())));
+
+    for (const lang of LANGS) {
+      for (const layout of LAYOUTS) {
+        it(`keeps ${layout} in ${lang} inside the box`, async () => {
+          const file = `boxed-${layout}-${lang}-800x450.png`;
+          const found = await shoot(pages, { layout, lang }, file, {
+            size: { width: 800, height: 450 },
+          });
+          assert.deepEqual(found, [], file);
+        });
+      }
+    }
+  });
+});
+
+describe('the demo page', () => {
+  let stack;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    stack = await startStack();
+  });
+
+  after(() => stack?.close());
+
+  for (const viewport of [DESKTOP, PHONE]) {
+    const size = `${viewport.width}x${viewport.height}`;
+
+    it(`says what it is and shows the embed snippet for this server at ${size}`, async () => {
+      const page = await stack.chromium.newPage();
+      try {
+        await page.setViewport(viewport);
+        await page.goto(`${stack.server.url}/`);
+        await page.waitForFunction(() => document.querySelector('rtc-room')?.state === 'idle');
+        const snippet = await page.$eval('#snippet', (code) => code.textContent);
+        assert.match(
+          snippet,
+          new RegExp(
+            `^<script type="module" src="${stack.server.url}/rtc-room.js"></script>\\n` +
+              `<rtc-room room-id="[0-9a-f-]{36}"></rtc-room>$`,
+          ),
+        );
+        const fit = await page.evaluate(() => ({
+          scrollWidth: document.scrollingElement.scrollWidth,
+          roomRight: document.querySelector('rtc-room').getBoundingClientRect().right,
+        }));
+        assert.ok(fit.scrollWidth <= viewport.width, `no sideways scrolling (${fit.scrollWidth})`);
+        assert.ok(fit.roomRight <= viewport.width, 'the room fits the width');
+        await page.screenshot({ path: `${SCREENSHOTS}demo-${size}.png`, fullPage: true });
+
+        // A room created here is the one the snippet puts on another page.
+        await page.click('rtc-room >>> [part="lobby"] button.primary');
+        await page.waitForFunction(() => document.querySelector('rtc-room').state === 'joined');
+        const roomId = await page.$eval('rtc-room', (room) => room.roomId);
+        await page.waitForFunction(
+          (id) => document.querySelector('#snippet').textContent.includes(`room-id="${id}"`),
+          {},
+          roomId,
+        );
+        await page.screenshot({ path: `${SCREENSHOTS}demo-in-room-${size}.png`, fullPage: true });
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
