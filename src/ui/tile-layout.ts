@@ -80,7 +80,11 @@ export function layoutTiles(
     return [...gridLayout(1, main, options), ...gridLayout(count - 1, strip, options)];
   }
   const stripHeight = Math.round(size.height * share);
-  const main = { ...stage, height: size.height - stripHeight - gap };
-  const strip = { ...stage, y: main.height + gap, height: stripHeight };
+  // On a tall stage a full-width tile needs less than the room left: the group is centred.
+  const ratio = options.aspectRatio ?? VIDEO_ASPECT_RATIO;
+  const mainHeight = Math.min(size.height - stripHeight - gap, size.width / ratio);
+  const top = (size.height - (mainHeight + gap + stripHeight)) / 2;
+  const main = { ...stage, y: top, height: mainHeight };
+  const strip = { ...stage, y: top + mainHeight + gap, height: stripHeight };
   return [...gridLayout(1, main, options), ...gridLayout(count - 1, strip, options)];
 }

@@ -154,13 +154,17 @@ function setView(page, { layout, lang }) {
   );
 }
 
-/** Opens `count` visitors of one new room on `fixture`, each seeing everyone else's video. */
-async function openRoom(stack, fixture, viewport, count) {
+/**
+ * Opens `count` visitors of one new room on `fixture`, each seeing everyone else's video; the
+ * first in `firstBrowser` (the one photographed), the others in Chromium.
+ */
+async function openRoom(stack, fixture, viewport, count, firstBrowser = stack.chromium) {
   const { chromium, host, server } = stack;
   const roomId = crypto.randomUUID();
   const pages = [];
-  for (const name of NAMES.slice(0, count)) {
-    pages.push(await visitRoom(chromium, host, server, roomId, name, {}, { fixture, viewport }));
+  for (const [index, name] of NAMES.slice(0, count).entries()) {
+    const browser = index === 0 ? firstBrowser : chromium;
+    pages.push(await visitRoom(browser, host, server, roomId, name, {}, { fixture, viewport }));
   }
   for (const page of pages) await waitForRemoteVideo(page, count - 1);
   return pages;
@@ -184,7 +188,7 @@ describe('screenshots and layout facts', () => {
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
+    stack = await startStack({ firefox: true });
   });
 
   after(() => stack?.close());
@@ -260,6 +264,24 @@ describe('screenshots and layout facts', () => {
           assert.deepEqual(found, [], file);
         });
       }
+    }
+  });
+
+  describe('three visitors seen from Firefox, the room in an 800×450 box', () => {
+    let pages = [];
+    before(async () => {
+      pages = await openRoom(stack, 'boxed.html', DESKTOP, 3, stack.firefox);
+    });
+    after(() => Promise.all(pages.map((page) => page.close())));
+
+    for (const layout of LAYOUTS) {
+      it(`keeps ${layout} in zh-CN inside the box`, async () => {
+        const file = `firefox-boxed-${layout}-zh-CN-800x450.png`;
+        const found = await shoot(pages, { layout, lang: 'zh-CN' }, file, {
+          size: { width: 800, height: 450 },
+        });
+        assert.deepEqual(found, [], file);
+      });
     }
   });
 });
