@@ -64,17 +64,18 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart input - Every text field.
  * @csspart share - The invite link.
  *
- * @cssproperty --rtc-room-background - Background of the room.
- * @cssproperty --rtc-room-foreground - Text colour.
- * @cssproperty --rtc-room-accent - Accent (primary buttons, focus rings).
- * @cssproperty --rtc-room-danger - Leave button and errors.
- * @cssproperty --rtc-room-tile-background - Behind video and placeholders.
- * @cssproperty --rtc-room-radius - Corner radius of tiles and buttons.
- * @cssproperty --rtc-room-gap - Space between tiles.
- * @cssproperty --rtc-room-font - Font family.
- * @cssproperty --rtc-room-chat-width - Width of the chat panel beside the tiles.
+ * @cssproperty [--rtc-room-background=#111418] - Background of the room.
+ * @cssproperty [--rtc-room-foreground=#f1f3f5] - Text colour.
+ * @cssproperty [--rtc-room-accent=#2563eb] - Accent (primary buttons, focus rings).
+ * @cssproperty [--rtc-room-danger=#e5484d] - Leave button and errors.
+ * @cssproperty [--rtc-room-tile-background=#22272e] - Behind video and placeholders.
+ * @cssproperty [--rtc-room-radius=12px] - Corner radius of tiles and buttons.
+ * @cssproperty [--rtc-room-gap=8px] - Space between tiles.
+ * @cssproperty [--rtc-room-font=system-ui, sans-serif] - Font family.
+ * @cssproperty [--rtc-room-chat-width=320px] - Width of the chat panel beside the tiles (at most
+ *   45% of the room).
  * @cssproperty --rtc-room-chat-own-background - Behind the visitor's own messages.
- * @cssproperty --rtc-room-chat-thumbnail-size - Largest side of a picture's thumbnail.
+ * @cssproperty [--rtc-room-chat-thumbnail-size=200px] - Largest side of a picture's thumbnail.
  */
 @customElement('rtc-room')
 export class RtcRoom extends LitElement {
@@ -342,8 +343,8 @@ export class RtcRoom extends LitElement {
   }
 
   /**
-   * Sends a PNG, JPEG, GIF or WebP picture to everyone. Resolves once everyone has all of it;
-   * rejects with a RoomError (`image-too-large`, `image-unsupported`, `chat-closed`).
+   * Sends a PNG, JPEG, GIF or WebP picture to everyone. Resolves with it once sent; rejects with
+   * a RoomError (`image-too-large`, `image-unsupported`, `chat-rate-limited`, `chat-closed`).
    */
   sendImage(file: Blob): Promise<ChatMessage> {
     return this.room.sendImage(file);
