@@ -6,6 +6,9 @@ export type Layout = 'grid' | 'speaker' | 'sidebar';
 
 export const LAYOUTS: readonly Layout[] = ['grid', 'speaker', 'sidebar'];
 
+/** The colour scheme: `auto` follows the visitor's `prefers-color-scheme`. */
+export type Theme = 'auto' | 'light' | 'dark';
+
 /** Most ICE server entries accepted from a page; more is a mistake, not a configuration. */
 export const MAX_ICE_SERVERS = 16;
 
@@ -88,4 +91,9 @@ export function parseIceTransportPolicy(value: string | null): RTCIceTransportPo
 /** Reads `layout`; unknown values fall back to `grid`. */
 export function parseLayout(value: string | null): Layout {
   return LAYOUTS.find((layout) => layout === value) ?? 'grid';
+}
+
+/** Reads `theme`; anything but `light` or `dark` means `auto`. */
+export function parseTheme(value: string | null): Theme {
+  return value === 'light' || value === 'dark' ? value : 'auto';
 }

@@ -1,7 +1,8 @@
 import { css } from 'lit';
-import { themeTokens, visuallyHidden } from './ui/theme.styles.js';
+import { themePalettes, themeTokens, visuallyHidden } from './ui/theme.styles.js';
 
 export const styles = [
+  themePalettes,
   visuallyHidden,
   css`
     /* The room fills the box the host page gives it and never grows it: without a height of

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage } from './chat/chat-room.js';
-import { parseLayout, type Layout } from './config.js';
+import { parseLayout, parseTheme, type Layout, type Theme } from './config.js';
 import { Announcer } from './controllers/announcer.js';
 import { ElementSizeController } from './controllers/element-size-controller.js';
 import { RoomController } from './controllers/room-controller.js';
@@ -64,11 +64,12 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart input - Every text field.
  * @csspart share - The invite link.
  *
- * @cssproperty [--rtc-room-background=#111418] - Background of the room.
- * @cssproperty [--rtc-room-foreground=#f1f3f5] - Text colour.
+ * @cssproperty --rtc-room-background - Background of the room (#111418 dark, #ffffff light).
+ * @cssproperty --rtc-room-foreground - Text colour (#f1f3f5 dark, #1f2328 light).
  * @cssproperty [--rtc-room-accent=#2563eb] - Accent (primary buttons, focus rings).
- * @cssproperty [--rtc-room-danger=#e5484d] - Leave button and errors.
- * @cssproperty [--rtc-room-tile-background=#22272e] - Behind video and placeholders.
+ * @cssproperty --rtc-room-danger - Leave button and errors (#e5484d dark, #cf222e light).
+ * @cssproperty --rtc-room-tile-background - Behind video and placeholders (#22272e dark,
+ *   #e8ebef light).
  * @cssproperty [--rtc-room-radius=12px] - Corner radius of tiles and buttons.
  * @cssproperty [--rtc-room-gap=8px] - Space between tiles.
  * @cssproperty [--rtc-room-font=system-ui, sans-serif] - Font family.
@@ -108,6 +109,9 @@ export class RtcRoom extends LitElement {
 
   /** How tiles are arranged. */
   @property({ reflect: true, converter: { fromAttribute: parseLayout } }) layout: Layout = 'grid';
+
+  /** `light`, `dark`, or `auto` (default): the visitor's `prefers-color-scheme`. */
+  @property({ reflect: true, converter: { fromAttribute: parseTheme } }) theme: Theme = 'auto';
 
   /** JSON array of RTCIceServer (STUN/TURN); overrides the server's ICE configuration. */
   @property({ attribute: 'ice-servers' }) iceServers: string | null = null;

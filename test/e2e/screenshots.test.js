@@ -141,8 +141,8 @@ function layoutViolations({ tiles: expectedTiles, size, fillsViewport, minButton
   return violations;
 }
 
-/** Sets `layout` and `lang` on a page's room and resolves once it has rendered them. */
-function setView(page, { layout, lang }) {
+/** Sets `layout`, `lang` and `theme` on a page's room and resolves once it has rendered them. */
+function setView(page, { layout, lang, theme = 'auto' }) {
   return page.evaluate(
     async (values) => {
       const room = document.querySelector('rtc-room');
@@ -150,7 +150,7 @@ function setView(page, { layout, lang }) {
       // No animation frame to wait for: background tabs get none; reading layout forces it.
       await room.updateComplete;
     },
-    { layout, lang },
+    { layout, lang, theme },
   );
 }
 
@@ -212,6 +212,14 @@ describe('screenshots and layout facts', () => {
             assert.deepEqual(await shoot(pages, { layout, lang }, file, facts), [], file);
           });
         }
+      }
+
+      for (const theme of isPhone ? [] : ['light', 'dark']) {
+        it(`keeps speaker in the ${theme} theme inside the room`, async () => {
+          const file = `speaker-en-${theme}-${size}.png`;
+          const found = await shoot(pages, { layout: 'speaker', lang: 'en', theme }, file, facts);
+          assert.deepEqual(found, [], file);
+        });
       }
 
       if (isPhone) {

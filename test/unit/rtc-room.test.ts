@@ -91,6 +91,17 @@ describe('<rtc-room>', () => {
       await expect(el).to.be.accessible();
     });
 
+    for (const theme of ['light', 'dark'] as const) {
+      it(`meets colour contrast in the ${theme} theme, in the lobby and in prejoin`, async () => {
+        const lobby = await fixture<RtcRoom>(html`<rtc-room theme=${theme}></rtc-room>`);
+        await expect(lobby).to.be.accessible();
+        const prejoin = await fixture<RtcRoom>(
+          html`<rtc-room theme=${theme} room-id=${UUID}></rtc-room>`,
+        );
+        await expect(prejoin).to.be.accessible();
+      });
+    }
+
     it('shows an inline error for an invalid room ID and marks the field invalid', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room></rtc-room>`);
       await submitRoomId(el, 'not a room');
@@ -228,6 +239,26 @@ describe('<rtc-room>', () => {
       expect(el.muted).to.equal(false);
       expect(el.videoOff).to.equal(false);
       expect(el.noPrejoin).to.equal(false);
+    });
+
+    it('paints the theme it is given, whatever the visitor prefers', async () => {
+      const light = await fixture<RtcRoom>(html`<rtc-room theme="light"></rtc-room>`);
+      const dark = await fixture<RtcRoom>(html`<rtc-room theme="dark"></rtc-room>`);
+      expect(getComputedStyle(light).backgroundColor).to.equal('rgb(255, 255, 255)');
+      expect(getComputedStyle(dark).backgroundColor).to.equal('rgb(17, 20, 24)');
+      expect(getComputedStyle(light).colorScheme).to.equal('light');
+      expect(getComputedStyle(dark).colorScheme).to.equal('dark');
+    });
+
+    it('reads an unknown theme as auto and lets a page colour win over the theme', async () => {
+      const el = await fixture<RtcRoom>(
+        html`<rtc-room theme="sepia" style="--rtc-room-background: rgb(1, 2, 3)"></rtc-room>`,
+      );
+      expect(el.theme).to.equal('auto');
+      el.theme = 'light';
+      await elementUpdated(el);
+      expect(el.getAttribute('theme')).to.equal('light');
+      expect(getComputedStyle(el).backgroundColor).to.equal('rgb(1, 2, 3)');
     });
 
     it('reads an unknown layout attribute as grid', async () => {
