@@ -1,10 +1,17 @@
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
+import pino from 'pino';
+import { roomOfPeerId } from '../src/room/room-id.js';
 import { createApiRouter } from './api.js';
 import { captureTimers } from './captured-timers.js';
+import { createTokenChecker } from './join-tokens.js';
+import { peerTag, roomTag } from './log-tags.js';
+import { createMetrics } from './metrics.js';
+import { PeerIdOwners } from './peer-ids.js';
 import { RoomRegistry } from './rooms.js';
 import { createSignallingGuard } from './signalling-guard.js';
 import { createStaticRouter } from './static-files.js';
@@ -17,7 +24,8 @@ const ALIVE_TIMEOUT_MS = 30_000;
  * @typedef {Omit<import('./config.js').Config, 'help'> & {
  *   distDir?: string,
  *   demoDir?: string,
- *   log?: (line: string) => void,
+ *   logger?: import('pino').Logger,
+ *   reclaimGraceMs?: number,
  * }} RoomServerConfig
  */
 
@@ -26,6 +34,8 @@ const ALIVE_TIMEOUT_MS = 30_000;
  * @property {http.Server | https.Server} server not yet listening
  * @property {import('express').Express} app
  * @property {RoomRegistry} rooms the connected peers, per room
+ * @property {http.Server | null} metricsServer with `--metrics-port`: serves /metrics, not yet listening
+ * @property {import('pino').Logger} logger
  * @property {() => Promise<void>} close stops timers, drops every WebSocket and closes the server
  */
 
@@ -39,7 +49,7 @@ export function createRoomServer(config) {
   const {
     distDir = fileURLToPath(new URL('../dist/', import.meta.url)),
     demoDir = fileURLToPath(new URL('../demo/', import.meta.url)),
-    log = (line) => console.error(`rtc-room-server: ${line}`),
+    logger = pino({ level: config.logLevel, base: { service: 'rtc-room-server' } }),
   } = config;
   const startedAt = Date.now();
   const app = express();
@@ -47,8 +57,18 @@ export function createRoomServer(config) {
     ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, app)
     : http.createServer(app);
   const rooms = new RoomRegistry();
+  const owners = new PeerIdOwners({ graceMs: config.reclaimGraceMs });
+  const tokens = config.joinSecret ? createTokenChecker(config.joinSecret) : null;
   /** @type {import('cors').CorsOptions} */
   const corsOptions = { origin: config.allowedOrigins };
+  const metrics = createMetrics({
+    peers: () => rooms.peerCount,
+    rooms: () => rooms.roomCount,
+    sockets: () => guard.socketCount,
+    reservedIds: () => owners.reservedCount,
+  });
+  /** @type {Map<string, number>} when each registered peer joined, for the leave line */
+  const joinedAt = new Map();
 
   app.disable('x-powered-by');
   app.use((_request, response, next) => {
@@ -57,28 +77,55 @@ export function createRoomServer(config) {
     next();
   });
 
-  const guard = createSignallingGuard({
-    rooms,
-    maxRoomSize: config.maxRoomSize,
-    allowedOrigins: config.allowedOrigins,
-    log,
-  });
+  const guard = createSignallingGuard({ rooms, owners, config, tokens, metrics, logger });
   const peerServer = ExpressPeerServer(server, {
     path: '/',
     key: config.key,
     allow_discovery: false,
     alive_timeout: ALIVE_TIMEOUT_MS,
+    concurrent_limit: config.limits.maxConnections,
     createWebSocketServer: guard.createWebSocketServer,
     corsOptions,
   });
-  peerServer.on('connection', (client) => rooms.add(client));
-  peerServer.on('disconnect', (client) => rooms.remove(client));
+  peerServer.on('connection', (client) => {
+    rooms.add(client);
+    if (!joinedAt.has(client.getId())) joinedAt.set(client.getId(), Date.now());
+  });
+  peerServer.on('disconnect', (client) => {
+    const id = client.getId();
+    rooms.remove(client);
+    if (rooms.isConnected(id)) return;
+    // Kept for its owner a while: a Wi-Fi blip must not hand the visitor's place to someone else.
+    owners.release(id);
+    const since = joinedAt.get(id) ?? Date.now();
+    joinedAt.delete(id);
+    logger.info(
+      {
+        event: 'leave',
+        room: roomTag(roomOfPeerId(id)),
+        peer: peerTag(id),
+        seconds: Math.round((Date.now() - since) / 1000),
+      },
+      'peer left',
+    );
+  });
   // Without a listener, one socket error re-emitted here would take the process down.
-  peerServer.on('error', (error) => log(`signalling: ${error.message}`));
+  peerServer.on('error', (error) => logger.error({ event: 'error', err: error }, 'signalling'));
   // PeerServer starts its timers and WebSocket server when mounted.
   const peerTimers = captureTimers(() => app.use(config.path, peerServer));
 
-  app.use('/api', createApiRouter({ config, rooms, corsOptions, startedAt }));
+  app.use('/api', createApiRouter({ config, rooms, tokens, metrics, logger, startedAt }));
+  const metricsHandler = createMetricsHandler(metrics.registry, config.metrics.token);
+  /** @type {http.Server | null} */
+  let metricsServer = null;
+  if (config.metrics.port === null) {
+    app.get('/metrics', metricsHandler);
+  } else {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.get('/metrics', metricsHandler);
+    metricsServer = http.createServer(metricsApp);
+  }
   app.use(createStaticRouter({ demoDir, distDir }));
   app.use((_request, response) => {
     response.status(404).type('text/plain').send('Not found\n');
@@ -95,7 +142,10 @@ export function createRoomServer(config) {
         response.status(status).json({ error: 'bad-request', message: http.STATUS_CODES[status] });
         return;
       }
-      log(`${request.method} ${request.path} failed: ${error?.stack ?? error}`);
+      logger.error(
+        { event: 'error', method: request.method, path: request.path, err: error },
+        'request failed',
+      );
       response.status(500).json({ error: 'internal', message: 'Internal server error.' });
     },
   );
@@ -104,15 +154,55 @@ export function createRoomServer(config) {
     server,
     app,
     rooms,
-    close() {
+    metricsServer,
+    logger,
+    async close() {
       peerTimers.stop();
       guard.close();
-      return new Promise((resolve) => {
-        // Resolves even when the server never listened.
-        server.close(() => resolve());
-        // Keep-alive sockets of browsers that stay open would otherwise hold the close.
-        server.closeAllConnections();
-      });
+      owners.close();
+      await Promise.all(
+        [server, metricsServer].map(
+          (each) =>
+            new Promise((resolve) => {
+              if (!each) return resolve(undefined);
+              // Resolves even when the server never listened.
+              each.close(() => resolve(undefined));
+              // Keep-alive sockets of browsers that stay open would otherwise hold the close.
+              each.closeAllConnections();
+            }),
+        ),
+      );
     },
+  };
+}
+
+/**
+ * Serves the metrics in Prometheus text format, to holders of `token` when one is set.
+ * @param {import('prom-client').Registry} registry
+ * @param {string | null} token
+ * @returns {import('express').RequestHandler}
+ */
+function createMetricsHandler(registry, token) {
+  const expected = token === null ? null : Buffer.from(`Bearer ${token}`);
+  return async (request, response, next) => {
+    if (expected) {
+      const given = Buffer.from(request.get('authorization') ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        response
+          .set('WWW-Authenticate', 'Bearer')
+          .status(401)
+          .type('text/plain')
+          .send('Unauthorized\n');
+        return;
+      }
+    }
+    try {
+      response
+        .set('Cache-Control', 'no-store')
+        .type(registry.contentType)
+        .send(await registry.metrics());
+    } catch (error) {
+      next(error);
+    }
   };
 }

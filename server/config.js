@@ -15,8 +15,29 @@ import { readFileSync } from 'node:fs';
  * @property {number} maxRoomSize
  * @property {IceServer[]} iceServers static STUN/TURN servers handed to clients
  * @property {TurnConfig | null} turn short-lived TURN credentials from coturn's shared secret
+ * @property {string | null} joinSecret HS256 key of join tokens; null: rooms open to whoever knows the ID
+ * @property {boolean} allowNoOrigin accept sockets and /api calls without an Origin header (native clients)
+ * @property {number} trustProxy reverse proxies in front whose X-Forwarded-For is believed (0: none)
+ * @property {Limits} limits what one address, and everyone together, may hold
+ * @property {{ token: string | null, port: number | null }} metrics who may read /metrics, and on which port
+ * @property {LogLevel} logLevel
  * @property {boolean} help `--help` was given; nothing else was read
  */
+
+/**
+ * @typedef {object} Limits
+ * @property {number} maxConnections WebSockets held at once, by everyone (PeerServer's concurrent_limit)
+ * @property {number} connectionsPerIp WebSockets one address may hold at once
+ * @property {number} registrationsPerIp WebSocket registrations one address may make per minute
+ * @property {number} apiRequestsPerIp /api requests one address may make per minute
+ */
+
+/** @typedef {'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent'} LogLevel */
+
+const LOG_LEVELS = /** @type {const} */ (['fatal', 'error', 'warn', 'info', 'debug', 'silent']);
+
+/** Shortest join secret accepted: HS256 wants a key of at least 256 bits. */
+const MIN_JOIN_SECRET_LENGTH = 32;
 
 /** A configuration mistake, with a message naming the flag or variable at fault. */
 export class ConfigError extends Error {
@@ -44,6 +65,17 @@ const DEFAULTS = {
   maxRoomSize: 8,
   iceServers: [...DEFAULT_ICE_SERVERS],
   turn: null,
+  joinSecret: null,
+  allowNoOrigin: false,
+  trustProxy: 0,
+  limits: {
+    maxConnections: 20_000,
+    connectionsPerIp: 50,
+    registrationsPerIp: 60,
+    apiRequestsPerIp: 1200,
+  },
+  metrics: { token: null, port: null },
+  logLevel: 'info',
 };
 
 const OPTION_NAMES = /** @type {const} */ ([
@@ -60,7 +92,20 @@ const OPTION_NAMES = /** @type {const} */ ([
   'turn-secret',
   'turn-urls',
   'turn-ttl',
+  'join-secret',
+  'allow-no-origin',
+  'trust-proxy',
+  'max-connections',
+  'max-connections-per-ip',
+  'max-registrations-per-ip',
+  'max-api-requests-per-ip',
+  'metrics-token',
+  'metrics-port',
+  'log-level',
 ]);
+
+/** Options that may stand alone on the command line (`--allow-no-origin`), meaning "true" or 1. */
+const BARE_FLAGS = new Set(['allow-no-origin', 'trust-proxy']);
 
 /** @typedef {typeof OPTION_NAMES[number]} OptionName */
 
@@ -91,6 +136,28 @@ environment variable shown beside it; a flag wins over the environment.
                           TURN credentials (prefer the variable: flags show in ps)
   --turn-urls <list>      RTC_ROOM_TURN_URLS    the TURN server's turn:/turns: URLs, comma-separated
   --turn-ttl <seconds>    RTC_ROOM_TURN_TTL     TURN credential lifetime, 60 to 604800 (default 21600)
+
+Who may come in:
+  --join-secret <secret>  RTC_ROOM_JOIN_SECRET  require join tokens (JWT, HS256) signed with this key,
+                          at least 32 characters (prefer the variable: flags show in ps)
+  --allow-no-origin       RTC_ROOM_ALLOW_NO_ORIGIN  with --allowed-origins, still accept clients that
+                          send no Origin header (native apps); browsers always send one
+  --trust-proxy[=<n>]     RTC_ROOM_TRUST_PROXY  the client address is in X-Forwarded-For, added by
+                          n reverse proxies in front (default: not trusted; bare flag: 1)
+
+Limits:
+  --max-connections <n>   RTC_ROOM_MAX_CONNECTIONS  WebSockets held at once (default 20000)
+  --max-connections-per-ip <n>  RTC_ROOM_MAX_CONNECTIONS_PER_IP  per address (default 50)
+  --max-registrations-per-ip <n>  RTC_ROOM_MAX_REGISTRATIONS_PER_IP  per address per minute (default 60)
+  --max-api-requests-per-ip <n>  RTC_ROOM_MAX_API_REQUESTS_PER_IP  /api calls per address per minute
+                          (default 1200); more get 429 with Retry-After
+
+Metrics and logs:
+  --metrics-token <token> RTC_ROOM_METRICS_TOKEN  /metrics needs "Authorization: Bearer <token>"
+  --metrics-port <n>      RTC_ROOM_METRICS_PORT  serve /metrics on this port only (same --host)
+  --log-level <level>     RTC_ROOM_LOG_LEVEL    fatal, error, warn, info (default), debug or silent;
+                          JSON lines on stdout
+
   --help                  show this text
 
 Flags take their value as --flag value or --flag=value.
@@ -116,6 +183,18 @@ export function parseConfig(argv, env, { readFile = (path) => readFileSync(path)
   const key = get('key');
   const origins = get('allowed-origins');
   const maxRoomSize = get('max-room-size');
+  /**
+   * @param {OptionName} name
+   * @param {number} fallback
+   * @param {number} max
+   */
+  const count = (name, fallback, max) => {
+    const raw = get(name);
+    return raw ? parseInteger(raw, 1, max) : fallback;
+  };
+  const metricsToken = get('metrics-token');
+  const metricsPort = get('metrics-port');
+  const logLevel = get('log-level');
   return {
     port: port ? parseInteger(port, 0, 65535) : DEFAULTS.port,
     host: host ? host.value : DEFAULTS.host,
@@ -126,6 +205,32 @@ export function parseConfig(argv, env, { readFile = (path) => readFileSync(path)
     maxRoomSize: maxRoomSize ? parseInteger(maxRoomSize, 2, 64) : DEFAULTS.maxRoomSize,
     iceServers: parseIce(get('ice-servers'), get('ice')),
     turn: parseTurn(get('turn-secret'), get('turn-urls'), get('turn-ttl')),
+    joinSecret: parseJoinSecret(get('join-secret')),
+    allowNoOrigin: parseBoolean(get('allow-no-origin')),
+    trustProxy: parseTrustProxy(get('trust-proxy')),
+    limits: {
+      maxConnections: count('max-connections', DEFAULTS.limits.maxConnections, 1_000_000),
+      connectionsPerIp: count(
+        'max-connections-per-ip',
+        DEFAULTS.limits.connectionsPerIp,
+        1_000_000,
+      ),
+      registrationsPerIp: count(
+        'max-registrations-per-ip',
+        DEFAULTS.limits.registrationsPerIp,
+        1_000_000,
+      ),
+      apiRequestsPerIp: count(
+        'max-api-requests-per-ip',
+        DEFAULTS.limits.apiRequestsPerIp,
+        1_000_000,
+      ),
+    },
+    metrics: {
+      token: metricsToken ? metricsToken.value : null,
+      port: metricsPort ? parseInteger(metricsPort, 0, 65535) : null,
+    },
+    logLevel: logLevel ? parseLogLevel(logLevel) : DEFAULTS.logLevel,
     help: false,
   };
 }
@@ -152,6 +257,10 @@ function readRawValues(argv, env) {
     const flag = equals === -1 ? arg : arg.slice(0, equals);
     const name = OPTION_NAMES.find((option) => `--${option}` === flag);
     if (!name) throw new ConfigError(`unknown option ${flag}`);
+    if (equals === -1 && BARE_FLAGS.has(name)) {
+      raw.set(name, { value: 'true', source: flag });
+      continue;
+    }
     const value = equals === -1 ? argv[++i] : arg.slice(equals + 1);
     if (value === undefined || value === '' || (equals === -1 && value.startsWith('--'))) {
       throw new ConfigError(`${flag} needs a value`);
@@ -182,6 +291,43 @@ function parseInteger({ value, source }, min, max) {
     throw new ConfigError(`${source} must be a whole number from ${min} to ${max}, not "${value}"`);
   }
   return number;
+}
+
+/** @param {RawValue | undefined} raw */
+function parseBoolean(raw) {
+  if (!raw) return false;
+  if (/^(true|1|yes)$/i.test(raw.value)) return true;
+  if (/^(false|0|no)$/i.test(raw.value)) return false;
+  throw new ConfigError(`${raw.source} must be true or false, not "${raw.value}"`);
+}
+
+/** @param {RawValue | undefined} raw */
+function parseTrustProxy(raw) {
+  if (!raw) return 0;
+  if (/^(true|yes)$/i.test(raw.value)) return 1;
+  if (/^(false|no)$/i.test(raw.value)) return 0;
+  return parseInteger(raw, 0, 10);
+}
+
+/** @param {RawValue | undefined} raw */
+function parseJoinSecret(raw) {
+  if (!raw) return null;
+  if (raw.value.length < MIN_JOIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `${raw.source} must be at least ${MIN_JOIN_SECRET_LENGTH} characters (a long random string)`,
+    );
+  }
+  return raw.value;
+}
+
+/**
+ * @param {RawValue} raw
+ * @returns {LogLevel}
+ */
+function parseLogLevel({ value, source }) {
+  const level = LOG_LEVELS.find((known) => known === value);
+  if (!level) throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
 }
 
 /** @param {RawValue} raw */

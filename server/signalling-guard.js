@@ -1,11 +1,17 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { PEER_ID_PATTERN, roomOfPeerId } from '../src/room/room-id.js';
+import { clientAddress } from './client-address.js';
+import { splitPeerToken } from './join-tokens.js';
+import { peerTag, roomTag } from './log-tags.js';
+import { isOriginAllowed } from './origins.js';
+import { RateLimiter } from './rate-limiter.js';
 import { parseSignalMessage } from './signal-message.js';
 import { TokenBucket } from './token-bucket.js';
 
 // What PeerServer lacks, added through its `createWebSocketServer` hook instead of a fork: a size
-// cap, refusals before registration (bad ID, full room, foreign origin), and a filter in front of
-// its message handler (malformed frames, cross-room signalling, offline queueing, floods).
+// cap, refusals before registration (limits per address and in all, foreign origin, bad ID, join
+// token, an ID owned by someone else, full room), and a filter in front of its message handler
+// (malformed frames, cross-room signalling, offline queueing, floods).
 
 /** Largest frame a client may send; an SDP offer with many candidates stays far below it. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -22,9 +28,11 @@ const POLICY_VIOLATION = 1008;
 /**
  * @typedef {object} GuardOptions
  * @property {import('./rooms.js').RoomRegistry} rooms
- * @property {number} maxRoomSize
- * @property {'*' | string[]} allowedOrigins
- * @property {(line: string) => void} log
+ * @property {import('./peer-ids.js').PeerIdOwners} owners
+ * @property {Pick<import('./config.js').Config, 'maxRoomSize' | 'allowedOrigins' | 'allowNoOrigin' | 'trustProxy' | 'limits'>} config
+ * @property {ReturnType<typeof import('./join-tokens.js').createTokenChecker> | null} tokens null: rooms are open
+ * @property {import('./metrics.js').Metrics} metrics
+ * @property {import('pino').Logger} logger
  */
 
 /** @typedef {(data: import('ws').RawData, isBinary: boolean) => boolean} MessageFilter */
@@ -55,17 +63,60 @@ class GuardedSocket extends WebSocket {
   }
 }
 
+/** Where the admission check done during the upgrade is kept on the request. */
+const ADMISSION = Symbol('rtc-room admission');
+
+/**
+ * @typedef {import('node:http').IncomingMessage & {
+ *   [ADMISSION]?: import('./join-tokens.js').TokenCheck
+ * }} AdmittedRequest
+ */
+
+/**
+ * Checks the join token during the HTTP upgrade (verifying is asynchronous), so that the
+ * socket's refusal or registration is decided at once when it opens.
+ * @param {AdmittedRequest} request
+ * @param {GuardOptions} guard
+ */
+async function admit(request, { tokens }) {
+  if (!tokens) return;
+  const query = new URL(request.url ?? '', 'http://localhost').searchParams;
+  const { joinToken } = splitPeerToken(query.get('token') ?? '');
+  const roomId = roomOfPeerId(query.get('id') ?? '');
+  // A peer outside every room cannot hold a token for its room.
+  request[ADMISSION] = roomId
+    ? await tokens.check(joinToken, roomId)
+    : { ok: false, reason: 'token-wrong-room' };
+}
+
 /** A WebSocketServer that refuses or guards each socket before PeerServer sees it. */
 class GuardedWebSocketServer extends WebSocketServer {
   #guard;
+  /** @type {Map<string, number>} open sockets per client address */
+  #perAddress = new Map();
+  #registrations;
 
   /**
    * @param {import('ws').ServerOptions} options PeerServer's (path and http server)
    * @param {GuardOptions} guard
    */
   constructor(options, guard) {
-    super({ ...options, maxPayload: MAX_PAYLOAD_BYTES, WebSocket: GuardedSocket });
+    super({
+      ...options,
+      maxPayload: MAX_PAYLOAD_BYTES,
+      WebSocket: GuardedSocket,
+      verifyClient: (
+        /** @type {{ req: AdmittedRequest }} */ { req },
+        /** @type {(ok: boolean) => void} */ done,
+      ) => {
+        admit(req, guard).then(
+          () => done(true),
+          () => done(true),
+        );
+      },
+    });
     this.#guard = guard;
+    this.#registrations = new RateLimiter({ perMinute: guard.config.limits.registrationsPerIp });
   }
 
   /**
@@ -76,49 +127,124 @@ class GuardedWebSocketServer extends WebSocketServer {
    */
   emit(event, ...args) {
     if (event !== 'connection') return super.emit(event, ...args);
-    const [socket, request] = /** @type {[GuardedSocket, import('node:http').IncomingMessage]} */ (
-      args
-    );
+    const [socket, request] = /** @type {[GuardedSocket, AdmittedRequest]} */ (args);
     // A socket refused before PeerServer adds its listener must not crash the process on a bad frame.
     socket.on('error', () => {});
-    const { rooms } = this.#guard;
+    const { rooms, config, metrics, logger } = this.#guard;
+    const address = clientAddress(request, config.trustProxy);
+    this.#count(socket, address);
     const query = new URL(request.url ?? '', 'http://localhost').searchParams;
     const id = query.get('id') ?? '';
-    const refusal = this.#refusalFor(id, request.headers.origin);
+    const token = query.get('token') ?? '';
+    const { secret } = splitPeerToken(token);
+    const refusal = this.#refusalFor(id, secret, address, request);
     if (refusal) {
-      socket.send(JSON.stringify({ type: 'ERROR', payload: { msg: refusal } }));
+      metrics.refused(refusal);
+      logger.warn(
+        { event: 'refusal', reason: refusal, ip: address, room: roomTag(roomOfPeerId(id)) },
+        'refused a signalling connection',
+      );
+      const message =
+        refusal === 'id-taken'
+          ? { type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }
+          : { type: 'ERROR', payload: { msg: refusal } };
+      socket.send(JSON.stringify(message));
       socket.close(POLICY_VIOLATION, refusal);
       return true;
     }
     const registered = rooms.clientOf(id);
-    const staleSocket =
-      registered?.getToken() === query.get('token') ? registered.getSocket() : null;
+    const staleSocket = registered?.getSocket();
+    if (registered && registered.getToken() !== token && staleSocket) {
+      // The owner is back with a renewed join token while its old socket lingers: PeerServer
+      // would say ID-TAKEN, so end the old socket first and register once it is gone.
+      staleSocket.once('close', () => {
+        if (socket.readyState === WebSocket.OPEN) this.#register(socket, request, id, secret);
+      });
+      staleSocket.terminate();
+      return true;
+    }
+    return this.#register(socket, request, id, secret);
+  }
+
+  /**
+   * Hands the socket to PeerServer, behind the message filter.
+   * @param {GuardedSocket} socket
+   * @param {AdmittedRequest} request
+   * @param {string} id
+   * @param {string} secret
+   */
+  #register(socket, request, id, secret) {
+    const { rooms, owners, logger, config } = this.#guard;
+    const registered = rooms.clientOf(id);
+    const staleSocket = registered?.getSocket();
     socket.guardWith(createMessageFilter(socket, id, this.#guard));
-    const handled = super.emit(event, socket, request);
+    const handled = super.emit('connection', socket, request);
+    if (rooms.clientOf(id)?.getSocket() !== socket) return handled;
     // PeerServer re-attaches a known client's socket without sending OPEN (PeerJS's reconnect()
     // would wait forever); the old socket is then orphaned, so close it.
-    if (registered && rooms.clientOf(id)?.getSocket() === socket) {
+    if (registered) {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'OPEN' }));
       if (staleSocket && staleSocket !== socket) staleSocket.terminate();
     }
+    owners.bind(id, secret);
+    logger.info(
+      {
+        event: 'join',
+        room: roomTag(roomOfPeerId(id)),
+        peer: peerTag(id),
+        ip: clientAddress(request, config.trustProxy),
+        reattached: Boolean(registered),
+      },
+      'peer joined',
+    );
     return handled;
+  }
+
+  /**
+   * Counts the open sockets of each address.
+   * @param {WebSocket} socket
+   * @param {string} address
+   */
+  #count(socket, address) {
+    this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+    socket.once('close', () => {
+      const left = (this.#perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(address, left);
+      else this.#perAddress.delete(address);
+    });
   }
 
   /**
    * Why a socket must be refused before registering, or null.
    * @param {string} id
-   * @param {string | undefined} origin
-   * @returns {'origin-not-allowed' | 'invalid-id' | 'room-full' | null}
+   * @param {string} secret the part of the client's token its ID is bound to
+   * @param {string} address
+   * @param {AdmittedRequest} request
+   * @returns {import('./metrics.js').RefusalReason | null}
    */
-  #refusalFor(id, origin) {
-    const { rooms, maxRoomSize, allowedOrigins } = this.#guard;
-    // No Origin header means no browser; any other client could forge one anyway.
-    if (allowedOrigins !== '*' && origin !== undefined && !allowedOrigins.includes(origin)) {
-      return 'origin-not-allowed';
+  #refusalFor(id, secret, address, request) {
+    const { rooms, owners, config, tokens } = this.#guard;
+    const { limits } = config;
+    if (this.clients.size > limits.maxConnections) return 'server-full';
+    if ((this.#perAddress.get(address) ?? 0) > limits.connectionsPerIp) {
+      return 'too-many-connections';
     }
+    if (this.#registrations.take(address) > 0) return 'too-many-registrations';
+    if (!isOriginAllowed(request.headers, config)) return 'origin-not-allowed';
     if (!PEER_ID_PATTERN.test(id)) return 'invalid-id';
+    /** @type {number | null} */
+    let maxPeers = null;
+    if (tokens) {
+      const admission = request[ADMISSION];
+      if (!admission || !secret) return 'unauthorized';
+      if (!admission.ok)
+        return admission.reason === 'token-expired' ? 'token-expired' : 'unauthorized';
+      maxPeers = admission.claims.maxPeers;
+    }
+    if (!owners.mayRegister(id, secret)) return 'id-taken';
     const roomId = roomOfPeerId(id);
-    if (roomId && !rooms.isConnected(id) && rooms.sizeOf(roomId) >= maxRoomSize) return 'room-full';
+    const roomSize = Math.min(config.maxRoomSize, maxPeers ?? Infinity);
+    if (roomId && !rooms.isConnected(id) && rooms.sizeOf(roomId) >= roomSize) return 'room-full';
     return null;
   }
 }
@@ -130,7 +256,7 @@ class GuardedWebSocketServer extends WebSocketServer {
  * @param {GuardOptions} guard
  * @returns {MessageFilter}
  */
-function createMessageFilter(socket, senderId, { rooms, log }) {
+function createMessageFilter(socket, senderId, { rooms, metrics, logger }) {
   const senderRoom = roomOfPeerId(senderId);
   const bucket = new TokenBucket(RATE_LIMIT);
   /** @type {Map<string, number>} when each absent peer was last reported to the sender */
@@ -151,16 +277,38 @@ function createMessageFilter(socket, senderId, { rooms, log }) {
     if (socket.readyState !== WebSocket.OPEN) return false;
     const verdict = bucket.take();
     if (verdict === 'overdrawn') {
-      log(`closed the socket of ${senderId}: it kept flooding past the rate limit`);
+      metrics.refused('flooding');
+      logger.warn(
+        {
+          event: 'refusal',
+          reason: 'flooding',
+          room: roomTag(senderRoom),
+          peer: peerTag(senderId),
+        },
+        'closed a socket that kept flooding past the rate limit',
+      );
       socket.close(POLICY_VIOLATION, 'rate limit exceeded');
     }
-    if (verdict !== 'granted') return false;
+    if (verdict !== 'granted') {
+      metrics.dropped('rate');
+      return false;
+    }
     const message = parseSignalMessage(data, isBinary);
-    if (!message) return false;
+    if (!message) {
+      metrics.dropped('malformed');
+      return false;
+    }
     if (message.type === 'HEARTBEAT') return true;
-    if (roomOfPeerId(message.dst) !== senderRoom) return false;
-    if (rooms.isConnected(message.dst)) return true;
+    if (roomOfPeerId(message.dst) !== senderRoom) {
+      metrics.dropped('other-room');
+      return false;
+    }
+    if (rooms.isConnected(message.dst)) {
+      metrics.relayed();
+      return true;
+    }
     // PeerServer would queue it, without a cap, for a peer that may never come.
+    metrics.dropped('absent');
     if (message.type !== 'LEAVE') reportAbsent(message.dst);
     return false;
   };
@@ -181,6 +329,10 @@ export function createSignallingGuard(guard) {
     createWebSocketServer(serverOptions) {
       server = new GuardedWebSocketServer(serverOptions, guard);
       return server;
+    },
+    /** Open signalling sockets, registered or not. */
+    get socketCount() {
+      return server?.clients.size ?? 0;
     },
     /** Terminates every socket and detaches from the http server. */
     close() {

@@ -36,6 +36,7 @@ describe('the /api routes', () => {
       version: 1,
       peer: { path: '/signal', key: 'sesame' },
       maxRoomSize: 4,
+      joinTokens: false,
     });
   });
 
@@ -111,7 +112,7 @@ describe('the /api routes', () => {
     const { response, body } = await getJson(`${origin}/api/rooms/${newRoomId()}/peers`);
     assert.equal(response.status, 500);
     assert.deepEqual(body, { error: 'internal', message: 'Internal server error.' });
-    assert.ok(logs.some((line) => line.includes('registry exploded')));
+    assert.ok(logs.some((line) => JSON.stringify(line).includes('registry exploded')));
 
     rooms.peersOf = peersOf;
     assert.equal((await fetch(`${origin}/api/health`)).status, 200);
@@ -135,10 +136,13 @@ describe('the /api routes', () => {
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://other.example');
     assert.match(allowed.headers.get('vary') ?? '', /Origin/);
 
+    // Refused for real, in a way the refused page can read (so it says why).
     const refused = await fetch(`${origin}/api/config`, {
       headers: { origin: 'https://evil.example' },
     });
-    assert.equal(refused.headers.get('access-control-allow-origin'), null);
+    assert.equal(refused.status, 403);
+    assert.equal((await refused.json()).error, 'origin-not-allowed');
+    assert.equal(refused.headers.get('access-control-allow-origin'), 'https://evil.example');
 
     const preflight = await fetch(`${origin}/api/ice`, {
       method: 'OPTIONS',

@@ -29,6 +29,17 @@ describe('parseConfig', () => {
       maxRoomSize: 8,
       iceServers: DEFAULT_ICE_SERVERS,
       turn: null,
+      joinSecret: null,
+      allowNoOrigin: false,
+      trustProxy: 0,
+      limits: {
+        maxConnections: 20_000,
+        connectionsPerIp: 50,
+        registrationsPerIp: 60,
+        apiRequestsPerIp: 1200,
+      },
+      metrics: { token: null, port: null },
+      logLevel: 'info',
       help: false,
     });
   });
@@ -93,6 +104,44 @@ describe('parseConfig', () => {
         turn: { secret: 's', urls: ['turn:a', 'turns:b:5349'], ttl: 3600 },
       },
     ],
+    [
+      'the join secret from the environment',
+      [],
+      { RTC_ROOM_JOIN_SECRET: 'x'.repeat(32) },
+      { joinSecret: 'x'.repeat(32) },
+    ],
+    ['--allow-no-origin alone', ['--allow-no-origin'], {}, { allowNoOrigin: true }],
+    ['RTC_ROOM_ALLOW_NO_ORIGIN=1', [], { RTC_ROOM_ALLOW_NO_ORIGIN: '1' }, { allowNoOrigin: true }],
+    ['--trust-proxy alone: one proxy', ['--trust-proxy', '--port', '1'], {}, { trustProxy: 1 }],
+    ['--trust-proxy=2', ['--trust-proxy=2'], {}, { trustProxy: 2 }],
+    [
+      'every limit',
+      [
+        '--max-connections',
+        '100',
+        '--max-connections-per-ip=5',
+        '--max-registrations-per-ip',
+        '7',
+        '--max-api-requests-per-ip',
+        '30',
+      ],
+      {},
+      {
+        limits: {
+          maxConnections: 100,
+          connectionsPerIp: 5,
+          registrationsPerIp: 7,
+          apiRequestsPerIp: 30,
+        },
+      },
+    ],
+    [
+      'metrics behind a token on their own port',
+      ['--metrics-port', '9100'],
+      { RTC_ROOM_METRICS_TOKEN: 'scrape' },
+      { metrics: { token: 'scrape', port: 9100 } },
+    ],
+    ['--log-level', ['--log-level', 'silent'], {}, { logLevel: 'silent' }],
   ];
   for (const [name, argv, env, expected] of cases) {
     test(`reads ${name}`, () => {
@@ -232,6 +281,15 @@ describe('parseConfig', () => {
       ['--turn-secret', 's', '--turn-urls', 'stun:x'],
       {},
       /"stun:x" is not a turn: or turns: URL/,
+    ],
+    ['a short join secret', ['--join-secret', 'short'], {}, /at least 32 characters/],
+    ['a limit of 0', ['--max-connections-per-ip', '0'], {}, /from 1 to/],
+    ['an unknown log level', ['--log-level', 'loud'], {}, /--log-level must be one of/],
+    [
+      'a word for --allow-no-origin',
+      [],
+      { RTC_ROOM_ALLOW_NO_ORIGIN: 'perhaps' },
+      /must be true or false/,
     ],
     [
       'a --turn-ttl under a minute',

@@ -116,7 +116,7 @@ describe('ICE configuration', () => {
     }
   });
 
-  test('/api/ice sends CORS headers to an allowed origin and not to another', async (t) => {
+  test('/api/ice answers an allowed origin and refuses another without a credential', async (t) => {
     const { origin } = await startServer(t, [
       ...TURN_FLAGS,
       '--allowed-origins',
@@ -126,9 +126,12 @@ describe('ICE configuration', () => {
       headers: { origin: 'https://app.example' },
     });
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example');
+    assert.equal(allowed.status, 200);
     const refused = await fetch(`${origin}/api/ice`, {
       headers: { origin: 'https://evil.example' },
     });
-    assert.equal(refused.headers.get('access-control-allow-origin'), null);
+    assert.equal(refused.status, 403);
+    const body = await refused.text();
+    assert.equal(body.includes('credential'), false, body);
   });
 });

@@ -3,10 +3,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { SignJWT } from 'jose';
+import pino from 'pino';
 import { WebSocket } from 'ws';
 import { makePeerId } from '../../src/room/room-id.js';
 import { createRoomServer } from '../../server/app.js';
@@ -15,25 +18,55 @@ import { parseConfig } from '../../server/config.js';
 /** @typedef {import('node:test').TestContext} TestContext */
 /** @typedef {Record<string, unknown> & { type: string }} ServerMessage */
 
+/** @typedef {Record<string, unknown> & { level: number, msg: string }} LogLine */
+
+/**
+ * A pino logger that keeps its lines (parsed) in memory instead of printing them.
+ * @returns {{ logger: import('pino').Logger, logs: LogLine[] }}
+ */
+export function memoryLogger() {
+  /** @type {LogLine[]} */
+  const logs = [];
+  const logger = pino({ level: 'debug' }, { write: (line) => void logs.push(JSON.parse(line)) });
+  return { logger, logs };
+}
+
+/** pino's number for the warn level; errors are 50. */
+export const WARN = 40;
+
 /**
  * Starts a server with `flags` on a free port of 127.0.0.1; it is closed when the test ends.
+ * Its log lines are kept in `logs`, not printed.
  * @param {TestContext} t
  * @param {string[]} [flags]
  * @param {Partial<import('../../server/app.js').RoomServerConfig>} [overrides]
  */
 export async function startServer(t, flags = [], overrides = {}) {
-  /** @type {string[]} */
-  const logs = [];
-  const room = createRoomServer({
-    ...parseConfig(flags, {}),
-    log: (line) => logs.push(line),
-    ...overrides,
-  });
+  const { logger, logs } = memoryLogger();
+  const room = createRoomServer({ ...parseConfig(flags, {}), logger, ...overrides });
   room.server.listen(0, '127.0.0.1');
   await once(room.server, 'listening');
   t.after(() => room.close());
   const address = /** @type {import('node:net').AddressInfo} */ (room.server.address());
   return { ...room, port: address.port, origin: `http://127.0.0.1:${address.port}`, logs };
+}
+
+/** A join secret for tests (at least 32 characters). */
+export const JOIN_SECRET = 'test-join-secret-0123456789abcdef';
+
+/**
+ * A join token as a host site's backend signs it.
+ * @param {Record<string, unknown>} claims e.g. `{ room, name, maxPeers }`
+ * @param {{ secret?: string, expiresIn?: string | number | null, algorithm?: string }} [options]
+ *   `expiresIn` null: no expiry at all
+ */
+export function signJoinToken(
+  claims,
+  { secret = JOIN_SECRET, expiresIn = '5m', algorithm = 'HS256' } = {},
+) {
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: algorithm }).setIssuedAt();
+  if (expiresIn !== null) jwt.setExpirationTime(expiresIn);
+  return jwt.sign(new TextEncoder().encode(secret));
 }
 
 /**
@@ -55,6 +88,13 @@ export function newRoomId() {
 function newToken() {
   return randomBytes(6).toString('hex');
 }
+
+/**
+ * How a test client connects: its PeerServer token and key, the Origin it claims, the path, the
+ * loopback address it connects from (127.0.0.2, …: another client address) and extra headers.
+ * @typedef {{ token?: string, key?: string, origin?: string, path?: string, from?: string,
+ *   headers?: Record<string, string> }} ConnectOptions
+ */
 
 /** A WebSocket client of PeerServer with an inbox of the JSON messages it received. */
 export class TestPeer {
@@ -87,15 +127,19 @@ export class TestPeer {
    * Opens a socket to `/peerjs/peerjs?key&id&token` without waiting for any message.
    * @param {number} port
    * @param {string} id
-   * @param {{ token?: string, key?: string, origin?: string, path?: string }} [options]
+   * @param {ConnectOptions} [options]
    */
   static async connect(
     port,
     id,
-    { token = newToken(), key = 'peerjs', origin, path = '/peerjs' } = {},
+    { token = newToken(), key = 'peerjs', origin, path = '/peerjs', from, headers } = {},
   ) {
     const query = new URLSearchParams({ key, id, token });
-    const socket = new WebSocket(`ws://127.0.0.1:${port}${path}/peerjs?${query}`, { origin });
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${path}/peerjs?${query}`, {
+      origin,
+      localAddress: from,
+      headers,
+    });
     const peer = new TestPeer(socket, id);
     await once(socket, 'open');
     return peer;
@@ -105,7 +149,7 @@ export class TestPeer {
    * Connects and expects to be registered (an OPEN message).
    * @param {number} port
    * @param {string} id
-   * @param {{ token?: string, key?: string, origin?: string, path?: string }} [options]
+   * @param {ConnectOptions} [options]
    */
   static async join(port, id, options) {
     const peer = await TestPeer.connect(port, id, options);
@@ -179,6 +223,31 @@ export async function eventually(check, timeoutMs = 2000) {
       await delay(20);
     }
   }
+}
+
+/**
+ * A GET from a chosen loopback address (fetch cannot pick one), with its status, headers and body.
+ * @param {string} url
+ * @param {{ from?: string, headers?: Record<string, string> }} [options]
+ * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders, body: any }>}
+ */
+export function getFrom(url, { from = '127.0.0.1', headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { localAddress: from, headers, agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => {
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body:
+            text && /json/.test(response.headers['content-type'] ?? '') ? JSON.parse(text) : text,
+        });
+      });
+    });
+    request.on('error', reject);
+  });
 }
 
 /**
