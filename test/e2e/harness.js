@@ -19,7 +19,10 @@ const PEERJS_BUNDLE = fileURLToPath(
 
 /** Starts rtc-room-server on a free loopback port; extra flags as on the command line. */
 export async function startRoomServer(flags = []) {
-  const config = parseConfig(['--host', '127.0.0.1', '--port', '0', '--ice', 'none', ...flags], {});
+  const config = parseConfig(
+    ['--host', '127.0.0.1', '--port', '0', '--ice', 'none', '--log-level', 'error', ...flags],
+    {},
+  );
   const room = createRoomServer(config);
   await new Promise((resolve) => room.server.listen(0, '127.0.0.1', resolve));
   const { port } = room.server.address();
