@@ -19,6 +19,11 @@ export interface RtcPeerDetail {
   participant: Participant;
 }
 
+export interface RtcSpeakerDetail {
+  /** Who speaks now (a remote participant), or null when they left. */
+  participant: Participant | null;
+}
+
 export interface RtcStateDetail {
   state: RoomState;
 }
@@ -44,6 +49,7 @@ export interface RtcRoomEventMap {
   'rtc-state': CustomEvent<RtcStateDetail>;
   'rtc-error': CustomEvent<RtcErrorDetail>;
   'rtc-message': CustomEvent<RtcMessageDetail>;
+  'rtc-speaker': CustomEvent<RtcSpeakerDetail>;
 }
 
 declare global {

@@ -224,6 +224,11 @@ export const styles = [
       border-radius: var(--_radius);
       background: var(--_tile-bg);
     }
+    /* An outline paints over the video; a border or inset shadow would hide under it. */
+    .tile.speaking {
+      outline: 3px solid var(--_accent);
+      outline-offset: -3px;
+    }
     video {
       display: block;
       width: 100%;
@@ -282,19 +287,45 @@ export const styles = [
       color: var(--_danger);
       font-size: 0.875rem;
     }
-    .info-button {
+    .tile-actions {
       position: absolute;
       top: 6px;
       right: 6px;
+      display: flex;
+      gap: 4px;
+    }
+    .tile-actions button {
       min-height: 32px;
       min-width: 32px;
       padding: 4px;
       background: rgb(0 0 0 / 45%);
       color: #fff;
     }
-    .info-button svg {
+    .tile-actions button[aria-pressed='true'] {
+      background: var(--_accent);
+    }
+    .tile-actions svg {
       width: 18px;
       height: 18px;
+    }
+    @media (pointer: coarse) {
+      .tile-actions button {
+        min-height: 44px;
+        min-width: 44px;
+      }
+    }
+    /* With a mouse, pin and full screen show on the tile under it or holding focus. */
+    @media (hover: hover) {
+      .tile:not(:hover, :focus-within) [data-action='fullscreen-tile'],
+      .tile:not(:hover, :focus-within) [data-action='pin'][aria-pressed='false'] {
+        opacity: 0;
+      }
+    }
+    /* A thumbnail is too small for buttons: pin it, or widen the room, to reach them. */
+    @container (max-width: 200px) {
+      .tile-actions {
+        display: none;
+      }
     }
     .connection-info {
       margin: auto;

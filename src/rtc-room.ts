@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage } from './chat/chat-room.js';
 import { parseLayout, parseTheme, type Layout, type Theme } from './config.js';
+import { ActiveSpeakerController } from './controllers/active-speaker-controller.js';
 import { Announcer } from './controllers/announcer.js';
 import { ElementSizeController } from './controllers/element-size-controller.js';
 import { RoomController } from './controllers/room-controller.js';
@@ -37,6 +38,8 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @fires {CustomEvent<RtcStateDetail>} rtc-state - `state` changed.
  * @fires {CustomEvent<RtcMessageDetail>} rtc-message - A chat message or picture (`message`), own or
  *   another's, live or from the history a late joiner receives.
+ * @fires {CustomEvent<RtcSpeakerDetail>} rtc-speaker - The active speaker changed (`participant`, a
+ *   remote one, or null when they left); the `speaker` layout follows them unless a tile is pinned.
  * @fires {CustomEvent<RtcErrorDetail>} rtc-error - Something failed; `code` is stable
  *   (`permission-denied`, `no-device`, `room-full`, `server-unreachable`, `bad-ice-servers`, …).
  *
@@ -47,6 +50,7 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart stage - The area holding the tiles.
  * @csspart tile - One participant.
  * @csspart tile-local - The visitor's own tile (also has part `tile`).
+ * @csspart tile-speaking - The active speaker's tile (also has part `tile`).
  * @csspart tile-featured - The tile in the large slot of `speaker` and `sidebar` (also `tile`).
  * @csspart video - A participant's video.
  * @csspart placeholder - Shown instead of video when a camera is off.
@@ -87,6 +91,10 @@ export class RtcRoom extends LitElement {
     loadTransport: () => this.loadTransport(),
   });
   private readonly stageSize = new ElementSizeController(this, '.stage');
+  private readonly activeSpeaker = new ActiveSpeakerController(this, {
+    participants: () => this.participants,
+    onChange: (participant) => emit(this, 'rtc-speaker', { participant }),
+  });
   private readonly announcer = new Announcer(this, {
     strings: () => this.strings,
     announcesMessages: () => !this.isChatOpen || this.noChat,
@@ -97,6 +105,9 @@ export class RtcRoom extends LitElement {
   @state() private needsSoundUnlock = false;
   @state() private isLinkCopied = false;
   @state() private isChatOpen = false;
+  /** The participant the visitor pinned to the large slot, if still present. */
+  @state() private pinnedId: string | null = null;
+  @state() private isFullscreen = false;
 
   /** The room to join. Without it the element offers to create a room or join one by ID. */
   @property({ attribute: 'room-id', reflect: true }) roomId = '';
@@ -164,10 +175,16 @@ export class RtcRoom extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('fullscreenchange', this.handleFullscreenChange);
     if (!this.roomId) {
       const fromLink = new URLSearchParams(location.search).get(ROOM_QUERY_PARAMETER);
       if (isRoomId(fromLink)) this.roomId = fromLink;
     }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('fullscreenchange', this.handleFullscreenChange);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -186,6 +203,8 @@ export class RtcRoom extends LitElement {
     if (this.isChatOpen && !this.noChat && this.room.unreadMessages > 0) {
       this.room.markMessagesRead();
     }
+    if (this.state === 'joined') this.activeSpeaker.start();
+    else this.activeSpeaker.stop();
     // After this update, not during it: joining changes state and renders again.
     if (this.noPrejoin && this.state === 'prejoin') queueMicrotask(() => void this.join());
     this.playRemoteMedia();
@@ -291,6 +310,24 @@ export class RtcRoom extends LitElement {
 
   private handleChooseLayout = (layout: Layout): void => {
     this.layout = layout;
+  };
+
+  private handleTogglePin = (id: string): void => {
+    this.pinnedId = this.pinnedId === id ? null : id;
+  };
+
+  private handleTileFullscreen = (id: string): void => {
+    const tile = this.renderRoot.querySelector(`[data-peer-id="${CSS.escape(id)}"]`);
+    tile?.requestFullscreen().catch(() => undefined);
+  };
+
+  private handleToggleFullscreen = (): void => {
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    else this.requestFullscreen().catch(() => undefined);
+  };
+
+  private handleFullscreenChange = (): void => {
+    this.isFullscreen = document.fullscreenElement === this;
   };
 
   private handleLeave(): void {
@@ -434,11 +471,16 @@ export class RtcRoom extends LitElement {
 
   // Tiles keep their elements (keyed by ID) and only move: a video never reloads on a render.
   private renderStage(participants: readonly Participant[], strings: Strings): TemplateResult {
-    const featured = this.layout === 'grid' ? null : (participants[1] ?? participants[0]);
+    const pinned = participants.find((participant) => participant.id === this.pinnedId);
+    // Pinning in the grid shows the pinned tile large, as the speaker layout does.
+    const layout = pinned && this.layout === 'grid' ? 'speaker' : this.layout;
+    const speaker = participants.find((p) => p.id === this.activeSpeaker.speakerId);
+    const featured =
+      layout === 'grid' ? null : (pinned ?? speaker ?? participants[1] ?? participants[0]);
     const ordered = featured
       ? [featured, ...participants.filter((p) => p !== featured)]
       : participants;
-    const rects = layoutTiles(this.layout, ordered.length, this.stageSize.size, {
+    const rects = layoutTiles(layout, ordered.length, this.stageSize.size, {
       gap: this.tileGap(),
     });
     const rectOf = new Map(ordered.map((participant, index) => [participant.id, rects[index]]));
@@ -454,6 +496,10 @@ export class RtcRoom extends LitElement {
           renderTile(participant, strings, {
             rect: rectOf.get(participant.id)!,
             isFeatured: participant === featured,
+            isPinned: participant === pinned,
+            isSpeaking: participant === speaker,
+            onTogglePin: this.handleTogglePin,
+            onFullscreen: this.handleTileFullscreen,
           }),
       )}
       ${participants.length === 1 ? html`<p class="hint">${strings.alone}</p>` : nothing}
@@ -511,6 +557,8 @@ export class RtcRoom extends LitElement {
         onToggleCamera: this.handleToggleCamera,
         onToggleChat: this.handleToggleChat,
         onChooseLayout: this.handleChooseLayout,
+        isFullscreen: this.isFullscreen,
+        onToggleFullscreen: this.handleToggleFullscreen,
         onLeave: this.handleLeave,
       })}
       <div part="share" class="share">

@@ -40,6 +40,11 @@ export interface Strings {
   layout: string;
   layouts: Record<Layout, string>;
   closeChat: string;
+  pin: (name: string) => string;
+  unpin: (name: string) => string;
+  fullscreenTile: (name: string) => string;
+  fullscreen: string;
+  exitFullscreen: string;
   /** Read out by screen readers as things happen in the room. */
   announce: {
     joined: (name: string) => string;
@@ -165,6 +170,11 @@ const en: Strings = {
   layout: 'Layout',
   layouts: { grid: 'Grid', speaker: 'Speaker', sidebar: 'Sidebar' },
   closeChat: 'Close chat',
+  pin: (name) => `Pin ${name}`,
+  unpin: (name) => `Unpin ${name}`,
+  fullscreenTile: (name) => `Show ${name} full screen`,
+  fullscreen: 'Full screen',
+  exitFullscreen: 'Exit full screen',
   announce: {
     joined: (name) => `${name} joined`,
     left: (name) => `${name} left`,
@@ -274,6 +284,11 @@ const zhCN: Strings = {
   layout: '布局',
   layouts: { grid: '宫格', speaker: '演讲者', sidebar: '侧边栏' },
   closeChat: '关闭聊天',
+  pin: (name) => `置顶 ${name}`,
+  unpin: (name) => `取消置顶 ${name}`,
+  fullscreenTile: (name) => `全屏显示 ${name}`,
+  fullscreen: '全屏',
+  exitFullscreen: '退出全屏',
   announce: {
     joined: (name) => `${name} 加入了房间`,
     left: (name) => `${name} 离开了房间`,

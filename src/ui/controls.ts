@@ -5,6 +5,8 @@ import {
   cameraIcon,
   cameraOffIcon,
   chatIcon,
+  exitFullscreenIcon,
+  fullscreenIcon,
   layoutIcon,
   leaveIcon,
   micIcon,
@@ -25,6 +27,9 @@ export interface ControlsView {
   onToggleCamera: () => void;
   onToggleChat: () => void;
   onChooseLayout: (layout: Layout) => void;
+  /** Whether the room fills the screen. */
+  isFullscreen: boolean;
+  onToggleFullscreen: () => void;
   onLeave: () => void;
 }
 
@@ -126,7 +131,7 @@ function renderLayoutMenu(view: ControlsView): TemplateResult {
     </div>`;
 }
 
-/** The bar of call controls: microphone, camera, chat, layout, leave. */
+/** The bar of call controls: microphone, camera, chat, layout, full screen, leave. */
 export function renderControls(view: ControlsView): TemplateResult {
   const { strings } = view;
   return html`<div part="controls" class="controls" role="toolbar" aria-label=${strings.controls}>
@@ -145,6 +150,12 @@ export function renderControls(view: ControlsView): TemplateResult {
       onClick: view.onToggleCamera,
     })}
     ${view.hasChat ? renderChatToggle(view) : nothing} ${renderLayoutMenu(view)}
+    ${renderIconButton({
+      label: view.isFullscreen ? strings.exitFullscreen : strings.fullscreen,
+      icon: view.isFullscreen ? exitFullscreenIcon : fullscreenIcon,
+      action: 'fullscreen',
+      onClick: view.onToggleFullscreen,
+    })}
     ${renderIconButton({
       label: strings.leave,
       icon: leaveIcon,

@@ -41,3 +41,15 @@ export const layoutIcon = glyph(svg`<path d="M3 3h8v8H3zm10 0h8v8h-8zM3 13h8v8H3
 export const closeIcon = glyph(
   svg`<path d="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"/>`,
 );
+export const pinIcon = glyph(
+  svg`<path d="M16 9V4h1V2H7v2h1v5l-2 2v2h5.2v7h1.6v-7H18v-2l-2-2z"/>`,
+  20,
+);
+export const fullscreenIcon = glyph(
+  svg`<path d="M7 14H5v5h5v-2H7v-3zm-2-4h2V7h3V5H5v5zm12 7h-3v2h5v-5h-2v3zM14 5v2h3v3h2V5h-5z"/>`,
+  20,
+);
+export const exitFullscreenIcon = glyph(
+  svg`<path d="M5 16h3v3h2v-5H5v2zm3-8H5v2h5V5H8v3zm6 11h2v-3h3v-2h-5v5zm2-11V5h-2v5h5V8h-3z"/>`,
+  20,
+);

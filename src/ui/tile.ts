@@ -3,7 +3,8 @@ import { classMap } from 'lit/directives/class-map.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Strings } from '../i18n/strings.js';
 import type { Participant, ParticipantConnection } from '../room/participant.js';
-import { infoIcon, micOffIcon } from './icons.js';
+import { renderIconButton } from './icon-button.js';
+import { fullscreenIcon, infoIcon, micOffIcon, pinIcon } from './icons.js';
 import { mediaStream } from './media-stream.js';
 import type { Rect } from './tile-layout.js';
 
@@ -24,9 +25,12 @@ function describeConnection(connection: ParticipantConnection, strings: Strings)
 }
 
 // A popover (no script) with how this participant is reached, so a site owner can see TURN at work.
-function renderConnectionInfo(participant: Participant, strings: Strings): TemplateResult {
+function renderConnectionInfo(
+  participant: Participant,
+  strings: Strings,
+): TemplateResult | typeof nothing {
   const connection = participant.connection;
-  if (!connection) return html``;
+  if (!connection) return nothing;
   const id = `connection-${participant.id}`;
   return html`<button
       part="button info-button"
@@ -50,6 +54,12 @@ export interface TileOptions {
   rect: Rect;
   /** Whether it holds the large slot of the `speaker` or `sidebar` layout. */
   isFeatured: boolean;
+  /** Whether the visitor pinned it to that slot. */
+  isPinned: boolean;
+  /** Whether they are the active speaker. */
+  isSpeaking: boolean;
+  onTogglePin: (id: string) => void;
+  onFullscreen: (id: string) => void;
 }
 
 /**
@@ -60,7 +70,7 @@ export interface TileOptions {
 export function renderTile(
   participant: Participant,
   strings: Strings,
-  { rect, isFeatured }: TileOptions,
+  { rect, isFeatured, isPinned, isSpeaking, onTogglePin, onFullscreen }: TileOptions,
 ): TemplateResult {
   const name = participant.name || strings.guest;
   const label = participant.isLocal ? `${name} (${strings.you})` : name;
@@ -69,13 +79,19 @@ export function renderTile(
   const isUnreachable = participant.connection?.state === 'unreachable';
   return html`
     <figure
-      part=${['tile', participant.isLocal ? 'tile-local' : '', isFeatured ? 'tile-featured' : '']
+      part=${[
+        'tile',
+        participant.isLocal ? 'tile-local' : '',
+        isFeatured ? 'tile-featured' : '',
+        isSpeaking ? 'tile-speaking' : '',
+      ]
         .filter(Boolean)
         .join(' ')}
       class=${classMap({
         tile: true,
         local: participant.isLocal,
         featured: isFeatured,
+        speaking: isSpeaking,
         'no-video': !showsVideo,
         unreachable: isUnreachable,
       })}
@@ -122,7 +138,22 @@ export function renderTile(
         }
         <span>${label}</span>
       </figcaption>
-      ${renderConnectionInfo(participant, strings)}
+      <div class="tile-actions">
+        ${renderIconButton({
+          label: isPinned ? strings.unpin(name) : strings.pin(name),
+          icon: pinIcon,
+          action: 'pin',
+          isPressed: isPinned,
+          onClick: () => onTogglePin(participant.id),
+        })}
+        ${renderIconButton({
+          label: strings.fullscreenTile(name),
+          icon: fullscreenIcon,
+          action: 'fullscreen-tile',
+          onClick: () => onFullscreen(participant.id),
+        })}
+        ${renderConnectionInfo(participant, strings)}
+      </div>
     </figure>
   `;
 }

@@ -321,6 +321,69 @@ describe('<rtc-room> in a room', () => {
     });
   });
 
+  describe('pin and full screen', () => {
+    function tileOf(el: RtcRoom, name: string): HTMLElement {
+      return tiles(el).find((tile) => tile.getAttribute('aria-label')?.startsWith(name))!;
+    }
+
+    it('shows a pinned tile large, even in the grid, and unpins it', async () => {
+      const { el, room } = await joinedRoom();
+      for (const name of ['Grace', 'Linus']) room.addPeer(name);
+      await waitForTiles(el, 3);
+      const linus = tileOf(el, 'Linus');
+      const pin = linus.querySelector<HTMLButtonElement>('[data-action="pin"]')!;
+      expect(pin.getAttribute('aria-label')).to.equal(en.pin('Linus'));
+      pin.click();
+      await el.updateComplete;
+      await aTimeout(0);
+      expect(linus.matches('[part~="tile-featured"]')).to.equal(true);
+      expect(pin.getAttribute('aria-pressed')).to.equal('true');
+      expect(pin.getAttribute('aria-label')).to.equal(en.unpin('Linus'));
+      const areas = tiles(el).map((tile) => area(tile.getBoundingClientRect()));
+      expect(area(linus.getBoundingClientRect())).to.equal(Math.max(...areas));
+      expect(el.layout, 'the page’s layout is left alone').to.equal('grid');
+      pin.click();
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[part~="tile-featured"]')).to.equal(null);
+    });
+
+    it('keeps a pinned tile large in speaker layout when others come and go', async () => {
+      const { el, room } = await joinedRoom(undefined, { layout: 'speaker' });
+      room.addPeer('Grace');
+      room.addPeer('Linus');
+      await waitForTiles(el, 3);
+      tileOf(el, 'Linus').querySelector<HTMLButtonElement>('[data-action="pin"]')!.click();
+      await el.updateComplete;
+      const margaret = room.addPeer('Margaret');
+      await waitForTiles(el, 4);
+      expect(tileOf(el, 'Linus').matches('[part~="tile-featured"]')).to.equal(true);
+      margaret.close();
+      await waitForTiles(el, 3);
+      expect(tileOf(el, 'Linus').matches('[part~="tile-featured"]')).to.equal(true);
+    });
+
+    it('asks for full screen on the tile, and on the room from the controls', async () => {
+      const { el, room } = await joinedRoom();
+      room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      const asked: Element[] = [];
+      const original = Element.prototype.requestFullscreen;
+      Element.prototype.requestFullscreen = function (this: Element) {
+        asked.push(this);
+        return Promise.resolve();
+      };
+      try {
+        const grace = tileOf(el, 'Grace');
+        grace.querySelector<HTMLButtonElement>('[data-action="fullscreen-tile"]')!.click();
+        button(el, 'fullscreen').click();
+      } finally {
+        Element.prototype.requestFullscreen = original;
+      }
+      expect(asked).to.deep.equal([tileOf(el, 'Grace'), el]);
+      expect(button(el, 'fullscreen').getAttribute('aria-label')).to.equal(en.fullscreen);
+    });
+  });
+
   describe('for assistive technology', () => {
     it('announces joins, leaves and messages in a live region', async () => {
       const { el, room } = await joinedRoom();
