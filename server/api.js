@@ -28,7 +28,11 @@ const PREFLIGHT_MAX_AGE = 600;
  */
 export function createApiRouter({ config, rooms, tokens, metrics, logger, startedAt }) {
   const router = express.Router();
-  const limiter = new RateLimiter({ perMinute: config.limits.apiRequestsPerIp });
+  // Ten seconds' worth at once: a room of visitors joining together, not a minute's scan.
+  const limiter = new RateLimiter({
+    perMinute: config.limits.apiRequestsPerIp,
+    burst: Math.max(1, Math.ceil(config.limits.apiRequestsPerIp / 6)),
+  });
 
   /**
    * Answers a refused request, counts and logs it.

@@ -150,7 +150,7 @@ Limits:
   --max-connections-per-ip <n>  RTC_ROOM_MAX_CONNECTIONS_PER_IP  per address (default 50)
   --max-registrations-per-ip <n>  RTC_ROOM_MAX_REGISTRATIONS_PER_IP  per address per minute (default 60)
   --max-api-requests-per-ip <n>  RTC_ROOM_MAX_API_REQUESTS_PER_IP  /api calls per address per minute
-                          (default 1200); more get 429 with Retry-After
+                          (default 1200, a sixth of them at once); more get 429 with Retry-After
 
 Metrics and logs:
   --metrics-token <token> RTC_ROOM_METRICS_TOKEN  /metrics needs "Authorization: Bearer <token>"
