@@ -6,10 +6,12 @@
 import {
   CHUNK_FRAME_BYTES,
   CHUNK_PAYLOAD_BYTES,
+  encodeChatFrame,
   encodeChunk,
   type ChunkFrame,
   type ImageType,
 } from '../protocol/chat-messages.js';
+import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { sniffImageType, SNIFF_BYTES } from './image-sniff.js';
 
 /** What the sender needs of the data channels. */
@@ -268,6 +270,17 @@ export class PictureReceiver {
     transfer.chunks = [];
     return transfer;
   }
+}
+
+/** The encoded `picture` frame that announces the chunks of one transfer. */
+export function pictureOffer(
+  id: string,
+  clock: number,
+  transfer: number,
+  mime: ImageType,
+  size: number,
+): string {
+  return encodeChatFrame({ v: PROTOCOL_VERSION, type: 'picture', id, clock, transfer, mime, size });
 }
 
 function transferKey(peerId: string, transfer: number): string {

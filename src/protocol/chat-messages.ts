@@ -20,6 +20,9 @@ export const MAX_CHAT_FRAME_LENGTH = 64 * 1024;
 /** Most items one history frame may carry. */
 export const MAX_HISTORY_BATCH_ITEMS = 100;
 
+/** Most message IDs one `sync` or `want` frame may carry (500 IDs of 64 characters fit 48 KiB). */
+export const MAX_SYNC_IDS = 500;
+
 /** A binary chunk frame, header included, is at most this many bytes (RFC 8841's default). */
 export const CHUNK_FRAME_BYTES = 64 * 1024;
 
@@ -35,7 +38,7 @@ export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
 /** The text frame types chat owns; the session hands every other frame to the control decoder. */
-export const CHAT_FRAME_TYPES = ['chat', 'picture', 'history-request', 'history'] as const;
+export const CHAT_FRAME_TYPES = ['chat', 'picture', 'digest', 'sync', 'want', 'history'] as const;
 
 export type ChatFrameType = (typeof CHAT_FRAME_TYPES)[number];
 
@@ -66,10 +69,35 @@ export interface ChatPictureFrame {
   size: number;
 }
 
-/** Asks a peer for the room's recent messages (a late joiner sends it to one peer). */
-export interface ChatHistoryRequestFrame {
+/**
+ * A fingerprint of the messages a peer holds (its newest `historyMessages`), sent now and then
+ * on every link: when two differ, the peers exchange `sync` summaries.
+ */
+export interface ChatDigestFrame {
   v: typeof PROTOCOL_VERSION;
-  type: 'history-request';
+  type: 'digest';
+  count: number;
+  /** An order-free 32-bit hash of the message IDs (see `digestOf`). */
+  hash: number;
+}
+
+/**
+ * The IDs of the messages a peer holds, sent when a link opens and when digests differ; the
+ * other side asks (`want`) for what it lacks. Long summaries come in parts, the last `done`.
+ */
+export interface ChatSyncFrame {
+  v: typeof PROTOCOL_VERSION;
+  type: 'sync';
+  ids: string[];
+  done: boolean;
+}
+
+/** Asks the peer for messages its summary listed; answered with `history` frames. */
+export interface ChatWantFrame {
+  v: typeof PROTOCOL_VERSION;
+  type: 'want';
+  ids: string[];
+  done: boolean;
 }
 
 /** One past message as a peer relays it: the original author and name, which we cannot verify. */
@@ -87,7 +115,7 @@ export interface HistoryItem {
   picture?: { mime: ImageType; size: number; follows: boolean };
 }
 
-/** Part of an answer to a history request; the last part has `done: true`. */
+/** Part of an answer to `want`; the last part has `done: true`. */
 export interface ChatHistoryFrame {
   v: typeof PROTOCOL_VERSION;
   type: 'history';
@@ -96,7 +124,12 @@ export interface ChatHistoryFrame {
 }
 
 export type ChatFrame =
-  ChatTextFrame | ChatPictureFrame | ChatHistoryRequestFrame | ChatHistoryFrame;
+  | ChatTextFrame
+  | ChatPictureFrame
+  | ChatDigestFrame
+  | ChatSyncFrame
+  | ChatWantFrame
+  | ChatHistoryFrame;
 
 /** One binary chunk of a picture transfer. */
 export interface ChunkFrame {
@@ -190,8 +223,23 @@ export function decodeChatFrame(raw: unknown): ChatFrame | null {
       if (!isImageType(mime) || !isImageSize(size)) return null;
       return { v: PROTOCOL_VERSION, type: 'picture', id, clock, transfer, mime, size };
     }
-    case 'history-request':
-      return { v: PROTOCOL_VERSION, type: 'history-request' };
+    case 'digest': {
+      const { count, hash } = data;
+      if (!Number.isSafeInteger(count) || (count as number) < 0 || !isUint32(hash)) return null;
+      return { v: PROTOCOL_VERSION, type: 'digest', count: count as number, hash };
+    }
+    case 'sync':
+    case 'want': {
+      const { ids, done } = data;
+      if (!Array.isArray(ids) || ids.length > MAX_SYNC_IDS || typeof done !== 'boolean') {
+        return null;
+      }
+      if (!ids.every(isMessageId)) return null;
+      const copy = [...ids] as string[];
+      return data.type === 'sync'
+        ? { v: PROTOCOL_VERSION, type: 'sync', ids: copy, done }
+        : { v: PROTOCOL_VERSION, type: 'want', ids: copy, done };
+    }
     case 'history': {
       const { items, done } = data;
       if (!Array.isArray(items) || items.length > MAX_HISTORY_BATCH_ITEMS) return null;
@@ -207,6 +255,25 @@ export function decodeChatFrame(raw: unknown): ChatFrame | null {
     default:
       return null;
   }
+}
+
+/**
+ * An order-free 32-bit hash of message IDs: the XOR of each ID's FNV-1a hash, so it is updated
+ * one message at a time and two peers holding the same IDs agree whatever order they came in.
+ */
+export function digestOf(ids: Iterable<string>): number {
+  let hash = 0;
+  for (const id of ids) hash = (hash ^ idHash(id)) >>> 0;
+  return hash;
+}
+
+function idHash(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 function decodeHistoryItem(item: unknown): HistoryItem | null {

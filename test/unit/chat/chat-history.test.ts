@@ -1,8 +1,10 @@
-import { aTimeout, expect } from '@open-wc/testing';
-import { HistoryFetch, historyFrames } from '../../../src/chat/chat-history.js';
+import { expect } from '@open-wc/testing';
+import { historyFrames, idFrames } from '../../../src/chat/chat-history.js';
 import {
   decodeChatFrame,
+  encodeChatFrame,
   MAX_HISTORY_BATCH_ITEMS,
+  MAX_SYNC_IDS,
   MAX_TEXT_LENGTH,
   type HistoryItem,
 } from '../../../src/protocol/chat-messages.js';
@@ -15,26 +17,6 @@ function item(n: number, text = `message ${n}`): HistoryItem {
     name: 'Ada',
     at: 1_700_000_000_000 + n,
     text,
-  };
-}
-
-function fetcher(timeoutMs = 1000) {
-  const asked: string[] = [];
-  let settled = 0;
-  let refuse = new Set<string>();
-  const fetch = new HistoryFetch({
-    request: (peerId) => {
-      asked.push(peerId);
-      return !refuse.has(peerId);
-    },
-    timeoutMs,
-    settled: () => settled++,
-  });
-  return {
-    fetch,
-    asked,
-    settledCount: () => settled,
-    refuse: (ids: string[]) => (refuse = new Set(ids)),
   };
 }
 
@@ -75,73 +57,26 @@ describe('chat history', () => {
     });
   });
 
-  describe('HistoryFetch', () => {
-    it('asks only the first peer that is ready', () => {
-      const { fetch, asked } = fetcher();
-      fetch.peerReady('a');
-      fetch.peerReady('b');
-      expect(asked).to.deep.equal(['a']);
-      expect(fetch.source).to.equal('a');
-      fetch.dispose();
+  describe('idFrames', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `message-${i}`);
+
+    it('sends one final empty summary when there is nothing to list', () => {
+      expect(idFrames('sync', [])).to.deep.equal([{ v: 1, type: 'sync', ids: [], done: true }]);
     });
 
-    it('asks the next peer when the one asked leaves before answering', () => {
-      const { fetch, asked } = fetcher();
-      fetch.peerReady('a');
-      fetch.peerReady('b');
-      fetch.peerGone('a');
-      expect(asked).to.deep.equal(['a', 'b']);
-      fetch.dispose();
+    it('splits a long list into frames a receiver accepts, in order, done only last', () => {
+      const frames = idFrames('want', ids(MAX_SYNC_IDS * 2 + 1));
+      expect(frames.map((f) => f.ids.length)).to.deep.equal([MAX_SYNC_IDS, MAX_SYNC_IDS, 1]);
+      expect(frames.map((f) => f.done)).to.deep.equal([false, false, true]);
+      expect(frames.flatMap((f) => f.ids)).to.deep.equal(ids(MAX_SYNC_IDS * 2 + 1));
+      for (const frame of frames) {
+        expect(decodeChatFrame(encodeChatFrame(frame))).to.deep.equal(frame);
+      }
     });
 
-    it('asks the next peer when the one asked stays silent', async () => {
-      const { fetch, asked } = fetcher(30);
-      fetch.peerReady('a');
-      fetch.peerReady('b');
-      await aTimeout(60);
-      expect(asked).to.deep.equal(['a', 'b']);
-      fetch.dispose();
-    });
-
-    it('skips a peer whose channel refuses the request', () => {
-      const { fetch, asked, refuse } = fetcher();
-      refuse(['a']);
-      fetch.peerReady('a');
-      fetch.peerReady('b');
-      expect(asked).to.deep.equal(['a', 'b']);
-      expect(fetch.source).to.equal('b');
-      fetch.dispose();
-    });
-
-    it('asks nobody else once the answer is complete', () => {
-      const { fetch, asked, settledCount } = fetcher();
-      fetch.peerReady('a');
-      fetch.complete();
-      fetch.peerReady('b');
-      expect(asked).to.deep.equal(['a']);
-      expect(fetch.isDone).to.equal(true);
-      expect(settledCount()).to.equal(1);
-    });
-
-    it('defers answering others only while waiting on someone else', () => {
-      const { fetch } = fetcher();
-      expect(fetch.shouldDefer('x')).to.equal(false);
-      fetch.peerReady('a');
-      expect(fetch.shouldDefer('a')).to.equal(false);
-      expect(fetch.shouldDefer('x')).to.equal(true);
-      fetch.complete();
-      expect(fetch.shouldDefer('x')).to.equal(false);
-    });
-
-    it('settles when nobody is left to ask, and asks a newcomer later', () => {
-      const { fetch, asked, settledCount } = fetcher();
-      fetch.peerReady('a');
-      fetch.peerGone('a');
-      expect(settledCount()).to.equal(1);
-      expect(fetch.source).to.equal(null);
-      fetch.peerReady('b');
-      expect(asked).to.deep.equal(['a', 'b']);
-      fetch.dispose();
+    it('keeps a full frame of the longest IDs under the data channel limit', () => {
+      const [frame] = idFrames('sync', Array(MAX_SYNC_IDS).fill('x'.repeat(64)));
+      expect(new TextEncoder().encode(encodeChatFrame(frame)).byteLength).to.be.below(48 * 1024);
     });
   });
 });

@@ -6,8 +6,10 @@ import {
   MAX_CHAT_FRAME_LENGTH,
   MAX_HISTORY_BATCH_ITEMS,
   MAX_IMAGE_BYTES,
+  MAX_SYNC_IDS,
   MAX_TEXT_LENGTH,
   chatFrameTypeOf,
+  digestOf,
   cleanText,
   decodeChatFrame,
   decodeChunk,
@@ -129,6 +131,19 @@ describe('chat protocol', () => {
         historyWithItem({ text: undefined, picture: { mime: 'image/png', size: 10 } }),
       ],
       ['a history item with a bad clock', historyWithItem({ clock: -4 })],
+      ['a history request (replaced by sync)', json({ v: 1, type: 'history-request' })],
+      ['a digest with a negative count', json({ v: 1, type: 'digest', count: -1, hash: 1 })],
+      [
+        'a digest with a hash past 32 bits',
+        json({ v: 1, type: 'digest', count: 1, hash: 2 ** 32 }),
+      ],
+      ['a summary without done', json({ v: 1, type: 'sync', ids: [ID] })],
+      ['a summary whose IDs are not IDs', json({ v: 1, type: 'sync', ids: ['../x'], done: true })],
+      [
+        'a summary of too many IDs',
+        json({ v: 1, type: 'sync', ids: Array(MAX_SYNC_IDS + 1).fill(ID), done: true }),
+      ],
+      ['a request whose IDs are a string', json({ v: 1, type: 'want', ids: ID, done: true })],
     ];
     for (const [name, raw] of refused) {
       it(`drops ${name}`, () => {
@@ -139,7 +154,10 @@ describe('chat protocol', () => {
     const accepted: Array<[string, ChatFrame]> = [
       ['a chat', chat as ChatFrame],
       ['a picture', picture as ChatFrame],
-      ['a history request', { v: 1, type: 'history-request' }],
+      ['a digest', { v: 1, type: 'digest', count: 3, hash: 0xdeadbeef }],
+      ['a summary', { v: 1, type: 'sync', ids: [ID, 'abcdefgh'], done: false }],
+      ['an empty final summary', { v: 1, type: 'sync', ids: [], done: true }],
+      ['a request', { v: 1, type: 'want', ids: [ID], done: true }],
       ['a history', history as ChatFrame],
       ['an empty final history', { v: 1, type: 'history', items: [], done: true }],
     ];
@@ -167,6 +185,16 @@ describe('chat protocol', () => {
     it('cleans the name of a history item', () => {
       const decoded = decodeChatFrame(historyWithItem({ name: ' Ev\u202Eil\nBob ' }));
       expect(decoded && decoded.type === 'history' && decoded.items[0].name).to.equal('EvilBob');
+    });
+  });
+
+  describe('digestOf', () => {
+    it('is the same whatever order the IDs come in, and changes with any ID', () => {
+      const ids = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc'];
+      expect(digestOf(ids)).to.equal(digestOf([...ids].reverse()));
+      expect(digestOf(ids)).not.to.equal(digestOf(ids.slice(1)));
+      expect(digestOf(ids)).not.to.equal(digestOf(['aaaaaaaa', 'bbbbbbbb', 'cccccccd']));
+      expect(digestOf([])).to.equal(0);
     });
   });
 

@@ -1,6 +1,8 @@
 // An in-memory room for ChatRoom tests: every frame one room sends reaches the other room's
-// handleData on a later task, and each direction's undelivered bytes are its bufferedAmount.
+// handleData on a later task (or, given a fake clock, when the clock next ticks), and each
+// direction's undelivered bytes are its bufferedAmount.
 import { ChatRoom, type ChatLimits, type ChatPeers } from '../../../../src/chat/chat-room.js';
+import type { Clock } from '../../../../src/util/clock.js';
 
 export interface SentFrame {
   from: string;
@@ -18,7 +20,10 @@ export class ChatMesh {
   /** Rooms whose frames are lost on the way (a peer that never answers). */
   readonly muted = new Set<string>();
 
-  constructor(private readonly defaults: Partial<ChatLimits> = {}) {}
+  constructor(
+    private readonly defaults: Partial<ChatLimits> = {},
+    private readonly clock?: Clock,
+  ) {}
 
   /** A new room in the mesh, linked to nobody yet. */
   add(id: string, name: string, limits: Partial<ChatLimits> = {}): ChatRoom {
@@ -28,6 +33,7 @@ export class ChatMesh {
       selfId: id,
       selfName: () => this.names.get(id) ?? '',
       limits: { ...this.defaults, ...limits },
+      clock: this.clock,
     });
     this.rooms.set(id, room);
     return room;
@@ -44,6 +50,10 @@ export class ChatMesh {
     this.links.delete(linkKey(a, b));
     this.room(a).handlePeerGone(b);
     this.room(b).handlePeerGone(a);
+  }
+
+  isLinked(a: string, b: string): boolean {
+    return this.links.has(linkKey(a, b));
   }
 
   /** Hands a raw frame to `to` as if `from` had sent it; returns what handleData returned. */
@@ -76,12 +86,14 @@ export class ChatMesh {
         const size = typeof data === 'string' ? data.length : data.byteLength;
         this.sent.push({ from: self, to, data });
         this.queued.set(key, (this.queued.get(key) ?? 0) + size);
-        setTimeout(() => {
+        const deliver = () => {
           this.queued.set(key, (this.queued.get(key) ?? 0) - size);
           if (this.links.has(linkKey(self, to)) && !this.muted.has(self)) {
             this.rooms.get(to)?.handleData(self, data);
           }
-        });
+        };
+        if (this.clock) this.clock.setTimeout(deliver, 0);
+        else setTimeout(deliver);
         return true;
       },
       bufferedAmount: (to) => this.queued.get(`${self}>${to}`) ?? 0,
