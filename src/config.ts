@@ -97,3 +97,53 @@ export function parseLayout(value: string | null): Layout {
 export function parseTheme(value: string | null): Theme {
   return value === 'light' || value === 'dark' ? value : 'auto';
 }
+
+/** Longest `token` read; a join token with the claims the server reads is a few hundred bytes. */
+export const MAX_TOKEN_LENGTH = 4096;
+
+/** A join token as the element reads it (the server checks its signature). */
+export interface JoinToken {
+  /** The token itself, sent to the server. */
+  value: string;
+  /** The room it admits to (`room` claim). */
+  roomId: string | null;
+  /** The display name the host site vouches for (`name` claim), or null. */
+  name: string | null;
+  /** When it expires (ms since the epoch), or null when it does not say. */
+  expiresAt: number | null;
+}
+
+const JWT_PATTERN = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/;
+
+/**
+ * Parses the `token` attribute: a JWT from the host site's backend. Its claims are read, not
+ * trusted: only the server can check the signature. `null` (no attribute) means no token.
+ */
+export function parseToken(value: string | null): Parsed<JoinToken | null> {
+  const token = value?.trim() ?? '';
+  if (token === '') return { ok: true, value: null };
+  const bad = () => fail<JoinToken | null>('unauthorized', 'token is not a join token (a JWT)');
+  const match = token.length <= MAX_TOKEN_LENGTH ? JWT_PATTERN.exec(token) : null;
+  if (!match) return bad();
+  let claims: unknown;
+  try {
+    const base64 = match[1].replaceAll('-', '+').replaceAll('_', '/');
+    const bytes = Uint8Array.from(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')), (c) =>
+      c.charCodeAt(0),
+    );
+    claims = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return bad();
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return bad();
+  const { room, name, exp } = claims as Record<string, unknown>;
+  return {
+    ok: true,
+    value: {
+      value: token,
+      roomId: typeof room === 'string' ? room : null,
+      name: typeof name === 'string' ? name : null,
+      expiresAt: typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null,
+    },
+  };
+}

@@ -38,6 +38,16 @@ export class RoomError extends Error {
   }
 }
 
+/**
+ * The join token was refused because it expired: still `unauthorized` to the page, and the
+ * element asks for a fresh token (`rtc-token-expired`) instead of giving up.
+ */
+export class TokenExpiredError extends RoomError {
+  constructor(message = 'The join token has expired', options?: { cause?: unknown }) {
+    super('unauthorized', message, options);
+  }
+}
+
 /** Turns anything thrown into a RoomError, keeping one that already is. */
 export function toRoomError(error: unknown, fallback: RoomErrorCode = 'internal'): RoomError {
   if (error instanceof RoomError) return error;

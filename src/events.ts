@@ -40,6 +40,10 @@ export interface RtcErrorDetail {
   message: string;
 }
 
+export interface RtcTokenExpiredDetail {
+  roomId: string;
+}
+
 /** Every event `<rtc-room>` dispatches; all bubble and cross shadow roots. */
 export interface RtcRoomEventMap {
   'rtc-join': CustomEvent<RtcJoinDetail>;

@@ -1,4 +1,4 @@
-import { RoomError } from '../errors.js';
+import { RoomError, TokenExpiredError } from '../errors.js';
 import { isRecord } from '../util/is-record.js';
 
 /** What `/api/config` tells a client about the PeerServer it should register with. */
@@ -17,9 +17,13 @@ const REQUEST_TIMEOUT_MS = 8_000;
 
 /** The element's client for `rtc-room-server`'s small JSON API; every failure is a RoomError. */
 export class ServerApi {
+  /**
+   * @param readToken the join token to send (read at every call: the page may renew it), or null
+   */
   constructor(
     readonly base: URL,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+    private readonly readToken: () => string | null = () => null,
   ) {}
 
   async config(): Promise<ServerConfig> {
@@ -48,10 +52,13 @@ export class ServerApi {
   private async get(path: string): Promise<Record<string, unknown>> {
     const url = new URL(path, this.base);
     let response: Response;
+    const token = this.readToken();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
     try {
       response = await this.fetchImpl(url, {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        headers: { accept: 'application/json' },
+        headers,
         credentials: 'omit',
       });
     } catch (error) {
@@ -66,6 +73,9 @@ export class ServerApi {
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const message = isRecord(body) && typeof body.message === 'string' ? body.message : '';
+      if (response.status === 401 && isRecord(body) && body.error === 'token-expired') {
+        throw new TokenExpiredError(message || undefined);
+      }
       const code =
         response.status === 400
           ? 'bad-room-id'

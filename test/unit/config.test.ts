@@ -5,6 +5,7 @@ import {
   parseIceTransportPolicy,
   parseLayout,
   parseServerUrl,
+  parseToken,
   type Layout,
 } from '../../src/config.js';
 
@@ -168,6 +169,53 @@ describe('config', () => {
     for (const [input, expected] of cases) {
       it(`reads ice-transport-policy ${JSON.stringify(input)} as ${expected}`, () => {
         expect(parseIceTransportPolicy(input)).to.equal(expected);
+      });
+    }
+  });
+
+  describe('parseToken', () => {
+    const encode = (value: unknown) =>
+      btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))))
+        .replaceAll('+', '-')
+        .replaceAll('/', '_')
+        .replace(/=+$/, '');
+    const jwt = (claims: unknown) => `${encode({ alg: 'HS256' })}.${encode(claims)}.c2lnbmF0dXJl`;
+
+    it('reads no attribute as no token', () => {
+      expect(parseToken(null)).to.deep.equal({ ok: true, value: null });
+      expect(parseToken('  ')).to.deep.equal({ ok: true, value: null });
+    });
+
+    it('reads the room, name and expiry a token claims', () => {
+      const token = jwt({ room: 'room-1234', name: '张伟 ✓', exp: 1_700_000_000 });
+      expect(parseToken(` ${token} `)).to.deep.equal({
+        ok: true,
+        value: { value: token, roomId: 'room-1234', name: '张伟 ✓', expiresAt: 1_700_000_000_000 },
+      });
+    });
+
+    it('leaves out claims of the wrong type', () => {
+      const parsed = parseToken(jwt({ room: 5, name: null, exp: 'soon' }));
+      expect(parsed.ok && parsed.value).to.deep.include({
+        roomId: null,
+        name: null,
+        expiresAt: null,
+      });
+    });
+
+    const refused: Array<[string, string]> = [
+      ['a word', 'secret'],
+      ['two parts', 'a.b'],
+      ['a payload that is not JSON', `${encode({})}.bm90IGpzb24.c2ln`],
+      ['a payload that is a JSON array', jwt([1, 2])],
+      ['characters outside base64url', 'a+b.c/d.e'],
+      ['a token far too long', jwt({ room: 'x'.repeat(5000) })],
+    ];
+    for (const [name, value] of refused) {
+      it(`refuses ${name} as unauthorized`, () => {
+        const parsed = parseToken(value);
+        expect(parsed.ok).to.equal(false);
+        if (!parsed.ok) expect(parsed.error.code).to.equal('unauthorized');
       });
     }
   });

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { RoomError } from '../../../src/errors.js';
+import { RoomError, TokenExpiredError } from '../../../src/errors.js';
 import { ServerApi } from '../../../src/room/server-api.js';
 
 const BASE = new URL('https://rtc.example.com');
@@ -160,4 +160,46 @@ describe('ServerApi', () => {
       expect(error.code).to.equal('bad-server');
     });
   }
+
+  it('sends the current join token on every call, and none without one', async () => {
+    const fetch = fakeFetch(() => json({ peers: [] }));
+    let token: string | null = 'first.jwt.token';
+    const api = new ServerApi(BASE, fetch, () => token);
+    await api.roomPeers('room1234');
+    token = 'renewed.jwt.token';
+    await api.roomPeers('room1234');
+    token = null;
+    await api.roomPeers('room1234');
+    const sent = fetch.calls.map(
+      (call) => (call.init?.headers as Record<string, string>).authorization,
+    );
+    expect(sent).to.deep.equal(['Bearer first.jwt.token', 'Bearer renewed.jwt.token', undefined]);
+  });
+
+  it('tells an expired token apart from a refused one; both are unauthorized', async () => {
+    const expired = new ServerApi(
+      BASE,
+      fakeFetch(() =>
+        json({ error: 'token-expired', message: 'The join token has expired.' }, 401),
+      ),
+    );
+    const expiredError = await rejection(expired.roomPeers('room1234'));
+    expect(expiredError).to.be.instanceOf(TokenExpiredError);
+    expect(expiredError.code).to.equal('unauthorized');
+    const refused = new ServerApi(
+      BASE,
+      fakeFetch(() => json({ error: 'unauthorized', message: 'no' }, 401)),
+    );
+    const refusedError = await rejection(refused.roomPeers('room1234'));
+    expect(refusedError).not.to.be.instanceOf(TokenExpiredError);
+    expect(refusedError.code).to.equal('unauthorized');
+  });
+
+  it('reports a refused origin (403) as unauthorized', async () => {
+    const api = new ServerApi(
+      BASE,
+      fakeFetch(() => json({ error: 'origin-not-allowed', message: 'no' }, 403)),
+    );
+    expect((await rejection(api.config())).code).to.equal('unauthorized');
+  });
 });
