@@ -54,6 +54,8 @@ export interface RtcRoomEventMap {
   'rtc-error': CustomEvent<RtcErrorDetail>;
   'rtc-message': CustomEvent<RtcMessageDetail>;
   'rtc-speaker': CustomEvent<RtcSpeakerDetail>;
+  /** The server refused the join token as expired: set a fresh `token`; the call goes on. */
+  'rtc-token-expired': CustomEvent<RtcTokenExpiredDetail>;
 }
 
 declare global {

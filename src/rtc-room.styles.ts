@@ -340,6 +340,14 @@ export const styles = [
       display: block;
       margin-bottom: 4px;
     }
+    .safety-code {
+      display: block;
+      margin-top: 4px;
+    }
+    .safety-code b {
+      font-variant-numeric: tabular-nums;
+      letter-spacing: 0.08em;
+    }
 
     .layout-menu {
       inset: auto;

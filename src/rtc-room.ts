@@ -42,6 +42,8 @@ export const ROOM_QUERY_PARAMETER = 'room';
  *   remote one, or null when they left); the `speaker` layout follows them unless a tile is pinned.
  * @fires {CustomEvent<RtcErrorDetail>} rtc-error - Something failed; `code` is stable
  *   (`permission-denied`, `no-device`, `room-full`, `server-unreachable`, `bad-ice-servers`, …).
+ * @fires {CustomEvent<RtcTokenExpiredDetail>} rtc-token-expired - The server refused the join token
+ *   as expired (`roomId`): set a fresh `token`; the call goes on, a join that failed is retried.
  *
  * @csspart lobby - The "create or join a room" panel (no `room-id`).
  * @csspart prejoin - The panel before joining, with the Join button.
@@ -57,6 +59,7 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart name - A participant's name (and muted icon).
  * @csspart info-button - Opens a participant's connection details (also has part `button`).
  * @csspart connection-info - The connection details: direct or relayed (TURN), round trip.
+ * @csspart safety-code - In the connection details, the safety code to compare aloud.
  * @csspart controls - The bar of call controls.
  * @csspart layout-button - Opens the layout menu (also has part `button`).
  * @csspart layout-menu - The layout menu: grid, speaker, sidebar.
@@ -127,6 +130,9 @@ export class RtcRoom extends LitElement {
   /** JSON array of RTCIceServer (STUN/TURN); overrides the server's ICE configuration. */
   @property({ attribute: 'ice-servers' }) iceServers: string | null = null;
 
+  /** A join token (JWT) from the host site's backend, when the server wants one. */
+  @property() token: string | null = null;
+
   /** `all` (default) or `relay` (only through TURN). */
   @property({ attribute: 'ice-transport-policy', reflect: true })
   iceTransportPolicy: 'all' | 'relay' = 'all';
@@ -196,6 +202,7 @@ export class RtcRoom extends LitElement {
       }
     }
     if (changed.has('name') && this.state === 'joined') this.room.setName(this.name);
+    if (changed.has('token') && this.hasUpdated) this.room.tokenChanged();
   }
 
   protected override updated(): void {

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../chat/chat-room.js';
-import { parseIceServers, parseIceTransportPolicy, parseServerUrl } from '../config.js';
-import { RoomError, toRoomError, type RoomErrorCode } from '../errors.js';
+import { parseIceServers, parseIceTransportPolicy, parseServerUrl, parseToken } from '../config.js';
+import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
 import { emit, type RoomState } from '../events.js';
 import { LocalMedia } from '../media/local-media.js';
 import type { Participant } from '../room/participant.js';
@@ -16,6 +16,8 @@ export interface RoomHost extends ReactiveControllerHost, HTMLElement {
   name: string;
   iceServers: string | null;
   iceTransportPolicy: string | null;
+  /** The join token (JWT), or null. */
+  token: string | null;
   muted: boolean;
   videoOff: boolean;
   /** Largest picture accepted in chat, in bytes (0: the built-in limit). */
@@ -36,6 +38,8 @@ export interface RoomControllerOptions {
 export class RoomController implements ReactiveController {
   private session: RoomSession | null = null;
   private removalTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The token the page was last asked to renew (undefined: none asked for yet). */
+  private askedForToken: string | null | undefined = undefined;
   /** Problems the visitor should read while the room goes on (refused camera, lost server). */
   notices: RoomError[] = [];
   /** The error that stopped the last join, shown in the `error` state. */
@@ -110,13 +114,24 @@ export class RoomController implements ReactiveController {
       this.fail(server.error);
       return;
     }
+    const token = parseToken(host.token);
+    if (!token.ok) {
+      this.fail(token.error);
+      return;
+    }
+    if (token.value?.roomId && token.value.roomId !== host.roomId) {
+      this.fail(new RoomError('unauthorized', 'token is for another room than room-id'));
+      return;
+    }
     const session = new RoomSession({
       roomId: host.roomId,
-      name: host.name,
+      // The name the host site vouched for in the token, unless the page set one.
+      name: host.name || token.value?.name || '',
       iceServers: ice.ok ? ice.value : null,
       iceTransportPolicy: parseIceTransportPolicy(host.iceTransportPolicy),
       startWith: { audio: !host.muted, video: !host.videoOff },
-      api: new ServerApi(server.value),
+      api: new ServerApi(server.value, undefined, () => this.currentToken()),
+      readToken: () => this.currentToken(),
       media: new LocalMedia(),
       createTransport: async (options) => (await transportFactory)(options),
       chatLimits: host.maxImageSize > 0 ? { maxImageBytes: host.maxImageSize } : undefined,
@@ -162,6 +177,32 @@ export class RoomController implements ReactiveController {
     return this.session?.getStats(peerId) ?? Promise.resolve(null);
   }
 
+  /**
+   * The page set another `token`: later calls use it by themselves; a join that failed on an
+   * expired token is tried again.
+   */
+  tokenChanged(): void {
+    this.askedForToken = null;
+    if (this.state === 'error' && this.fatalError instanceof TokenExpiredError) {
+      this.reset();
+      void this.join();
+    }
+  }
+
+  /** The join token to send now: the host's, when it is well formed. */
+  private currentToken(): string | null {
+    const token = parseToken(this.host.token);
+    return token.ok ? (token.value?.value ?? null) : null;
+  }
+
+  /** Asks the page for a fresh token, once per token. */
+  private askForToken(): void {
+    const token = this.currentToken();
+    if (this.askedForToken === token) return;
+    this.askedForToken = token;
+    emit(this.host, 'rtc-token-expired', { roomId: this.host.roomId });
+  }
+
   /** Forgets a finished session so the element shows `prejoin` or `idle` again. */
   reset(): void {
     if (this.state === 'joining' || this.state === 'joined') this.leave();
@@ -202,6 +243,9 @@ export class RoomController implements ReactiveController {
       host.requestUpdate();
     });
     session.on('error', (error) => {
+      if (error instanceof TokenExpiredError) this.askForToken();
+      // While in the room, an expired token is the page's to renew, not the visitor's to read.
+      if (error instanceof TokenExpiredError && session.state !== 'error') return;
       if (session.state === 'error') this.fatalError = error;
       else if (error.code !== 'signalling-lost') this.addNotice(error);
       emit(host, 'rtc-error', { code: error.code, message: error.message });

@@ -34,6 +34,9 @@ export interface Strings {
   /** Candidate types as a visitor reads them: `host` is a direct path, `relay` goes through TURN. */
   candidateTypes: Record<'host' | 'srflx' | 'prflx' | 'relay', string>;
   roundTrip: (ms: number) => string;
+  /** The label of a remote participant's safety code, and how to use it. */
+  safetyCode: string;
+  safetyCodeHint: string;
   unreachable: string;
   dismiss: string;
   /** The layout switcher. */
@@ -165,6 +168,9 @@ const en: Strings = {
     relay: 'relayed (TURN)',
   },
   roundTrip: (ms) => `round trip ${ms} ms`,
+  safetyCode: 'Safety code',
+  safetyCodeHint:
+    'Compare it aloud with theirs: the same code on both screens means nobody sits in between.',
   unreachable: 'Cannot connect',
   dismiss: 'Dismiss',
   layout: 'Layout',
@@ -279,6 +285,8 @@ const zhCN: Strings = {
     relay: '中继（TURN）',
   },
   roundTrip: (ms) => `往返 ${ms} 毫秒`,
+  safetyCode: '安全码',
+  safetyCodeHint: '和对方大声核对：两边的安全码相同，就说明中间没有人截听。',
   unreachable: '无法连接',
   dismiss: '关闭提示',
   layout: '布局',

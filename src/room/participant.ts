@@ -21,4 +21,9 @@ export interface Participant {
   readonly stream: MediaStream | null;
   /** For a remote participant, the connection to them; null for the local one. */
   readonly connection: ParticipantConnection | null;
+  /**
+   * For a remote participant, six digits from both ends' DTLS certificates that two people can
+   * compare aloud (they differ if anyone sits in the middle); null until known, and for oneself.
+   */
+  readonly safetyCode: string | null;
 }

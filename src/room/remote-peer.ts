@@ -32,6 +32,8 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   private isGone = false;
   /** Messages that failed validation, for diagnostics. */
   droppedMessages = 0;
+  /** This link's safety code, set by the session once its certificates are known. */
+  safetyCode: string | null = null;
 
   /**
    * @param ownHello what to tell the peer about us
@@ -75,6 +77,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
       hasAudio: this.hello?.audio ?? false,
       hasVideo: this.hello?.video ?? false,
       stream: this.stream,
+      safetyCode: this.safetyCode,
       connection: {
         state: this.isReady ? 'connected' : 'connecting',
         candidateType: this.path?.candidateType ?? null,

@@ -1,6 +1,6 @@
 import { ChatRoom, type ChatLimits, type ChatMessage, type ChatPeers } from '../chat/chat-room.js';
 import { chatError } from '../chat/chat-errors.js';
-import { RoomError, toRoomError } from '../errors.js';
+import { RoomError, TokenExpiredError, toRoomError } from '../errors.js';
 import type { LocalMedia } from '../media/local-media.js';
 import { PROTOCOL_VERSION, type HelloMessage } from '../protocol/messages.js';
 import type { PeerLink, PeerTransport, TransportFactory } from '../transport/transport.js';
@@ -9,6 +9,7 @@ import { keepsOwnDial, peersToDial } from './membership.js';
 import type { Participant } from './participant.js';
 import { RemotePeer, type GoneReason } from './remote-peer.js';
 import { isRoomId, makePeerId } from './room-id.js';
+import { readFingerprints, safetyCodeOf } from './safety-code.js';
 import type { ServerApi } from './server-api.js';
 
 export type SessionState = 'idle' | 'joining' | 'joined' | 'left' | 'error';
@@ -30,6 +31,8 @@ export interface RoomSessionOptions {
   minIceRenewalMs?: number;
   /** Chat limits, e.g. a lower `maxImageBytes`. */
   chatLimits?: Partial<ChatLimits>;
+  /** The join token, read at every server call (the page may renew it); null without one. */
+  readToken?: () => string | null;
 }
 
 export interface RoomSessionEvents {
@@ -65,6 +68,10 @@ const ICE_RENEWAL_POINT = 0.8;
  */
 export class RoomSession extends Emitter<RoomSessionEvents> {
   readonly peerId: string;
+  /** Binds our peer ID at the server: only this visit can take it back after a drop. */
+  private readonly clientSecret = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
   private currentState: SessionState = 'idle';
   private transport: PeerTransport | null = null;
   private readonly peers = new Map<string, RemotePeer>();
@@ -134,6 +141,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       hasVideo: media.isCameraEnabled,
       stream: media.preview,
       connection: null,
+      safetyCode: null,
     };
     const remote = [...this.peers.values()].filter((p) => p.isReady).map((p) => p.toParticipant());
     const unreachable = [...this.unreachable].map(([id, name]): Participant => ({
@@ -143,6 +151,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       hasAudio: false,
       hasVideo: false,
       stream: null,
+      safetyCode: null,
       connection: { state: 'unreachable', candidateType: null, roundTripMs: null },
     }));
     return [local, ...remote, ...unreachable];
@@ -178,6 +187,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         key: config.peer.key,
         iceServers,
         iceTransportPolicy: this.options.iceTransportPolicy,
+        token: () => this.peerServerToken(),
       });
       if (!this.isJoining()) {
         transport.destroy();
@@ -377,7 +387,27 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return new Set([...this.departed, ...this.unreachable.keys()]);
   }
 
+  // A link's certificates never change: each peer's safety code is read once its DTLS is up.
+  private async refreshSafetyCodes(): Promise<void> {
+    const pending = [...this.peers.values()].filter(
+      (peer) => peer.isReady && peer.safetyCode === null,
+    );
+    const found = await Promise.all(
+      pending.map(async (peer) => {
+        const report = await peer.link.getStats().catch(() => null);
+        const fingerprints = report ? readFingerprints(report) : null;
+        if (!fingerprints) return false;
+        const code = await safetyCodeOf(fingerprints);
+        if (this.peers.get(peer.id) !== peer) return false;
+        peer.safetyCode = code;
+        return true;
+      }),
+    );
+    if (found.includes(true)) this.emit('participants', undefined);
+  }
+
   private async refreshPaths(): Promise<void> {
+    void this.refreshSafetyCodes();
     const changes = await Promise.all(
       [...this.peers.values()].filter((peer) => peer.isReady).map((peer) => peer.refreshPath()),
     );
@@ -425,10 +455,18 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       this.dial(
         peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.skipped(), false),
       );
-    } catch {
-      // The server may be restarting; the next re-check tries again.
+    } catch (error) {
+      // The page is asked for a fresh token; otherwise the server may be restarting. Either
+      // way, the next re-check tries again.
+      if (error instanceof TokenExpiredError) this.emit('error', error);
     }
     if (this.currentState === 'joined') this.scheduleRecheck();
+  }
+
+  /** What this visit registers with: its client secret, and the join token when there is one. */
+  private peerServerToken(): string {
+    const joinToken = this.options.readToken?.();
+    return joinToken ? `${this.clientSecret}.${joinToken}` : this.clientSecret;
   }
 
   private teardown(sayGoodbye: boolean): void {

@@ -1,5 +1,5 @@
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
-import { RoomError, type RoomErrorCode } from '../errors.js';
+import { RoomError, TokenExpiredError, type RoomErrorCode } from '../errors.js';
 import { Emitter } from '../util/emitter.js';
 import { isRecord } from '../util/is-record.js';
 import type {
@@ -35,11 +35,17 @@ const PEER_ERROR_CODES: Record<string, RoomErrorCode> = {
 const SERVER_MESSAGE_CODES: Record<string, RoomErrorCode> = {
   'room-full': 'room-full',
   'origin-not-allowed': 'unauthorized',
+  unauthorized: 'unauthorized',
   'invalid-id': 'bad-room-id',
+  // The server's limits: too many sockets from this address, or in all.
+  'too-many-connections': 'server-unreachable',
+  'too-many-registrations': 'server-unreachable',
+  'server-full': 'server-unreachable',
 };
 
 /** Turns a PeerJS error (a string `type`, or our server's ERROR message) into a RoomError. */
 function fromPeerError(error: PeerError<string>): RoomError {
+  if (error.message === 'token-expired') return new TokenExpiredError(undefined, { cause: error });
   const code = SERVER_MESSAGE_CODES[error.message] ?? PEER_ERROR_CODES[error.type] ?? 'internal';
   return new RoomError(code, error.message || error.type, { cause: error });
 }
@@ -206,7 +212,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
   }
 
   open(): Promise<void> {
-    const { server, path, key, iceServers, iceTransportPolicy, id } = this.options;
+    const { server, path, key, iceServers, iceTransportPolicy, id, token } = this.options;
     const secure = server.protocol === 'https:';
     const peer = new Peer(id, {
       host: server.hostname,
@@ -217,6 +223,8 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
       // Never PeerJS's defaults: no public broker, no public TURN with shared credentials.
       config: { iceServers, iceTransportPolicy },
       debug: 0,
+      // Ours, not PeerJS's Math.random one: the server binds our ID to it.
+      ...(token ? { token: token() } : {}),
     });
     this.peer = peer;
     return new Promise((resolve, reject) => {
@@ -282,6 +290,11 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     connection: DataConnection | MediaConnection,
     attach: (link: PeerJsLink) => void,
   ): void {
+    // Only raw data channels are ours: PeerJS's `binary` serialization buffers without a limit.
+    if ('serialization' in connection && connection.serialization !== 'raw') {
+      connection.close();
+      return;
+    }
     const linkId = linkIdOf(connection);
     if (!linkId) {
       connection.close();
@@ -313,6 +326,8 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     this.reconnectTimer = setTimeout(() => {
       const peer = this.peer;
       if (!peer || this.isDestroyed || peer.destroyed || !peer.disconnected) return;
+      // The join token may have been renewed since the last registration.
+      if (this.options.token) peer.options.token = this.options.token();
       peer.reconnect();
     }, delay);
   }

@@ -13,6 +13,11 @@ export interface TransportOptions {
   key: string;
   iceServers: RTCIceServer[];
   iceTransportPolicy: RTCIceTransportPolicy;
+  /**
+   * The PeerServer token, read at every (re)registration: a random client secret that the server
+   * binds the peer ID to, then `.` and the join token when there is one (the page may renew it).
+   */
+  token?: () => string;
 }
 
 export interface PeerTransportEvents {

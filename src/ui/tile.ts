@@ -46,6 +46,13 @@ function renderConnectionInfo(
       <span data-candidate-type=${connection.candidateType ?? ''}
         >${describeConnection(connection, strings)}</span
       >
+      ${
+        participant.safetyCode
+          ? html`<span part="safety-code" class="safety-code" title=${strings.safetyCodeHint}
+              >${strings.safetyCode} <b>${participant.safetyCode}</b></span
+            >`
+          : nothing
+      }
     </div>`;
 }
 
