@@ -24,7 +24,25 @@ export interface ByeMessage {
   type: 'bye';
 }
 
-export type PeerMessage = HelloMessage | ByeMessage;
+/**
+ * Sent every `heartbeatMs` on every data channel: a peer that hears nothing at all (no heartbeat,
+ * no other frame) for `silenceMs` shows the sender as reconnecting.
+ */
+export interface HeartbeatMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'heartbeat';
+}
+
+/**
+ * Sent to every peer when the sender got back to the signalling server after losing it: a peer
+ * still waiting to retry tries at once (the server is likely back for it too).
+ */
+export interface SignallingBackMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'signalling-back';
+}
+
+export type PeerMessage = HelloMessage | ByeMessage | HeartbeatMessage | SignallingBackMessage;
 
 /** Serialises a message for the data channel. */
 export function encodeMessage(message: PeerMessage): string {
@@ -60,6 +78,10 @@ export function decodeMessage(raw: unknown): PeerMessage | null {
     }
     case 'bye':
       return { v: PROTOCOL_VERSION, type: 'bye' };
+    case 'heartbeat':
+      return { v: PROTOCOL_VERSION, type: 'heartbeat' };
+    case 'signalling-back':
+      return { v: PROTOCOL_VERSION, type: 'signalling-back' };
     default:
       return null;
   }

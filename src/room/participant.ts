@@ -1,8 +1,11 @@
 import type { NetworkPath } from './connection-stats.js';
 
-/** How a remote participant is connected: still trying, connected (and how), or given up. */
+/**
+ * How a remote participant is connected: still trying, connected (and how), gone silent and
+ * being reconnected (removed if still silent 20 s after its last frame), or given up.
+ */
 export interface ParticipantConnection extends NetworkPath {
-  state: 'connecting' | 'connected' | 'unreachable';
+  state: 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
 }
 
 /** One person in the room as the page sees them; a new object whenever anything changes. */

@@ -1,11 +1,15 @@
-import { decodeMessage, encodeMessage, type HelloMessage } from '../protocol/messages.js';
+import {
+  decodeMessage,
+  encodeMessage,
+  PROTOCOL_VERSION,
+  type HelloMessage,
+} from '../protocol/messages.js';
 import type { PeerLink } from '../transport/transport.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import { readNetworkPath, type NetworkPath } from './connection-stats.js';
-import type { Participant } from './participant.js';
-
-/** How long a peer connection may stay `disconnected` before the peer is taken for gone. */
-export const DISCONNECTED_GRACE_MS = 5_000;
+import { DEFAULT_LIVENESS, type LivenessPolicy } from './liveness-policy.js';
+import type { Participant, ParticipantConnection } from './participant.js';
 
 /** How long a new link may take to carry the peer's hello before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 15_000;
@@ -14,21 +18,46 @@ export const CONNECT_TIMEOUT_MS = 15_000;
 export type GoneReason = 'left' | 'failed' | 'closed';
 
 export interface RemotePeerEvents {
-  /** The first hello arrived: the peer is a participant now. */
+  /** The first hello arrived on this link: the peer is a participant (again). */
   ready: void;
-  /** Name, media state or stream changed. */
+  /** Name, media state, stream or connection state changed. */
   update: void;
+  /** The peer went silent: shown as reconnecting; a fresh call may bring it back. */
+  reconnecting: void;
+  /** The peer got back to the signalling server after losing it. */
+  'signalling-back': void;
   /** The peer left (`bye`) or its link died. Fires once. */
   gone: GoneReason;
 }
 
-/** One remote participant: its link, what it told us about itself, and its stream. */
+export interface RemotePeerOptions {
+  liveness?: LivenessPolicy;
+  clock?: Clock;
+  /**
+   * The peer this link replaces (a fresh call to the same participant): what it told us, its
+   * stream and its reconnecting deadline carry over, so its tile stays and the bound holds.
+   */
+  previous?: RemotePeer;
+}
+
+/** One remote participant: its link, what it told us about itself, its stream and liveness. */
 export class RemotePeer extends Emitter<RemotePeerEvents> {
   private hello: HelloMessage | null = null;
+  private hasLinkHello = false;
   private stream: MediaStream | null = null;
   private path: NetworkPath | null = null;
-  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly connectTimer: ReturnType<typeof setTimeout>;
+  /** When a frame last came on this link or the one it replaced (clock time). */
+  private lastHeardAt = 0;
+  /** Whether the peer is shown as reconnecting (silent, or its ICE path lost). */
+  private isSilent = false;
+  /** Whether `reconnecting` was emitted for this silence (a fresh call asked for once). */
+  private hasAskedRedial = false;
+  private heartbeatTimer: TimerHandle | undefined;
+  private silenceTimer: TimerHandle | undefined;
+  private windowTimer: TimerHandle | undefined;
+  private readonly connectTimer: TimerHandle;
+  private readonly liveness: LivenessPolicy;
+  private readonly clock: Clock;
   private isGone = false;
   /** Messages that failed validation, for diagnostics. */
   droppedMessages = 0;
@@ -44,9 +73,24 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     readonly link: PeerLink,
     private readonly ownHello: () => HelloMessage,
     private readonly takeOther: (peerId: string, raw: unknown) => boolean = () => false,
+    options: RemotePeerOptions = {},
   ) {
     super();
-    link.on('open', () => this.link.send(encodeMessage(this.ownHello())));
+    this.liveness = options.liveness ?? DEFAULT_LIVENESS;
+    this.clock = options.clock ?? systemClock;
+    const previous = options.previous;
+    if (previous?.hello) {
+      this.hello = previous.hello;
+      this.stream = previous.stream;
+      this.path = previous.path;
+      this.lastHeardAt = previous.lastHeardAt;
+      this.hasAskedRedial = true;
+      this.showSilent();
+    }
+    link.on('open', () => {
+      this.sendHello();
+      this.scheduleHeartbeat();
+    });
     link.on('message', (raw) => this.handleMessage(raw));
     link.on('stream', (stream) => {
       if (this.stream === stream) return;
@@ -55,9 +99,9 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     });
     link.on('state', (state) => this.handleState(state));
     // A link that ends before it ever carried a hello is a failed attempt to connect.
-    link.on('close', () => this.end(this.isReady ? 'closed' : 'failed'));
-    this.connectTimer = setTimeout(() => {
-      if (!this.isReady) this.end('failed');
+    link.on('close', () => this.end(this.hasLinkHello ? 'closed' : 'failed'));
+    this.connectTimer = this.clock.setTimeout(() => {
+      if (!this.hasLinkHello) this.end('failed');
     }, CONNECT_TIMEOUT_MS);
   }
 
@@ -65,8 +109,19 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     return this.link.remoteId;
   }
 
+  /** Whether the peer introduced itself (on this link or the one it replaced): it has a tile. */
   get isReady(): boolean {
     return this.hello !== null;
+  }
+
+  /** Whether the peer is heard on this link now: chat goes to it, and counts it as reached. */
+  get isReachable(): boolean {
+    return this.hasLinkHello && !this.isSilent && !this.isGone;
+  }
+
+  get connectionState(): ParticipantConnection['state'] {
+    if (this.isSilent) return 'reconnecting';
+    return this.hasLinkHello ? 'connected' : 'connecting';
   }
 
   toParticipant(): Participant {
@@ -79,7 +134,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
       stream: this.stream,
       safetyCode: this.safetyCode,
       connection: {
-        state: this.isReady ? 'connected' : 'connecting',
+        state: this.connectionState,
         candidateType: this.path?.candidateType ?? null,
         roundTripMs: this.path?.roundTripMs ?? null,
       },
@@ -103,46 +158,120 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     this.link.send(encodeMessage(this.ownHello()));
   }
 
+  /** Tells the peer we got back to the signalling server. */
+  sendSignallingBack(): void {
+    this.link.send(encodeMessage({ v: PROTOCOL_VERSION, type: 'signalling-back' }));
+  }
+
   /** Says goodbye and closes the link. */
   leave(): void {
-    this.link.send(encodeMessage({ v: 1, type: 'bye' }));
+    this.link.send(encodeMessage({ v: PROTOCOL_VERSION, type: 'bye' }));
     this.end('left');
   }
 
-  /** Closes the link without a goodbye (a duplicate link, or a room being torn down). */
+  /** Closes the link without a goodbye (a replaced link, or a room being torn down). */
   close(): void {
     this.end('closed');
   }
 
   private handleMessage(raw: unknown): void {
+    this.heard();
     const message = decodeMessage(raw);
     if (!message) {
       if (!this.takeOther(this.id, raw)) this.droppedMessages++;
       return;
     }
-    if (message.type === 'bye') {
-      this.end('left');
-      return;
+    switch (message.type) {
+      case 'bye':
+        this.end('left');
+        return;
+      case 'heartbeat':
+        return;
+      case 'signalling-back':
+        this.emit('signalling-back', undefined);
+        return;
+      case 'hello': {
+        const isFirstOnLink = !this.hasLinkHello;
+        this.hello = message;
+        this.hasLinkHello = true;
+        this.heard();
+        this.emit(isFirstOnLink ? 'ready' : 'update', undefined);
+      }
     }
-    const isFirst = this.hello === null;
-    this.hello = message;
-    this.emit(isFirst ? 'ready' : 'update', undefined);
+  }
+
+  /** Any frame is a sign of life; silence is measured only once the link carried a hello. */
+  private heard(): void {
+    if (!this.hasLinkHello || this.isGone) return;
+    this.lastHeardAt = this.clock.now();
+    if (this.silenceTimer === undefined) this.watchSilence(this.liveness.silenceMs);
+    if (!this.isSilent) return;
+    this.isSilent = false;
+    this.hasAskedRedial = false;
+    this.clock.clearTimeout(this.windowTimer);
+    this.windowTimer = undefined;
+    this.emit('update', undefined);
+  }
+
+  // One timer, re-armed for what remains of the silence when it fires: no timer churn per frame.
+  private watchSilence(delay: number): void {
+    this.silenceTimer = this.clock.setTimeout(() => {
+      this.silenceTimer = undefined;
+      const silentFor = this.clock.now() - this.lastHeardAt;
+      if (silentFor < this.liveness.silenceMs) {
+        this.watchSilence(this.liveness.silenceMs - silentFor);
+        return;
+      }
+      this.showSilent();
+      if (this.hasAskedRedial || this.isGone) return;
+      this.hasAskedRedial = true;
+      this.emit('reconnecting', undefined);
+    }, delay);
+  }
+
+  /**
+   * Shows the peer as reconnecting, and removes it 20 s (silence plus window) after its last
+   * frame unless it is heard again by then.
+   */
+  private showSilent(): void {
+    if (this.isGone || this.isSilent) return;
+    this.isSilent = true;
+    const { silenceMs, reconnectWindowMs } = this.liveness;
+    const deadline = this.lastHeardAt + silenceMs + reconnectWindowMs;
+    this.windowTimer = this.clock.setTimeout(
+      () => this.end('failed'),
+      Math.max(0, deadline - this.clock.now()),
+    );
+    this.emit('update', undefined);
+  }
+
+  private scheduleHeartbeat(): void {
+    this.clock.clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = this.clock.setTimeout(() => {
+      if (this.isGone) return;
+      this.link.send(encodeMessage({ v: PROTOCOL_VERSION, type: 'heartbeat' }));
+      this.scheduleHeartbeat();
+    }, this.liveness.heartbeatMs);
   }
 
   private handleState(state: RTCPeerConnectionState): void {
-    clearTimeout(this.disconnectedTimer);
     if (state === 'failed') this.end('failed');
     else if (state === 'closed') this.end('closed');
-    else if (state === 'disconnected') {
-      this.disconnectedTimer = setTimeout(() => this.end('failed'), DISCONNECTED_GRACE_MS);
-    }
+    // ICE lost the path: shown at once; the fresh call and the removal still follow silence.
+    else if (state === 'disconnected' && this.hasLinkHello) this.showSilent();
   }
 
   private end(reason: GoneReason): void {
     if (this.isGone) return;
     this.isGone = true;
-    clearTimeout(this.disconnectedTimer);
-    clearTimeout(this.connectTimer);
+    for (const timer of [
+      this.heartbeatTimer,
+      this.silenceTimer,
+      this.windowTimer,
+      this.connectTimer,
+    ]) {
+      this.clock.clearTimeout(timer);
+    }
     this.link.close();
     this.emit('gone', reason);
     this.removeAllListeners();

@@ -4,7 +4,9 @@ import { RoomError, TokenExpiredError, toRoomError } from '../errors.js';
 import type { LocalMedia } from '../media/local-media.js';
 import { PROTOCOL_VERSION, type HelloMessage } from '../protocol/messages.js';
 import type { PeerLink, PeerTransport, TransportFactory } from '../transport/transport.js';
+import type { Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
+import type { LivenessPolicy } from './liveness-policy.js';
 import { keepsOwnDial, peersToDial } from './membership.js';
 import type { Participant } from './participant.js';
 import { RemotePeer, type GoneReason } from './remote-peer.js';
@@ -33,6 +35,10 @@ export interface RoomSessionOptions {
   chatLimits?: Partial<ChatLimits>;
   /** The join token, read at every server call (the page may renew it); null without one. */
   readToken?: () => string | null;
+  /** Heartbeat and reconnect timing per peer (default `DEFAULT_LIVENESS`). */
+  liveness?: LivenessPolicy;
+  /** Timers of the per-peer liveness (default the page's). */
+  clock?: Clock;
 }
 
 export interface RoomSessionEvents {
@@ -90,6 +96,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private name: string;
   /** The room's chat, over the same data channels; exists while joined. */
   private chatRoom: ChatRoom | null = null;
+  private isSignallingUp = true;
 
   constructor(private readonly options: RoomSessionOptions) {
     super();
@@ -198,10 +205,18 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       transport.on('incoming', (link) => this.handleIncoming(link));
       transport.on('error', (error) => this.emit('error', error));
       transport.on('disconnected', (error) => {
+        if (!this.isSignallingUp) return;
+        this.isSignallingUp = false;
         this.emit('error', error);
         this.emit('signalling', false);
       });
-      transport.on('reconnected', () => this.emit('signalling', true));
+      transport.on('reconnected', () => {
+        if (this.isSignallingUp) return;
+        this.isSignallingUp = true;
+        this.emit('signalling', true);
+        // Peers still waiting to retry try at once: the server is likely back for them too.
+        for (const peer of this.peers.values()) peer.sendSignallingBack();
+      });
       await transport.open();
       if (!this.isJoining()) return;
       const listed = await api.roomPeers(roomId);
@@ -262,7 +277,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       return peer?.isReady ? peer : undefined;
     };
     const peers: ChatPeers = {
-      ids: () => [...this.peers.values()].filter((peer) => peer.isReady).map((peer) => peer.id),
+      // Only peers heard lately: a message to a silent one waits for the sync instead.
+      ids: () => [...this.peers.values()].filter((peer) => peer.isReachable).map((peer) => peer.id),
       send: (id, data) => ready(id)?.link.send(data) ?? false,
       bufferedAmount: (id) => ready(id)?.link.bufferedAmount ?? 0,
       nameOf: (id) => ready(id)?.toParticipant().name ?? '',
@@ -321,20 +337,31 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         link.close();
         return;
       }
-      this.peers.delete(link.remoteId);
-      existing.close();
     }
     link.accept(this.options.media.outgoing);
     this.adopt(link);
   }
 
+  /**
+   * Takes a link as the one to a peer. A link that replaces another (a redial from either side)
+   * inherits its participant: same tile, no second `peer-join`, no `peer-leave`.
+   */
   private adopt(link: PeerLink): void {
+    const previous = this.peers.get(link.remoteId);
     const peer = new RemotePeer(
       link,
       this.hello,
       (id, raw) => this.chatRoom?.handleData(id, raw) ?? false,
+      { liveness: this.options.liveness, clock: this.options.clock, previous },
     );
     this.peers.set(link.remoteId, peer);
+    if (previous) {
+      // Its transfers and sync end with it; the new link syncs afresh once it carries a hello.
+      this.chatRoom?.handlePeerGone(previous.id);
+      previous.close();
+    }
+    peer.on('reconnecting', () => this.redial(peer));
+    peer.on('signalling-back', () => this.transport?.retrySignalling());
     peer.on('ready', () => {
       this.chatRoom?.handlePeerReady(peer.id);
       this.failures.delete(peer.id);
@@ -381,6 +408,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       ),
     );
     this.emit('participants', undefined);
+  }
+
+  // PeerJS cannot restart ICE on a connection (an offer for a known connection closes it), so a
+  // silent peer gets a fresh call instead, from the smaller ID of the pair (the larger one
+  // takes it over in handleIncoming); the peer stays shown as reconnecting meanwhile.
+  private redial(peer: RemotePeer): void {
+    const transport = this.transport;
+    if (!transport || this.currentState !== 'joined' || !this.isSignallingUp) return;
+    if (this.peers.get(peer.id) !== peer || !keepsOwnDial(this.peerId, peer.id)) return;
+    this.adopt(transport.dial(peer.id, this.options.media.outgoing));
   }
 
   private skipped(): Set<string> {

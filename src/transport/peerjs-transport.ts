@@ -1,5 +1,6 @@
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
 import { RoomError, TokenExpiredError, type RoomErrorCode } from '../errors.js';
+import { JitteredBackOff, type ReconnectPolicy } from '../room/reconnect-policy.js';
 import { Emitter } from '../util/emitter.js';
 import { isRecord } from '../util/is-record.js';
 import type {
@@ -201,10 +202,15 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
   private readonly links = new Map<string, PeerJsLink>();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectAttempts = 0;
+  /** Whether an outage is under way (reported once, however many retries fail). */
+  private isSignallingLost = false;
+  private lastAttemptAt = 0;
+  private readonly reconnectPolicy: ReconnectPolicy;
   private isDestroyed = false;
 
   constructor(private readonly options: TransportOptions) {
     super();
+    this.reconnectPolicy = options.reconnectPolicy ?? new JitteredBackOff();
   }
 
   get id(): string {
@@ -232,6 +238,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
       peer.on('open', () => {
         this.reconnectAttempts = 0;
         if (isOpen) {
+          this.isSignallingLost = false;
           this.emit('reconnected', undefined);
           return;
         }
@@ -251,7 +258,11 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
       });
       peer.on('disconnected', () => {
         if (!isOpen || this.isDestroyed) return;
-        this.emit('disconnected', new RoomError('signalling-lost', 'Lost the signalling server'));
+        // PeerJS says `disconnected` again after every failed retry: one outage, one report.
+        if (!this.isSignallingLost) {
+          this.isSignallingLost = true;
+          this.emit('disconnected', new RoomError('signalling-lost', 'Lost the signalling server'));
+        }
         this.scheduleReconnect();
       });
       peer.on('connection', (data) => this.handleIncoming(data, (link) => link.attachData(data)));
@@ -319,17 +330,27 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     return link;
   }
 
-  // Signalling drops do not end calls; reconnect with the same ID, backing off up to 10 s.
+  retrySignalling(): void {
+    // A hint from a peer, so bounded: at most one early retry per half second.
+    if (!this.isSignallingLost || performance.now() - this.lastAttemptAt < 500) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnect();
+  }
+
+  // Signalling drops do not end calls; reconnect with the same ID, as the policy says.
   private scheduleReconnect(): void {
     clearTimeout(this.reconnectTimer);
-    const delay = Math.min(10_000, 500 * 2 ** this.reconnectAttempts++);
-    this.reconnectTimer = setTimeout(() => {
-      const peer = this.peer;
-      if (!peer || this.isDestroyed || peer.destroyed || !peer.disconnected) return;
-      // The join token may have been renewed since the last registration.
-      if (this.options.token) peer.options.token = this.options.token();
-      peer.reconnect();
-    }, delay);
+    const delay = this.reconnectPolicy.nextDelayMs(this.reconnectAttempts++);
+    this.reconnectTimer = setTimeout(() => this.reconnect(), delay);
+  }
+
+  private reconnect(): void {
+    const peer = this.peer;
+    if (!peer || this.isDestroyed || peer.destroyed || !peer.disconnected) return;
+    this.lastAttemptAt = performance.now();
+    // The join token may have been renewed since the last registration.
+    if (this.options.token) peer.options.token = this.options.token();
+    peer.reconnect();
   }
 
   private requirePeer(): Peer {

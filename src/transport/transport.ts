@@ -1,4 +1,5 @@
 import type { RoomError } from '../errors.js';
+import type { ReconnectPolicy } from '../room/reconnect-policy.js';
 import type { Emitter } from '../util/emitter.js';
 
 /** Where the signalling server is and how peer connections are configured. */
@@ -18,12 +19,14 @@ export interface TransportOptions {
    * binds the peer ID to, then `.` and the join token when there is one (the page may renew it).
    */
   token?: () => string;
+  /** When to retry the signalling server after losing it (default `JitteredBackOff`). */
+  reconnectPolicy?: ReconnectPolicy;
 }
 
 export interface PeerTransportEvents {
   /** A remote peer dialled us; the session accepts or closes the link. */
   incoming: PeerLink;
-  /** The signalling server dropped us (existing peer connections live on). */
+  /** The signalling server dropped us (existing peer connections live on); once per outage. */
   disconnected: RoomError;
   /** A fatal signalling error after `open()` resolved. */
   error: RoomError;
@@ -38,6 +41,11 @@ export interface PeerTransport extends Emitter<PeerTransportEvents> {
   open(): Promise<void>;
   /** Dials a remote peer, sending `stream`; its media and data channel come as link events. */
   dial(remoteId: string, stream: MediaStream): PeerLink;
+  /**
+   * Retries the signalling server now if it was lost and a retry is waiting (a peer got back to
+   * it, so it is likely up); ignored otherwise, and at most twice a second.
+   */
+  retrySignalling(): void;
   /** New ICE servers (renewed TURN credentials) for new links and later ICE restarts. */
   setIceServers(iceServers: RTCIceServer[]): void;
   /** Closes every link and the signalling connection. */

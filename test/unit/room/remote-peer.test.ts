@@ -4,7 +4,9 @@ import {
   encodeMessage,
   type HelloMessage,
 } from '../../../src/protocol/messages.js';
+import { DEFAULT_LIVENESS } from '../../../src/room/liveness-policy.js';
 import { RemotePeer, type RemotePeerEvents } from '../../../src/room/remote-peer.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { FakeLink } from '../support/fake-transport.js';
 
 const OWN_HELLO: HelloMessage = {
@@ -15,19 +17,26 @@ const OWN_HELLO: HelloMessage = {
   video: false,
 };
 
-function peerWithLog(): {
+function peerWithLog(
+  clock = new FakeClock(),
+  previous?: RemotePeer,
+): {
   link: FakeLink;
   peer: RemotePeer;
   events: Array<[keyof RemotePeerEvents, unknown]>;
 } {
   const link = new FakeLink('room1234_a', true);
-  const peer = new RemotePeer(link, () => OWN_HELLO);
+  const peer = new RemotePeer(link, () => OWN_HELLO, undefined, { clock, previous });
   const events: Array<[keyof RemotePeerEvents, unknown]> = [];
   peer.on('ready', () => events.push(['ready', undefined]));
   peer.on('update', () => events.push(['update', undefined]));
+  peer.on('reconnecting', () => events.push(['reconnecting', undefined]));
   peer.on('gone', (payload) => events.push(['gone', payload]));
   return { link, peer, events };
 }
+
+const HEARTBEAT = encodeMessage({ v: PROTOCOL_VERSION, type: 'heartbeat' });
+const { heartbeatMs, silenceMs, reconnectWindowMs } = DEFAULT_LIVENESS;
 
 const helloFrom = (name: string): string => encodeMessage({ ...OWN_HELLO, name });
 
@@ -112,5 +121,142 @@ describe('RemotePeer', () => {
     expect(link.sentMessages).to.deep.equal([{ v: PROTOCOL_VERSION, type: 'bye' }]);
     expect(link.isClosed).to.equal(true);
     expect(events).to.deep.equal([['gone', 'left']]);
+  });
+
+  describe('liveness', () => {
+    /** A peer whose link opened and who said hello at time 0. */
+    function heardPeer() {
+      const clock = new FakeClock();
+      const setup = peerWithLog(clock);
+      setup.link.fire('open', undefined);
+      setup.link.fire('message', helloFrom('Grace'));
+      return { clock, ...setup };
+    }
+
+    const heartbeatsSent = (link: FakeLink) =>
+      link.sentMessages.filter((m) => m.type === 'heartbeat').length;
+
+    it('sends a heartbeat every 2 s once its channel is open', () => {
+      const { clock, link } = heardPeer();
+      clock.tick(heartbeatMs - 1);
+      expect(heartbeatsSent(link)).to.equal(0);
+      clock.tick(1);
+      expect(heartbeatsSent(link)).to.equal(1);
+      clock.tick(heartbeatMs * 4);
+      expect(heartbeatsSent(link)).to.equal(5);
+    });
+
+    it('stays connected while anything at all arrives, however slowly', () => {
+      const { clock, link, peer, events } = heardPeer();
+      for (let i = 0; i < 20; i++) {
+        clock.tick(silenceMs - 1);
+        link.fire('message', i % 2 ? HEARTBEAT : '{"v":1,"type":"chat","id":"x"}');
+      }
+      expect(peer.connectionState).to.equal('connected');
+      expect(events.map(([type]) => type)).to.deep.equal(['ready']);
+    });
+
+    it('shows a silent peer as reconnecting 5 s after its last frame, not before', () => {
+      const { clock, link, peer, events } = heardPeer();
+      clock.tick(1_000);
+      link.fire('message', HEARTBEAT);
+      clock.tick(silenceMs - 1);
+      expect(peer.connectionState).to.equal('connected');
+      expect(peer.isReachable).to.equal(true);
+      clock.tick(1);
+      expect(peer.connectionState).to.equal('reconnecting');
+      expect(peer.toParticipant().connection?.state).to.equal('reconnecting');
+      expect(peer.isReachable).to.equal(false);
+      expect(peer.isReady, 'keeps its tile').to.equal(true);
+      expect(events.map(([type]) => type)).to.deep.equal(['ready', 'update', 'reconnecting']);
+    });
+
+    /** The peer keeps sending heartbeats for `ms`. */
+    function keepBeating(clock: FakeClock, link: FakeLink, ms: number): void {
+      for (let waited = 0; waited < ms; waited += heartbeatMs) {
+        clock.tick(heartbeatMs);
+        link.fire('message', HEARTBEAT);
+      }
+    }
+
+    it('is connected again as soon as it is heard, and then not removed', () => {
+      const { clock, link, peer, events } = heardPeer();
+      clock.tick(silenceMs + 3_000);
+      link.fire('message', HEARTBEAT);
+      expect(peer.connectionState).to.equal('connected');
+      keepBeating(clock, link, reconnectWindowMs * 2);
+      expect(peer.connectionState).to.equal('connected');
+      expect(events.map(([type]) => type)).to.not.include('gone');
+    });
+
+    it('removes a peer still silent 15 s after it was shown as reconnecting', () => {
+      const { clock, link, events } = heardPeer();
+      clock.tick(silenceMs + reconnectWindowMs - 1);
+      expect(events.map(([type]) => type)).to.not.include('gone');
+      clock.tick(1);
+      expect(events.at(-1)).to.deep.equal(['gone', 'failed']);
+      expect(link.isClosed).to.equal(true);
+      expect(clock.pendingTimers, 'no timer left behind').to.equal(0);
+    });
+
+    it('shows an ICE disconnection at once, asks for a fresh call only after the silence', () => {
+      const { clock, link, peer, events } = heardPeer();
+      clock.tick(1_000);
+      link.fire('state', 'disconnected');
+      expect(peer.connectionState).to.equal('reconnecting');
+      expect(events.map(([type]) => type)).to.deep.equal(['ready', 'update']);
+      clock.tick(silenceMs - 1_000);
+      expect(events.map(([type]) => type)).to.deep.equal(['ready', 'update', 'reconnecting']);
+      clock.tick(reconnectWindowMs - 1);
+      expect(events.map(([type]) => type)).to.not.include('gone');
+      clock.tick(1);
+      expect(events.at(-1)).to.deep.equal(['gone', 'failed']);
+    });
+
+    it('recovers from an ICE disconnection that heals before the silence', () => {
+      const { clock, link, peer, events } = heardPeer();
+      link.fire('state', 'disconnected');
+      clock.tick(1_500);
+      link.fire('state', 'connected');
+      link.fire('message', HEARTBEAT);
+      expect(peer.connectionState).to.equal('connected');
+      keepBeating(clock, link, reconnectWindowMs * 2);
+      expect(events.map(([type]) => type)).to.not.include('reconnecting');
+      expect(events.map(([type]) => type)).to.not.include('gone');
+    });
+
+    it('hands its tile to a link that replaces it, keeping the removal deadline', () => {
+      const { clock, peer: old } = heardPeer();
+      const stream = new MediaStream();
+      old.link.fire('stream', stream);
+      clock.tick(silenceMs + 4_000);
+      const fresh = peerWithLog(clock, old);
+      old.close();
+      expect(fresh.peer.isReady).to.equal(true);
+      expect(fresh.peer.toParticipant()).to.deep.include({ name: 'Grace', stream });
+      expect(fresh.peer.connectionState).to.equal('reconnecting');
+      clock.tick(reconnectWindowMs - 4_000);
+      expect(fresh.events.at(-1)).to.deep.equal(['gone', 'failed']);
+    });
+
+    it('is connected once the replacing link carries a hello, announced as ready', () => {
+      const { clock, peer: old } = heardPeer();
+      clock.tick(silenceMs);
+      const fresh = peerWithLog(clock, old);
+      fresh.link.fire('open', undefined);
+      fresh.link.fire('message', helloFrom('Grace'));
+      expect(fresh.peer.connectionState).to.equal('connected');
+      expect(fresh.events.map(([type]) => type)).to.include('ready');
+      keepBeating(clock, fresh.link, reconnectWindowMs * 2);
+      expect(fresh.events.map(([type]) => type)).to.not.include('gone');
+    });
+
+    it('passes on a peer’s word that the signalling server is back', () => {
+      const { link, peer } = heardPeer();
+      let hints = 0;
+      peer.on('signalling-back', () => hints++);
+      link.fire('message', encodeMessage({ v: PROTOCOL_VERSION, type: 'signalling-back' }));
+      expect(hints).to.equal(1);
+    });
   });
 });

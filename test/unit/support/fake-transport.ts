@@ -81,6 +81,8 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
   readonly iceServerUpdates: RTCIceServer[][] = [];
   isDestroyed = false;
   isOpen = false;
+  /** How often the session asked to retry the signalling server now. */
+  signallingRetries = 0;
 
   constructor(
     readonly options: TransportOptions,
@@ -121,6 +123,10 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
 
   setIceServers(iceServers: RTCIceServer[]): void {
     this.iceServerUpdates.push(iceServers);
+  }
+
+  retrySignalling(): void {
+    this.signallingRetries++;
   }
 
   destroy(): void {

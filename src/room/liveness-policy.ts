@@ -1,0 +1,21 @@
+/**
+ * How a remote peer is watched for life over its data channel. A peer that sends nothing (not
+ * even a heartbeat) for `silenceMs` is shown as `reconnecting` (at once when ICE reports its path
+ * lost) and a fresh call is tried; one still silent `reconnectWindowMs` later is removed. With
+ * the defaults a frozen or vanished peer shows as reconnecting 5 s after its last frame and is
+ * removed 20 s after it.
+ */
+export interface LivenessPolicy {
+  /** How often we send a heartbeat on each data channel. */
+  heartbeatMs: number;
+  /** Silence after which a peer is shown as reconnecting. */
+  silenceMs: number;
+  /** How long a peer may stay reconnecting before it is removed. */
+  reconnectWindowMs: number;
+}
+
+export const DEFAULT_LIVENESS: Readonly<LivenessPolicy> = {
+  heartbeatMs: 2_000,
+  silenceMs: 5_000,
+  reconnectWindowMs: 15_000,
+};
