@@ -22,6 +22,8 @@ export type RoomErrorCode =
   | 'peer-unreachable'
   | 'ice-failed'
   | 'signalling-lost'
+  // Not a failure: the end of a `signalling-lost`, reported on the same channel.
+  | 'signalling-restored'
   | 'unsupported-browser'
   | 'internal';
 

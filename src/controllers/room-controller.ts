@@ -239,7 +239,15 @@ export class RoomController implements ReactiveController {
     });
     session.on('chat', () => host.requestUpdate());
     session.on('signalling', (isConnected) => {
+      const wasLost = this.isSignallingLost;
       this.isSignallingLost = !isConnected;
+      // Once per outage, after its `signalling-lost`: the page can stop saying so.
+      if (isConnected && wasLost) {
+        emit(host, 'rtc-error', {
+          code: 'signalling-restored',
+          message: 'Connected to the signalling server again',
+        });
+      }
       host.requestUpdate();
     });
     session.on('error', (error) => {

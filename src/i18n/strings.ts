@@ -38,6 +38,8 @@ export interface Strings {
   safetyCode: string;
   safetyCodeHint: string;
   unreachable: string;
+  /** On a participant silent for a few seconds, while a fresh call is tried. */
+  peerReconnecting: string;
   dismiss: string;
   /** The layout switcher. */
   layout: string;
@@ -172,6 +174,7 @@ const en: Strings = {
   safetyCodeHint:
     'Compare it aloud with theirs: the same code on both screens means nobody sits in between.',
   unreachable: 'Cannot connect',
+  peerReconnecting: 'Reconnecting…',
   dismiss: 'Dismiss',
   layout: 'Layout',
   layouts: { grid: 'Grid', speaker: 'Speaker', sidebar: 'Sidebar' },
@@ -202,6 +205,7 @@ const en: Strings = {
     'ice-failed':
       'Could not reach a participant through any network path (the TURN server may have refused the credentials).',
     'signalling-lost': 'Lost the connection to the room server.',
+    'signalling-restored': 'Connected to the room server again.',
     'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
     internal: 'Something went wrong.',
   },
@@ -288,6 +292,7 @@ const zhCN: Strings = {
   safetyCode: '安全码',
   safetyCodeHint: '和对方大声核对：两边的安全码相同，就说明中间没有人截听。',
   unreachable: '无法连接',
+  peerReconnecting: '正在重新连接…',
   dismiss: '关闭提示',
   layout: '布局',
   layouts: { grid: '宫格', speaker: '演讲者', sidebar: '侧边栏' },
@@ -317,6 +322,7 @@ const zhCN: Strings = {
     'peer-unreachable': '无法连接到其中一位参与者。',
     'ice-failed': '无法通过任何网络路径连接到一位参与者（TURN 服务器可能拒绝了凭据）。',
     'signalling-lost': '与房间服务器的连接已断开。',
+    'signalling-restored': '已重新连接到房间服务器。',
     'unsupported-browser': '此浏览器无法在这里进行视频通话（需要 HTTPS 和 WebRTC）。',
     internal: '出了点问题。',
   },

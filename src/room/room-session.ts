@@ -123,7 +123,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.chatRoom?.markRead();
   }
 
-  /** Sends a chat message to everyone; resolves with it once sent. Rejects with a RoomError. */
+  /**
+   * Sends a chat message to everyone reachable; resolves with it, its `delivery` saying whether
+   * it reached someone (`sent`) or waits for someone to be reachable (`pending`). Rejects with a
+   * RoomError.
+   */
   sendMessage(text: string): Promise<ChatMessage> {
     return this.withChat((chat) => chat.sendText(text));
   }

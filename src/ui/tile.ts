@@ -19,6 +19,7 @@ function initials(name: string): string {
 function describeConnection(connection: ParticipantConnection, strings: Strings): string {
   if (connection.state === 'unreachable') return strings.unreachable;
   if (connection.state === 'connecting') return strings.connecting;
+  if (connection.state === 'reconnecting') return strings.peerReconnecting;
   const parts = [connection.candidateType ? strings.candidateTypes[connection.candidateType] : ''];
   if (connection.roundTripMs !== null) parts.push(strings.roundTrip(connection.roundTripMs));
   return parts.filter(Boolean).join(' · ');
@@ -84,6 +85,8 @@ export function renderTile(
   const showsVideo = participant.hasVideo && participant.stream !== null;
   const keepsVideo = showsVideo || (!participant.isLocal && participant.stream !== null);
   const isUnreachable = participant.connection?.state === 'unreachable';
+  // Silent for 5 s: the picture may be frozen, so say so over it.
+  const isReconnecting = participant.connection?.state === 'reconnecting';
   return html`
     <figure
       part=${[
@@ -101,6 +104,7 @@ export function renderTile(
         speaking: isSpeaking,
         'no-video': !showsVideo,
         unreachable: isUnreachable,
+        reconnecting: isReconnecting,
       })}
       style=${styleMap({
         left: `${rect.x}px`,
@@ -109,8 +113,16 @@ export function renderTile(
         height: `${rect.height}px`,
       })}
       data-peer-id=${participant.id}
+      data-connection=${participant.connection?.state ?? 'local'}
       aria-label=${label}
     >
+      ${
+        isReconnecting
+          ? html`<span part="reconnecting" class="reconnecting-label" role="status"
+              >${strings.peerReconnecting}</span
+            >`
+          : nothing
+      }
       ${
         keepsVideo
           ? html`<video
