@@ -3,32 +3,73 @@ import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
-import { lazyModule } from './build/lazy-module.js';
+import {
+  bundleGraph,
+  esbuildTargets,
+  inputSourceMaps,
+  lowerSyntax,
+  minifyTemplates,
+  precompress,
+  trimPeerJs,
+} from './build/plugins.js';
 
-const source = (path) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
-const compile = () => [
-  resolve({ browser: true }),
-  // PeerJS's WebRTC shim depends on the CommonJS `sdp` package.
-  commonjs(),
-  typescript({
-    tsconfig: './tsconfig.json',
-    declaration: false,
-    declarationMap: false,
-    outDir: 'dist',
-    noEmitOnError: true,
-  }),
-];
+/** Modules the bundle replaces: nothing may patch the host page, and only `raw` is spoken. */
+const REPLACED = {
+  // PeerJS reads only `browserDetails` from webrtc-adapter; the detector gives the same answer.
+  'webrtc-adapter': here('./src/transport/browser-details.ts'),
+  'peerjs-js-binarypack': here('./build/binarypack-stub.js'),
+};
 
-// One self-contained ES module (Lit and PeerJS inside) so a site embeds the room with one script
-// tag; PeerJS inside it stays unevaluated until a visitor joins.
+/** @type {import('rollup').Plugin} */
+const replaceModules = {
+  name: 'replace-modules',
+  resolveId: (source) => REPLACED[source] ?? null,
+};
+
+// The script-tag build: rtc-room.js (the element, the lobby and the prejoin, Lit inside) and,
+// beside it in chunks/, what loads by relative import() on prejoin or join: the call (room
+// session, media, chat model), PeerJS with the transport, and the chat panel. Hashed chunk
+// names let the server cache them for a year; rtc-room.js keeps its name and a short cache.
+/**
+ * Groups what a join loads into a few chunks: helpers shared by the lazy chunks go with them
+ * instead of into tiny files of their own. Modules the first file imports are never moved.
+ */
+function lazyChunks(groups) {
+  let firstFile;
+  return (id, { getModuleIds, getModuleInfo }) => {
+    if (!firstFile) {
+      firstFile = new Set();
+      const pending = [...getModuleIds()].filter((moduleId) => getModuleInfo(moduleId)?.isEntry);
+      while (pending.length) {
+        const next = pending.pop();
+        if (firstFile.has(next)) continue;
+        firstFile.add(next);
+        pending.push(...(getModuleInfo(next)?.importedIds ?? []));
+      }
+    }
+    if (firstFile.has(id)) return 'rtc-room';
+    return Object.keys(groups).find((name) => groups[name].test(id.replace(/\\/g, '/')));
+  };
+}
+
 export default {
-  input: 'src/index.ts',
+  input: { 'rtc-room': 'src/index.ts' },
+  // The chunks import Lit and shared helpers from rtc-room.js itself, not from a copy of it.
+  preserveEntrySignatures: 'allow-extension',
   output: {
-    file: 'dist/rtc-room.js',
+    dir: 'dist',
     format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    manualChunks: lazyChunks({
+      call: /\/src\/(room|media|chat|protocol|util)\/(?!.*chat-panel)/,
+      'room-ui': /\/src\/ui\/|\/node_modules\/lit/,
+    }),
     sourcemap: true,
-    inlineDynamicImports: true,
+    // Source maps hold every original source, PeerJS's TypeScript included.
+    sourcemapExcludeSources: false,
   },
   onwarn(warning, warn) {
     // Dependencies' transpiled helpers use top-level `this`; harmless in an ES module.
@@ -36,13 +77,27 @@ export default {
     warn(warning);
   },
   plugins: [
-    lazyModule({
-      module: source('transport/peerjs-transport.ts'),
-      exports: ['createPeerJsTransport'],
-      shared: [source('errors.ts'), source('util/emitter.ts')],
-      plugins: compile,
+    replaceModules,
+    inputSourceMaps(),
+    trimPeerJs(),
+    resolve({ browser: true }),
+    commonjs(),
+    typescript({
+      tsconfig: './tsconfig.json',
+      declaration: false,
+      declarationMap: false,
+      outDir: 'dist',
+      noEmitOnError: true,
     }),
-    ...compile(),
-    terser({ format: { comments: false } }),
+    minifyTemplates(),
+    lowerSyntax(esbuildTargets()),
+    terser({
+      format: { comments: false },
+      compress: { passes: 3 },
+      ecma: 2020,
+      module: true,
+    }),
+    bundleGraph('bundle-graph.json'),
+    precompress(),
   ],
 };

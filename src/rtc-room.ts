@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage } from './chat/chat-room.js';
 import { parseLayout, parseTheme, type Layout, type Theme } from './config.js';
 import { ActiveSpeakerController } from './controllers/active-speaker-controller.js';
@@ -13,15 +12,12 @@ import type { Participant } from './room/participant.js';
 import { isRoomId } from './room/room-id.js';
 import { styles } from './rtc-room.styles.js';
 import type { TransportFactory } from './transport/transport.js';
-import './ui/chat-panel.js';
 import type { ChatSendImageDetail, ChatSendTextDetail } from './ui/chat-panel.js';
-import { renderControls } from './ui/controls.js';
-import { renderIconButton } from './ui/icon-button.js';
-import { closeIcon } from './ui/icons.js';
 import { renderLobby } from './ui/lobby.js';
 import { renderPrejoin } from './ui/prejoin.js';
-import { renderTile } from './ui/tile.js';
-import { layoutTiles } from './ui/tile-layout.js';
+
+/** The joined room's view, a chunk loaded with the call. */
+type RoomView = typeof import('./ui/room-view.js');
 
 /** The query parameter a share link carries the room ID in. */
 export const ROOM_QUERY_PARAMETER = 'room';
@@ -92,7 +88,18 @@ export class RtcRoom extends LitElement {
   private readonly room = new RoomController(this, {
     scriptUrl: import.meta.url,
     loadTransport: () => this.loadTransport(),
+    // Chunks beside this script, fetched on prejoin or join: the call, the room's view, the chat.
+    loadCall: async () => {
+      const [call, view] = await Promise.all([
+        import('./room/call.js'),
+        import('./ui/room-view.js'),
+        import('./ui/chat-panel.js'),
+      ]);
+      this.view = view;
+      return call;
+    },
   });
+  private view: RoomView | null = null;
   private readonly stageSize = new ElementSizeController(this, '.stage');
   private readonly activeSpeaker = new ActiveSpeakerController(this, {
     participants: () => this.participants,
@@ -426,7 +433,8 @@ export class RtcRoom extends LitElement {
       case 'joining':
         return html`<div part="status" class="status" role="status">${strings.connecting}</div>`;
       case 'joined':
-        return this.renderRoom(strings);
+        // The view arrived with the call: a session is only joined once both have loaded.
+        return this.view ? this.renderRoom(strings, this.view) : html``;
       case 'left':
         return html`<div part="status" class="status" role="status">
           <p>${strings.leftTitle}</p>
@@ -477,7 +485,11 @@ export class RtcRoom extends LitElement {
   }
 
   // Tiles keep their elements (keyed by ID) and only move: a video never reloads on a render.
-  private renderStage(participants: readonly Participant[], strings: Strings): TemplateResult {
+  private renderStage(
+    participants: readonly Participant[],
+    strings: Strings,
+    { layoutTiles, renderTile, repeat }: RoomView,
+  ): TemplateResult {
     const pinned = participants.find((participant) => participant.id === this.pinnedId);
     // Pinning in the grid shows the pinned tile large, as the speaker layout does.
     const layout = pinned && this.layout === 'grid' ? 'speaker' : this.layout;
@@ -514,7 +526,7 @@ export class RtcRoom extends LitElement {
   }
 
   // Kept in the page while closed, so a draft and the scroll position survive closing it.
-  private renderChat(strings: Strings): TemplateResult {
+  private renderChat(strings: Strings, { renderIconButton, closeIcon }: RoomView): TemplateResult {
     return html`<aside
       id="chat-pane"
       class="chat-pane"
@@ -544,15 +556,15 @@ export class RtcRoom extends LitElement {
     </aside>`;
   }
 
-  private renderRoom(strings: Strings): TemplateResult {
+  private renderRoom(strings: Strings, view: RoomView): TemplateResult {
     const participants = this.participants;
     const local = participants[0];
     return html`
       <div class="body">
-        ${this.renderStage(participants, strings)}
-        ${this.noChat ? nothing : this.renderChat(strings)} ${this.renderNotices(strings)}
+        ${this.renderStage(participants, strings, view)}
+        ${this.noChat ? nothing : this.renderChat(strings, view)} ${this.renderNotices(strings)}
       </div>
-      ${renderControls({
+      ${view.renderControls({
         strings,
         hasAudio: local?.hasAudio ?? false,
         hasVideo: local?.hasVideo ?? false,

@@ -3,11 +3,12 @@ import type { ChatMessage } from '../chat/chat-room.js';
 import { parseIceServers, parseIceTransportPolicy, parseServerUrl, parseToken } from '../config.js';
 import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
 import { emit, type RoomState } from '../events.js';
-import { LocalMedia } from '../media/local-media.js';
 import type { Participant } from '../room/participant.js';
-import { RoomSession } from '../room/room-session.js';
-import { ServerApi } from '../room/server-api.js';
+import type { RoomSession } from '../room/room-session.js';
 import type { TransportFactory } from '../transport/transport.js';
+
+/** The call chunk: session, local media and the server's API, loaded on prejoin or join. */
+export type CallModule = typeof import('../room/call.js');
 
 /** What the controller reads from the element when joining. */
 export interface RoomHost extends ReactiveControllerHost, HTMLElement {
@@ -29,6 +30,8 @@ export interface RoomControllerOptions {
   scriptUrl: string;
   /** Loads the transport on demand, keeping PeerJS out of the element's module graph. */
   loadTransport: () => Promise<TransportFactory>;
+  /** Loads the call chunk (and what else joining needs), keeping it out of the first file. */
+  loadCall: () => Promise<CallModule>;
 }
 
 /**
@@ -37,6 +40,11 @@ export interface RoomControllerOptions {
  */
 export class RoomController implements ReactiveController {
   private session: RoomSession | null = null;
+  private call: Promise<CallModule> | null = null;
+  /** A join waiting for the call chunk; `state` is `joining` meanwhile. */
+  private pendingJoin: { isCancelled: boolean } | null = null;
+  /** Left while the call chunk was loading: no session was ever made. */
+  private hasLeftEarly = false;
   private removalTimer: ReturnType<typeof setTimeout> | undefined;
   /** The token the page was last asked to renew (undefined: none asked for yet). */
   private askedForToken: string | null | undefined = undefined;
@@ -57,6 +65,8 @@ export class RoomController implements ReactiveController {
   get state(): RoomState {
     const sessionState = this.session?.state ?? 'idle';
     if (sessionState !== 'idle') return sessionState;
+    if (this.pendingJoin) return 'joining';
+    if (this.hasLeftEarly) return 'left';
     if (this.fatalError) return 'error';
     return this.host.roomId ? 'prejoin' : 'idle';
   }
@@ -86,6 +96,11 @@ export class RoomController implements ReactiveController {
     this.session?.markMessagesRead();
   }
 
+  hostUpdate(): void {
+    // Fetch the call while the visitor looks at the prejoin, so joining does not wait for it.
+    if (this.state === 'prejoin') this.loadCall().catch(() => undefined);
+  }
+
   hostConnected(): void {
     // Reattached after a move in the DOM: the call goes on.
     clearTimeout(this.removalTimer);
@@ -107,6 +122,7 @@ export class RoomController implements ReactiveController {
     const host = this.host;
     this.notices = [];
     this.fatalError = null;
+    this.hasLeftEarly = false;
     const server = parseServerUrl(host.server, this.options.scriptUrl);
     const ice = parseIceServers(host.iceServers);
     if (!ice.ok) this.report(ice.error);
@@ -123,6 +139,30 @@ export class RoomController implements ReactiveController {
       this.fail(new RoomError('unauthorized', 'token is for another room than room-id'));
       return;
     }
+    // Both chunks load at once, and while the call chunk loads the element shows `joining`.
+    const transportFactory = this.options.loadTransport();
+    transportFactory.catch(() => undefined);
+    const pending = { isCancelled: false };
+    this.pendingJoin = pending;
+    this.changed('joining');
+    let call: CallModule;
+    try {
+      call = await this.loadCall();
+    } catch (error) {
+      this.call = null;
+      if (pending.isCancelled) return;
+      this.pendingJoin = null;
+      const origin = new URL(this.options.scriptUrl).origin;
+      this.fail(
+        new RoomError('server-unreachable', `Cannot load the call from ${origin}`, {
+          cause: error,
+        }),
+      );
+      return;
+    }
+    if (pending.isCancelled) return;
+    this.pendingJoin = null;
+    const { LocalMedia, RoomSession, ServerApi } = call;
     const session = new RoomSession({
       roomId: host.roomId,
       // The name the host site vouched for in the token, unless the page set one.
@@ -136,10 +176,6 @@ export class RoomController implements ReactiveController {
       createTransport: async (options) => (await transportFactory)(options),
       chatLimits: host.maxImageSize > 0 ? { maxImageBytes: host.maxImageSize } : undefined,
     });
-    // Loaded while the devices and the server's configuration are being fetched.
-    const transportFactory = this.options.loadTransport();
-    // Awaited only once the server answered; a join that fails earlier must not leave it unhandled.
-    transportFactory.catch(() => undefined);
     this.session = session;
     this.watch(session);
     try {
@@ -150,6 +186,15 @@ export class RoomController implements ReactiveController {
   }
 
   leave(): void {
+    if (this.pendingJoin) {
+      // Left before the call arrived: nothing was opened yet.
+      this.pendingJoin.isCancelled = true;
+      this.pendingJoin = null;
+      this.hasLeftEarly = true;
+      emit(this.host, 'rtc-leave', { roomId: this.host.roomId });
+      this.changed(this.state);
+      return;
+    }
     this.session?.leave();
   }
 
@@ -208,14 +253,25 @@ export class RoomController implements ReactiveController {
     if (this.state === 'joining' || this.state === 'joined') this.leave();
     this.session = null;
     this.fatalError = null;
+    this.hasLeftEarly = false;
     this.notices = [];
     this.changed(this.state);
+  }
+
+  private loadCall(): Promise<CallModule> {
+    this.call ??= this.options.loadCall();
+    return this.call;
   }
 
   private watch(session: RoomSession): void {
     const host = this.host;
     session.on('state', (state) => {
       if (this.session !== session) return;
+      if (state === 'joining') {
+        // Announced when the call chunk started loading.
+        host.requestUpdate();
+        return;
+      }
       if (state === 'joined')
         emit(host, 'rtc-join', { roomId: host.roomId, peerId: session.peerId });
       if (state === 'left') {

@@ -1,0 +1,293 @@
+// Rollup plugins for the script-tag build: syntax lowered to the browserslist in package.json,
+// dependencies' own source maps carried through, a graph of the chunks for the size budget, and
+// brotli and gzip copies of every file for the server to send as they are.
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import browserslist from 'browserslist';
+import { transform } from 'esbuild';
+
+/** browserslist's names for the browsers esbuild can target. */
+const ESBUILD_NAMES = {
+  chrome: 'chrome',
+  and_chr: 'chrome',
+  edge: 'edge',
+  firefox: 'firefox',
+  and_ff: 'firefox',
+  safari: 'safari',
+  ios_saf: 'ios',
+  opera: 'opera',
+};
+
+/**
+ * esbuild targets (`chrome111`, `ios16.4`, …): the oldest version of each browser family in the
+ * package's browserslist.
+ * @param {string} [cwd]
+ * @returns {string[]}
+ */
+export function esbuildTargets(cwd = process.cwd()) {
+  const oldest = new Map();
+  for (const entry of browserslist(undefined, { path: cwd })) {
+    const [name, versions] = entry.split(' ');
+    const family = ESBUILD_NAMES[name];
+    if (!family) throw new Error(`browserslist names ${entry}, which the build cannot target`);
+    const version = versions.split('-')[0];
+    const known = oldest.get(family);
+    if (!known || compareVersions(version, known) < 0) oldest.set(family, version);
+  }
+  return [...oldest].map(([family, version]) => `${family}${version}`).sort();
+}
+
+function compareVersions(a, b) {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const difference = (x[i] ?? 0) - (y[i] ?? 0);
+    if (difference) return difference;
+  }
+  return 0;
+}
+
+/**
+ * Lowers each chunk's syntax to what every browser of `targets` parses (esbuild fails the build
+ * when that is impossible).
+ * @param {string[]} targets
+ * @returns {import('rollup').Plugin}
+ */
+export function lowerSyntax(targets) {
+  return {
+    name: 'lower-syntax',
+    async renderChunk(code, chunk) {
+      const result = await transform(code, {
+        target: targets,
+        format: 'esm',
+        sourcemap: true,
+        sourcefile: chunk.fileName,
+      });
+      return { code: result.code, map: result.map };
+    },
+  };
+}
+
+/**
+ * Loads dependencies with the source maps they ship, so the bundle's maps reach their original
+ * sources (PeerJS's TypeScript) instead of stopping at their compiled files.
+ * @returns {import('rollup').Plugin}
+ */
+export function inputSourceMaps() {
+  return {
+    name: 'input-source-maps',
+    async load(id) {
+      if (!id.includes('/node_modules/') || !/\.[cm]?js$/.test(id)) return null;
+      const code = await readFile(id, 'utf8');
+      const reference = /\/\/# sourceMappingURL=([^\s'"]+)\s*$/.exec(code);
+      if (!reference || reference[1].startsWith('data:')) return null;
+      const mapPath = join(dirname(id), reference[1]);
+      if (!existsSync(mapPath)) return null;
+      const map = JSON.parse(readFileSync(mapPath, 'utf8'));
+      // Only maps that carry their sources can be followed; otherwise keep the compiled file.
+      if (!map.sourcesContent?.every((content) => typeof content === 'string')) return null;
+      return { code: code.slice(0, reference.index), map };
+    },
+  };
+}
+
+/**
+ * Writes `fileName` beside the bundle: each chunk with the chunks it imports and those it loads
+ * with import(), so the size budget knows what a join downloads.
+ * @param {string} fileName
+ * @returns {import('rollup').Plugin}
+ */
+export function bundleGraph(fileName) {
+  return {
+    name: 'bundle-graph',
+    generateBundle(_options, bundle) {
+      const chunks = {};
+      for (const output of Object.values(bundle)) {
+        if (output.type !== 'chunk') continue;
+        chunks[output.fileName] = {
+          isEntry: output.isEntry,
+          imports: output.imports,
+          dynamicImports: output.dynamicImports,
+          // Minified later: these lengths only rank what a chunk is made of.
+          modules: Object.fromEntries(
+            Object.entries(output.modules)
+              .map(([id, module]) => [
+                relative(process.cwd(), id.replace(/^\0/, '')),
+                module.renderedLength,
+              ])
+              .sort((x, y) => y[1] - x[1]),
+          ),
+        };
+      }
+      this.emitFile({
+        type: 'asset',
+        fileName,
+        source: `${JSON.stringify({ chunks }, null, 2)}\n`,
+      });
+    },
+  };
+}
+
+/**
+ * Writes `<file>.br` and `<file>.gz` beside every JavaScript file and source map.
+ * @returns {import('rollup').Plugin}
+ */
+export function precompress() {
+  return {
+    name: 'precompress',
+    async writeBundle(options, bundle) {
+      await Promise.all(
+        Object.keys(bundle)
+          .filter((name) => /\.(js|map)$/.test(name))
+          .map(async (name) => {
+            const path = join(options.dir, name);
+            const body = await readFile(path);
+            const brotli = brotliCompressSync(body, {
+              params: {
+                [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+                [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+              },
+            });
+            await writeFile(`${path}.br`, brotli);
+            await writeFile(`${path}.gz`, gzipSync(body, { level: 9 }));
+          }),
+      );
+    },
+  };
+}
+
+/** Static CSS text: comments out, whitespace collapsed, none around braces, semicolons and
+ * child combinators, nor after commas and colons (a selector never has a space after a colon). */
+export function minifyCssText(text) {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};>])\s*/g, '$1')
+    .replace(/([,:])\s+/g, '$1')
+    .replace(/;}/g, '}');
+}
+
+/**
+ * Static HTML text: a run of whitespace that spans lines becomes one newline. Browsers render
+ * both alike wherever whitespace collapses (everywhere in our templates: text shown as typed sits
+ * in expressions, not in the template).
+ */
+export function minifyHtmlText(text) {
+  return text.replace(/[ \t]*\n\s*/g, '\n');
+}
+
+const TEMPLATE_MINIFIERS = { css: minifyCssText, html: minifyHtmlText };
+
+function* taggedTemplates(node) {
+  if (!node || typeof node.type !== 'string') return;
+  if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier') yield node;
+  for (const value of Object.values(node)) {
+    if (Array.isArray(value)) for (const child of value) yield* taggedTemplates(child);
+    else if (value && typeof value === 'object' && typeof value.type === 'string') {
+      yield* taggedTemplates(value);
+    }
+  }
+}
+
+/**
+ * Minifies the static text of Lit's `css` and `html` tagged templates in our own sources.
+ * @returns {import('rollup').Plugin}
+ */
+export function minifyTemplates() {
+  return {
+    name: 'minify-templates',
+    async transform(code, id) {
+      if (id.includes('/node_modules/') || !/\/src\/.*\.ts$/.test(id)) return null;
+      if (!/\b(css|html) ?`/.test(code)) return null;
+      const { default: MagicString } = await import('magic-string');
+      const text = new MagicString(code);
+      for (const node of taggedTemplates(this.parse(code))) {
+        const minify = TEMPLATE_MINIFIERS[node.tag.name];
+        if (!minify) continue;
+        for (const quasi of node.quasi.quasis) {
+          const raw = quasi.value.raw;
+          const minified = minify(raw);
+          if (minified !== raw && quasi.end > quasi.start) {
+            text.overwrite(quasi.start, quasi.end, minified);
+          }
+        }
+      }
+      return { code: text.toString(), map: text.generateMap({ hires: true }) };
+    },
+  };
+}
+
+/** PeerJS 1.5.5's logger and serializer classes, as its bundled module names them. */
+const PEERJS_LOGGER = '(0, $257947e92926277a$export$2e2bcd8739ae039)';
+const PEERJS_RAW = '(0, $bbaee3f15f714663$export$6f88fe47d32c9c94)';
+const PEERJS_OTHER_SERIALIZERS = [
+  '(0, $817f931e3f9096cf$export$48880ac635f47186)', // JSON
+  '(0, $9fcfddb3ae148f88$export$f0a5a64d5bb37108)', // BinaryPack
+];
+
+const PEERJS_SUPPORTS_START = 'this.supports = function() {';
+const PEERJS_SUPPORTS_END = 'return supported;\n        }()';
+const PEERJS_SUPPORTS = `(() => {
+  const webRTC = typeof RTCPeerConnection !== 'undefined';
+  return { browser: webRTC, webRTC, audioVideo: webRTC, data: webRTC, binaryBlob: false, reliable: webRTC };
+})()`;
+
+/**
+ * Trims PeerJS to what rtc-room uses. Its log calls go: the transport creates every Peer with
+ * `debug: 0`, so they never print, and their messages are a sixth of PeerJS's bytes. Every
+ * serialization maps to `raw`, the only one we speak, which leaves the JSON and BinaryPack
+ * connections out (a plain PeerJS client that dials with them is refused by the transport
+ * anyway). Fails the build when PeerJS no longer looks as expected (a new version) rather than
+ * silently keeping them.
+ * @returns {import('rollup').Plugin}
+ */
+export function trimPeerJs() {
+  return {
+    name: 'trim-peerjs',
+    async transform(code, id) {
+      if (!/\/node_modules\/peerjs\/dist\/bundler\.mjs$/.test(id)) return null;
+      const { default: MagicString } = await import('magic-string');
+      const text = new MagicString(code);
+      const replaceAll = (search, replacement, follows = /^/) => {
+        let count = 0;
+        for (let at = code.indexOf(search); at >= 0; at = code.indexOf(search, at + 1)) {
+          if (!follows.test(code.slice(at + search.length))) continue;
+          text.overwrite(at, at + search.length, replacement);
+          count++;
+        }
+        return count;
+      };
+      const logCalls = replaceAll(
+        PEERJS_LOGGER,
+        '/*#__PURE__*/ $rtcRoomSilent',
+        /^\.(log|warn|error)\(/,
+      );
+      // Its level and log function are set once; with no calls left the Logger class goes too.
+      const logSettings = replaceAll(
+        PEERJS_LOGGER,
+        '$rtcRoomSilent',
+        /^\.(logLevel|setLogFunction)\b/,
+      );
+      // Feature detection by building an RTCPeerConnection (with PeerJS's public STUN and TURN
+      // servers) when the module loads: reduced to whether the constructor exists.
+      const supportsStart = code.indexOf(PEERJS_SUPPORTS_START);
+      const supportsEnd = code.indexOf(PEERJS_SUPPORTS_END, supportsStart);
+      if (supportsStart >= 0 && supportsEnd > supportsStart) {
+        text.overwrite(
+          supportsStart + 'this.supports = '.length,
+          supportsEnd + PEERJS_SUPPORTS_END.length,
+          PEERJS_SUPPORTS,
+        );
+      }
+      const serializers = PEERJS_OTHER_SERIALIZERS.map((name) => replaceAll(name, PEERJS_RAW));
+      if (logCalls < 50 || logSettings !== 2 || serializers.join() !== '1,3' || supportsStart < 0) {
+        this.error(`PeerJS is not the 1.5.5 the build trims (${logCalls} logs, ${serializers})`);
+      }
+      text.prepend(
+        'const $rtcRoomSilent = { logLevel: 0, setLogFunction() {}, log() {}, warn() {}, error() {} };\n',
+      );
+      return { code: text.toString(), map: text.generateMap({ hires: true }) };
+    },
+  };
+}
