@@ -1,14 +1,124 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import express from 'express';
 
-/** The widget bundle and its source map, with their content types. */
-const WIDGET_FILES = [
-  ['rtc-room.js', 'text/javascript; charset=utf-8'],
-  ['rtc-room.js.map', 'application/json; charset=utf-8'],
+const CONTENT_TYPES = {
+  js: 'text/javascript; charset=utf-8',
+  map: 'application/json; charset=utf-8',
+};
+
+/** Chunk names carry a hash of their content, so a name never changes meaning: cache a year. */
+const CHUNK_CACHE = 'public, max-age=31536000, immutable';
+/** rtc-room.js keeps its name across releases: caches keep it briefly, then revalidate it. */
+const ENTRY_CACHE = 'public, max-age=300, must-revalidate';
+
+/** The copies the build writes beside each file, in the order we prefer them. */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
 ];
 
+/** A chunk or its map as the build names them: `call-Cs1t2nMq.js`, `call-Cs1t2nMq.js.map`. */
+const CHUNK_NAME = /^[A-Za-z0-9_-]+\.js(\.map)?$/;
+
 /**
- * The demo at `/` and the widget bundle at `/rtc-room.js`.
+ * The encodings an Accept-Encoding header allows (q > 0), by name.
+ * @param {string | undefined} header
+ * @returns {Set<string>}
+ */
+export function acceptedEncodings(header) {
+  const accepted = new Set();
+  const refused = new Set();
+  let wildcard = false;
+  for (const part of (header ?? '').split(',')) {
+    const [name, ...parameters] = part.toLowerCase().split(';');
+    const token = name.trim();
+    if (!token) continue;
+    const q = parameters.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const isAllowed = !q || Number(q.slice(2)) > 0;
+    if (token === '*') wildcard = isAllowed;
+    else (isAllowed ? accepted : refused).add(token);
+  }
+  if (wildcard) for (const { name } of ENCODINGS) if (!refused.has(name)) accepted.add(name);
+  return accepted;
+}
+
+/** Strong ETags by file, computed once per version of the file (its size and mtime). */
+const etags = new Map();
+
+async function etagOf(path, info, encoding) {
+  const key = `${path}:${info.size}:${info.mtimeMs}`;
+  let tag = etags.get(key);
+  if (!tag) {
+    const digest = createHash('sha256')
+      .update(await readFile(path))
+      .digest('base64url');
+    tag = `"${digest.slice(0, 22)}${encoding ? `-${encoding}` : ''}"`;
+    etags.set(key, tag);
+  }
+  return tag;
+}
+
+async function statOrNull(path) {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+function matchesEtag(header, etag) {
+  if (!header) return false;
+  return header
+    .split(',')
+    .map((candidate) => candidate.trim().replace(/^W\//, ''))
+    .some((candidate) => candidate === etag || candidate === '*');
+}
+
+/**
+ * Sends one built file: the brotli or gzip copy beside it when the client takes it, with `Vary`,
+ * a strong ETag per encoding (304 on a match), CORS for any site, and `cacheControl`.
+ * @returns {Promise<boolean>} false when the file does not exist
+ */
+async function sendBuilt(request, response, path, cacheControl) {
+  const original = await statOrNull(path);
+  if (!original) return false;
+  const accepted = acceptedEncodings(request.get('accept-encoding'));
+  let chosen = { path, info: original, encoding: null };
+  for (const { name, suffix } of ENCODINGS) {
+    if (!accepted.has(name)) continue;
+    const info = await statOrNull(path + suffix);
+    // A copy older than its file is stale (a build stopped half-way): send the file itself.
+    if (info && info.mtimeMs >= original.mtimeMs) {
+      chosen = { path: path + suffix, info, encoding: name };
+      break;
+    }
+  }
+  const etag = await etagOf(chosen.path, chosen.info, chosen.encoding);
+  response.set({
+    // Any site may load the widget with a <script type="module"> tag, which makes a CORS request.
+    'Access-Control-Allow-Origin': '*',
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+    'Content-Type': CONTENT_TYPES[path.endsWith('.map') ? 'map' : 'js'],
+    'Cache-Control': cacheControl,
+    Vary: 'Accept-Encoding',
+    ETag: etag,
+  });
+  if (matchesEtag(request.get('if-none-match'), etag)) {
+    response.status(304).end();
+    return true;
+  }
+  if (chosen.encoding) response.set('Content-Encoding', chosen.encoding);
+  response.set('Content-Length', String(chosen.info.size));
+  if (request.method === 'HEAD') response.status(200).end();
+  else response.status(200).end(await readFile(chosen.path));
+  return true;
+}
+
+/**
+ * The demo at `/`, the widget at `/rtc-room.js` and the chunks it loads from `/chunks/`.
  * @param {object} dirs
  * @param {string} dirs.demoDir
  * @param {string} dirs.distDir
@@ -16,28 +126,28 @@ const WIDGET_FILES = [
  */
 export function createStaticRouter({ demoDir, distDir }) {
   const router = express.Router();
-  for (const [name, contentType] of WIDGET_FILES) {
-    router.get(`/${name}`, (_request, response, next) => {
-      response.set({
-        // Any site may load the widget with a <script type="module"> tag, which makes a CORS request.
-        'Access-Control-Allow-Origin': '*',
-        'Cross-Origin-Resource-Policy': 'cross-origin',
-        'Content-Type': contentType,
-      });
-      response.sendFile(join(distDir, name), (error) => {
-        if (!error || response.headersSent) return;
-        if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'ENOENT') {
-          next(error);
-          return;
-        }
-        const isBundle = name === 'rtc-room.js';
-        response
-          .status(isBundle ? 503 : 404)
-          .type('text/plain')
-          .send(isBundle ? 'rtc-room.js is not built yet: run npm run build\n' : 'Not found\n');
-      });
-    });
-  }
+  const serve = (name, cacheControl) => async (request, response, next) => {
+    try {
+      if (await sendBuilt(request, response, join(distDir, name), cacheControl)) return;
+      const isBundle = name === 'rtc-room.js';
+      response
+        .status(isBundle ? 503 : 404)
+        .type('text/plain')
+        .send(isBundle ? 'rtc-room.js is not built yet: run npm run build\n' : 'Not found\n');
+    } catch (error) {
+      next(error);
+    }
+  };
+  router.get('/rtc-room.js', serve('rtc-room.js', ENTRY_CACHE));
+  router.get('/rtc-room.js.map', serve('rtc-room.js.map', ENTRY_CACHE));
+  router.get('/chunks/:name', (request, response, next) => {
+    const { name } = request.params;
+    if (!CHUNK_NAME.test(name)) {
+      next();
+      return;
+    }
+    void serve(`chunks/${name}`, CHUNK_CACHE)(request, response, next);
+  });
   router.use(express.static(demoDir));
   return router;
 }
