@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
+import compat from 'eslint-plugin-compat';
 import globals from 'globals';
 
 export default tseslint.config(
@@ -17,11 +18,23 @@ export default tseslint.config(
     ...wc.configs['flat/recommended'],
   },
   {
+    // Web APIs the browsers of package.json's browserslist lack (Safari and iOS included).
+    files: ['src/**/*.{ts,js}', 'demo/**/*.js'],
+    ...compat.configs['flat/recommended'],
+  },
+  {
     files: ['src/**/*.{ts,js}', 'test/unit/**/*.ts', 'demo/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['server/**/*.js', 'build/**/*.js', 'test/*.js', 'test/server/**/*.js', '*.js'],
+    files: [
+      'server/**/*.js',
+      'build/**/*.js',
+      'test/*.js',
+      'test/server/**/*.js',
+      'test/build/**/*.js',
+      '*.js',
+    ],
     languageOptions: { globals: globals.node },
   },
   {

@@ -87,6 +87,8 @@ export default {
       declaration: false,
       declarationMap: false,
       outDir: 'dist',
+      // Maps that carry every source's text, so a bundle map names none without its text.
+      inlineSources: true,
       noEmitOnError: true,
     }),
     minifyTemplates(),

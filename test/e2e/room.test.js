@@ -189,7 +189,7 @@ describe('a room in Chromium', () => {
     assert.ok(width > 0, 'the caller shows the answerer’s video');
   });
 
-  it('makes no peer connection and leaves WebRTC untouched until a visitor joins', async () => {
+  it('makes no peer connection until a visitor joins, and never patches WebRTC', async () => {
     const page = await browser.newPage();
     try {
       await page.evaluateOnNewDocument(() => {
@@ -205,7 +205,8 @@ describe('a room in Chromium', () => {
           (name) => Object.getOwnPropertyDescriptor(Original.prototype, name).value,
         );
       });
-      const query = new URLSearchParams({ server: server.url, 'room-id': crypto.randomUUID() });
+      const roomId = crypto.randomUUID();
+      const query = new URLSearchParams({ server: server.url, 'room-id': roomId });
       await page.goto(`${host.url}/room.html?${query}`);
       await waitInPage(
         page,
@@ -230,10 +231,19 @@ describe('a room in Chromium', () => {
         undefined,
         'the join',
       );
-      assert.ok(
-        (await page.evaluate(() => window.peerConnectionsMade)) > 0,
-        'joining loads WebRTC',
-      );
+      // Someone else arrives: the call goes through the page's own, unpatched RTCPeerConnection.
+      const other = await visit(roomId, 'Other');
+      await waitInPage(page, () => window.peerConnectionsMade > 0, undefined, 'a peer connection');
+      const afterJoin = await page.evaluate(() => ({
+        sameConstructor: window.RTCPeerConnection === window.ourRTCPeerConnection,
+        sameMethods: Object.getOwnPropertyNames(RTCPeerConnection.prototype).every(
+          (name, index) =>
+            Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, name).value ===
+            window.originalMethods[index],
+        ),
+      }));
+      assert.deepEqual(afterJoin, { sameConstructor: true, sameMethods: true });
+      await other.close();
     } finally {
       await page.close();
     }
