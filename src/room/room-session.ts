@@ -182,10 +182,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       }
       this.watchMedia();
       const [config, ice, mediaErrors] = await Promise.all([
-        api.config(),
+        api.config(roomId),
         this.options.iceServers
           ? { iceServers: this.options.iceServers, expiresAt: null }
-          : api.ice(),
+          : api.ice(roomId),
         media.start(startWith),
       ]);
       const { iceServers } = ice;
@@ -463,7 +463,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const delay = Math.max(soonest, (expiresAt - Date.now()) * ICE_RENEWAL_POINT);
     this.iceTimer = setTimeout(async () => {
       try {
-        const ice = await this.options.api.ice();
+        const ice = await this.options.api.ice(this.options.roomId);
         if (this.currentState !== 'joined') return;
         this.transport?.setIceServers(ice.iceServers);
         this.scheduleIceRenewal(ice.expiresAt);

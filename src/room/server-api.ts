@@ -15,6 +15,10 @@ export interface IceConfig {
 
 const REQUEST_TIMEOUT_MS = 8_000;
 
+function withRoom(path: string, roomId: string | undefined): string {
+  return roomId ? `${path}?room=${encodeURIComponent(roomId)}` : path;
+}
+
 /** The element's client for `rtc-room-server`'s small JSON API; every failure is a RoomError. */
 export class ServerApi {
   /**
@@ -26,8 +30,9 @@ export class ServerApi {
     private readonly readToken: () => string | null = () => null,
   ) {}
 
-  async config(): Promise<ServerConfig> {
-    const body = await this.get('/api/config');
+  /** `roomId` rides along (`?room=`) so a load balancer can send every request of a room alike. */
+  async config(roomId?: string): Promise<ServerConfig> {
+    const body = await this.get(withRoom('/api/config', roomId));
     const peer = isRecord(body.peer) ? body.peer : {};
     if (typeof peer.path !== 'string' || typeof peer.key !== 'string') {
       throw this.malformed('/api/config');
@@ -35,8 +40,8 @@ export class ServerApi {
     return { peer: { path: peer.path, key: peer.key } };
   }
 
-  async ice(): Promise<IceConfig> {
-    const body = await this.get('/api/ice');
+  async ice(roomId?: string): Promise<IceConfig> {
+    const body = await this.get(withRoom('/api/ice', roomId));
     if (!Array.isArray(body.iceServers)) throw this.malformed('/api/ice');
     const expiresAt = typeof body.expiresAt === 'number' ? body.expiresAt : null;
     return { iceServers: body.iceServers as RTCIceServer[], expiresAt };
