@@ -274,6 +274,20 @@ export const styles = [
       overflow: hidden;
       text-overflow: ellipsis;
     }
+    .quality {
+      display: inline-flex;
+      color: #4ade80;
+    }
+    .quality[data-quality='fair'] {
+      color: #facc15;
+    }
+    .quality[data-quality='poor'] {
+      color: #f87171;
+    }
+    .quality[data-quality='fair'] .bar-3,
+    .quality[data-quality='poor'] :is(.bar-2, .bar-3) {
+      opacity: 0.3;
+    }
     .muted-icon svg {
       width: 16px;
       height: 16px;
@@ -285,6 +299,17 @@ export const styles = [
     }
     .unreachable-label {
       color: var(--_danger);
+      font-size: 0.875rem;
+    }
+    /* Over a frozen picture: the last frame stays, dimmed, with why. */
+    .reconnecting-label {
+      position: absolute;
+      inset: 0;
+      z-index: 1;
+      display: grid;
+      place-items: center;
+      background: rgb(0 0 0 / 55%);
+      color: #fff;
       font-size: 0.875rem;
     }
     .tile-actions {

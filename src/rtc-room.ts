@@ -36,8 +36,9 @@ export const ROOM_QUERY_PARAMETER = 'room';
  *   another's, live or from the history a late joiner receives.
  * @fires {CustomEvent<RtcSpeakerDetail>} rtc-speaker - The active speaker changed (`participant`, a
  *   remote one, or null when they left); the `speaker` layout follows them unless a tile is pinned.
- * @fires {CustomEvent<RtcErrorDetail>} rtc-error - Something failed; `code` is stable
- *   (`permission-denied`, `no-device`, `room-full`, `server-unreachable`, `bad-ice-servers`, …).
+ * @fires {CustomEvent<RtcErrorDetail>} rtc-error - Something failed, or stopped failing; `code` is
+ *   stable (`permission-denied`, `no-device`, `room-full`, `server-unreachable`, `bad-ice-servers`,
+ *   …); `signalling-lost` comes once per outage and `signalling-restored` once it is over.
  * @fires {CustomEvent<RtcTokenExpiredDetail>} rtc-token-expired - The server refused the join token
  *   as expired (`roomId`): set a fresh `token`; the call goes on, a join that failed is retried.
  *
@@ -51,8 +52,11 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart tile-speaking - The active speaker's tile (also has part `tile`).
  * @csspart tile-featured - The tile in the large slot of `speaker` and `sidebar` (also `tile`).
  * @csspart video - A participant's video.
+ * @csspart reconnecting - Over a participant silent for 5 s while a fresh call is tried (removed
+ *   20 s after its last frame).
  * @csspart placeholder - Shown instead of video when a camera is off.
  * @csspart name - A participant's name (and muted icon).
+ * @csspart quality - The connection quality bars on a remote tile (good, fair or poor).
  * @csspart info-button - Opens a participant's connection details (also has part `button`).
  * @csspart connection-info - The connection details: direct or relayed (TURN), round trip.
  * @csspart safety-code - In the connection details, the safety code to compare aloud.
@@ -176,7 +180,10 @@ export class RtcRoom extends LitElement {
     return this.room.state;
   }
 
-  /** Everyone in the room, this visitor first (empty unless joining or joined). */
+  /**
+   * Everyone in the room, this visitor first (empty unless joining or joined); a remote
+   * participant's `connection.state` is `connecting`, `connected`, `reconnecting` or `unreachable`.
+   */
   get participants(): readonly Participant[] {
     return this.room.participants;
   }
@@ -390,8 +397,10 @@ export class RtcRoom extends LitElement {
   }
 
   /**
-   * Sends a chat message to everyone. Resolves with it once sent; rejects with a RoomError
-   * (`chat-empty`, `chat-too-long`, `chat-rate-limited`, `chat-closed`).
+   * Sends a chat message to everyone reachable. Resolves with the message; its `delivery` is
+   * `sent` once it is on a peer's channel, or `pending` when nobody was reachable (it goes out by
+   * itself as soon as someone is, and nothing resolves as sent that reached nobody); rejects with
+   * a RoomError (`chat-empty`, `chat-too-long`, `chat-rate-limited`, `chat-closed`).
    */
   sendMessage(text: string): Promise<ChatMessage> {
     return this.room.sendMessage(text);

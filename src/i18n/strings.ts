@@ -1,5 +1,6 @@
 import type { Layout } from '../config.js';
 import type { ChatErrorCode, RoomErrorCode } from '../errors.js';
+import type { ConnectionQuality } from '../room/connection-quality.js';
 
 /** Every sentence the element shows. A language is a complete table: the compiler checks it. */
 export interface Strings {
@@ -37,6 +38,8 @@ export interface Strings {
   /** The label of a remote participant's safety code, and how to use it. */
   safetyCode: string;
   safetyCodeHint: string;
+  /** Connection quality at a glance. */
+  quality: Record<ConnectionQuality, string>;
   unreachable: string;
   /** On a participant silent for a few seconds, while a fresh call is tried. */
   peerReconnecting: string;
@@ -173,6 +176,7 @@ const en: Strings = {
   safetyCode: 'Safety code',
   safetyCodeHint:
     'Compare it aloud with theirs: the same code on both screens means nobody sits in between.',
+  quality: { good: 'Connection good', fair: 'Connection fair', poor: 'Connection poor' },
   unreachable: 'Cannot connect',
   peerReconnecting: 'Reconnecting…',
   dismiss: 'Dismiss',
@@ -291,6 +295,7 @@ const zhCN: Strings = {
   roundTrip: (ms) => `往返 ${ms} 毫秒`,
   safetyCode: '安全码',
   safetyCodeHint: '和对方大声核对：两边的安全码相同，就说明中间没有人截听。',
+  quality: { good: '连接良好', fair: '连接一般', poor: '连接较差' },
   unreachable: '无法连接',
   peerReconnecting: '正在重新连接…',
   dismiss: '关闭提示',

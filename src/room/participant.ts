@@ -1,3 +1,4 @@
+import type { ConnectionQuality } from './connection-quality.js';
 import type { NetworkPath } from './connection-stats.js';
 
 /**
@@ -6,6 +7,8 @@ import type { NetworkPath } from './connection-stats.js';
  */
 export interface ParticipantConnection extends NetworkPath {
   state: 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
+  /** Good, fair or poor from round trip, loss and jitter; null until measured. */
+  quality: ConnectionQuality | null;
 }
 
 /** One person in the room as the page sees them; a new object whenever anything changes. */

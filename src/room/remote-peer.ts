@@ -7,6 +7,13 @@ import {
 import type { PeerLink } from '../transport/transport.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
+import {
+  lossPercentBetween,
+  rateConnection,
+  readMediaCounters,
+  type ConnectionQuality,
+  type MediaCounters,
+} from './connection-quality.js';
 import { readNetworkPath, type NetworkPath } from './connection-stats.js';
 import { DEFAULT_LIVENESS, type LivenessPolicy } from './liveness-policy.js';
 import type { Participant, ParticipantConnection } from './participant.js';
@@ -46,6 +53,9 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   private hasLinkHello = false;
   private stream: MediaStream | null = null;
   private path: NetworkPath | null = null;
+  /** The last statistics read, so loss is measured over the last interval only. */
+  private counters: MediaCounters | null = null;
+  private quality: ConnectionQuality | null = null;
   /** When a frame last came on this link or the one it replaced (clock time). */
   private lastHeardAt = 0;
   /** Whether the peer is shown as reconnecting (silent, or its ICE path lost). */
@@ -137,6 +147,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
         state: this.connectionState,
         candidateType: this.path?.candidateType ?? null,
         roundTripMs: this.path?.roundTripMs ?? null,
+        quality: this.quality,
       },
     };
   }
@@ -145,11 +156,20 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   async refreshPath(): Promise<boolean> {
     const report = await this.link.getStats().catch(() => null);
     const path = report ? readNetworkPath(report) : null;
-    if (!path || this.isGone) return false;
+    if (!path || !report || this.isGone) return false;
+    const counters = readMediaCounters(report);
+    const quality = rateConnection({
+      roundTripMs: path.roundTripMs,
+      lossPercent: lossPercentBetween(this.counters, counters),
+      jitterMs: counters.jitterMs,
+    });
     const changed =
       path.candidateType !== this.path?.candidateType ||
-      path.roundTripMs !== this.path?.roundTripMs;
+      path.roundTripMs !== this.path?.roundTripMs ||
+      quality !== this.quality;
     this.path = path;
+    this.counters = counters;
+    this.quality = quality;
     return changed;
   }
 

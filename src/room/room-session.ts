@@ -163,7 +163,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       hasVideo: false,
       stream: null,
       safetyCode: null,
-      connection: { state: 'unreachable', candidateType: null, roundTripMs: null },
+      connection: { state: 'unreachable', candidateType: null, roundTripMs: null, quality: null },
     }));
     return [local, ...remote, ...unreachable];
   }

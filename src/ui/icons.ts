@@ -53,3 +53,7 @@ export const exitFullscreenIcon = glyph(
   svg`<path d="M5 16h3v3h2v-5H5v2zm3-8H5v2h5V5H8v3zm6 11h2v-3h3v-2h-5v5zm2-11V5h-2v5h5V8h-3z"/>`,
   20,
 );
+export const signalIcon = glyph(
+  svg`<rect class="bar-1" x="3" y="15" width="4" height="6" rx="1"/><rect class="bar-2" x="10" y="10" width="4" height="11" rx="1"/><rect class="bar-3" x="17" y="4" width="4" height="17" rx="1"/>`,
+  16,
+);

@@ -4,7 +4,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { Strings } from '../i18n/strings.js';
 import type { Participant, ParticipantConnection } from '../room/participant.js';
 import { renderIconButton } from './icon-button.js';
-import { fullscreenIcon, infoIcon, micOffIcon, pinIcon } from './icons.js';
+import { fullscreenIcon, infoIcon, micOffIcon, pinIcon, signalIcon } from './icons.js';
 import { mediaStream } from './media-stream.js';
 import type { Rect } from './tile-layout.js';
 
@@ -20,7 +20,10 @@ function describeConnection(connection: ParticipantConnection, strings: Strings)
   if (connection.state === 'unreachable') return strings.unreachable;
   if (connection.state === 'connecting') return strings.connecting;
   if (connection.state === 'reconnecting') return strings.peerReconnecting;
-  const parts = [connection.candidateType ? strings.candidateTypes[connection.candidateType] : ''];
+  const parts = [
+    connection.quality ? strings.quality[connection.quality] : '',
+    connection.candidateType ? strings.candidateTypes[connection.candidateType] : '',
+  ];
   if (connection.roundTripMs !== null) parts.push(strings.roundTrip(connection.roundTripMs));
   return parts.filter(Boolean).join(' · ');
 }
@@ -55,6 +58,24 @@ function renderConnectionInfo(
           : nothing
       }
     </div>`;
+}
+
+// Three bars, as phones show signal: all lit when good, two when fair, one when poor.
+function renderQuality(
+  participant: Participant,
+  strings: Strings,
+): TemplateResult | typeof nothing {
+  const quality = participant.connection?.quality;
+  if (!quality || participant.connection?.state !== 'connected') return nothing;
+  return html`<span
+    part="quality"
+    class="quality"
+    data-quality=${quality}
+    role="img"
+    aria-label=${strings.quality[quality]}
+    title=${strings.quality[quality]}
+    >${signalIcon}</span
+  >`;
 }
 
 export interface TileOptions {
@@ -156,6 +177,7 @@ export function renderTile(
               >`
         }
         <span>${label}</span>
+        ${renderQuality(participant, strings)}
       </figcaption>
       <div class="tile-actions">
         ${renderIconButton({

@@ -321,6 +321,45 @@ describe('<rtc-room> in a room', () => {
     });
   });
 
+  describe('connection quality', () => {
+    /** Statistics as a browser reports them: the selected pair and the incoming media. */
+    function statsReport(roundTrip: number, received: number, lost: number): RTCStatsReport {
+      return new Map<string, Record<string, unknown>>([
+        ['t', { type: 'transport', selectedCandidatePairId: 'p' }],
+        [
+          'p',
+          {
+            type: 'candidate-pair',
+            localCandidateId: 'l',
+            remoteCandidateId: 'r',
+            currentRoundTripTime: roundTrip,
+          },
+        ],
+        ['l', { type: 'local-candidate', candidateType: 'host' }],
+        ['r', { type: 'remote-candidate', candidateType: 'host' }],
+        ['v', { type: 'inbound-rtp', packetsReceived: received, packetsLost: lost, jitter: 0.005 }],
+      ]) as unknown as RTCStatsReport;
+    }
+
+    it('shows good, then poor when packets start to be lost, in bars and in the details', async () => {
+      const { el, room } = await joinedRoom();
+      const link = room.addPeer('Grace');
+      let report = statsReport(0.02, 1000, 0);
+      link.getStats = () => Promise.resolve(report);
+      await waitForTiles(el, 2);
+      const quality = (): string | null | undefined =>
+        shadow(el).querySelector('[part~="quality"]')?.getAttribute('data-quality');
+      await waitUntil(() => quality() === 'good', 'good', { timeout: 5000 });
+      expect(shadow(el).querySelector('[part~="quality"]')!.getAttribute('aria-label')).to.equal(
+        en.quality.good,
+      );
+      report = statsReport(0.02, 1900, 100);
+      await waitUntil(() => quality() === 'poor', 'poor after 10% loss', { timeout: 5000 });
+      const details = shadow(el).querySelector('[part~="connection-info"]')!.textContent!;
+      expect(details).to.contain(en.quality.poor);
+    });
+  });
+
   describe('pin and full screen', () => {
     function tileOf(el: RtcRoom, name: string): HTMLElement {
       return tiles(el).find((tile) => tile.getAttribute('aria-label')?.startsWith(name))!;
