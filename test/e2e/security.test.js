@@ -1,0 +1,188 @@
+// Nobody gets in uninvited, a hostile peer cannot pick a serialization that buffers without a
+// limit, and two visitors can check that nobody sits in the middle of their call.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignJWT } from 'jose';
+import {
+  launchChromium,
+  readEvents,
+  startHostPages,
+  startRoomServer,
+  visitRoom,
+  waitForRemoteVideo,
+  waitInPage,
+} from './harness.js';
+
+const JOIN_SECRET = 'end-to-end-join-secret-0123456789';
+
+/** A join token as the host site's backend signs it. */
+function signJoinToken(room, name, expiresIn = '5m', secret = JOIN_SECRET) {
+  return new SignJWT({ room, name })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** Waits until the page's element is in `state`. */
+const waitForState = (page, state, what = `the ${state} state`) =>
+  waitInPage(
+    page,
+    (expected) => document.querySelector('rtc-room')?.state === expected,
+    state,
+    what,
+  );
+
+/** The rtc-error codes a page saw. */
+async function errorCodes(page) {
+  return (await readEvents(page))
+    .filter((event) => event.type === 'rtc-error')
+    .map((event) => event.detail.code);
+}
+
+describe('who gets in, and who sits in the middle', () => {
+  let host;
+  let browser;
+
+  before(async () => {
+    host = await startHostPages();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('lets in visitors with a token for the room, and both read the same safety code', async () => {
+    const server = await startRoomServer(['--join-secret', JOIN_SECRET]);
+    const roomId = crypto.randomUUID();
+    const pages = [];
+    try {
+      for (const name of ['Ada', 'Grace']) {
+        const token = await signJoinToken(roomId, name);
+        pages.push(await visitRoom(browser, host, server, roomId, '', { token }));
+      }
+      await waitForRemoteVideo(pages[0], 1);
+      const codes = [];
+      for (const page of pages) {
+        const handle = await waitInPage(
+          page,
+          () => document.querySelector('rtc-room').participants.find((p) => !p.isLocal)?.safetyCode,
+          undefined,
+          'a safety code',
+        );
+        codes.push(await handle.jsonValue());
+      }
+      assert.match(codes[0], /^\d{3} \d{3}$/);
+      assert.equal(codes[0], codes[1], 'both sides compute the same code');
+      // The name vouched for in the token is the one the others see.
+      const names = await pages[1].evaluate(() =>
+        document.querySelector('rtc-room').participants.map((p) => p.name),
+      );
+      assert.deepEqual(names, ['Grace', 'Ada']);
+      const shown = await pages[0].evaluate(
+        () =>
+          document.querySelector('rtc-room').shadowRoot.querySelector('[part="safety-code"]')
+            ?.textContent,
+      );
+      assert.match(shown ?? '', new RegExp(codes[0]));
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+      await server.close();
+    }
+  });
+
+  it('refuses a visitor without a token, or with a forged one, as unauthorized', async () => {
+    const server = await startRoomServer(['--join-secret', JOIN_SECRET]);
+    const roomId = crypto.randomUUID();
+    const forged = await signJoinToken(roomId, 'Mallory', '5m', 'not-the-secret-but-long-enough!!');
+    const pages = [
+      await visitRoom(browser, host, server, roomId, 'Nobody'),
+      await visitRoom(browser, host, server, roomId, 'Mallory', { token: forged }),
+    ];
+    try {
+      for (const page of pages) {
+        await waitForState(page, 'error', 'the error state');
+        assert.deepEqual(await errorCodes(page), ['unauthorized']);
+      }
+      assert.equal(server.room.rooms.peerCount, 0);
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+      await server.close();
+    }
+  });
+
+  it('asks the page for a fresh token when it expired, and joins with it without a reload', async () => {
+    const server = await startRoomServer(['--join-secret', JOIN_SECRET]);
+    const roomId = crypto.randomUUID();
+    const expired = await signJoinToken(roomId, 'Ada', -30);
+    const page = await browser.newPage();
+    try {
+      // The host page's handler: note the request; the test plays the backend that answers it.
+      await page.evaluateOnNewDocument(() => {
+        window.tokenRequests = [];
+        window.addEventListener('rtc-token-expired', (event) =>
+          window.tokenRequests.push(event.detail),
+        );
+        window.addEventListener('load', () => (window.loads = (window.loads ?? 0) + 1));
+      });
+      const query = new URLSearchParams({
+        server: server.url,
+        'room-id': roomId,
+        'no-prejoin': '',
+        token: expired,
+      });
+      await page.goto(`${host.url}/room.html?${query}`);
+      await waitInPage(page, () => window.tokenRequests.length > 0, undefined, 'a token request');
+      assert.deepEqual(await page.evaluate(() => window.tokenRequests), [{ roomId }]);
+      const fresh = await signJoinToken(roomId, 'Ada');
+      await page.evaluate((token) => (document.querySelector('rtc-room').token = token), fresh);
+      await waitForState(page, 'joined', 'joined with the fresh token');
+      assert.equal(await page.evaluate(() => window.loads), 1, 'no reload');
+      assert.equal(server.room.rooms.peerCount, 1);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  it('tells a page on an origin that is not allowed unauthorized, not unreachable', async () => {
+    const server = await startRoomServer(['--allowed-origins', 'https://app.example']);
+    const page = await visitRoom(browser, host, server, crypto.randomUUID(), 'Elsewhere');
+    try {
+      await waitForState(page, 'error', 'the error state');
+      assert.deepEqual(await errorCodes(page), ['unauthorized']);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  it('refuses a data connection with any serialization but raw', async () => {
+    const server = await startRoomServer();
+    const roomId = crypto.randomUUID();
+    const visitor = await visitRoom(browser, host, server, roomId, 'Ada');
+    const hostile = await browser.newPage();
+    try {
+      await waitForState(visitor, 'joined', 'joined');
+      const targetId = await visitor.evaluate(
+        () => document.querySelector('rtc-room').participants[0].id,
+      );
+      await hostile.goto(`${host.url}/serializer-probe.html?server=${server.url}`);
+      const probe = (serialization) =>
+        hostile.evaluate((...args) => window.probe(...args), roomId, targetId, serialization);
+      assert.equal(await probe('raw'), 'open', 'a raw connection opens (the probe works)');
+      assert.equal(await probe('binary'), 'no-open');
+      assert.equal(await probe('json'), 'no-open');
+      assert.equal(
+        await visitor.evaluate(() => document.querySelector('rtc-room').state),
+        'joined',
+      );
+    } finally {
+      await hostile.close();
+      await visitor.close();
+      await server.close();
+    }
+  });
+});
