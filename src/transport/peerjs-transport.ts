@@ -51,6 +51,15 @@ function fromPeerError(error: PeerError<string>): RoomError {
   return new RoomError(code, error.message || error.type, { cause: error });
 }
 
+/** The serialization the dialling peer asked for (in its offer), whatever class PeerJS used. */
+function requestedSerialization(connection: DataConnection | MediaConnection): unknown {
+  if (!('serialization' in connection)) return 'raw';
+  const options: unknown = connection.options;
+  return isRecord(options) && 'serialization' in options
+    ? options.serialization
+    : connection.serialization;
+}
+
 function linkIdOf(connection: DataConnection | MediaConnection): string | null {
   const metadata: unknown = connection.metadata;
   if (!isRecord(metadata)) return null;
@@ -302,7 +311,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     attach: (link: PeerJsLink) => void,
   ): void {
     // Only raw data channels are ours: PeerJS's `binary` serialization buffers without a limit.
-    if ('serialization' in connection && connection.serialization !== 'raw') {
+    if (requestedSerialization(connection) !== 'raw') {
       connection.close();
       return;
     }
