@@ -23,6 +23,15 @@ export function findTurnServer() {
   );
 }
 
+/** Debian's nginx, for the load-balancing test; an Error with an install hint when missing. */
+export function findNginx() {
+  const path = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
+  if (existsSync(path)) return path;
+  throw new Error(
+    `nginx not found at ${path}: install it with \`apt-get install -y nginx\` or set NGINX_PATH`,
+  );
+}
+
 /**
  * The executable of `name`, or an Error with a one-line install hint; tests never pass without it.
  * @param {'chromium' | 'firefox'} name
