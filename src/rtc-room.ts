@@ -106,6 +106,7 @@ export class RtcRoom extends LitElement {
   private view: RoomView | null = null;
   private readonly stageSize = new ElementSizeController(this, '.stage');
   private readonly activeSpeaker = new ActiveSpeakerController(this, {
+    levels: () => this.room.audioLevels(),
     participants: () => this.participants,
     onChange: (participant) => emit(this, 'rtc-speaker', { participant }),
   });

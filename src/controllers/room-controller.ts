@@ -218,6 +218,11 @@ export class RoomController implements ReactiveController {
     this.session?.setName(name);
   }
 
+  /** How loud each remote participant is right now (0 to 1), by peer ID. */
+  audioLevels(): Map<string, number> {
+    return this.session?.audioLevels() ?? new Map();
+  }
+
   getStats(peerId: string): Promise<RTCStatsReport | null> {
     return this.session?.getStats(peerId) ?? Promise.resolve(null);
   }

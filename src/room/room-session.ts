@@ -262,6 +262,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.emit('participants', undefined);
   }
 
+  /** How loud each connected remote participant is right now (0 to 1), by peer ID. */
+  audioLevels(): Map<string, number> {
+    const levels = new Map<string, number>();
+    for (const peer of this.peers.values()) {
+      if (peer.isReady) levels.set(peer.id, peer.link.audioLevel() ?? 0);
+    }
+    return levels;
+  }
+
   /** Connection statistics of the link to one remote participant, or null. */
   getStats(peerId: string): Promise<RTCStatsReport | null> {
     return this.peers.get(peerId)?.link.getStats() ?? Promise.resolve(null);

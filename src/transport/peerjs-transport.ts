@@ -162,6 +162,19 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     return connection ? connection.getStats() : null;
   }
 
+  // The receiver keeps the level of the latest packets: no Web Audio, which a browser may hold
+  // back until the visitor touches the page, and no statistics round trip.
+  audioLevel(): number | null {
+    const receivers = this.media?.peerConnection?.getReceivers() ?? [];
+    const levels = receivers
+      .filter((receiver) => receiver.track.kind === 'audio')
+      .flatMap((receiver) => receiver.getSynchronizationSources())
+      .map((source) => source.audioLevel ?? 0);
+    // Firefox may hold more than one audio receiver for a call; the live one is the loudest.
+    return levels.length > 0 ? Math.max(...levels) : null;
+  }
+
+
   setIceServers(iceServers: RTCIceServer[]): void {
     for (const connection of [this.media?.peerConnection, this.data?.peerConnection]) {
       if (connection && connection.signalingState !== 'closed') {

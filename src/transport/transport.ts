@@ -80,6 +80,8 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
   replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void>;
   /** The media peer connection's statistics, or null before it exists. */
   getStats(): Promise<RTCStatsReport | null>;
+  /** How loud the peer is right now (0 to 1, from the last audio packets), or null without audio. */
+  audioLevel(): number | null;
   /** Applies new ICE servers to this link's peer connections. */
   setIceServers(iceServers: RTCIceServer[]): void;
   close(): void;

@@ -61,6 +61,13 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
     return Promise.resolve(null);
   }
 
+  /** How loud the test makes this peer. */
+  level: number | null = null;
+
+  audioLevel(): number | null {
+    return this.level;
+  }
+
   setIceServers(iceServers: RTCIceServer[]): void {
     this.iceServerUpdates.push(iceServers);
   }

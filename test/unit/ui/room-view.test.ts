@@ -360,6 +360,28 @@ describe('<rtc-room> in a room', () => {
     });
   });
 
+  describe('active speaker', () => {
+    it('outlines whoever speaks, features them in speaker layout and says so in rtc-speaker', async () => {
+      const { el, room } = await joinedRoom(undefined, { layout: 'speaker' });
+      const grace = room.addPeer('Grace');
+      const linus = room.addPeer('Linus');
+      await waitForTiles(el, 3);
+      const speaking = (): string | null | undefined =>
+        shadow(el).querySelector('[part~="tile-speaking"]')?.getAttribute('aria-label');
+      const featured = (): string | null | undefined =>
+        shadow(el).querySelector('[part~="tile-featured"]')?.getAttribute('aria-label');
+      const firstEvent = oneEvent(el, 'rtc-speaker');
+      linus.level = 0.4;
+      expect((await firstEvent).detail.participant?.name).to.equal('Linus');
+      await waitUntil(() => speaking() === 'Linus', 'Linus outlined');
+      expect(featured()).to.equal('Linus');
+      linus.level = 0;
+      grace.level = 0.4;
+      await waitUntil(() => speaking() === 'Grace', 'Grace takes over', { timeout: 5000 });
+      expect(featured()).to.equal('Grace');
+    });
+  });
+
   describe('pin and full screen', () => {
     function tileOf(el: RtcRoom, name: string): HTMLElement {
       return tiles(el).find((tile) => tile.getAttribute('aria-label')?.startsWith(name))!;

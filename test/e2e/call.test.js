@@ -1,0 +1,128 @@
+// What a call offers beyond seeing and hearing: the active speaker, pinning and full screen, in
+// Chromium and Firefox.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readEvents, startStack, visitRoom, waitForRemoteVideo, waitInPage } from './harness.js';
+
+/** The name on the tile the page shows as the active speaker, or null. */
+function speakingTileName(page) {
+  return page.evaluate(
+    () =>
+      document
+        .querySelector('rtc-room')
+        .shadowRoot.querySelector('[part~="tile-speaking"] [part="name"]')
+        ?.textContent.trim() ?? null,
+  );
+}
+
+function waitForSpeaker(page, name) {
+  return waitInPage(
+    page,
+    (expected) =>
+      document
+        .querySelector('rtc-room')
+        .shadowRoot.querySelector('[part~="tile-speaking"] [part="name"]')
+        ?.textContent.trim() === expected,
+    name,
+    `${name} shown as the active speaker`,
+  );
+}
+
+function setMicrophone(page, on) {
+  return page.evaluate(
+    (value) => document.querySelector('rtc-room').setMicrophoneEnabled(value),
+    on,
+  );
+}
+
+describe('a call', () => {
+  let stack;
+
+  before(async () => {
+    stack = await startStack({ firefox: true });
+  });
+
+  after(() => stack?.close());
+
+  it('follows whoever speaks, in Chromium and Firefox, and the speaker layout shows them large', async () => {
+    const { chromium, firefox, host, server } = stack;
+    const roomId = crypto.randomUUID();
+    // Only Grace's microphone is on at first.
+    const ada = await visitRoom(chromium, host, server, roomId, 'Ada', {
+      muted: '',
+      layout: 'speaker',
+    });
+    const fox = await visitRoom(firefox, host, server, roomId, 'Fox', { muted: '' });
+    const grace = await visitRoom(chromium, host, server, roomId, 'Grace');
+    const pages = [ada, fox, grace];
+    try {
+      for (const page of pages) await waitForRemoteVideo(page, 2);
+      await waitForSpeaker(ada, 'Grace');
+      await waitForSpeaker(fox, 'Grace');
+      const featured = await ada.evaluate(() =>
+        document
+          .querySelector('rtc-room')
+          .shadowRoot.querySelector('[part~="tile-featured"] [part="name"]')
+          .textContent.trim(),
+      );
+      assert.equal(featured, 'Grace', 'the speaker layout shows the speaker large');
+      const events = (await readEvents(ada)).filter((event) => event.type === 'rtc-speaker');
+      assert.equal(events.at(-1).detail.participant.name, 'Grace');
+
+      // Grace falls silent and Ada speaks: the others follow Ada; a silence keeps no one new.
+      await setMicrophone(grace, false);
+      await setMicrophone(ada, true);
+      await waitForSpeaker(grace, 'Ada');
+      await waitForSpeaker(fox, 'Ada');
+      assert.equal(await speakingTileName(ada), 'Grace', 'nobody else spoke to Ada since');
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+    }
+  });
+
+  it('pins a tile and shows a tile and the room full screen on a real click', async () => {
+    const { chromium, host, server } = stack;
+    const roomId = crypto.randomUUID();
+    const ada = await visitRoom(chromium, host, server, roomId, 'Ada', { muted: '' });
+    const grace = await visitRoom(chromium, host, server, roomId, 'Grace', { muted: '' });
+    try {
+      await waitForRemoteVideo(ada, 1);
+      await ada.bringToFront();
+      const graceTile = 'rtc-room >>> [part~="tile"]:not([part~="tile-local"])';
+      await ada.click(`${graceTile} [data-action="pin"]`);
+      await waitInPage(
+        ada,
+        () =>
+          document
+            .querySelector('rtc-room')
+            .shadowRoot.querySelector('[part~="tile-featured"]:not([part~="tile-local"])'),
+        undefined,
+        'the pinned tile to be featured',
+      );
+      await ada.click(`${graceTile} [data-action="fullscreen-tile"]`);
+      await waitInPage(
+        ada,
+        () => document.querySelector('rtc-room').shadowRoot.fullscreenElement?.dataset.peerId,
+        undefined,
+        'the tile to fill the screen',
+      );
+      await ada.evaluate(() => document.exitFullscreen());
+      await waitInPage(ada, () => !document.fullscreenElement, undefined, 'full screen to end');
+      await ada.click('rtc-room >>> [data-action="fullscreen"]');
+      await waitInPage(
+        ada,
+        () => document.fullscreenElement === document.querySelector('rtc-room'),
+        undefined,
+        'the room to fill the screen',
+      );
+      const label = await ada.$eval('rtc-room >>> [data-action="fullscreen"]', (b) =>
+        b.getAttribute('aria-label'),
+      );
+      assert.equal(label, 'Exit full screen');
+      const [remote] = await waitForRemoteVideo(ada, 1);
+      assert.ok(remote.advanced, 'the video goes on in full screen');
+    } finally {
+      await Promise.all([ada.close(), grace.close()]);
+    }
+  });
+});
