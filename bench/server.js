@@ -1,0 +1,172 @@
+// rtc-room-server against the stock `peer` server, on loopback, in one run: the sockets one
+// address can hold, the total held at the cap with memory per 1,000 sockets, and relay
+// throughput. Each server runs in a child process of its own so that its memory is its own.
+// Usage: node bench/server.js [cap]   (stops by itself; clients come from 127.0.0.2, 127.0.0.3, …)
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+
+const CAP = Number((process.argv[2] === '--serve' ? process.argv[4] : process.argv[2]) ?? 3000);
+const PER_ADDRESS = 50;
+const SELF = fileURLToPath(import.meta.url);
+
+/** Child: starts one server on a free loopback port and answers RSS questions over IPC. */
+async function serve(kind) {
+  let port;
+  if (kind === 'stock') {
+    const { PeerServer } = await import('peer');
+    const server = await new Promise((resolve) => {
+      PeerServer(
+        { port: 0, host: '127.0.0.1', path: '/peerjs', concurrent_limit: CAP + 1000 },
+        resolve,
+      );
+    });
+    port = server.address().port;
+  } else {
+    const { createRoomServer } = await import('../server/app.js');
+    const { parseConfig } = await import('../server/config.js');
+    const config = parseConfig(
+      [
+        '--max-connections',
+        String(CAP),
+        '--max-registrations-per-ip',
+        '100000',
+        '--log-level',
+        'silent',
+      ],
+      {},
+    );
+    const room = createRoomServer(config);
+    room.server.listen(0, '127.0.0.1');
+    await once(room.server, 'listening');
+    port = room.server.address().port;
+  }
+  process.on('message', () => {
+    globalThis.gc?.();
+    process.send?.({ rss: process.memoryUsage().rss });
+  });
+  process.send?.({ port });
+}
+
+function startChild(kind) {
+  const child = fork(SELF, ['--serve', kind, String(CAP)], { execArgv: ['--expose-gc'] });
+  return new Promise((resolve) => {
+    child.once('message', ({ port }) => {
+      const rss = async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        child.send('rss');
+        const [{ rss: value }] = await once(child, 'message');
+        return value;
+      };
+      resolve({ port, rss, stop: () => child.kill() });
+    });
+  });
+}
+
+/** Opens one PeerJS-like socket and resolves with its first message type (OPEN or ERROR…). */
+function connect(port, id, from) {
+  const token = Math.random().toString(36).slice(2);
+  const socket = new WebSocket(
+    `ws://127.0.0.1:${port}/peerjs/peerjs?key=peerjs&id=${id}&token=${token}`,
+    {
+      localAddress: from,
+    },
+  );
+  socket.on('error', () => {});
+  return new Promise((resolve) => {
+    socket.once('message', (data) => resolve({ socket, type: JSON.parse(data.toString()).type }));
+    socket.once('close', () => resolve({ socket, type: 'CLOSED' }));
+  });
+}
+
+const roomId = () => crypto.randomUUID();
+const peerId = (room) => `${room}_${Math.random().toString(16).slice(2, 18).padEnd(16, '0')}`;
+const address = (i) => `127.0.${2 + Math.floor(i / 250)}.${1 + (i % 250)}`;
+
+/** Opens `count` sockets, `perAddress` from each loopback address; returns those registered. */
+async function fill(port, count, perAddress) {
+  const held = [];
+  for (let start = 0; start < count; start += 200) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(200, count - start) }, (_, k) =>
+        connect(port, peerId(roomId()), address(Math.floor((start + k) / perAddress))),
+      ),
+    );
+    held.push(...batch.filter((each) => each.type === 'OPEN').map((each) => each.socket));
+    for (const each of batch) if (each.type !== 'OPEN') each.socket.terminate();
+  }
+  return held;
+}
+
+/** 40 pairs, each sender sends 250 messages at once (within the guard's burst); messages/s. */
+async function relay(port) {
+  const pairs = [];
+  for (let i = 0; i < 40; i++) {
+    const room = roomId();
+    const a = await connect(port, peerId(room), address(i));
+    const b = await connect(port, peerId(room), address(i));
+    pairs.push([a.socket, b.socket, new URL(b.socket.url).searchParams.get('id')]);
+  }
+  const total = pairs.length * 250;
+  let received = 0;
+  const done = new Promise((resolve) => {
+    for (const [, receiver] of pairs) {
+      receiver.on('message', () => {
+        if (++received === total) resolve();
+      });
+    }
+  });
+  const started = performance.now();
+  for (const [sender, , dst] of pairs) {
+    for (let n = 0; n < 250; n++) {
+      sender.send(
+        JSON.stringify({ type: 'CANDIDATE', dst, payload: { candidate: 'x'.repeat(200), n } }),
+      );
+    }
+  }
+  await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
+  const seconds = (performance.now() - started) / 1000;
+  for (const [a, b] of pairs) {
+    a.terminate();
+    b.terminate();
+  }
+  return { received, total, perSecond: Math.round(received / seconds) };
+}
+
+async function main() {
+  const results = {};
+  for (const kind of ['guard', 'stock']) {
+    const server = await startChild(kind);
+    const idle = await server.rss();
+    // One address, as many sockets as it can get.
+    const one = await fill(server.port, PER_ADDRESS + 20, PER_ADDRESS + 20);
+    for (const socket of one) socket.terminate();
+    await new Promise((r) => setTimeout(r, 500));
+    // Everyone: past the cap, 50 per address.
+    const all = await fill(server.port, CAP + 200, PER_ADDRESS);
+    const loaded = await server.rss();
+    const perThousand = ((loaded - idle) / all.length) * 1000;
+    for (const socket of all) socket.terminate();
+    await new Promise((r) => setTimeout(r, 1000));
+    const throughput = await relay(server.port);
+    results[kind] = {
+      oneAddressHeld: one.length,
+      heldAtCap: all.length,
+      rssIdleMiB: +(idle / 2 ** 20).toFixed(1),
+      rssPerThousandMiB: +(perThousand / 2 ** 20).toFixed(2),
+      relayPerSecond: throughput.perSecond,
+      relayed: `${throughput.received}/${throughput.total}`,
+    };
+    server.stop();
+  }
+  results.relayRatio = +(results.guard.relayPerSecond / results.stock.relayPerSecond).toFixed(2);
+  console.log(JSON.stringify({ cap: CAP, ...results }, null, 2));
+  process.exit(0);
+}
+
+if (process.argv[2] === '--serve') {
+  await serve(process.argv[3]);
+} else {
+  await main();
+}
