@@ -106,6 +106,7 @@ export function bundleGraph(fileName) {
       for (const output of Object.values(bundle)) {
         if (output.type !== 'chunk') continue;
         chunks[output.fileName] = {
+          name: output.name,
           isEntry: output.isEntry,
           imports: output.imports,
           dynamicImports: output.dynamicImports,
@@ -288,6 +289,48 @@ export function trimPeerJs() {
         'const $rtcRoomSilent = { logLevel: 0, setLogFunction() {}, log() {}, warn() {}, error() {} };\n',
       );
       return { code: text.toString(), map: text.generateMap({ hires: true }) };
+    },
+  };
+}
+
+/**
+ * Shortens PeerJS's internal `_`-prefixed property names (`_negotiator`, `_socket`, …) in the
+ * chunk that carries PeerJS. Only names PeerJS itself spells are touched, never Lit's `_$…`
+ * protocol names, and nothing outside that chunk reads PeerJS's objects.
+ * @returns {import('rollup').Plugin}
+ */
+export function manglePeerJsInternals() {
+  let names;
+  return {
+    name: 'mangle-peerjs-internals',
+    async buildStart() {
+      const source = await readFile(
+        new URL('../node_modules/peerjs/dist/bundler.mjs', import.meta.url),
+        'utf8',
+      );
+      names = [
+        ...new Set(
+          [...source.matchAll(/\._([A-Za-z]\w*)|\b_([A-Za-z]\w*)\s*[:(=]/g)].map(
+            (match) => `_${match[1] ?? match[2]}`,
+          ),
+        ),
+      ];
+      if (names.length < 40) this.error(`PeerJS spells only ${names.length} internal names`);
+    },
+    async renderChunk(code, chunk) {
+      if (!Object.keys(chunk.modules).some((id) => id.includes('/node_modules/peerjs/'))) {
+        return null;
+      }
+      const { minify } = await import('terser');
+      const result = await minify(code, {
+        module: true,
+        ecma: 2020,
+        compress: false,
+        mangle: { properties: { regex: new RegExp(`^(${names.join('|')})$`) } },
+        format: { comments: false },
+        sourceMap: true,
+      });
+      return { code: result.code, map: result.map };
     },
   };
 }

@@ -11,12 +11,17 @@ export const KIB = 1024;
 /** rtc-room.js, gzipped: the issue's budget for every page that embeds the element. */
 export const FIRST_FILE_BUDGET = 20 * KIB;
 
+/** rtc-room.js and everything a join loads, gzipped: the issue's budget, which may only go down. */
+export const TOTAL_BUDGET = 51 * KIB;
+
 /**
- * rtc-room.js and everything a join loads, gzipped. The goal is 50 KiB; features added since it
- * was set (tokens, safety codes, chat convergence, liveness, pins) hold it at this for now, and it
- * may only go down.
+ * Chunks (by their name in rollup.config.js) that a join does not load: each waits for the one
+ * visitor who needs it, and is reported on its own.
  */
-export const TOTAL_BUDGET = 54 * KIB;
+export const ON_DEMAND = {
+  emoji: 'when the emoji picker first opens',
+  'zh-CN': 'for a visitor whose language is Chinese',
+};
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -37,43 +42,60 @@ function sizes(body) {
 export function measureBundle(distDir = DIST) {
   const { chunks } = JSON.parse(readFileSync(join(distDir, 'bundle-graph.json'), 'utf8'));
   const entry = Object.keys(chunks).find((name) => chunks[name].isEntry);
-  // Everything reachable from the entry by import or import(): what a join fetches.
-  const loaded = new Set();
-  const pending = [entry];
-  while (pending.length) {
-    const name = pending.pop();
-    if (loaded.has(name)) continue;
-    loaded.add(name);
-    pending.push(...chunks[name].imports, ...chunks[name].dynamicImports);
-  }
-  const files = [...loaded].map((name) => ({
+  // Everything reachable from the entry by import or import(), on-demand chunks aside: what a
+  // join fetches.
+  const reachable = (skipOnDemand) => {
+    const loaded = new Set();
+    const pending = [entry];
+    while (pending.length) {
+      const name = pending.pop();
+      if (loaded.has(name) || (skipOnDemand && chunks[name].name in ON_DEMAND)) continue;
+      loaded.add(name);
+      pending.push(...chunks[name].imports, ...chunks[name].dynamicImports);
+    }
+    return loaded;
+  };
+  const joined = reachable(true);
+  const files = [...reachable(false)].map((name) => ({
     name,
     isEntry: name === entry,
+    /** Why this chunk loads, when a join does not load it. */
+    onDemand: joined.has(name) ? null : (ON_DEMAND[chunks[name].name] ?? 'on demand'),
     imports: chunks[name].imports,
     ...sizes(readFileSync(join(distDir, name))),
   }));
-  const total = (key) => files.reduce((sum, file) => sum + file[key], 0);
+  const sum = (list, key) => list.reduce((total, file) => total + file[key], 0);
+  const atJoin = files.filter((file) => !file.onDemand);
+  const total = (list) => ({
+    raw: sum(list, 'raw'),
+    gzip: sum(list, 'gzip'),
+    brotli: sum(list, 'brotli'),
+  });
   return {
     entry: files.find((file) => file.isEntry),
     files,
-    total: { raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') },
+    total: total(atJoin),
+    /** With every on-demand chunk too (a Chinese visitor who opens the emoji picker). */
+    everything: total(files),
   };
 }
 
 const kib = (bytes) => `${(bytes / KIB).toFixed(1)} KiB`;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { files, total, entry } = measureBundle();
+  const { files, total, everything, entry } = measureBundle();
   const rows = [
-    ...files.map((f) => [f.name, f.raw, f.gzip, f.brotli]),
+    ...files.filter((f) => !f.onDemand).map((f) => [f.name, f.raw, f.gzip, f.brotli]),
     ['total after a join', total.raw, total.gzip, total.brotli],
+    ...files.filter((f) => f.onDemand).map((f) => [f.name, f.raw, f.gzip, f.brotli, f.onDemand]),
+    ['everything, on-demand chunks too', everything.raw, everything.gzip, everything.brotli],
   ];
   console.log(
     `${'file'.padEnd(40)} ${'minified'.padStart(11)} ${'gzip'.padStart(11)} ${'brotli'.padStart(11)}`,
   );
-  for (const [name, raw, gzip, brotli] of rows) {
+  for (const [name, raw, gzip, brotli, note] of rows) {
     console.log(
-      `${name.padEnd(40)} ${kib(raw).padStart(11)} ${kib(gzip).padStart(11)} ${kib(brotli).padStart(11)}`,
+      `${name.padEnd(40)} ${kib(raw).padStart(11)} ${kib(gzip).padStart(11)} ${kib(brotli).padStart(11)}${note ? `  (${note})` : ''}`,
     );
   }
   console.log(

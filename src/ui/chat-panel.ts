@@ -8,7 +8,7 @@ import { splitLinks } from '../chat/links.js';
 import { LANGUAGES, type Strings } from '../i18n/strings.js';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from '../protocol/chat-messages.js';
 import { styles } from './chat-panel.styles.js';
-import { EMOJI, EMOJI_COLUMNS, emojiIndexAfter, emojiName } from './emoji.js';
+import { EMOJI_COLUMNS, emojiIndexAfter, emojiName, type Emoji } from './emoji.js';
 import { glyph } from './icons.js';
 
 /** The chat panel's sentences. */
@@ -85,6 +85,7 @@ export class RtcChatPanel extends LitElement {
   @state() private refusal = '';
   @state() private isEmojiOpen = false;
   @state() private activeEmoji = 0;
+  @state() private emoji: readonly Emoji[] = [];
   @state() private openPicture: { url: string; alt: string } | null = null;
 
   /** The conversation, in order (from the room's chat model). */
@@ -201,13 +202,15 @@ export class RtcChatPanel extends LitElement {
     }
   }
 
-  private handleEmojiToggle(): void {
+  private async handleEmojiToggle(): Promise<void> {
     if (this.isEmojiOpen) {
       this.closeEmoji();
       return;
     }
+    if (!this.emoji.length) this.emoji = (await import('./emoji-list.js')).EMOJI;
     this.isEmojiOpen = true;
-    void this.updateComplete.then(() => this.focusEmoji());
+    await this.updateComplete;
+    this.focusEmoji();
   }
 
   private handleEmojiKeydown(event: KeyboardEvent): void {
@@ -218,10 +221,10 @@ export class RtcChatPanel extends LitElement {
     }
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      this.insertEmoji(EMOJI[this.activeEmoji].char);
+      this.insertEmoji(this.emoji[this.activeEmoji].char);
       return;
     }
-    const next = emojiIndexAfter(this.activeEmoji, event.key);
+    const next = emojiIndexAfter(this.activeEmoji, event.key, this.emoji.length);
     if (next === null) return;
     event.preventDefault();
     this.activeEmoji = next;
@@ -457,7 +460,7 @@ export class RtcChatPanel extends LitElement {
       @click=${this.handleEmojiClick}
       @focusout=${this.handleEmojiFocusOut}
     >
-      ${EMOJI.map(
+      ${this.emoji.map(
         (emoji, index) =>
           html`<span
             part="emoji"

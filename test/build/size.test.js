@@ -47,6 +47,14 @@ describe('the script-tag build', () => {
     assert.ok(!/RTCPeerConnection/.test(entry), 'nothing WebRTC in rtc-room.js');
   });
 
+  test('leaves the emoji list to a chunk of its own, loaded when the picker opens', () => {
+    const joined = bundle.files.filter((file) => !file.onDemand).map((file) => read(file.name));
+    const [emoji] = bundle.files.filter((file) => file.onDemand?.includes('emoji picker'));
+    assert.ok(emoji, 'an on-demand chunk for the emoji picker');
+    assert.match(read(emoji.name), /birthday cake/);
+    for (const code of joined) assert.doesNotMatch(code, /birthday cake/);
+  });
+
   test('carries no WebRTC shim, no BinaryPack and no PeerJS log messages', () => {
     for (const marker of [
       'shimPeerConnection', // webrtc-adapter

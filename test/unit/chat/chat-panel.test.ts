@@ -3,7 +3,8 @@ import type { ChatMessage } from '../../../src/chat/chat-room.js';
 import { LANGUAGES } from '../../../src/i18n/strings.js';
 import '../../../src/ui/chat-panel.js';
 import type { RtcChatPanel } from '../../../src/ui/chat-panel.js';
-import { EMOJI, EMOJI_COLUMNS, emojiIndexAfter } from '../../../src/ui/emoji.js';
+import { EMOJI } from '../../../src/ui/emoji-list.js';
+import { EMOJI_COLUMNS, emojiIndexAfter } from '../../../src/ui/emoji.js';
 import { canvasImage, pngLike, SVG_TEXT } from './support/images.js';
 
 const AT = Date.UTC(2024, 0, 2, 3, 4, 5);
@@ -52,6 +53,13 @@ function type(el: RtcChatPanel, value: string): HTMLTextAreaElement {
   input.value = value;
   input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
   return input;
+}
+
+/** Opens the emoji picker, whose list loads on first use, and waits for its focused option. */
+async function openPicker(el: RtcChatPanel): Promise<HTMLElement> {
+  $<HTMLButtonElement>(el, '.emoji-toggle').click();
+  await waitUntil(() => el.shadowRoot!.activeElement?.getAttribute('role') === 'option');
+  return $<HTMLElement>(el, '[part="emoji-picker"]');
 }
 
 function press(target: Element, key: string, init: KeyboardEventInit = {}): KeyboardEvent {
@@ -300,14 +308,15 @@ describe('rtc-chat-panel', () => {
 
   describe('emoji picker', () => {
     it('moves in a grid with the arrow keys', () => {
-      expect(emojiIndexAfter(0, 'ArrowRight')).to.equal(1);
-      expect(emojiIndexAfter(0, 'ArrowLeft')).to.equal(0);
-      expect(emojiIndexAfter(1, 'ArrowDown')).to.equal(1 + EMOJI_COLUMNS);
-      expect(emojiIndexAfter(1, 'ArrowUp')).to.equal(1);
-      expect(emojiIndexAfter(EMOJI.length - 1, 'ArrowDown')).to.equal(EMOJI.length - 1);
-      expect(emojiIndexAfter(5, 'End')).to.equal(EMOJI.length - 1);
-      expect(emojiIndexAfter(5, 'Home')).to.equal(0);
-      expect(emojiIndexAfter(5, 'a')).to.equal(null);
+      const count = EMOJI.length;
+      expect(emojiIndexAfter(0, 'ArrowRight', count)).to.equal(1);
+      expect(emojiIndexAfter(0, 'ArrowLeft', count)).to.equal(0);
+      expect(emojiIndexAfter(1, 'ArrowDown', count)).to.equal(1 + EMOJI_COLUMNS);
+      expect(emojiIndexAfter(1, 'ArrowUp', count)).to.equal(1);
+      expect(emojiIndexAfter(count - 1, 'ArrowDown', count)).to.equal(count - 1);
+      expect(emojiIndexAfter(5, 'End', count)).to.equal(count - 1);
+      expect(emojiIndexAfter(5, 'Home', count)).to.equal(0);
+      expect(emojiIndexAfter(5, 'a', count)).to.equal(null);
     });
 
     it('inserts an emoji at the caret, by keyboard alone', async () => {
@@ -315,10 +324,7 @@ describe('rtc-chat-panel', () => {
       const input = type(el, 'ab');
       input.setSelectionRange(1, 1);
       const toggle = $<HTMLButtonElement>(el, '.emoji-toggle');
-      toggle.click();
-      await el.updateComplete;
-      await el.updateComplete;
-      const picker = $<HTMLElement>(el, '[part="emoji-picker"]');
+      const picker = await openPicker(el);
       expect(toggle.getAttribute('aria-expanded')).to.equal('true');
       expect(el.shadowRoot!.activeElement?.getAttribute('data-index')).to.equal('0');
       press(el.shadowRoot!.activeElement!, 'ArrowRight');
@@ -340,9 +346,7 @@ describe('rtc-chat-panel', () => {
     it('closes on Escape and gives focus back to its button', async () => {
       const el = await panel();
       const toggle = $<HTMLButtonElement>(el, '.emoji-toggle');
-      toggle.click();
-      await el.updateComplete;
-      await el.updateComplete;
+      await openPicker(el);
       press(el.shadowRoot!.activeElement!, 'Escape');
       await el.updateComplete;
       expect($(el, '[part="emoji-picker"]')).to.equal(null);
@@ -353,8 +357,7 @@ describe('rtc-chat-panel', () => {
     it('names its emoji in the visitor’s language', async () => {
       const el = await panel();
       el.strings = LANGUAGES['zh-CN'].chat;
-      $<HTMLButtonElement>(el, '.emoji-toggle').click();
-      await el.updateComplete;
+      await openPicker(el);
       expect($(el, '[role="option"]').getAttribute('aria-label')).to.equal(EMOJI[0].names['zh-CN']);
       expect($(el, '[role="listbox"]').getAttribute('aria-label')).to.equal('表情');
     });
@@ -469,8 +472,7 @@ describe('rtc-chat-panel', () => {
     it('passes axe when empty, and with the emoji picker open', async () => {
       const el = await panel();
       await expect(el).to.be.accessible();
-      $<HTMLButtonElement>(el, '.emoji-toggle').click();
-      await el.updateComplete;
+      await openPicker(el);
       await expect(el).to.be.accessible();
     });
 
