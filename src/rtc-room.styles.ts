@@ -42,6 +42,82 @@ export const styles = [
       padding: 24px;
       text-align: center;
     }
+    .prejoin {
+      flex-direction: row;
+      flex-wrap: wrap;
+      align-content: center;
+    }
+    .prejoin-settings,
+    .prejoin-media,
+    .device-pickers {
+      display: flex;
+      flex-direction: column;
+      align-items: stretch;
+      gap: var(--_gap);
+    }
+    .preview {
+      position: relative;
+      display: grid;
+      place-items: center;
+      width: min(100%, 360px);
+      aspect-ratio: 16 / 9;
+      overflow: hidden;
+      border-radius: var(--_radius);
+      background: var(--_tile-bg);
+    }
+    .preview video {
+      position: absolute;
+      inset: 0;
+      transform: scaleX(-1);
+    }
+    .preview-error {
+      padding: 12px;
+      font-size: 0.875rem;
+    }
+    .level {
+      position: absolute;
+      left: 8px;
+      right: 8px;
+      bottom: 8px;
+      height: 6px;
+      border-radius: 3px;
+      background: rgb(0 0 0 / 45%);
+      overflow: hidden;
+    }
+    .level[hidden] {
+      display: none;
+    }
+    .level-bar {
+      display: block;
+      height: 100%;
+      width: calc(var(--level, 0) * 100%);
+      background: #4ade80;
+      transition: width 80ms linear;
+    }
+    select {
+      min-height: 44px;
+      padding: 8px 10px;
+      border: 1px solid color-mix(in srgb, var(--_fg) 35%, transparent);
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_bg);
+      color: inherit;
+      font: inherit;
+      max-width: 100%;
+    }
+    select:focus-visible {
+      outline: 2px solid var(--_accent);
+      outline-offset: 2px;
+    }
+    .device-menu {
+      inset: auto;
+      margin: 0;
+      padding: 12px;
+      border: 0;
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_tile-bg);
+      color: var(--_fg);
+      box-shadow: 0 4px 16px rgb(0 0 0 / 40%);
+    }
     .row {
       display: flex;
       flex-wrap: wrap;

@@ -5,14 +5,17 @@ import { parseLayout, parseTheme, type Layout, type Theme } from './config.js';
 import { ActiveSpeakerController } from './controllers/active-speaker-controller.js';
 import { Announcer } from './controllers/announcer.js';
 import { ElementSizeController } from './controllers/element-size-controller.js';
+import { MicLevelController } from './controllers/mic-level-controller.js';
 import { RoomController } from './controllers/room-controller.js';
 import { emit, type RoomState } from './events.js';
 import { stringsFor, type Strings } from './i18n/strings.js';
+import type { MediaKind } from './media/local-media.js';
 import type { Participant } from './room/participant.js';
 import { isRoomId } from './room/room-id.js';
 import { styles } from './rtc-room.styles.js';
 import type { TransportFactory } from './transport/transport.js';
 import type { ChatSendImageDetail, ChatSendTextDetail } from './ui/chat-panel.js';
+import type { DevicePickersView } from './ui/device-pickers.js';
 import { renderLobby } from './ui/lobby.js';
 import { renderPrejoin } from './ui/prejoin.js';
 
@@ -63,6 +66,10 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart controls - The bar of call controls.
  * @csspart layout-button - Opens the layout menu (also has part `button`).
  * @csspart layout-menu - The layout menu: grid, speaker, sidebar.
+ * @csspart device-menu - The camera, microphone and speaker pickers during the call.
+ * @csspart preview - The camera preview before joining, with the microphone meter.
+ * @csspart level - The microphone meter in the preview.
+ * @csspart select - Every device picker.
  * @csspart badge - The unread count on the chat button.
  * @csspart chat - The chat panel; its own parts are exported: `messages`, `message`, `message-own`,
  *   `sender`, `time`, `text`, `link`, `picture`, `progress`, `picture-status`, `refusal`,
@@ -123,6 +130,19 @@ export class RtcRoom extends LitElement {
   /** The participant the visitor pinned to the large slot, if still present. */
   @state() private pinnedId: string | null = null;
   @state() private isFullscreen = false;
+  /** The speaker the visitor picked for everyone's sound ('' for the system's). */
+  @state() private speakerId = '';
+  private isPreviewing = false;
+
+  constructor() {
+    super();
+    // Moves the prejoin's microphone meter; it needs nothing else from the element.
+    new MicLevelController(
+      this,
+      () => (this.state === 'prejoin' ? this.room.microphoneTrack : null),
+      '[part~="level"]',
+    );
+  }
 
   /** The room to join. Without it the element offers to create a room or join one by ID. */
   @property({ attribute: 'room-id', reflect: true }) roomId = '';
@@ -201,6 +221,7 @@ export class RtcRoom extends LitElement {
       const fromLink = new URLSearchParams(location.search).get(ROOM_QUERY_PARAMETER);
       if (isRoomId(fromLink)) this.roomId = fromLink;
     }
+    this.name ||= rememberedName();
   }
 
   override disconnectedCallback(): void {
@@ -227,9 +248,27 @@ export class RtcRoom extends LitElement {
     }
     if (this.state === 'joined') this.activeSpeaker.start();
     else this.activeSpeaker.stop();
+    this.updatePreview();
+    this.applySpeaker();
     // After this update, not during it: joining changes state and renders again.
     if (this.noPrejoin && this.state === 'prejoin') queueMicrotask(() => void this.join());
     this.playRemoteMedia();
+  }
+
+  // The prejoin shows the camera and microphone it will send; the lobby holds no device.
+  private updatePreview(): void {
+    const wantsPreview = this.state === 'prejoin' && !this.noPrejoin;
+    if (wantsPreview && !this.isPreviewing) void this.room.startPreview();
+    if (!wantsPreview && this.isPreviewing && this.state !== 'joining') this.room.stopPreview();
+    this.isPreviewing = wantsPreview;
+  }
+
+  // Where setSinkId exists, every participant's sound goes to the speaker the visitor picked.
+  private applySpeaker(): void {
+    if (!canPickSpeaker()) return;
+    for (const video of this.renderRoot.querySelectorAll('video')) {
+      if (video.sinkId !== this.speakerId) video.setSinkId(this.speakerId).catch(() => undefined);
+    }
   }
 
   private get strings(): Strings {
@@ -262,10 +301,10 @@ export class RtcRoom extends LitElement {
     }
   }
 
+  // The creator gets the prejoin too: a name and a look at their camera before the room.
   private handleCreateRoom(): void {
     this.roomId = crypto.randomUUID();
     history.replaceState(history.state, '', this.shareUrl);
-    void this.join();
   }
 
   private handleJoinById(event: SubmitEvent): void {
@@ -352,6 +391,35 @@ export class RtcRoom extends LitElement {
     this.isFullscreen = document.fullscreenElement === this;
   };
 
+  private handleTogglePreviewDevice = (kind: MediaKind, on: boolean): void => {
+    void this.room.setPreviewDevice(kind, on);
+  };
+
+  private handleRetryDevices = (): void => {
+    this.muted = false;
+    this.videoOff = false;
+    void this.room.startPreview();
+  };
+
+  private handleChooseDevice = (kind: MediaKind, deviceId: string): void => {
+    void this.room.chooseDevice(kind, deviceId);
+  };
+
+  private handleChooseSpeaker = (deviceId: string): void => {
+    this.speakerId = deviceId;
+  };
+
+  private devicePickers(strings: Strings): DevicePickersView {
+    return {
+      strings,
+      devices: this.room.devices,
+      selected: { ...this.room.deviceIds, speaker: this.speakerId },
+      canPickSpeaker: canPickSpeaker(),
+      onChooseDevice: this.handleChooseDevice,
+      onChooseSpeaker: this.handleChooseSpeaker,
+    };
+  }
+
   private handleLeave(): void {
     this.leave();
   }
@@ -379,6 +447,7 @@ export class RtcRoom extends LitElement {
 
   /** Joins the room named by `room-id` (asks for camera and microphone first). */
   async join(): Promise<void> {
+    rememberName(this.name);
     await this.room.join();
   }
 
@@ -437,6 +506,16 @@ export class RtcRoom extends LitElement {
           strings,
           roomId: this.roomId,
           name: this.name,
+          media:
+            this.view?.renderPrejoinMedia({
+              ...this.devicePickers(strings),
+              preview: this.room.localPreview,
+              previewError: this.room.previewError,
+              hasAudio: !this.muted && this.room.microphoneTrack !== null,
+              hasVideo: !this.videoOff && this.room.localPreview !== null,
+              onToggleDevice: this.handleTogglePreviewDevice,
+              onRetryDevices: this.handleRetryDevices,
+            }) ?? null,
           onNameInput: this.handleNameInput,
           onJoin: this.handlePrejoinSubmit,
         });
@@ -588,6 +667,7 @@ export class RtcRoom extends LitElement {
         onChooseLayout: this.handleChooseLayout,
         isFullscreen: this.isFullscreen,
         onToggleFullscreen: this.handleToggleFullscreen,
+        devices: this.devicePickers(strings),
         onLeave: this.handleLeave,
       })}
       <div part="share" class="share">
@@ -606,6 +686,29 @@ export class RtcRoom extends LitElement {
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcer.text}</div>
     `;
   }
+}
+
+const NAME_KEY = 'rtc-room:name';
+
+// Storage can be refused (a sandboxed frame, a private window): the name is then not kept.
+function rememberedName(): string {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function rememberName(name: string): void {
+  try {
+    if (name) localStorage.setItem(NAME_KEY, name);
+  } catch {
+    // Not kept; the visitor types it again next time.
+  }
+}
+
+function canPickSpeaker(): boolean {
+  return 'setSinkId' in HTMLMediaElement.prototype;
 }
 
 function selectAll(event: FocusEvent): void {

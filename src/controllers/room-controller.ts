@@ -3,6 +3,7 @@ import type { ChatMessage } from '../chat/chat-room.js';
 import { parseIceServers, parseIceTransportPolicy, parseServerUrl, parseToken } from '../config.js';
 import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
 import { emit, type RoomState } from '../events.js';
+import type { DeviceList, LocalMedia, MediaKind } from '../media/local-media.js';
 import type { Participant } from '../room/participant.js';
 import type { RoomSession } from '../room/room-session.js';
 import type { TransportFactory } from '../transport/transport.js';
@@ -53,6 +54,14 @@ export class RoomController implements ReactiveController {
   /** The error that stopped the last join, shown in the `error` state. */
   fatalError: RoomError | null = null;
   isSignallingLost = false;
+  /** Camera and microphone opened before joining (the preview), then handed to the session. */
+  private media: LocalMedia | null = null;
+  /** Bumped when a preview is dropped, so one still opening is dropped too. */
+  private previewGeneration = 0;
+  /** Why the preview has no camera or microphone (refused, missing), if it has not. */
+  previewError: RoomError | null = null;
+  /** The cameras, microphones and speakers to pick from. */
+  devices: DeviceList = { cameras: [], microphones: [], speakers: [] };
 
   constructor(
     private readonly host: RoomHost,
@@ -105,14 +114,100 @@ export class RoomController implements ReactiveController {
     // Reattached after a move in the DOM: the call goes on.
     clearTimeout(this.removalTimer);
     window.addEventListener('pagehide', this.handlePageHide);
+    navigator.mediaDevices?.addEventListener('devicechange', this.handleDeviceChange);
   }
 
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.handlePageHide);
+    navigator.mediaDevices?.removeEventListener('devicechange', this.handleDeviceChange);
     // Leave only if the element is not put back in the same task (a move, not a removal).
     this.removalTimer = setTimeout(() => {
-      if (!this.host.isConnected) this.leave();
+      if (!this.host.isConnected) {
+        this.leave();
+        this.stopPreview();
+      }
     });
+  }
+
+  /** The camera as the visitor sees it in the preview or their tile, or null. */
+  get localPreview(): MediaStream | null {
+    return this.media?.preview ?? null;
+  }
+
+  /** The live microphone, for a level meter, or null. */
+  get microphoneTrack(): MediaStreamTrack | null {
+    return this.media?.microphoneTrack ?? null;
+  }
+
+  /** The IDs of the camera and microphone in use. */
+  get deviceIds(): { camera: string | null; microphone: string | null } {
+    return this.media?.deviceIds ?? { camera: null, microphone: null };
+  }
+
+  /**
+   * Opens the camera and microphone before joining, as the host's `muted` and `video-off` say,
+   * so the visitor sees and hears what they will send; again after a refusal, to retry.
+   */
+  async startPreview(): Promise<void> {
+    const generation = ++this.previewGeneration;
+    let call: CallModule;
+    try {
+      call = await this.loadCall();
+    } catch {
+      return; // Joining reports it.
+    }
+    if (generation !== this.previewGeneration || this.state !== 'prejoin') return;
+    if (!this.media) {
+      const media = new call.LocalMedia();
+      media.on('change', () => this.host.requestUpdate());
+      this.media = media;
+    }
+    const errors = await this.media.start({ audio: !this.host.muted, video: !this.host.videoOff });
+    if (generation !== this.previewGeneration) return;
+    this.previewError = errors[0] ?? null;
+    await this.refreshDevices();
+  }
+
+  // Names come once a device is allowed; the lists change when one is plugged in or out.
+  private async refreshDevices(): Promise<void> {
+    if (!this.media) return;
+    this.devices = await this.media.listDevices();
+    this.host.requestUpdate();
+  }
+
+  /** Releases the preview's devices (the visitor went back to the lobby, or the page left). */
+  stopPreview(): void {
+    this.previewGeneration++;
+    if (this.state === 'joining' || this.state === 'joined') return;
+    this.media?.stop();
+    this.media = null;
+    this.previewError = null;
+  }
+
+  /** Turns a device on or off in the preview; the host's `muted` / `video-off` follow. */
+  async setPreviewDevice(kind: MediaKind, on: boolean): Promise<void> {
+    if (kind === 'audio') this.host.muted = !on;
+    else this.host.videoOff = !on;
+    if (!this.media) return;
+    try {
+      if (kind === 'audio') await this.media.setMicrophoneEnabled(on);
+      else await this.media.setCameraEnabled(on);
+      this.previewError = null;
+    } catch (error) {
+      this.previewError = toRoomError(error);
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Uses another camera or microphone, before joining or during the call (every link follows). */
+  async chooseDevice(kind: MediaKind, deviceId: string): Promise<void> {
+    if (!this.media) return;
+    try {
+      await this.media.useDevice(kind, deviceId);
+    } catch (error) {
+      this.report(toRoomError(error));
+    }
+    this.host.requestUpdate();
   }
 
   /** Joins the room named by the host's `room-id`. */
@@ -172,7 +267,7 @@ export class RoomController implements ReactiveController {
       startWith: { audio: !host.muted, video: !host.videoOff },
       api: new ServerApi(server.value, undefined, () => this.currentToken()),
       readToken: () => this.currentToken(),
-      media: new LocalMedia(),
+      media: this.takeMedia(new LocalMedia()),
       createTransport: async (options) => (await transportFactory)(options),
       chatLimits: host.maxImageSize > 0 ? { maxImageBytes: host.maxImageSize } : undefined,
     });
@@ -180,6 +275,7 @@ export class RoomController implements ReactiveController {
     this.watch(session);
     try {
       await session.join();
+      await this.refreshDevices();
     } catch {
       // The session reported the error and entered `error`.
     }
@@ -263,6 +359,16 @@ export class RoomController implements ReactiveController {
     this.changed(this.state);
   }
 
+  // The preview's devices go on into the call; a session after a left one starts afresh.
+  private takeMedia(fresh: LocalMedia): LocalMedia {
+    if (!this.media) {
+      this.media = fresh;
+      fresh.on('change', () => this.host.requestUpdate());
+    }
+    this.previewGeneration++;
+    return this.media;
+  }
+
   private loadCall(): Promise<CallModule> {
     this.call ??= this.options.loadCall();
     return this.call;
@@ -279,6 +385,8 @@ export class RoomController implements ReactiveController {
       }
       if (state === 'joined')
         emit(host, 'rtc-join', { roomId: host.roomId, peerId: session.peerId });
+      // The session released its devices: a later preview or join opens them afresh.
+      if (state === 'left' || state === 'error') this.media = null;
       if (state === 'left') {
         this.isSignallingLost = false;
         emit(host, 'rtc-leave', { roomId: host.roomId });
@@ -368,4 +476,6 @@ export class RoomController implements ReactiveController {
   }
 
   private handlePageHide = (): void => this.leave();
+
+  private handleDeviceChange = (): void => void this.refreshDevices();
 }

@@ -48,6 +48,16 @@ export interface Strings {
   layout: string;
   layouts: Record<Layout, string>;
   closeChat: string;
+  /** Device pickers, before joining and in the call. */
+  camera: string;
+  microphone: string;
+  speaker: string;
+  cameraNumber: (n: number) => string;
+  microphoneNumber: (n: number) => string;
+  speakerNumber: (n: number) => string;
+  devices: string;
+  cameraIsOff: string;
+  microphoneLevel: string;
   pin: (name: string) => string;
   unpin: (name: string) => string;
   fullscreenTile: (name: string) => string;
@@ -183,6 +193,15 @@ const en: Strings = {
   layout: 'Layout',
   layouts: { grid: 'Grid', speaker: 'Speaker', sidebar: 'Sidebar' },
   closeChat: 'Close chat',
+  camera: 'Camera',
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  cameraNumber: (n) => `Camera ${n}`,
+  microphoneNumber: (n) => `Microphone ${n}`,
+  speakerNumber: (n) => `Speaker ${n}`,
+  devices: 'Camera, microphone and speaker',
+  cameraIsOff: 'Your camera is off',
+  microphoneLevel: 'Microphone level',
   pin: (name) => `Pin ${name}`,
   unpin: (name) => `Unpin ${name}`,
   fullscreenTile: (name) => `Show ${name} full screen`,
@@ -302,6 +321,15 @@ const zhCN: Strings = {
   layout: '布局',
   layouts: { grid: '宫格', speaker: '演讲者', sidebar: '侧边栏' },
   closeChat: '关闭聊天',
+  camera: '摄像头',
+  microphone: '麦克风',
+  speaker: '扬声器',
+  cameraNumber: (n) => `摄像头 ${n}`,
+  microphoneNumber: (n) => `麦克风 ${n}`,
+  speakerNumber: (n) => `扬声器 ${n}`,
+  devices: '摄像头、麦克风和扬声器',
+  cameraIsOff: '你的摄像头已关闭',
+  microphoneLevel: '麦克风音量',
   pin: (name) => `置顶 ${name}`,
   unpin: (name) => `取消置顶 ${name}`,
   fullscreenTile: (name) => `全屏显示 ${name}`,

@@ -13,7 +13,22 @@ export interface LocalMediaEvents {
 }
 
 /** The part of `navigator.mediaDevices` we use, so tests can pass their own. */
-export type MediaDevicesLike = Pick<MediaDevices, 'getUserMedia'>;
+export type MediaDevicesLike = Pick<MediaDevices, 'getUserMedia'> &
+  Partial<Pick<MediaDevices, 'enumerateDevices'>>;
+
+/** A camera, microphone or speaker the visitor can pick. */
+export interface DeviceChoice {
+  deviceId: string;
+  /** Empty until the page may use a device of that kind (browsers hide names before). */
+  label: string;
+}
+
+/** What the visitor can pick from, by kind. */
+export interface DeviceList {
+  cameras: DeviceChoice[];
+  microphones: DeviceChoice[];
+  speakers: DeviceChoice[];
+}
 
 const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
   width: { ideal: 640 },
@@ -41,6 +56,9 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   private readonly placeholders = new PlaceholderTracks();
   /** Bumped by stop(): devices that finish opening afterwards are released at once. */
   private generation = 0;
+  /** The devices the visitor picked (null: the browser's default). */
+  private cameraId: string | null = null;
+  private microphoneId: string | null = null;
 
   constructor(private readonly devices: MediaDevicesLike | undefined = navigator.mediaDevices) {
     super();
@@ -60,17 +78,79 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     return this.cameraPreview;
   }
 
+  /** The live microphone, for a level meter; null while none is open. */
+  get microphoneTrack(): MediaStreamTrack | null {
+    return this.microphone?.readyState === 'live' ? this.microphone : null;
+  }
+
+  /** The IDs of the devices in use (or picked), by kind. */
+  get deviceIds(): { camera: string | null; microphone: string | null } {
+    return {
+      camera: this.camera?.getSettings().deviceId ?? this.cameraId,
+      microphone: this.microphone?.getSettings().deviceId ?? this.microphoneId,
+    };
+  }
+
+  /** The cameras, microphones and speakers the browser lists (names once a device is allowed). */
+  async listDevices(): Promise<DeviceList> {
+    const devices = (await this.devices?.enumerateDevices?.().catch(() => [])) ?? [];
+    const of = (kind: MediaDeviceKind): DeviceChoice[] =>
+      devices
+        .filter((device) => device.kind === kind && device.deviceId)
+        .map(({ deviceId, label }) => ({ deviceId, label }));
+    return {
+      cameras: of('videoinput'),
+      microphones: of('audioinput'),
+      speakers: of('audiooutput'),
+    };
+  }
+
+  /**
+   * Uses another camera or microphone: reopened at once if on (every call then sends the new
+   * track), or remembered for when it is switched on. Rejects with a RoomError.
+   */
+  async useDevice(kind: MediaKind, deviceId: string): Promise<void> {
+    if (kind === 'video') {
+      this.cameraId = deviceId;
+      if (this.isCameraEnabled) {
+        const stream = await this.getUserMedia({ video: this.cameraConstraints() }, 'camera');
+        this.useCamera(stream.getVideoTracks()[0] ?? null);
+      }
+      return;
+    }
+    this.microphoneId = deviceId;
+    if (this.microphone?.readyState === 'live') {
+      const wasEnabled = this.microphone.enabled;
+      const stream = await this.getUserMedia({ audio: this.microphoneConstraints() }, 'microphone');
+      const track = stream.getAudioTracks()[0] ?? null;
+      if (track) track.enabled = wasEnabled;
+      this.useMicrophone(track);
+    }
+  }
+
   /**
    * Opens the devices asked for. What cannot be opened is returned as errors (the visitor then
    * joins with what works); it never throws.
    */
   async start(want: { audio: boolean; video: boolean }): Promise<RoomError[]> {
-    if (!want.audio && !want.video) return [];
+    // Devices opened for a preview before joining are kept as they are, not opened again.
+    if (this.microphone?.readyState === 'live') {
+      this.microphone.enabled = want.audio;
+      want = { ...want, audio: false };
+    }
+    if (this.isCameraEnabled) {
+      if (!want.video) this.useCamera(null);
+      want = { ...want, video: false };
+    }
+    if (!want.audio && !want.video) {
+      this.emit('change', undefined);
+      return [];
+    }
     const generation = this.generation;
     if (want.audio && want.video) {
       try {
         const stream = await this.getUserMedia(
-          { audio: MICROPHONE_CONSTRAINTS, video: CAMERA_CONSTRAINTS },
+          { audio: this.microphoneConstraints(), video: this.cameraConstraints() },
           'camera and microphone',
         );
         this.useMicrophone(stream.getAudioTracks()[0] ?? null);
@@ -100,7 +180,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       this.emit('change', undefined);
       return;
     }
-    const stream = await this.getUserMedia({ audio: MICROPHONE_CONSTRAINTS }, 'microphone');
+    const stream = await this.getUserMedia({ audio: this.microphoneConstraints() }, 'microphone');
     this.useMicrophone(stream.getAudioTracks()[0] ?? null);
   }
 
@@ -111,7 +191,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       return;
     }
     if (this.isCameraEnabled) return;
-    const stream = await this.getUserMedia({ video: CAMERA_CONSTRAINTS }, 'camera');
+    const stream = await this.getUserMedia({ video: this.cameraConstraints() }, 'camera');
     this.useCamera(stream.getVideoTracks()[0] ?? null);
   }
 
@@ -125,6 +205,18 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.cameraPreview = null;
     this.placeholders.stop();
     this.emit('change', undefined);
+  }
+
+  private cameraConstraints(): MediaTrackConstraints {
+    return this.cameraId
+      ? { ...CAMERA_CONSTRAINTS, deviceId: { exact: this.cameraId } }
+      : CAMERA_CONSTRAINTS;
+  }
+
+  private microphoneConstraints(): MediaTrackConstraints {
+    return this.microphoneId
+      ? { ...MICROPHONE_CONSTRAINTS, deviceId: { exact: this.microphoneId } }
+      : MICROPHONE_CONSTRAINTS;
   }
 
   private async getUserMedia(

@@ -11,8 +11,10 @@ import {
   leaveIcon,
   micIcon,
   micOffIcon,
+  settingsIcon,
 } from './icons.js';
 import { renderIconButton } from './icon-button.js';
+import { renderDevicePickers, type DevicePickersView } from './device-pickers.js';
 
 export interface ControlsView {
   strings: Strings;
@@ -30,10 +32,12 @@ export interface ControlsView {
   /** Whether the room fills the screen. */
   isFullscreen: boolean;
   onToggleFullscreen: () => void;
+  /** The camera, microphone and speaker pickers for the device menu. */
+  devices: DevicePickersView;
   onLeave: () => void;
 }
 
-interface Toggle {
+export interface Toggle {
   isOn: boolean;
   /** What pressing does, when off and when on. */
   labels: [string, string];
@@ -43,9 +47,10 @@ interface Toggle {
 }
 
 const LAYOUT_MENU_ID = 'layout-menu';
+const DEVICE_MENU_ID = 'device-menu';
 
-// A device button: pressed (red) while the device is off, labelled with what a press does.
-function renderToggle({ isOn, labels, icons, action, onClick }: Toggle): TemplateResult {
+/** A device button: pressed (red) while the device is off, labelled with what a press does. */
+export function renderToggle({ isOn, labels, icons, action, onClick }: Toggle): TemplateResult {
   const index = isOn ? 1 : 0;
   return renderIconButton({
     label: labels[index],
@@ -131,7 +136,33 @@ function renderLayoutMenu(view: ControlsView): TemplateResult {
     </div>`;
 }
 
-/** The bar of call controls: microphone, camera, chat, layout, full screen, leave. */
+function renderDeviceMenu(view: ControlsView): TemplateResult {
+  const { strings } = view;
+  return html`<button
+      part="button"
+      type="button"
+      aria-label=${strings.devices}
+      title=${strings.devices}
+      aria-haspopup="dialog"
+      popovertarget=${DEVICE_MENU_ID}
+      data-action="devices"
+    >
+      ${settingsIcon}
+    </button>
+    <div
+      part="device-menu"
+      class="device-menu"
+      id=${DEVICE_MENU_ID}
+      role="dialog"
+      aria-label=${strings.devices}
+      popover
+      @toggle=${placeAboveButton}
+    >
+      ${renderDevicePickers(view.devices)}
+    </div>`;
+}
+
+/** The bar of call controls: microphone, camera, chat, layout, devices, full screen, leave. */
 export function renderControls(view: ControlsView): TemplateResult {
   const { strings } = view;
   return html`<div part="controls" class="controls" role="toolbar" aria-label=${strings.controls}>
@@ -150,6 +181,7 @@ export function renderControls(view: ControlsView): TemplateResult {
       onClick: view.onToggleCamera,
     })}
     ${view.hasChat ? renderChatToggle(view) : nothing} ${renderLayoutMenu(view)}
+    ${renderDeviceMenu(view)}
     ${renderIconButton({
       label: view.isFullscreen ? strings.exitFullscreen : strings.fullscreen,
       icon: view.isFullscreen ? exitFullscreenIcon : fullscreenIcon,

@@ -16,6 +16,7 @@ export interface IconButton {
 export function renderIconButton(button: IconButton): TemplateResult {
   return html`<button
     part="button"
+    type="button"
     class=${button.className ?? nothing}
     aria-pressed=${button.isPressed === undefined ? nothing : String(button.isPressed)}
     aria-label=${button.label}

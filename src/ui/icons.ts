@@ -57,3 +57,6 @@ export const signalIcon = glyph(
   svg`<rect class="bar-1" x="3" y="15" width="4" height="6" rx="1"/><rect class="bar-2" x="10" y="10" width="4" height="11" rx="1"/><rect class="bar-3" x="17" y="4" width="4" height="17" rx="1"/>`,
   16,
 );
+export const settingsIcon = glyph(
+  svg`<path d="M19.4 13a7.6 7.6 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.4 7.4 0 0 0-1.7-1L15 3h-4l-.4 2.9a7.4 7.4 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.6 7.6 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1a7.4 7.4 0 0 0 1.7 1L11 21h4l.4-2.9a7.4 7.4 0 0 0 1.7-1l2.5 1 2-3.5L19.4 13zM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z"/>`,
+);

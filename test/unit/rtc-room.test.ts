@@ -142,12 +142,11 @@ describe('<rtc-room>', () => {
       expect(el.roomId).to.equal('');
     });
 
-    it('creates a room with a fresh UUID and puts it in the address', async () => {
+    it('creates a room with a fresh UUID, puts it in the address and asks for a name', async () => {
       await atAddress('?keep=1', async () => {
         const el = await fixture<RtcRoom>(
           html`<rtc-room server=${CLOSED_SERVER} muted video-off></rtc-room>`,
         );
-        const failed = oneEvent(el, 'rtc-error');
         buttonNamed(el, en.createRoom)!.click();
         expect(el.roomId).to.match(
           /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
@@ -155,7 +154,11 @@ describe('<rtc-room>', () => {
         const params = new URLSearchParams(location.search);
         expect(params.get('room')).to.equal(el.roomId);
         expect(params.get('keep')).to.equal('1');
-        await failed;
+        await elementUpdated(el);
+        expect(el.state).to.equal('prejoin');
+        expect(el.shadowRoot!.querySelector('input[name="name"]')).to.be.instanceOf(
+          HTMLInputElement,
+        );
       });
     });
 

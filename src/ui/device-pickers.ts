@@ -1,0 +1,75 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Strings } from '../i18n/strings.js';
+import type { DeviceChoice, DeviceList, MediaKind } from '../media/local-media.js';
+
+export interface DevicePickersView {
+  strings: Strings;
+  devices: DeviceList;
+  /** The devices in use, by kind. */
+  selected: { camera: string | null; microphone: string | null; speaker: string };
+  /** Whether sound can be sent to another speaker here (`setSinkId`). */
+  canPickSpeaker: boolean;
+  onChooseDevice: (kind: MediaKind, deviceId: string) => void;
+  onChooseSpeaker: (deviceId: string) => void;
+}
+
+function renderSelect(
+  label: string,
+  name: string,
+  choices: DeviceChoice[],
+  selected: string | null,
+  fallbackName: (index: number) => string,
+  onChange: (deviceId: string) => void,
+): TemplateResult | typeof nothing {
+  if (choices.length === 0) return nothing;
+  return html`<label>
+    <span>${label}</span>
+    <select
+      part="select"
+      name=${name}
+      @change=${(event: Event) => onChange((event.target as HTMLSelectElement).value)}
+    >
+      ${choices.map(
+        (choice, index) =>
+          html`<option value=${choice.deviceId} ?selected=${choice.deviceId === selected}>
+            ${choice.label || fallbackName(index + 1)}
+          </option>`,
+      )}
+    </select>
+  </label>`;
+}
+
+/** Pickers for camera, microphone and (where the browser allows) speaker. */
+export function renderDevicePickers(view: DevicePickersView): TemplateResult {
+  const { strings, devices, selected } = view;
+  return html`<div class="device-pickers">
+    ${renderSelect(
+      strings.camera,
+      'camera',
+      devices.cameras,
+      selected.camera,
+      strings.cameraNumber,
+      (id) => view.onChooseDevice('video', id),
+    )}
+    ${renderSelect(
+      strings.microphone,
+      'microphone',
+      devices.microphones,
+      selected.microphone,
+      strings.microphoneNumber,
+      (id) => view.onChooseDevice('audio', id),
+    )}
+    ${
+      view.canPickSpeaker
+        ? renderSelect(
+            strings.speaker,
+            'speaker',
+            devices.speakers,
+            selected.speaker,
+            strings.speakerNumber,
+            view.onChooseSpeaker,
+          )
+        : nothing
+    }
+  </div>`;
+}
