@@ -23,6 +23,29 @@ function candidateTypeOf(stat: Stat | undefined): CandidateType | null {
  * from the transport (`selectedCandidatePairId`); Firefox marks the pair `selected`.
  */
 export function readNetworkPath(report: ReadonlyMap<string, Stat>): NetworkPath | null {
+  const pair = selectedPair(report);
+  if (!pair) return null;
+  const local = report.get(String(pair.localCandidateId));
+  const remote = report.get(String(pair.remoteCandidateId));
+  const localType = candidateTypeOf(local);
+  const candidateType = candidateTypeOf(remote) === 'relay' ? 'relay' : localType;
+  const rtt = pair.currentRoundTripTime;
+  return {
+    candidateType,
+    roundTripMs: typeof rtt === 'number' ? Math.round(rtt * 1000) : null,
+  };
+}
+
+/**
+ * The outgoing bandwidth the browser estimates for the selected pair, in bit/s
+ * (`availableOutgoingBitrate`; Chromium reports it, Firefox does not), or null.
+ */
+export function readUplinkEstimate(report: ReadonlyMap<string, Stat>): number | null {
+  const bitrate = selectedPair(report)?.availableOutgoingBitrate;
+  return typeof bitrate === 'number' && bitrate > 0 ? bitrate : null;
+}
+
+function selectedPair(report: ReadonlyMap<string, Stat>): Stat | undefined {
   const stats = [...report.values()];
   let pair: Stat | undefined;
   for (const stat of stats) {
@@ -36,14 +59,5 @@ export function readNetworkPath(report: ReadonlyMap<string, Stat>): NetworkPath 
     (stat) =>
       stat.type === 'candidate-pair' && stat.nominated === true && stat.state === 'succeeded',
   );
-  if (!pair) return null;
-  const local = report.get(String(pair.localCandidateId));
-  const remote = report.get(String(pair.remoteCandidateId));
-  const localType = candidateTypeOf(local);
-  const candidateType = candidateTypeOf(remote) === 'relay' ? 'relay' : localType;
-  const rtt = pair.currentRoundTripTime;
-  return {
-    candidateType,
-    roundTripMs: typeof rtt === 'number' ? Math.round(rtt * 1000) : null,
-  };
+  return pair;
 }

@@ -14,7 +14,8 @@ import {
   type ConnectionQuality,
   type MediaCounters,
 } from './connection-quality.js';
-import { readNetworkPath, type NetworkPath } from './connection-stats.js';
+import { ENCODING_LADDER, nextRung } from '../media/encoding-policy.js';
+import { readNetworkPath, readUplinkEstimate, type NetworkPath } from './connection-stats.js';
 import { DEFAULT_LIVENESS, type LivenessPolicy } from './liveness-policy.js';
 import type { Participant, ParticipantConnection } from './participant.js';
 
@@ -56,6 +57,10 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   /** The last statistics read, so loss is measured over the last interval only. */
   private counters: MediaCounters | null = null;
   private quality: ConnectionQuality | null = null;
+  /** The browser's outgoing bandwidth estimate for this link (bit/s), when it gives one. */
+  private uplinkBps: number | null = null;
+  /** The encoding policy's rung our video on this link is capped at, once set. */
+  private encodingRung: number | null = null;
   /** When a frame last came on this link or the one it replaced (clock time). */
   private lastHeardAt = 0;
   /** Whether the peer is shown as reconnecting (silent, or its ICE path lost). */
@@ -170,7 +175,19 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     this.path = path;
     this.counters = counters;
     this.quality = quality;
+    this.uplinkBps = readUplinkEstimate(report);
     return changed;
+  }
+
+  /**
+   * Caps our video on this link for a room of `roomSize` (see the encoding policy), lower while
+   * this link's measured uplink falls short; a link not yet negotiated is tried again next time.
+   */
+  async adaptEncoding(roomSize: number): Promise<void> {
+    const rung = nextRung(this.encodingRung, roomSize, this.uplinkBps);
+    if (rung === this.encodingRung || this.isGone) return;
+    const applied = await this.link.setVideoEncoding(ENCODING_LADDER[rung]).catch(() => false);
+    if (applied && !this.isGone) this.encodingRung = rung;
   }
 
   /** Tells the peer our current name and media state. */

@@ -376,6 +376,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     peer.on('reconnecting', () => this.redial(peer));
     peer.on('signalling-back', () => this.transport?.retrySignalling());
     peer.on('ready', () => {
+      this.adaptEncodings();
       this.chatRoom?.handlePeerReady(peer.id);
       this.failures.delete(peer.id);
       this.names.set(peer.id, peer.toParticipant().name);
@@ -398,7 +399,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (reason === 'left') this.departed.add(peer.id);
       if (this.announced.delete(peer.id)) this.emit('peer-leave', peer.toParticipant());
       this.handleGone(peer.id, reason);
+      this.adaptEncodings();
     });
+  }
+
+  // Each link's video follows the room's size (and that link's measured uplink).
+  private adaptEncodings(): void {
+    for (const peer of this.peers.values()) void peer.adaptEncoding(this.peers.size + 1);
   }
 
   // A failed peer is retried (the smaller ID redials, after a back-off) a bounded number of
@@ -461,6 +468,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const changes = await Promise.all(
       [...this.peers.values()].filter((peer) => peer.isReady).map((peer) => peer.refreshPath()),
     );
+    this.adaptEncodings();
     if (changes.includes(true)) this.emit('participants', undefined);
   }
 

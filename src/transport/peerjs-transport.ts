@@ -1,5 +1,6 @@
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
 import { RoomError, TokenExpiredError, type RoomErrorCode } from '../errors.js';
+import type { VideoEncoding } from '../media/encoding-policy.js';
 import { JitteredBackOff, type ReconnectPolicy } from '../room/reconnect-policy.js';
 import { Emitter } from '../util/emitter.js';
 import { isRecord } from '../util/is-record.js';
@@ -155,6 +156,26 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
       .filter((t) => t.receiver.track.kind === kind && !t.sender.track)
       .map((t) => t.sender);
     await Promise.all([...senders, ...idle].map((sender) => sender.replaceTrack(track)));
+  }
+
+  async setVideoEncoding(encoding: VideoEncoding): Promise<boolean> {
+    const connection = this.media?.peerConnection;
+    if (!connection || connection.signalingState === 'closed') return false;
+    // The video sender may hold no track (camera off): find it by what its transceiver receives.
+    const senders = connection
+      .getTransceivers()
+      .filter((t) => t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped')
+      .map((t) => t.sender);
+    let applied = false;
+    for (const sender of senders) {
+      const parameters = sender.getParameters();
+      // Empty until the offer and answer are done: nothing to set yet.
+      if (!parameters.encodings?.length) continue;
+      for (const layer of parameters.encodings) Object.assign(layer, encoding);
+      await sender.setParameters(parameters);
+      applied = true;
+    }
+    return applied;
   }
 
   async getStats(): Promise<RTCStatsReport | null> {

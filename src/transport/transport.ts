@@ -1,4 +1,5 @@
 import type { RoomError } from '../errors.js';
+import type { VideoEncoding } from '../media/encoding-policy.js';
 import type { ReconnectPolicy } from '../room/reconnect-policy.js';
 import type { Emitter } from '../util/emitter.js';
 
@@ -78,6 +79,11 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
   readonly bufferedAmount: number;
   /** Replaces what we send of one kind on this link (a track, or null for nothing). */
   replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void>;
+  /**
+   * Caps what we send of our video on this link; false when there is no negotiated video sender
+   * yet (try again later).
+   */
+  setVideoEncoding(encoding: VideoEncoding): Promise<boolean>;
   /** The media peer connection's statistics, or null before it exists. */
   getStats(): Promise<RTCStatsReport | null>;
   /** How loud the peer is right now (0 to 1, from the last audio packets), or null without audio. */

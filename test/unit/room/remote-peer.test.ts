@@ -123,6 +123,44 @@ describe('RemotePeer', () => {
     expect(events).to.deep.equal([['gone', 'left']]);
   });
 
+  describe('video encoding', () => {
+    /** Statistics whose selected pair reports `bps` of available outgoing bandwidth. */
+    const uplink = (bps: number) => {
+      const pair = { type: 'candidate-pair', localCandidateId: 'L', remoteCandidateId: 'R' };
+      return new Map<string, Record<string, unknown>>([
+        ['T', { type: 'transport', selectedCandidatePairId: 'P' }],
+        ['P', { ...pair, availableOutgoingBitrate: bps }],
+        ['L', { type: 'local-candidate', candidateType: 'host' }],
+        ['R', { type: 'remote-candidate', candidateType: 'host' }],
+      ]) as unknown as RTCStatsReport;
+    };
+
+    /** Reads the statistics, adapts, and returns the bitrate last set (kbit/s). */
+    async function adaptWith(link: FakeLink, peer: RemotePeer, bps: number): Promise<number> {
+      link.stats = uplink(bps);
+      await peer.refreshPath();
+      await peer.adaptEncoding(2);
+      return (link.videoEncodings.at(-1)?.maxBitrate ?? 0) / 1000;
+    }
+
+    it('steps down a rung at a time while the measured uplink falls short, and back up', async () => {
+      const { link, peer } = peerWithLog();
+      link.fire('message', helloFrom('Grace'));
+      const steps = [];
+      for (const bps of [5_000_000, 500_000, 500_000, 350_000, 2_000_000, 2_000_000]) {
+        steps.push(await adaptWith(link, peer, bps));
+      }
+      expect(steps).to.deep.equal([900, 600, 400, 300, 400, 600]);
+    });
+
+    it('sets nothing again while the rung stays the same', async () => {
+      const { link, peer } = peerWithLog();
+      await adaptWith(link, peer, 5_000_000);
+      await adaptWith(link, peer, 5_000_000);
+      expect(link.videoEncodings).to.have.length(1);
+    });
+  });
+
   describe('liveness', () => {
     /** A peer whose link opened and who said hello at time 0. */
     function heardPeer() {

@@ -1,5 +1,6 @@
 import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import { RoomError } from '../../../src/errors.js';
+import { ENCODING_LADDER } from '../../../src/media/encoding-policy.js';
 import { LocalMedia, type MediaDevicesLike } from '../../../src/media/local-media.js';
 import {
   PROTOCOL_VERSION,
@@ -487,6 +488,40 @@ describe('RoomSession', () => {
       expect(log.entries).to.deep.equal(before);
       expect(session.participants[1]).to.include({ id: HIGHER, name: 'Grace' });
       expect(link.isClosed).to.equal(false);
+    });
+  });
+
+  describe('video encoding', () => {
+    /** The maximum bitrate last set on each open link, in kbit/s. */
+    const kbps = (links: FakeLink[]) =>
+      links
+        .filter((l) => !l.isClosed)
+        .map((l) => (l.videoEncodings.at(-1)?.maxBitrate ?? 0) / 1000);
+
+    it('caps every link’s video by the room’s size as the room grows and shrinks', async () => {
+      const { session, api, ...rest } = setup();
+      api.peers = [`${HIGHER}1`];
+      await session.join();
+      const transport = rest.transport();
+      const links = [...transport.dialled];
+      makeReady(links[0], 'Ada');
+      await aTimeout(0);
+      expect(kbps(links)).to.deep.equal([900]);
+
+      for (const id of ['2', '3', '4', '5']) {
+        const link = transport.ring(`${HIGHER}${id}`);
+        links.push(link);
+        makeReady(link, `Peer ${id}`);
+        await aTimeout(0);
+      }
+      expect(kbps(links)).to.deep.equal([220, 220, 220, 220, 220]);
+      expect(links[4].videoEncodings.at(-1)).to.deep.equal(ENCODING_LADDER[4]);
+
+      links[0].fire('message', BYE);
+      links[1].close();
+      await aTimeout(0);
+      expect(kbps(links)).to.deep.equal([400, 400, 400]);
+      expect(links[2].videoEncodings.at(-1)).to.deep.include({ scaleResolutionDownBy: 1.5 });
     });
   });
 

@@ -8,6 +8,7 @@ import type {
   TransportFactory,
   TransportOptions,
 } from '../../../src/transport/transport.js';
+import type { VideoEncoding } from '../../../src/media/encoding-policy.js';
 import { Emitter } from '../../../src/util/emitter.js';
 import { decodeMessage, type PeerMessage } from '../../../src/protocol/messages.js';
 
@@ -57,8 +58,19 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
     return Promise.resolve();
   }
 
+  /** Every video encoding the session set, in order. */
+  readonly videoEncodings: VideoEncoding[] = [];
+  /** What the fake statistics report; set `availableOutgoingBitrate` to play a measured uplink. */
+  stats: RTCStatsReport | null = null;
+
+  setVideoEncoding(encoding: VideoEncoding): Promise<boolean> {
+    if (this.isClosed) return Promise.resolve(false);
+    this.videoEncodings.push(encoding);
+    return Promise.resolve(true);
+  }
+
   getStats(): Promise<RTCStatsReport | null> {
-    return Promise.resolve(null);
+    return Promise.resolve(this.stats);
   }
 
   /** How loud the test makes this peer. */
