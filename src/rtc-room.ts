@@ -8,7 +8,7 @@ import { ElementSizeController } from './controllers/element-size-controller.js'
 import { MicLevelController } from './controllers/mic-level-controller.js';
 import { RoomController } from './controllers/room-controller.js';
 import { emit, type RoomState } from './events.js';
-import { stringsFor, type Strings } from './i18n/strings.js';
+import { loadStrings, stringsFor, type Strings } from './i18n/strings.js';
 import type { MediaKind } from './media/local-media.js';
 import type { Participant } from './room/participant.js';
 import { isRoomId } from './room/room-id.js';
@@ -106,6 +106,12 @@ export class RtcRoom extends LitElement {
         import('./ui/room-view.js'),
         import('./ui/chat-panel.js'),
       ]);
+      // The room's styles came with its view: added once, after the element's own.
+      const sheet = view.roomStyles.styleSheet;
+      const root = this.renderRoot as ShadowRoot;
+      if (sheet && !root.adoptedStyleSheets.includes(sheet)) {
+        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      }
       this.view = view;
       return call;
     },
@@ -229,6 +235,13 @@ export class RtcRoom extends LitElement {
     document.removeEventListener('fullscreenchange', this.handleFullscreenChange);
   }
 
+  // A language other than English is a chunk of its own: rendering waits for its table, so a
+  // Chinese visitor never sees English first.
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const loading = loadStrings(this.languageTag);
+    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('roomId') && this.hasUpdated) {
       // A new room ID ends the visit to the old room; a first one moves idle to prejoin.
@@ -271,8 +284,12 @@ export class RtcRoom extends LitElement {
     }
   }
 
+  private get languageTag(): string {
+    return this.lang || document.documentElement.lang || navigator.language;
+  }
+
   private get strings(): Strings {
-    return stringsFor(this.lang || document.documentElement.lang || navigator.language);
+    return stringsFor(this.languageTag);
   }
 
   private get shareUrl(): string {

@@ -8,3 +8,4 @@ export { closeIcon } from './icons.js';
 export { renderPrejoinMedia } from './prejoin-media.js';
 export { renderTile } from './tile.js';
 export { layoutTiles } from './tile-layout.js';
+export { roomStyles } from './room.styles.js';
