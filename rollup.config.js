@@ -70,6 +70,7 @@ export default {
       call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/(?!emoji-list)|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,
       // Loaded on demand, not by every join: see ON_DEMAND in build/size-report.js.
       emoji: /\/src\/ui\/emoji-list\.ts$/,
+      'zh-CN': /\/src\/i18n\/zh-cn\.ts$/,
     }),
     sourcemap: true,
     // Source maps hold every original source, PeerJS's TypeScript included.

@@ -147,7 +147,7 @@ const enChat: Strings['chat'] = {
   },
 };
 
-const en: Strings = {
+export const en: Strings = {
   createRoom: 'Create room',
   joinById: 'Join room',
   roomIdLabel: 'Room ID',
@@ -235,147 +235,49 @@ const en: Strings = {
   chat: enChat,
 };
 
-const zhCNChat: Strings['chat'] = {
-  locale: 'zh-CN',
-  title: '聊天',
-  log: '消息',
-  empty: '还没有消息。',
-  inputLabel: '消息',
-  placeholder: '输入消息…',
-  send: '发送',
-  attach: '发送图片',
-  emoji: '插入表情',
-  emojiPicker: '表情',
-  you: '你',
-  guest: '访客',
-  time: (sentAt) =>
-    new Date(sentAt).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' }),
-  earlier: '之前',
-  pictureAlt: (name) => `来自 ${name} 的图片`,
-  openPicture: (name) => `查看来自 ${name} 的原图`,
-  closePicture: '关闭',
-  sending: (percent) => `正在发送，${percent}%`,
-  receiving: (percent) => `正在接收，${percent}%`,
-  pictureFailed: {
-    'not-an-image': '这个文件不是图片，已拒收。',
-    incomplete: '图片没有完整收到。',
-    refused: '暂时无法接收这张图片。',
-    unavailable: '这张图片已不可用。',
-  },
-  refusedTooLarge: (maxBytes) =>
-    `图片太大：最大 ${(maxBytes / 1024 / 1024).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} MB。`,
-  refusedNotImage: '只能发送 PNG、JPEG、GIF 和 WebP 图片。',
-  unread: (count) => `${count} 条未读消息`,
-  errors: {
-    'chat-empty': '请先输入内容。',
-    'chat-too-long': '消息太长（最多 4000 个字符）。',
-    'chat-rate-limited': '消息发送过于频繁，请稍候。',
-    'image-too-large': '图片太大。',
-    'image-unsupported': '只能发送 PNG、JPEG、GIF 和 WebP 图片。',
-    'chat-closed': '聊天已关闭：你不在房间里。',
-  },
-};
-
-const zhCN: Strings = {
-  createRoom: '创建房间',
-  joinById: '加入房间',
-  roomIdLabel: '房间号',
-  roomIdInvalid: '房间号由 8 到 64 个字母、数字和连字符组成。',
-  join: '加入',
-  rejoin: '重新加入',
-  retry: '重试',
-  leave: '离开',
-  nameLabel: '你的名字',
-  guest: '访客',
-  you: '你',
-  connecting: '正在连接…',
-  leftTitle: '你已离开房间。',
-  shareLink: '用这个链接邀请他人',
-  copyLink: '复制链接',
-  copied: '已复制',
-  roomLabel: '房间',
-  muteMicrophone: '关闭麦克风',
-  unmuteMicrophone: '打开麦克风',
-  cameraOff: '关闭摄像头',
-  cameraOn: '打开摄像头',
-  microphoneOff: '麦克风已关闭',
-  controls: '通话控制',
-  participants: (count) => `${count} 人`,
-  enableSound: '点击开启声音',
-  reconnecting: '与服务器的连接已断开，通话继续，正在重新连接…',
-  alone: '正在等待其他人加入…',
-  connectionInfo: '连接详情',
-  candidateTypes: {
-    host: '直连（局域网）',
-    srflx: '直连（经 NAT）',
-    prflx: '直连（经 NAT）',
-    relay: '中继（TURN）',
-  },
-  roundTrip: (ms) => `往返 ${ms} 毫秒`,
-  safetyCode: '安全码',
-  safetyCodeHint: '和对方大声核对：两边的安全码相同，就说明中间没有人截听。',
-  quality: { good: '连接良好', fair: '连接一般', poor: '连接较差' },
-  unreachable: '无法连接',
-  peerReconnecting: '正在重新连接…',
-  dismiss: '关闭提示',
-  layout: '布局',
-  layouts: { grid: '宫格', speaker: '演讲者', sidebar: '侧边栏' },
-  closeChat: '关闭聊天',
-  camera: '摄像头',
-  microphone: '麦克风',
-  speaker: '扬声器',
-  cameraNumber: (n) => `摄像头 ${n}`,
-  microphoneNumber: (n) => `麦克风 ${n}`,
-  speakerNumber: (n) => `扬声器 ${n}`,
-  devices: '摄像头、麦克风和扬声器',
-  cameraIsOff: '你的摄像头已关闭',
-  microphoneLevel: '麦克风音量',
-  pin: (name) => `置顶 ${name}`,
-  unpin: (name) => `取消置顶 ${name}`,
-  fullscreenTile: (name) => `全屏显示 ${name}`,
-  fullscreen: '全屏',
-  exitFullscreen: '退出全屏',
-  announce: {
-    joined: (name) => `${name} 加入了房间`,
-    left: (name) => `${name} 离开了房间`,
-    message: (name) => `来自 ${name} 的新消息`,
-  },
-  errors: {
-    ...zhCNChat.errors,
-    'permission-denied':
-      '摄像头或麦克风权限被拒绝。你仍可收听和聊天；在浏览器中允许访问后重新加入，即可被看到和听到。',
-    'no-device': '没有找到摄像头或麦克风。你仍可收听和聊天。',
-    'media-failed': '无法启动摄像头或麦克风（是否被其他应用占用？）。',
-    'room-full': '房间已满。',
-    'server-unreachable': '无法连接房间服务器。请检查网络后重试。',
-    unauthorized: '你无权进入这个房间。',
-    'bad-room-id': '这不是有效的房间号。',
-    'bad-ice-servers': 'ice-servers 设置无效，改用服务器的配置。',
-    'bad-server': 'server 设置不是有效的 rtc-room 服务器地址。',
-    'peer-unreachable': '无法连接到其中一位参与者。',
-    'ice-failed': '无法通过任何网络路径连接到一位参与者（TURN 服务器可能拒绝了凭据）。',
-    'signalling-lost': '与房间服务器的连接已断开。',
-    'signalling-restored': '已重新连接到房间服务器。',
-    'unsupported-browser': '此浏览器无法在这里进行视频通话（需要 HTTPS 和 WebRTC）。',
-    internal: '出了点问题。',
-  },
-  chat: zhCNChat,
-};
-
 /** The languages the element speaks, by BCP 47 tag. */
-export const LANGUAGES = { en, 'zh-CN': zhCN } as const;
+export type Language = 'en' | 'zh-CN';
 
-export type Language = keyof typeof LANGUAGES;
+const TAGS: readonly Language[] = ['en', 'zh-CN'];
+
+/** Tables other than English load when a visitor needs them, each a chunk of its own. */
+const LOADERS: Record<Exclude<Language, 'en'>, () => Promise<Strings>> = {
+  'zh-CN': () => import('./zh-cn.js').then((module) => module.zhCN),
+};
+
+// Loaded tables are immutable data, shared by every element of the page like the module itself.
+const loaded = new Map<Language, Strings>([['en', en]]);
+const loading = new Map<Language, Promise<void>>();
 
 /**
- * The table for a language tag: an exact match, else the same base language (`zh-TW` → `zh-CN`,
+ * The language for a tag: an exact match, else the same base language (`zh-TW` → `zh-CN`,
  * `en-GB` → `en`), else English.
  */
-export function stringsFor(tag: string | null | undefined): Strings {
-  if (!tag) return en;
-  const exact = Object.keys(LANGUAGES).find((key) => key.toLowerCase() === tag.toLowerCase());
-  if (exact) return LANGUAGES[exact as Language];
+export function languageFor(tag: string | null | undefined): Language {
+  if (!tag) return 'en';
+  const exact = TAGS.find((key) => key.toLowerCase() === tag.toLowerCase());
+  if (exact) return exact;
   const base = tag.split('-')[0].toLowerCase();
-  const sameBase = Object.keys(LANGUAGES).find((key) => key.split('-')[0].toLowerCase() === base);
-  return sameBase ? LANGUAGES[sameBase as Language] : en;
+  return TAGS.find((key) => key.split('-')[0].toLowerCase() === base) ?? 'en';
+}
+
+/** The table for a language tag (see `languageFor`), English until `loadStrings` has loaded it. */
+export function stringsFor(tag: string | null | undefined): Strings {
+  return loaded.get(languageFor(tag)) ?? en;
+}
+
+/** Loads the table for a tag; null when it is there already (English always is). */
+export function loadStrings(tag: string | null | undefined): Promise<void> | null {
+  const language = languageFor(tag);
+  if (language === 'en' || loaded.has(language)) return null;
+  let pending = loading.get(language);
+  if (!pending) {
+    pending = LOADERS[language]().then(
+      (table) => void loaded.set(language, table),
+      // A table that fails to load leaves English, and the next render tries again.
+      () => void loading.delete(language),
+    );
+    loading.set(language, pending);
+  }
+  return pending;
 }

@@ -5,7 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, ChatPicture } from '../chat/chat-room.js';
 import { checkImage } from '../chat/image-sniff.js';
 import { splitLinks } from '../chat/links.js';
-import { LANGUAGES, type Strings } from '../i18n/strings.js';
+import { en, type Strings } from '../i18n/strings.js';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from '../protocol/chat-messages.js';
 import { styles } from './chat-panel.styles.js';
 import { EMOJI_COLUMNS, emojiIndexAfter, emojiName, type Emoji } from './emoji.js';
@@ -92,7 +92,7 @@ export class RtcChatPanel extends LitElement {
   @property({ attribute: false }) messages: readonly ChatMessage[] = [];
 
   /** The chat's sentences in the page's language. */
-  @property({ attribute: false }) strings: ChatStrings = LANGUAGES.en.chat;
+  @property({ attribute: false }) strings: ChatStrings = en.chat;
 
   /** Largest picture accepted, in bytes; larger ones are refused before sending. */
   @property({ attribute: 'max-image-bytes', type: Number }) maxImageBytes = MAX_IMAGE_BYTES;

@@ -10,7 +10,7 @@ import {
 import '../../src/rtc-room.js';
 import type { RtcRoom } from '../../src/rtc-room.js';
 import type { RoomState } from '../../src/events.js';
-import { LANGUAGES } from '../../src/i18n/strings.js';
+import { LANGUAGES } from '../../src/i18n/languages.js';
 
 const UUID = '3f1c2a9e-7b4d-4c1e-9f0a-2b3c4d5e6f70';
 /** Closed here, and on Chromium's blocked-port list: every request fails at once. */

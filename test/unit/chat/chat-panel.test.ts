@@ -1,6 +1,6 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ChatMessage } from '../../../src/chat/chat-room.js';
-import { LANGUAGES } from '../../../src/i18n/strings.js';
+import { LANGUAGES } from '../../../src/i18n/languages.js';
 import '../../../src/ui/chat-panel.js';
 import type { RtcChatPanel } from '../../../src/ui/chat-panel.js';
 import { EMOJI } from '../../../src/ui/emoji-list.js';

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { CHAT_ERROR_CODES } from '../../../src/chat/chat-errors.js';
-import { LANGUAGES } from '../../../src/i18n/strings.js';
+import { LANGUAGES } from '../../../src/i18n/languages.js';
 
 describe('chat strings', () => {
   for (const [tag, table] of Object.entries(LANGUAGES)) {

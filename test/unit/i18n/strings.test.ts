@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { LANGUAGES, stringsFor, type Strings } from '../../../src/i18n/strings.js';
+import { LANGUAGES } from '../../../src/i18n/languages.js';
+import { loadStrings, stringsFor, type Strings } from '../../../src/i18n/strings.js';
 import type { RoomErrorCode } from '../../../src/errors.js';
 
 // The compiler checks each table against RoomErrorCode; these are the codes the element's
@@ -27,7 +28,22 @@ function texts(value: unknown, path = ''): Array<[string, unknown]> {
 }
 
 describe('strings', () => {
+  describe('loadStrings', () => {
+    it('has English at once and loads Chinese once, however often it is asked', async () => {
+      expect(loadStrings('en-GB')).to.equal(null);
+      expect(loadStrings(undefined)).to.equal(null);
+      const first = loadStrings('zh-CN');
+      expect(first).to.be.instanceOf(Promise);
+      expect(loadStrings('zh-TW')).to.equal(first);
+      await first;
+      expect(loadStrings('zh')).to.equal(null);
+      expect(stringsFor('zh-CN')).to.equal(LANGUAGES['zh-CN']);
+    });
+  });
+
   describe('stringsFor', () => {
+    before(() => loadStrings('zh-CN'));
+
     const cases: Array<[string | null | undefined, Strings]> = [
       ['en', LANGUAGES.en],
       ['zh-CN', LANGUAGES['zh-CN']],

@@ -1,5 +1,5 @@
 import { aTimeout, elementUpdated, expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { LANGUAGES } from '../../../src/i18n/strings.js';
+import { LANGUAGES } from '../../../src/i18n/languages.js';
 import '../../../src/rtc-room.js';
 import type { RtcRoom } from '../../../src/rtc-room.js';
 import { FAKE_SERVER, joinWithFakes, type JoinedRoom } from '../support/joined-room.js';

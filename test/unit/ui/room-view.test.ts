@@ -1,6 +1,6 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { Layout } from '../../../src/config.js';
-import { LANGUAGES } from '../../../src/i18n/strings.js';
+import { LANGUAGES } from '../../../src/i18n/languages.js';
 import { encodeChatFrame, type ChatTextFrame } from '../../../src/protocol/chat-messages.js';
 import { PROTOCOL_VERSION } from '../../../src/protocol/messages.js';
 import '../../../src/rtc-room.js';
