@@ -42,12 +42,23 @@ export const styles = [
       padding: 24px;
       text-align: center;
     }
-    .prejoin {
-      flex-direction: row;
-      flex-wrap: wrap;
+    /* Once the call has loaded: the preview beside the devices and the name, stacked on a phone. */
+    .prejoin:has(.preview) {
+      display: grid;
+      grid-template-columns: minmax(0, 360px) minmax(0, 300px);
+      grid-template-areas: 'preview media' 'preview settings';
+      justify-content: center;
       align-content: center;
+      align-items: start;
+    }
+    @container (max-width: 640px) {
+      .prejoin:has(.preview) {
+        grid-template-columns: minmax(0, 360px);
+        grid-template-areas: 'preview' 'media' 'settings';
+      }
     }
     .prejoin-settings {
+      grid-area: settings;
       display: flex;
       flex-direction: column;
       align-items: stretch;
