@@ -30,8 +30,9 @@ const replaceModules = {
 };
 
 // The script-tag build: rtc-room.js (the element, the lobby and the prejoin, Lit inside) and,
-// beside it in chunks/, what loads by relative import() on prejoin or join: the call (room
-// session, media, chat model), PeerJS with the transport, and the chat panel. Hashed chunk
+// beside it in chunks/, what loads by relative import(): on prejoin or join the call (room
+// session, media, chat model, the room's view, PeerJS with the transport); on demand the chat
+// panel, the emoji list and the Chinese strings. Hashed chunk
 // names let the server cache them for a year; rtc-room.js keeps its name and a short cache.
 /**
  * Groups what a join loads into a few chunks: helpers shared by the lazy chunks go with them
@@ -65,12 +66,13 @@ export default {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
     manualChunks: lazyChunks({
-      // One chunk for everything a join loads: the call, the room's view, the chat panel and
-      // PeerJS arrive together anyway, and one file compresses ~1 KiB smaller than three.
-      call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/(?!emoji-list)|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,
       // Loaded on demand, not by every join: see ON_DEMAND in build/size-report.js.
+      'chat-panel': /\/src\/ui\/(chat-panel|chat-panel\.styles|emoji)\.ts$/,
       emoji: /\/src\/ui\/emoji-list\.ts$/,
       'zh-CN': /\/src\/i18n\/zh-cn\.ts$/,
+      // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive
+      // together anyway, and one file compresses ~1 KiB smaller than three.
+      call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,
     }),
     sourcemap: true,
     // Source maps hold every original source, PeerJS's TypeScript included.

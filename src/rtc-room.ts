@@ -99,12 +99,12 @@ export class RtcRoom extends LitElement {
   private readonly room = new RoomController(this, {
     scriptUrl: import.meta.url,
     loadTransport: () => this.loadTransport(),
-    // Chunks beside this script, fetched on prejoin or join: the call, the room's view, the chat.
+    // Chunks beside this script, fetched on prejoin or join: the call and the room's view (the
+    // chat panel waits for the chat to open).
     loadCall: async () => {
       const [call, view] = await Promise.all([
         import('./room/call.js'),
         import('./ui/room-view.js'),
-        import('./ui/chat-panel.js'),
       ]);
       // The room's styles came with its view: added once, after the element's own.
       const sheet = view.roomStyles.styleSheet;
@@ -376,7 +376,10 @@ export class RtcRoom extends LitElement {
     }
   }
 
-  private handleToggleChat(): void {
+  // The chat panel is a chunk of its own, loaded the first time the chat opens: the chat itself
+  // (messages, unread count, announcements) works without it.
+  private async handleToggleChat(): Promise<void> {
+    if (!this.isChatOpen) await import('./ui/chat-panel.js');
     this.isChatOpen = !this.isChatOpen;
   }
 

@@ -173,6 +173,8 @@ describe('chat in a room', () => {
         const thumbnails = await page.evaluate(async () => {
           const room = document.querySelector('rtc-room');
           room.shadowRoot.querySelector('[data-action="chat"]').click();
+          // The panel's chunk loads the first time the chat opens.
+          await customElements.whenDefined('rtc-chat-panel');
           await room.updateComplete;
           const panel = room.shadowRoot.querySelector('rtc-chat-panel');
           await panel.updateComplete;
