@@ -25,6 +25,9 @@ export type RoomErrorCode =
   // Not a failure: the end of a `signalling-lost`, reported on the same channel.
   | 'signalling-restored'
   | 'unsupported-browser'
+  // Sharing the screen was refused (by the visitor or the browser), or cannot be done here.
+  | 'screen-share-denied'
+  | 'screen-share-unsupported'
   | 'internal';
 
 /** An error as a value: a stable `code`, a human message, and what caused it. */

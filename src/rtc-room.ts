@@ -53,6 +53,7 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart tile - One participant.
  * @csspart tile-local - The visitor's own tile (also has part `tile`).
  * @csspart tile-speaking - The active speaker's tile (also has part `tile`).
+ * @csspart tile-screen - A shared screen's tile (also has part `tile`).
  * @csspart tile-featured - The tile in the large slot of `speaker` and `sidebar` (also `tile`).
  * @csspart video - A participant's video.
  * @csspart reconnecting - Over a participant silent for 5 s while a fresh call is tried (removed
@@ -440,6 +441,11 @@ export class RtcRoom extends LitElement {
     };
   }
 
+  private handleToggleScreenShare = (): void => {
+    if (this.participants[0]?.screen) this.stopScreenShare();
+    else this.startScreenShare().catch(() => undefined);
+  };
+
   private handleLeave(): void {
     this.leave();
   }
@@ -479,6 +485,20 @@ export class RtcRoom extends LitElement {
   /** Turns the microphone on or off; rejects with a RoomError (`permission-denied`, …). */
   setMicrophoneEnabled(on: boolean): Promise<void> {
     return this.room.setMicrophoneEnabled(on);
+  }
+
+  /**
+   * Shares a screen, window or tab with everyone (the browser asks which); everyone sees it as a
+   * tile of its own, large in the `speaker` layout. Rejects with a RoomError
+   * (`screen-share-denied`, `screen-share-unsupported`).
+   */
+  startScreenShare(): Promise<void> {
+    return this.room.startScreenShare();
+  }
+
+  /** Stops sharing the screen (the browser's own "Stop sharing" does the same). */
+  stopScreenShare(): void {
+    this.room.stopScreenShare();
   }
 
   /** Turns the camera on or off; rejects with a RoomError (`permission-denied`, …). */
@@ -599,15 +619,20 @@ export class RtcRoom extends LitElement {
     strings: Strings,
     { layoutTiles, renderTile, repeat }: RoomView,
   ): TemplateResult {
-    const pinned = participants.find((participant) => participant.id === this.pinnedId);
+    // A shared screen is a tile of its own, after its sharer's.
+    const screens = participants
+      .filter((participant) => participant.screen)
+      .map((participant) => screenTileOf(participant, strings));
+    const tiles = [...participants, ...screens];
+    const pinned = tiles.find((tile) => tile.id === this.pinnedId);
     // Pinning in the grid shows the pinned tile large, as the speaker layout does.
     const layout = pinned && this.layout === 'grid' ? 'speaker' : this.layout;
     const speaker = participants.find((p) => p.id === this.activeSpeaker.speakerId);
     const featured =
-      layout === 'grid' ? null : (pinned ?? speaker ?? participants[1] ?? participants[0]);
-    const ordered = featured
-      ? [featured, ...participants.filter((p) => p !== featured)]
-      : participants;
+      layout === 'grid'
+        ? null
+        : (pinned ?? screens[0] ?? speaker ?? participants[1] ?? participants[0]);
+    const ordered = featured ? [featured, ...tiles.filter((p) => p !== featured)] : tiles;
     const rects = layoutTiles(layout, ordered.length, this.stageSize.size, {
       gap: this.tileGap(),
     });
@@ -618,7 +643,7 @@ export class RtcRoom extends LitElement {
       aria-label=${strings.participants(participants.length)}
     >
       ${repeat(
-        participants,
+        tiles,
         (participant) => participant.id,
         (participant) =>
           renderTile(participant, strings, {
@@ -626,6 +651,7 @@ export class RtcRoom extends LitElement {
             isFeatured: participant === featured,
             isPinned: participant === pinned,
             isSpeaking: participant === speaker,
+            isScreen: screens.includes(participant),
             onTogglePin: this.handleTogglePin,
             onFullscreen: this.handleTileFullscreen,
           }),
@@ -687,6 +713,9 @@ export class RtcRoom extends LitElement {
         onChooseLayout: this.handleChooseLayout,
         isFullscreen: this.isFullscreen,
         onToggleFullscreen: this.handleToggleFullscreen,
+        canShareScreen: this.room.canShareScreen,
+        isSharingScreen: local?.screen != null,
+        onToggleScreenShare: this.handleToggleScreenShare,
         devices: this.devicePickers(strings),
         onLeave: this.handleLeave,
       })}
@@ -707,6 +736,24 @@ export class RtcRoom extends LitElement {
     `;
   }
 }
+
+/** A participant's shared screen as a tile: its own ID, the screen as its video, no mirror. */
+function screenTileOf(participant: Participant, strings: Strings): Participant {
+  return {
+    ...participant,
+    id: `${participant.id}${SCREEN_TILE_SUFFIX}`,
+    name: strings.screenOf(participant.name || strings.guest),
+    isLocal: false,
+    hasAudio: true,
+    hasVideo: true,
+    stream: participant.screen,
+    screen: null,
+    connection: null,
+    safetyCode: null,
+  };
+}
+
+const SCREEN_TILE_SUFFIX = ':screen';
 
 const NAME_KEY = 'rtc-room:name';
 

@@ -298,6 +298,19 @@ export class RoomController implements ReactiveController {
     return this.withSession((session) => session.setMicrophoneEnabled(on));
   }
 
+  startScreenShare(): Promise<void> {
+    return this.withSession((session) => session.startScreenShare());
+  }
+
+  stopScreenShare(): void {
+    this.session?.stopScreenShare();
+  }
+
+  /** Whether this browser can share a screen at all. */
+  get canShareScreen(): boolean {
+    return typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+  }
+
   setCameraEnabled(on: boolean): Promise<void> {
     return this.withSession((session) => session.setCameraEnabled(on));
   }

@@ -63,6 +63,10 @@ export interface Strings {
   fullscreenTile: (name: string) => string;
   fullscreen: string;
   exitFullscreen: string;
+  startScreenShare: string;
+  stopScreenShare: string;
+  /** The name on a shared screen's tile. */
+  screenOf: (name: string) => string;
   /** Read out by screen readers as things happen in the room. */
   announce: {
     joined: (name: string) => string;
@@ -207,6 +211,9 @@ export const en: Strings = {
   fullscreenTile: (name) => `Show ${name} full screen`,
   fullscreen: 'Full screen',
   exitFullscreen: 'Exit full screen',
+  startScreenShare: 'Share your screen',
+  stopScreenShare: 'Stop sharing your screen',
+  screenOf: (name) => `${name}’s screen`,
   announce: {
     joined: (name) => `${name} joined`,
     left: (name) => `${name} left`,
@@ -230,6 +237,8 @@ export const en: Strings = {
     'signalling-lost': 'Lost the connection to the room server.',
     'signalling-restored': 'Connected to the room server again.',
     'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
+    'screen-share-denied': 'The screen was not shared (the request was refused or cancelled).',
+    'screen-share-unsupported': 'This browser cannot share a screen here.',
     internal: 'Something went wrong.',
   },
   chat: enChat,

@@ -101,6 +101,9 @@ export const zhCN: Strings = {
   fullscreenTile: (name) => `全屏显示 ${name}`,
   fullscreen: '全屏',
   exitFullscreen: '退出全屏',
+  startScreenShare: '共享屏幕',
+  stopScreenShare: '停止共享屏幕',
+  screenOf: (name) => `${name} 的屏幕`,
   announce: {
     joined: (name) => `${name} 加入了房间`,
     left: (name) => `${name} 离开了房间`,
@@ -123,6 +126,8 @@ export const zhCN: Strings = {
     'signalling-lost': '与房间服务器的连接已断开。',
     'signalling-restored': '已重新连接到房间服务器。',
     'unsupported-browser': '此浏览器无法在这里进行视频通话（需要 HTTPS 和 WebRTC）。',
+    'screen-share-denied': '屏幕没有共享（请求被拒绝或取消）。',
+    'screen-share-unsupported': '此浏览器无法在这里共享屏幕。',
     internal: '出了点问题。',
   },
   chat: zhCNChat,

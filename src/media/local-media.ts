@@ -10,11 +10,13 @@ export interface LocalMediaEvents {
   change: void;
   /** What we send of one kind changed: every link must replace its sender's track. */
   track: { kind: MediaKind; track: MediaStreamTrack };
+  /** The shared screen started (its stream) or stopped (null), also by the browser's own button. */
+  screen: MediaStream | null;
 }
 
 /** The part of `navigator.mediaDevices` we use, so tests can pass their own. */
 export type MediaDevicesLike = Pick<MediaDevices, 'getUserMedia'> &
-  Partial<Pick<MediaDevices, 'enumerateDevices'>>;
+  Partial<Pick<MediaDevices, 'enumerateDevices' | 'getDisplayMedia'>>;
 
 /** A camera, microphone or speaker the visitor can pick. */
 export interface DeviceChoice {
@@ -53,6 +55,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   private microphone: MediaStreamTrack | null = null;
   private camera: MediaStreamTrack | null = null;
   private cameraPreview: MediaStream | null = null;
+  private screenStream: MediaStream | null = null;
   private readonly placeholders = new PlaceholderTracks();
   /** Bumped by stop(): devices that finish opening afterwards are released at once. */
   private generation = 0;
@@ -195,8 +198,61 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.useCamera(stream.getVideoTracks()[0] ?? null);
   }
 
+  /** The shared screen, or null. */
+  get screen(): MediaStream | null {
+    return this.screenStream;
+  }
+
+  /** Whether this browser can share a screen at all. */
+  get canShareScreen(): boolean {
+    return typeof this.devices?.getDisplayMedia === 'function';
+  }
+
+  /** Asks the visitor which screen or window to share. Rejects with a RoomError. */
+  async startScreenShare(): Promise<MediaStream> {
+    if (this.screenStream) return this.screenStream;
+    if (!this.devices?.getDisplayMedia) {
+      throw new RoomError('screen-share-unsupported', 'This browser cannot share a screen here');
+    }
+    let stream: MediaStream;
+    try {
+      stream = await this.devices.getDisplayMedia({
+        video: { frameRate: { max: 15 } },
+        audio: false,
+      });
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      throw new RoomError(
+        name === 'NotAllowedError' || name === 'AbortError'
+          ? 'screen-share-denied'
+          : 'screen-share-unsupported',
+        'The screen was not shared',
+        { cause: error },
+      );
+    }
+    this.screenStream = stream;
+    // The browser's own "Stop sharing" ends the track.
+    stream.getVideoTracks()[0]?.addEventListener('ended', () => {
+      if (this.screenStream === stream) this.stopScreenShare();
+    });
+    this.emit('screen', stream);
+    this.emit('change', undefined);
+    return stream;
+  }
+
+  /** Stops sharing the screen. */
+  stopScreenShare(): void {
+    const stream = this.screenStream;
+    if (!stream) return;
+    this.screenStream = null;
+    for (const track of stream.getTracks()) track.stop();
+    this.emit('screen', null);
+    this.emit('change', undefined);
+  }
+
   /** Releases every device. */
   stop(): void {
+    this.stopScreenShare();
     this.generation++;
     this.microphone?.stop();
     this.camera?.stop();

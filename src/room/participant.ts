@@ -23,6 +23,8 @@ export interface Participant {
   readonly hasAudio: boolean;
   /** Whether their camera (or shared screen) is on. */
   readonly hasVideo: boolean;
+  /** The screen they share (shown as a tile of its own), or null. */
+  readonly screen: MediaStream | null;
   /** Their media: for the local participant the camera preview, else the remote stream. */
   readonly stream: MediaStream | null;
   /** For a remote participant, the connection to them; null for the local one. */

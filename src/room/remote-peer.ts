@@ -53,6 +53,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   private hello: HelloMessage | null = null;
   private hasLinkHello = false;
   private stream: MediaStream | null = null;
+  private screen: MediaStream | null = null;
   private path: NetworkPath | null = null;
   /** The last statistics read, so loss is measured over the last interval only. */
   private counters: MediaCounters | null = null;
@@ -112,6 +113,10 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
       this.stream = stream;
       if (this.hello) this.emit('update', undefined);
     });
+    link.on('screen', (screen) => {
+      this.screen = screen;
+      if (this.hello) this.emit('update', undefined);
+    });
     link.on('state', (state) => this.handleState(state));
     // A link that ends before it ever carried a hello is a failed attempt to connect.
     link.on('close', () => this.end(this.hasLinkHello ? 'closed' : 'failed'));
@@ -147,6 +152,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
       hasAudio: this.hello?.audio ?? false,
       hasVideo: this.hello?.video ?? false,
       stream: this.stream,
+      screen: this.screen,
       safetyCode: this.safetyCode,
       connection: {
         state: this.connectionState,

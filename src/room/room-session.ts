@@ -151,6 +151,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       hasAudio: media.isMicrophoneEnabled,
       hasVideo: media.isCameraEnabled,
       stream: media.preview,
+      screen: media.screen,
       connection: null,
       safetyCode: null,
     };
@@ -162,6 +163,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       hasAudio: false,
       hasVideo: false,
       stream: null,
+      screen: null,
       safetyCode: null,
       connection: { state: 'unreachable', candidateType: null, roundTripMs: null, quality: null },
     }));
@@ -255,6 +257,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     await this.options.media.setCameraEnabled(on);
   }
 
+  /** Shares a screen with everyone, as a call of its own. Rejects with a RoomError. */
+  async startScreenShare(): Promise<void> {
+    await this.options.media.startScreenShare();
+  }
+
+  /** Stops sharing the screen. */
+  stopScreenShare(): void {
+    this.options.media.stopScreenShare();
+  }
+
   /** Changes the display name and tells everyone. */
   setName(name: string): void {
     this.name = name;
@@ -324,6 +336,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         this.broadcastHello();
         this.emit('participants', undefined);
       }),
+      media.on('screen', (screen) => {
+        for (const peer of this.peers.values()) if (peer.isReady) peer.link.shareScreen(screen);
+      }),
     );
   }
 
@@ -377,6 +392,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     peer.on('signalling-back', () => this.transport?.retrySignalling());
     peer.on('ready', () => {
       this.adaptEncodings();
+      // Someone arriving while the screen is shared gets it too.
+      const screen = this.options.media.screen;
+      if (screen) peer.link.shareScreen(screen);
       this.chatRoom?.handlePeerReady(peer.id);
       this.failures.delete(peer.id);
       this.names.set(peer.id, peer.toParticipant().name);

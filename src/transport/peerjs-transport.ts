@@ -61,6 +61,14 @@ function requestedSerialization(connection: DataConnection | MediaConnection): u
     : connection.serialization;
 }
 
+/** Marks the call that carries a shared screen, beside the link's camera call. */
+const SCREEN_METADATA_KEY = 'screen';
+
+function isScreenCall(connection: DataConnection | MediaConnection): boolean {
+  const metadata: unknown = connection.metadata;
+  return isRecord(metadata) && metadata[SCREEN_METADATA_KEY] === true;
+}
+
 function linkIdOf(connection: DataConnection | MediaConnection): string | null {
   const metadata: unknown = connection.metadata;
   if (!isRecord(metadata)) return null;
@@ -73,6 +81,9 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   private media: MediaConnection | null = null;
   private data: DataConnection | null = null;
   private localStream: MediaStream | null = null;
+  /** Our screen, sent to this peer, and theirs, received. */
+  private screenOut: MediaConnection | null = null;
+  private screenIn: MediaConnection | null = null;
   private isClosed = false;
   private halfOpenTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -81,6 +92,7 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     readonly linkId: string,
     readonly isOutgoing: boolean,
     private readonly onClosed: (link: PeerJsLink) => void,
+    private readonly callScreen: (link: PeerJsLink, stream: MediaStream) => MediaConnection,
   ) {
     super();
     this.halfOpenTimer = setTimeout(() => {
@@ -121,6 +133,32 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     if (this.isOutgoing) this.watchConnectionState(media);
     else if (this.localStream) this.answer(media, this.localStream);
     this.clearHalfOpenTimer();
+  }
+
+  shareScreen(stream: MediaStream | null): void {
+    this.screenOut?.close();
+    this.screenOut = stream && !this.isClosed ? this.callScreen(this, stream) : null;
+  }
+
+  /** The peer's screen call: answered without sending anything back. */
+  attachScreen(media: MediaConnection): void {
+    if (this.isClosed) {
+      media.close();
+      return;
+    }
+    this.screenIn?.close();
+    this.screenIn = media;
+    media.on('stream', (stream) => {
+      if (this.screenIn === media) this.emit('screen', stream);
+    });
+    const ended = (): void => {
+      if (this.screenIn !== media) return;
+      this.screenIn = null;
+      if (!this.isClosed) this.emit('screen', null);
+    };
+    media.on('close', ended);
+    media.on('error', ended);
+    media.answer();
   }
 
   accept(stream: MediaStream): void {
@@ -195,7 +233,6 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     return levels.length > 0 ? Math.max(...levels) : null;
   }
 
-
   setIceServers(iceServers: RTCIceServer[]): void {
     for (const connection of [this.media?.peerConnection, this.data?.peerConnection]) {
       if (connection && connection.signalingState !== 'closed') {
@@ -210,6 +247,8 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     this.clearHalfOpenTimer();
     this.data?.close();
     this.media?.close();
+    this.screenOut?.close();
+    this.screenIn?.close();
     this.emit('close', undefined);
     this.removeAllListeners();
     this.onClosed(this);
@@ -309,7 +348,11 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
         this.scheduleReconnect();
       });
       peer.on('connection', (data) => this.handleIncoming(data, (link) => link.attachData(data)));
-      peer.on('call', (media) => this.handleIncoming(media, (link) => link.attachMedia(media)));
+      peer.on('call', (media) =>
+        this.handleIncoming(media, (link) =>
+          isScreenCall(media) ? link.attachScreen(media) : link.attachMedia(media),
+        ),
+      );
     });
   }
 
@@ -360,15 +403,29 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
       else connection.close();
       return;
     }
+    // A screen call belongs to a link that already exists; alone it is nobody's.
+    if (isScreenCall(connection)) {
+      connection.close();
+      return;
+    }
     const link = this.createLink(connection.peer, linkId, false);
     attach(link);
     this.emit('incoming', link);
   }
 
   private createLink(remoteId: string, linkId: string, isOutgoing: boolean): PeerJsLink {
-    const link = new PeerJsLink(remoteId, linkId, isOutgoing, (closed) => {
-      if (this.links.get(closed.linkId) === closed) this.links.delete(closed.linkId);
-    });
+    const link = new PeerJsLink(
+      remoteId,
+      linkId,
+      isOutgoing,
+      (closed) => {
+        if (this.links.get(closed.linkId) === closed) this.links.delete(closed.linkId);
+      },
+      (screenLink, stream) =>
+        this.requirePeer().call(screenLink.remoteId, stream, {
+          metadata: { [LINK_METADATA_KEY]: screenLink.linkId, [SCREEN_METADATA_KEY]: true },
+        }),
+    );
     this.links.set(linkId, link);
     return link;
   }

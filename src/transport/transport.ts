@@ -62,6 +62,8 @@ export interface PeerLinkEvents {
   stream: MediaStream;
   /** The peer connection's state changed (`failed` also when no ICE candidate could be gathered). */
   state: RTCPeerConnectionState;
+  /** The peer started sharing its screen (the stream) or stopped (null). */
+  screen: MediaStream | null;
   /** The link is gone, from either side. Fires once. */
   close: void;
 }
@@ -84,6 +86,8 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
    * yet (try again later).
    */
   setVideoEncoding(encoding: VideoEncoding): Promise<boolean>;
+  /** Sends our shared screen as a call of its own (null: stop sending it). */
+  shareScreen(stream: MediaStream | null): void;
   /** The media peer connection's statistics, or null before it exists. */
   getStats(): Promise<RTCStatsReport | null>;
   /** How loud the peer is right now (0 to 1, from the last audio packets), or null without audio. */

@@ -11,6 +11,7 @@ import {
   leaveIcon,
   micIcon,
   micOffIcon,
+  screenShareIcon,
   settingsIcon,
 } from './icons.js';
 import { renderIconButton } from './icon-button.js';
@@ -32,6 +33,10 @@ export interface ControlsView {
   /** Whether the room fills the screen. */
   isFullscreen: boolean;
   onToggleFullscreen: () => void;
+  /** Whether this browser can share a screen, and whether this visitor does. */
+  canShareScreen: boolean;
+  isSharingScreen: boolean;
+  onToggleScreenShare: () => void;
   /** The camera, microphone and speaker pickers for the device menu. */
   devices: DevicePickersView;
   onLeave: () => void;
@@ -181,6 +186,17 @@ export function renderControls(view: ControlsView): TemplateResult {
       onClick: view.onToggleCamera,
     })}
     ${view.hasChat ? renderChatToggle(view) : nothing} ${renderLayoutMenu(view)}
+    ${
+      view.canShareScreen
+        ? renderIconButton({
+            label: view.isSharingScreen ? strings.stopScreenShare : strings.startScreenShare,
+            icon: screenShareIcon,
+            action: 'screen',
+            className: view.isSharingScreen ? 'sharing' : undefined,
+            onClick: view.onToggleScreenShare,
+          })
+        : nothing
+    }
     ${renderDeviceMenu(view)}
     ${renderIconButton({
       label: view.isFullscreen ? strings.exitFullscreen : strings.fullscreen,

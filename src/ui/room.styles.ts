@@ -186,6 +186,15 @@ export const roomStyles = css`
     background: var(--_tile-bg);
   }
   /* An outline paints over the video; a border or inset shadow would hide under it. */
+  /* A screen is read, not looked at: all of it shows, letterboxed. */
+  .tile.screen video {
+    object-fit: contain;
+    background: #000;
+  }
+  button.sharing {
+    background: var(--_accent);
+    color: #fff;
+  }
   .tile.speaking {
     outline: 3px solid var(--_accent);
     outline-offset: -3px;

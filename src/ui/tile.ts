@@ -87,6 +87,8 @@ export interface TileOptions {
   isPinned: boolean;
   /** Whether they are the active speaker. */
   isSpeaking: boolean;
+  /** Whether this tile shows a shared screen rather than a camera. */
+  isScreen?: boolean;
   onTogglePin: (id: string) => void;
   onFullscreen: (id: string) => void;
 }
@@ -99,7 +101,7 @@ export interface TileOptions {
 export function renderTile(
   participant: Participant,
   strings: Strings,
-  { rect, isFeatured, isPinned, isSpeaking, onTogglePin, onFullscreen }: TileOptions,
+  { rect, isFeatured, isPinned, isSpeaking, isScreen, onTogglePin, onFullscreen }: TileOptions,
 ): TemplateResult {
   const name = participant.name || strings.guest;
   const label = participant.isLocal ? `${name} (${strings.you})` : name;
@@ -115,6 +117,7 @@ export function renderTile(
         participant.isLocal ? 'tile-local' : '',
         isFeatured ? 'tile-featured' : '',
         isSpeaking ? 'tile-speaking' : '',
+        isScreen ? 'tile-screen' : '',
       ]
         .filter(Boolean)
         .join(' ')}
@@ -123,6 +126,7 @@ export function renderTile(
         local: participant.isLocal,
         featured: isFeatured,
         speaking: isSpeaking,
+        screen: isScreen === true,
         'no-video': !showsVideo,
         unreachable: isUnreachable,
         reconnecting: isReconnecting,

@@ -80,6 +80,58 @@ describe('a call', () => {
     }
   });
 
+  it('shares a screen that Chromium and Firefox visitors see as a tile of its own', async () => {
+    const { chromium, firefox, host, server } = stack;
+    const roomId = crypto.randomUUID();
+    const ada = await visitRoom(chromium, host, server, roomId, 'Ada', { muted: '' });
+    const grace = await visitRoom(chromium, host, server, roomId, 'Grace', {
+      muted: '',
+      layout: 'speaker',
+    });
+    const fox = await visitRoom(firefox, host, server, roomId, 'Fox', { muted: '' });
+    const pages = [ada, grace, fox];
+    const screenFrames = (page) =>
+      waitInPage(
+        page,
+        () => {
+          const tile = document
+            .querySelector('rtc-room')
+            .shadowRoot.querySelector('[part~="tile-screen"]');
+          return tile?.querySelector('video')?.videoWidth > 0 && tile.getAttribute('aria-label');
+        },
+        undefined,
+        'a shared screen with frames',
+      );
+    try {
+      for (const page of pages) await waitForRemoteVideo(page, 2);
+      await ada.bringToFront();
+      // A real click: browsers share a screen only on a gesture (Chromium's fake screen here).
+      await ada.click('rtc-room >>> [data-action="screen"]');
+      for (const page of pages) {
+        const label = await (await screenFrames(page)).jsonValue();
+        assert.equal(label, 'Ada’s screen');
+      }
+      const featured = await grace.$eval('rtc-room >>> [part~="tile-featured"]', (tile) =>
+        tile.matches('[part~="tile-screen"]'),
+      );
+      assert.ok(featured, 'the speaker layout gives the screen the large slot');
+      await ada.click('rtc-room >>> [data-action="screen"]');
+      for (const page of [grace, fox]) {
+        await waitInPage(
+          page,
+          () =>
+            !document.querySelector('rtc-room').shadowRoot.querySelector('[part~="tile-screen"]'),
+          undefined,
+          'the screen tile to go',
+        );
+      }
+      const [remote] = await waitForRemoteVideo(fox, 2);
+      assert.ok(remote.advanced, 'the call goes on');
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+    }
+  });
+
   it('pins a tile and shows a tile and the room full screen on a real click', async () => {
     const { chromium, host, server } = stack;
     const roomId = crypto.randomUUID();

@@ -42,6 +42,14 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
     return this.sent.map((raw) => decodeMessage(raw)).filter((m): m is PeerMessage => m !== null);
   }
 
+  /** What this link was last told to send as a shared screen. */
+  sharedScreen: MediaStream | null = null;
+
+  shareScreen(stream: MediaStream | null): void {
+    this.sharedScreen = stream;
+    this.other?.fire('screen', stream);
+  }
+
   accept(stream: MediaStream): void {
     this.acceptedStream = stream;
   }

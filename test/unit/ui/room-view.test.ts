@@ -6,7 +6,12 @@ import { PROTOCOL_VERSION } from '../../../src/protocol/messages.js';
 import '../../../src/rtc-room.js';
 import type { RtcRoom } from '../../../src/rtc-room.js';
 import type { RtcChatPanel } from '../../../src/ui/chat-panel.js';
-import { FAKE_SERVER, joinWithFakes, type JoinedRoom } from '../support/joined-room.js';
+import {
+  FAKE_SERVER,
+  joinWithFakes,
+  movingStream,
+  type JoinedRoom,
+} from '../support/joined-room.js';
 
 const ROOM = '3f1c2a9e-7b4d-4c1e-9f0a-2b3c4d5e6f70';
 const en = LANGUAGES.en;
@@ -53,6 +58,18 @@ function chatPanel(el: RtcRoom): RtcChatPanel {
 
 function chatInput(el: RtcRoom): HTMLTextAreaElement {
   return chatPanel(el).shadowRoot!.querySelector('textarea')!;
+}
+
+/** Clicks the chat button and waits for the panel (a chunk of its own) to be shown. */
+async function toggleChat(el: RtcRoom, open = true): Promise<void> {
+  button(el, 'chat').click();
+  await waitUntil(
+    () => {
+      const pane = shadow(el).querySelector<HTMLElement>('.chat-pane');
+      return pane && pane.hidden !== open && chatPanel(el)?.shadowRoot;
+    },
+    open ? 'the chat opens' : 'the chat closes',
+  );
 }
 
 async function typeAndSend(el: RtcRoom, text: string): Promise<void> {
@@ -255,23 +272,19 @@ describe('<rtc-room> in a room', () => {
   describe('chat', () => {
     it('keeps the draft when the chat is closed and opened again', async () => {
       const { el } = await joinedRoom();
-      button(el, 'chat').click();
-      await el.updateComplete;
+      await toggleChat(el);
       const input = chatInput(el);
       input.value = 'half a thought';
       input.dispatchEvent(new InputEvent('input'));
-      button(el, 'chat').click();
-      await el.updateComplete;
+      await toggleChat(el, false);
       expect(shadow(el).querySelector<HTMLElement>('.chat-pane')!.hidden).to.equal(true);
-      button(el, 'chat').click();
-      await el.updateComplete;
+      await toggleChat(el);
       expect(chatInput(el).value).to.equal('half a thought');
     });
 
     it('keeps the draft when a send is refused as too fast', async () => {
       const { el } = await joinedRoom();
-      button(el, 'chat').click();
-      await el.updateComplete;
+      await toggleChat(el);
       let refusal = '';
       el.addEventListener('rtc-error', (event) => (refusal ||= event.detail.code));
       let sent = 0;
@@ -291,8 +304,7 @@ describe('<rtc-room> in a room', () => {
       const { el, room } = await joinedRoom({ width: 390, height: 844 });
       room.addPeer('Grace');
       await waitForTiles(el, 2);
-      button(el, 'chat').click();
-      await el.updateComplete;
+      await toggleChat(el);
       const pane = shadow(el).querySelector<HTMLElement>('.chat-pane')!;
       const stage = shadow(el).querySelector('[part~="stage"]')!.getBoundingClientRect();
       const host = el.getBoundingClientRect();
@@ -311,8 +323,7 @@ describe('<rtc-room> in a room', () => {
       const { el, room } = await joinedRoom({ width: 1280, height: 800 });
       room.addPeer('Grace');
       await waitForTiles(el, 2);
-      button(el, 'chat').click();
-      await el.updateComplete;
+      await toggleChat(el);
       await aTimeout(50);
       const pane = shadow(el).querySelector('.chat-pane')!.getBoundingClientRect();
       for (const tile of tiles(el)) {
@@ -379,6 +390,85 @@ describe('<rtc-room> in a room', () => {
       grace.level = 0.4;
       await waitUntil(() => speaking() === 'Grace', 'Grace takes over', { timeout: 5000 });
       expect(featured()).to.equal('Grace');
+    });
+  });
+
+  describe('screen share', () => {
+    /** Makes getDisplayMedia answer with `answer` (a stream, or an error to throw). */
+    function stubDisplayMedia(answer: MediaStream | Error): () => void {
+      const devices = navigator.mediaDevices;
+      const original = devices.getDisplayMedia;
+      devices.getDisplayMedia = () =>
+        answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+      return () => {
+        devices.getDisplayMedia = original;
+      };
+    }
+
+    const screenTiles = (el: RtcRoom): HTMLElement[] => [
+      ...shadow(el).querySelectorAll<HTMLElement>('[part~="tile-screen"]'),
+    ];
+
+    it('sends the screen to everyone as its own tile, large in speaker, until the browser stops it', async () => {
+      const { el, room } = await joinedRoom(undefined, { layout: 'speaker' });
+      const grace = room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      const screen = movingStream();
+      const restore = stubDisplayMedia(screen);
+      try {
+        button(el, 'screen').click();
+        await waitUntil(() => grace.sharedScreen === screen, 'the screen is sent to Grace');
+      } finally {
+        restore();
+      }
+      await waitUntil(() => screenTiles(el).length === 1, 'a screen tile');
+      const tile = screenTiles(el)[0];
+      expect(tile.getAttribute('aria-label')).to.equal(en.screenOf('Ada'));
+      expect(tile.matches('[part~="tile-featured"]')).to.equal(true);
+      expect(button(el, 'screen').getAttribute('aria-label')).to.equal(en.stopScreenShare);
+      expect(el.participants[0].screen).to.equal(screen);
+      // The browser's own "Stop sharing" ends the track.
+      screen.getVideoTracks()[0].dispatchEvent(new Event('ended'));
+      await waitUntil(() => screenTiles(el).length === 0, 'the screen tile goes');
+      expect(grace.sharedScreen).to.equal(null);
+    });
+
+    it('shows another visitor’s screen, and takes it away when they stop', async () => {
+      const { el, room } = await joinedRoom(undefined, { layout: 'speaker' });
+      const link = room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      link.fire('screen', movingStream());
+      await waitUntil(() => screenTiles(el).length === 1, 'Grace’s screen');
+      expect(screenTiles(el)[0].getAttribute('aria-label')).to.equal(en.screenOf('Grace'));
+      expect(screenTiles(el)[0].matches('[part~="tile-featured"]')).to.equal(true);
+      await waitUntil(() => screenTiles(el)[0].querySelector('video')!.videoWidth > 0, 'frames');
+      link.fire('screen', null);
+      await waitUntil(() => screenTiles(el).length === 0, 'the screen goes');
+      expect(tiles(el)).to.have.length(2);
+    });
+
+    it('reports a refused screen share and goes on with the call', async () => {
+      const { el, room } = await joinedRoom();
+      room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      const restore = stubDisplayMedia(new DOMException('no', 'NotAllowedError'));
+      try {
+        const failed = oneEvent(el, 'rtc-error');
+        button(el, 'screen').click();
+        expect((await failed).detail.code).to.equal('screen-share-denied');
+      } finally {
+        restore();
+      }
+      let rejected: unknown;
+      const restoreAgain = stubDisplayMedia(new DOMException('no', 'NotAllowedError'));
+      try {
+        await el.startScreenShare().catch((error: unknown) => (rejected = error));
+      } finally {
+        restoreAgain();
+      }
+      expect((rejected as { code: string }).code).to.equal('screen-share-denied');
+      expect(el.state).to.equal('joined');
+      expect(screenTiles(el)).to.have.length(0);
     });
   });
 
@@ -473,8 +563,7 @@ describe('<rtc-room> in a room', () => {
 
     it('is accessible with the chat open', async () => {
       const { el } = await joinedRoom();
-      button(el, 'chat').click();
-      await el.updateComplete;
+      await toggleChat(el);
       await expect(el).to.be.accessible(A11Y);
     });
 
