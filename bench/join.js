@@ -1,39 +1,44 @@
-// Join-to-first-remote-frame for the widget with 2 and 4 visitors, direct and relayed through
-// coturn, against plain PeerJS (registration + one call) measured the same way in the same run.
-import {
-  callWithPlainPeerJs,
-  startStack,
-  openVisitor,
-  visitRoom,
-  waitForRemoteVideo,
-} from '../test/e2e/harness.js';
+// Join → first remote frame and → full mesh (a frame from everyone) for 2, 4 and 6 visitors,
+// next to plain PeerJS (register, then call each present visitor) measured in the same run.
+// Both start with the camera already open (the widget's prejoin preview; getUserMedia first for
+// PeerJS). For the widget, where the time goes: the /api requests, registering and listing the
+// room (state `joined`), each peer's hello (rtc-peer-join) and its first frame.
+import { startStack, openVisitor, visitRoom, waitForRemoteVideo } from '../test/e2e/harness.js';
+import { printTable, rounds, summarize, writeResults } from './lib.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = rounds(3);
+const SIZES = [2, 4, 6];
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-/** The last of `size` visitors joins; returns ms from join() to its first and its last remote frame. */
-async function timeWidgetJoin(browser, host, server, size, extra = {}) {
+/** The last of `size` visitors joins from its prejoin; its timings in ms from join(). */
+async function timeWidgetJoin(browser, host, server, size) {
   const roomId = crypto.randomUUID();
   const present = [];
   for (let i = 1; i < size; i++) {
-    present.push(await visitRoom(browser, host, server, roomId, `Present ${i}`, extra));
+    present.push(await visitRoom(browser, host, server, roomId, `Present ${i}`));
   }
   for (const page of present) await waitForRemoteVideo(page, size - 2);
   const newcomer = await openVisitor(browser, host.url, server.url, {
     'room-id': roomId,
     name: 'Newcomer',
-    ...extra,
   });
   try {
-    await newcomer.waitForFunction(() => document.querySelector('rtc-room')?.state === 'prejoin');
+    // The prejoin: the call chunk loaded and the camera previewing, as a visitor sees it.
+    await newcomer.waitForFunction(
+      () => {
+        const room = document.querySelector('rtc-room');
+        const preview = room?.shadowRoot?.querySelector('video');
+        return room?.state === 'prejoin' && (preview?.videoWidth ?? 0) > 0;
+      },
+      { timeout: 20_000 },
+    );
     return await newcomer.evaluate(async (expected) => {
       const room = document.querySelector('rtc-room');
+      const marks = { joined: NaN, peerJoins: [] };
       const start = performance.now();
+      room.addEventListener('rtc-state', (event) => {
+        if (event.detail.state === 'joined') marks.joined = performance.now() - start;
+      });
+      room.addEventListener('rtc-peer-join', () => marks.peerJoins.push(performance.now() - start));
       void room.join();
       const framesAt = [];
       const seen = new Set();
@@ -53,51 +58,94 @@ async function timeWidgetJoin(browser, host, server, size, extra = {}) {
         };
         tick();
       });
-      return { first: framesAt[0], last: framesAt[framesAt.length - 1] };
+      const api = performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.name.includes('/api/') && entry.startTime >= start)
+        .map((entry) => ({
+          path: new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/, ':room'),
+          end: entry.responseEnd - start,
+        }));
+      return {
+        first: framesAt[0],
+        last: framesAt.at(-1),
+        apiDone: Math.max(0, ...api.map((entry) => entry.end)),
+        api,
+        joined: marks.joined,
+        firstHello: marks.peerJoins[0],
+      };
     }, size - 1);
   } finally {
     await Promise.all([...present, newcomer].map((page) => page.close()));
   }
 }
 
-const stack = await startStack({ turn: true });
+/** Plain PeerJS: `size - 1` pages answer, the last registers and calls each of them. */
+async function timePlainPeerJs(browser, host, server, size) {
+  const query = new URLSearchParams({ server: server.url });
+  const pages = [];
+  try {
+    const answerers = [];
+    for (let i = 1; i < size; i++) {
+      const page = await browser.newPage();
+      pages.push(page);
+      await page.goto(`${host.url}/peerjs-call.html?${query}`);
+      const id = `plain-${crypto.randomUUID()}`;
+      await page.evaluate((peerId) => window.answerCalls(peerId), id);
+      answerers.push(id);
+    }
+    const caller = await browser.newPage();
+    pages.push(caller);
+    await caller.goto(`${host.url}/peerjs-call.html?${query}`);
+    return await caller.evaluate(
+      (id, remotes) => window.timeMeshToFrames(id, remotes),
+      `plain-${crypto.randomUUID()}`,
+      answerers,
+    );
+  } finally {
+    await Promise.all(pages.map((page) => page.close()));
+  }
+}
+
+const stack = await startStack();
 const { server, host, chromium: browser } = stack;
-const relay = { 'ice-transport-policy': 'relay' };
+const samples = {};
 try {
-  const baseline = [];
-  const widget = { 2: [], 4: [], relay2: [], relay4: [] };
+  for (const size of SIZES) samples[size] = { widget: [], plain: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    baseline.push((await callWithPlainPeerJs(browser, host, server)).elapsed);
-    for (const size of [2, 4]) {
-      widget[size].push(await timeWidgetJoin(browser, host, server, size));
-      widget[`relay${size}`].push(await timeWidgetJoin(browser, host, server, size, relay));
+    for (const size of SIZES) {
+      samples[size].plain.push(await timePlainPeerJs(browser, host, server, size));
+      samples[size].widget.push(await timeWidgetJoin(browser, host, server, size));
     }
   }
-  const row = (label, times) => [
-    label,
-    median(times.map((t) => t.first)),
-    median(times.map((t) => t.last)),
-  ];
-  const rows = [
-    ['plain PeerJS, 1 call (baseline)', median(baseline), median(baseline)],
-    row('<rtc-room>, 2 visitors, direct', widget[2]),
-    row('<rtc-room>, 4 visitors, direct', widget[4]),
-    row('<rtc-room>, 2 visitors, TURN relay', widget.relay2),
-    row('<rtc-room>, 4 visitors, TURN relay', widget.relay4),
-  ];
-  console.log(`join → remote frame, median of ${ROUNDS} rounds, headless Chromium on loopback`);
-  console.log('case'.padEnd(34), 'first frame'.padStart(12), 'all frames'.padStart(12));
-  for (const [label, first, last] of rows) {
-    console.log(
-      label.padEnd(34),
-      `${first.toFixed(0)} ms`.padStart(12),
-      `${last.toFixed(0)} ms`.padStart(12),
-    );
-  }
-  const overhead = median(widget[2].map((t) => t.first)) - median(baseline);
-  console.log(
-    `widget overhead over plain PeerJS (2 visitors, first frame): ${overhead.toFixed(0)} ms`,
-  );
 } finally {
   await stack.close();
 }
+
+const median = (list, key) => summarize(list.map((t) => t[key])).median;
+for (const [key, what] of [
+  ['first', 'join → first remote frame'],
+  ['last', 'join → full mesh (a frame from everyone)'],
+]) {
+  const rows = [];
+  for (const size of SIZES) {
+    const { widget, plain } = samples[size];
+    const ratio = median(widget, key) / median(plain, key);
+    rows.push([`plain PeerJS, ${size} visitors`, plain.map((t) => t[key]), '']);
+    rows.push([`<rtc-room>, ${size} visitors`, widget.map((t) => t[key]), ratio]);
+  }
+  printTable(`${what}, ${ROUNDS} rounds, headless Chromium on loopback`, 'ms', rows, {
+    extra: ['× plain PeerJS (medians)'],
+  });
+}
+printTable(
+  `<rtc-room>, 2 visitors: where the join's time goes (ms from join(), ${ROUNDS} rounds)`,
+  'ms',
+  [
+    ['/api requests answered (config, ice)', samples[2].widget.map((t) => t.apiDone)],
+    ['registered and room listed (joined)', samples[2].widget.map((t) => t.joined)],
+    ['hello from the peer (rtc-peer-join)', samples[2].widget.map((t) => t.firstHello)],
+    ['first remote frame on its tile', samples[2].widget.map((t) => t.first)],
+    ['plain PeerJS: first remote frame', samples[2].plain.map((t) => t.first)],
+  ],
+);
+writeResults('join', { rounds: ROUNDS, samples });

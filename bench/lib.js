@@ -1,0 +1,64 @@
+// What every benchmark shares: summary statistics, a printed table, and a JSON file in
+// bench/results/ (git-ignored) with the raw samples, so runs can be compared later.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** Median, 95th percentile, min and max of `samples` (nearest rank). */
+export function summarize(samples) {
+  const sorted = [...samples].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (sorted.length === 0) return { n: 0, median: NaN, p95: NaN, min: NaN, max: NaN };
+  const rank = (p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { n: sorted.length, median, p95: rank(0.95), min: sorted[0], max: sorted.at(-1) };
+}
+
+const cell = (value, digits) =>
+  typeof value === 'number' ? (Number.isFinite(value) ? value.toFixed(digits) : '–') : value;
+
+/**
+ * Prints rows of `[label, samples, …extra cells]` as median, p95 and min–max in `unit`, then any
+ * extra columns (ratios taken in the same run).
+ */
+export function printTable(title, unit, rows, { digits = 0, extra = [] } = {}) {
+  const header = ['case', `median ${unit}`, `p95 ${unit}`, `min–max ${unit}`, ...extra];
+  const lines = rows.map(([label, samples, ...more]) => {
+    const s = summarize(samples);
+    return [
+      label,
+      cell(s.median, digits),
+      cell(s.p95, digits),
+      `${cell(s.min, digits)}–${cell(s.max, digits)}`,
+      ...more.map((value) => cell(value, 2)),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const format = (cells) =>
+    `| ${cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(' | ')} |`;
+  console.log(`\n${title}\n`);
+  console.log(format(header));
+  console.log(
+    `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`,
+  );
+  for (const line of lines) console.log(format(line));
+}
+
+/** Writes `data` with the machine's description to bench/results/<name>.json. */
+export function writeResults(name, data) {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = `${RESULTS}${name}.json`;
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model, node: process.version };
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), machine, ...data }, null, 2)}\n`,
+  );
+  console.log(`\nraw samples: bench/results/${name}.json`);
+}
+
+/** Rounds from the environment (BENCH_ROUNDS), else `fallback`. */
+export const rounds = (fallback) => Number(process.env.BENCH_ROUNDS ?? fallback);
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
