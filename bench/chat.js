@@ -1,14 +1,86 @@
-// Chat timings: picture transfer (1 MB and 8 MB) between two visitors, against raw 64 KiB
-// PeerJS chunks measured in the same run, and text latency across a room of four.
+// Chat timings: picture transfer (1 MiB and 8 MiB) between two visitors, next to a bare
+// RTCDataChannel between the same two pages (64 KiB chunks, 1 MiB in flight at most) and raw
+// 64 KiB PeerJS chunks, all in the same run; and text latency across a room of four.
 import { startStack, visitRoom, waitForRemoteVideo } from '../test/e2e/harness.js';
+import { printTable, rounds, summarize, writeResults } from './lib.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = rounds(3);
 const TEXT_ROUNDS = 20;
 const MB = 1024 * 1024;
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const percentile = (values, p) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+/**
+ * ms to send `size` random bytes over a bare RTCDataChannel from `sender` to `receiver`
+ * (offer and answer carried by the test, ICE gathered first).
+ */
+async function timeBareChannel(sender, receiver, size) {
+  const offer = await sender.evaluate(async () => {
+    const connection = new RTCPeerConnection();
+    window.bare = { connection, channel: connection.createDataChannel('bare') };
+    await connection.setLocalDescription();
+    await new Promise((resolve) => {
+      if (connection.iceGatheringState === 'complete') resolve();
+      connection.addEventListener('icegatheringstatechange', () => {
+        if (connection.iceGatheringState === 'complete') resolve();
+      });
+    });
+    return connection.localDescription.toJSON();
+  });
+  const answer = await receiver.evaluate(
+    async (description, expected) => {
+      const connection = new RTCPeerConnection();
+      window.bare = { connection };
+      window.bare.done = new Promise((resolve) => {
+        connection.addEventListener('datachannel', ({ channel }) => {
+          let bytes = 0;
+          channel.binaryType = 'arraybuffer';
+          channel.addEventListener('message', ({ data }) => {
+            bytes += data.byteLength;
+            if (bytes >= expected) resolve(performance.timeOrigin + performance.now());
+          });
+        });
+      });
+      await connection.setRemoteDescription(description);
+      await connection.setLocalDescription();
+      await new Promise((resolve) => {
+        if (connection.iceGatheringState === 'complete') resolve();
+        connection.addEventListener('icegatheringstatechange', () => {
+          if (connection.iceGatheringState === 'complete') resolve();
+        });
+      });
+      return connection.localDescription.toJSON();
+    },
+    offer,
+    size,
+  );
+  const start = await sender.evaluate(
+    async (description, bytes) => {
+      const { connection, channel } = window.bare;
+      await connection.setRemoteDescription(description);
+      if (channel.readyState !== 'open') {
+        await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
+      }
+      const chunk = crypto.getRandomValues(new Uint8Array(64 * 1024));
+      channel.bufferedAmountLowThreshold = 256 * 1024;
+      const now = performance.timeOrigin + performance.now();
+      for (let sent = 0; sent < bytes; sent += chunk.byteLength) {
+        if (channel.bufferedAmount > 1024 * 1024) {
+          await new Promise((resolve) =>
+            channel.addEventListener('bufferedamountlow', resolve, { once: true }),
+          );
+        }
+        channel.send(chunk.subarray(0, Math.min(chunk.byteLength, bytes - sent)));
+      }
+      return now;
+    },
+    answer,
+    size,
+  );
+  const end = await receiver.evaluate(() => window.bare.done);
+  await Promise.all(
+    [sender, receiver].map((page) => page.evaluate(() => window.bare.connection.close())),
+  );
+  return end - start;
+}
 
 /** ms from sendImage() to the receiver holding the whole picture, for a PNG-headed blob of `size`. */
 async function timePicture(sender, receiver, size) {
@@ -100,46 +172,66 @@ async function timeText(pages, rounds) {
 
 const stack = await startStack();
 const { server, host, chromium: browser } = stack;
+const samples = {};
 try {
-  const rows = [];
   for (const size of [1 * MB, 8 * MB]) {
-    const raw = [];
-    const widget = [];
+    const label = `${size / MB} MiB`;
+    samples[label] = { peerjs: [], bare: [], widget: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      raw.push(await timeRawPeerJs(browser, host, server, size));
+      samples[label].peerjs.push(await timeRawPeerJs(browser, host, server, size));
       const roomId = crypto.randomUUID();
       const sender = await visitRoom(browser, host, server, roomId, 'Sender');
       const receiver = await visitRoom(browser, host, server, roomId, 'Receiver');
       await waitForRemoteVideo(receiver, 1);
-      widget.push(await timePicture(sender, receiver, size));
+      samples[label].widget.push(await timePicture(sender, receiver, size));
+      samples[label].bare.push(await timeBareChannel(sender, receiver, size));
       await sender.close();
       await receiver.close();
     }
-    rows.push([`${size / MB} MB, raw PeerJS 64 KiB chunks (baseline)`, median(raw), size]);
-    rows.push([`${size / MB} MB picture, <rtc-room> (video on)`, median(widget), size]);
   }
-  console.log(
-    `picture transfer, median of ${ROUNDS} rounds, two headless Chromium pages on loopback`,
-  );
-  for (const [label, ms, size] of rows) {
-    const rate = size / MB / (ms / 1000);
-    console.log(
-      `${label.padEnd(48)} ${`${ms.toFixed(0)} ms`.padStart(9)} ${`${rate.toFixed(2)} MiB/s`.padStart(12)}`,
-    );
-  }
-
   const roomId = crypto.randomUUID();
   const pages = [];
   for (const name of ['Writer', 'Reader 1', 'Reader 2', 'Reader 3']) {
     pages.push(await visitRoom(browser, host, server, roomId, name));
   }
-  for (const page of pages) await waitForRemoteVideo(page, 3);
-  const latencies = await timeText(pages, TEXT_ROUNDS);
-  console.log(
-    `text latency to all 3 others in a room of 4 (${TEXT_ROUNDS} messages): ` +
-      `median ${median(latencies).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms`,
-  );
+  for (const page of pages) await waitForRemoteVideo(page, 3, 60_000);
+  samples.text = await timeText(pages, TEXT_ROUNDS);
   await Promise.all(pages.map((page) => page.close()));
 } finally {
   await stack.close();
 }
+
+const rate = (list, size) => list.map((ms) => size / MB / (ms / 1000));
+const rows = [];
+for (const size of [1 * MB, 8 * MB]) {
+  const label = `${size / MB} MiB`;
+  const { bare, peerjs, widget } = samples[label];
+  const bareMedian = summarize(rate(bare, size)).median;
+  rows.push([`${label}, bare RTCDataChannel (same pages)`, rate(bare, size), 1]);
+  rows.push([
+    `${label}, raw PeerJS 64 KiB chunks`,
+    rate(peerjs, size),
+    summarize(rate(peerjs, size)).median / bareMedian,
+  ]);
+  rows.push([
+    `${label} picture, <rtc-room> (video on)`,
+    rate(widget, size),
+    summarize(rate(widget, size)).median / bareMedian,
+  ]);
+}
+printTable(
+  `Picture throughput, ${ROUNDS} rounds, two headless Chromium pages on loopback`,
+  'MiB/s',
+  rows,
+  {
+    digits: 2,
+    extra: ['× bare channel (medians)'],
+  },
+);
+printTable(
+  `Chat text latency to all 3 others in a room of 4 (${TEXT_ROUNDS} messages)`,
+  'ms',
+  [['sendMessage() → rtc-message at the last reader', samples.text]],
+  { digits: 1 },
+);
+writeResults('chat', { rounds: ROUNDS, samples });

@@ -7,7 +7,7 @@ import { startStack, openVisitor, visitRoom, waitForRemoteVideo } from '../test/
 import { printTable, rounds, summarize, writeResults } from './lib.js';
 
 const ROUNDS = rounds(3);
-const SIZES = [2, 4, 6];
+const SIZES = (process.env.BENCH_SIZES ?? '2,4,6').split(',').map(Number);
 
 /** The last of `size` visitors joins from its prejoin; its timings in ms from join(). */
 async function timeWidgetJoin(browser, host, server, size) {
@@ -16,7 +16,8 @@ async function timeWidgetJoin(browser, host, server, size) {
   for (let i = 1; i < size; i++) {
     present.push(await visitRoom(browser, host, server, roomId, `Present ${i}`));
   }
-  for (const page of present) await waitForRemoteVideo(page, size - 2);
+  // A loaded two-core machine takes a while to mesh five visitors.
+  for (const page of present) await waitForRemoteVideo(page, size - 2, 90_000);
   const newcomer = await openVisitor(browser, host.url, server.url, {
     'room-id': roomId,
     name: 'Newcomer',

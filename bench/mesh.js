@@ -1,0 +1,177 @@
+// What a full mesh costs each visitor, with and without the encoding policy (without: the page's
+// RTCRtpSender.setParameters does nothing): browser CPU (all of Chromium's processes, per
+// visitor, in % of one core) and memory (PSS of those processes above the idle browser), outbound bitrate
+// per visitor and the frame rate each remote video is received at, for 2, 4 and 6 visitors of one
+// headless Chromium on loopback, over a 10 s window after the mesh settles.
+import { readFileSync, readdirSync } from 'node:fs';
+import { startStack, waitForRemoteVideo } from '../test/e2e/harness.js';
+import { printTable, rounds, sleep, writeResults } from './lib.js';
+
+const ROUNDS = rounds(1);
+const SIZES = (process.env.BENCH_SIZES ?? '2,4,6').split(',').map(Number);
+const SETTLE_MS = 8_000;
+const WINDOW_MS = 10_000;
+const TICKS_PER_SECOND = 100;
+
+/** The browser process and all its descendants. */
+function processTree(root) {
+  const parents = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(name), Number(fields[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const tree = new Set([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, parent] of parents) {
+      if (tree.has(parent) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...tree];
+}
+
+/** CPU ticks (user + system) and memory (PSS, bytes) of the browser's processes. */
+function usage(root) {
+  let ticks = 0;
+  let rss = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      // Proportional set size: shared pages split between the processes that share them.
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      rss += Number(pss?.[1] ?? 0) * 1024;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return { ticks, rss };
+}
+
+/** Bytes sent (audio and video) to everyone, and video frames decoded per remote stream. */
+function counters(page) {
+  return page.evaluate(async () => {
+    const room = document.querySelector('rtc-room');
+    let sent = 0;
+    const frames = [];
+    for (const participant of room.participants.filter((p) => !p.isLocal)) {
+      const report = await room.getStats(participant.id);
+      report?.forEach((stat) => {
+        if (stat.type === 'outbound-rtp') sent += stat.bytesSent;
+        if (stat.type === 'inbound-rtp' && stat.kind === 'video') frames.push(stat.framesDecoded);
+      });
+    }
+    return { sent, frames, at: performance.now() };
+  });
+}
+
+async function openMesh(browser, host, server, size, adapt) {
+  const roomId = crypto.randomUUID();
+  const pages = [];
+  for (let i = 0; i < size; i++) {
+    const page = await browser.newPage();
+    if (!adapt) {
+      await page.evaluateOnNewDocument(() => {
+        RTCRtpSender.prototype.setParameters = () => Promise.resolve();
+      });
+    }
+    const query = new URLSearchParams({
+      server: server.url,
+      'room-id': roomId,
+      name: `Visitor ${i + 1}`,
+      'no-prejoin': '',
+    });
+    await page.goto(`${host.url}/room.html?${query}`);
+    pages.push(page);
+  }
+  for (const page of pages) await waitForRemoteVideo(page, size - 1, 90_000);
+  return pages;
+}
+
+const stack = await startStack();
+const { server, host, chromium: browser } = stack;
+const root = browser.process().pid;
+// The browser with no visitor open, subtracted from memory.
+const idle = usage(root);
+const results = [];
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const size of SIZES) {
+      for (const adapt of [true, false]) {
+        const pages = await openMesh(browser, host, server, size, adapt);
+        await sleep(SETTLE_MS);
+        const before = { usage: usage(root), pages: await Promise.all(pages.map(counters)) };
+        await sleep(WINDOW_MS);
+        const after = { usage: usage(root), pages: await Promise.all(pages.map(counters)) };
+        const seconds = WINDOW_MS / 1000;
+        const fps = [];
+        const kbps = [];
+        pages.forEach((_, i) => {
+          const [start, end] = [before.pages[i], after.pages[i]];
+          const elapsed = (end.at - start.at) / 1000;
+          kbps.push(((end.sent - start.sent) * 8) / 1000 / elapsed);
+          end.frames.forEach((frames, j) => fps.push((frames - (start.frames[j] ?? 0)) / elapsed));
+        });
+        results.push({
+          size,
+          adapt,
+          cpuPercentPerVisitor:
+            ((after.usage.ticks - before.usage.ticks) / TICKS_PER_SECOND / seconds / size) * 100,
+          pssMiBPerVisitor: (after.usage.rss - idle.rss) / size / 1024 / 1024,
+          kbpsOutPerVisitor: kbps,
+          fpsReceived: fps,
+        });
+        await Promise.all(pages.map((page) => page.close()));
+        await sleep(1_000);
+      }
+    }
+  }
+} finally {
+  await stack.close();
+}
+
+const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
+const label = (size, adapt) => `${size} visitors, ${adapt ? 'adapted' : 'not adapted'}`;
+const rowsOf = (pick) =>
+  SIZES.flatMap((size) =>
+    [true, false].map((adapt) => [
+      label(size, adapt),
+      results.filter((r) => r.size === size && r.adapt === adapt).flatMap(pick),
+    ]),
+  );
+printTable(
+  `Browser CPU per visitor (% of one core), ${ROUNDS} round(s) of ${WINDOW_MS / 1000} s`,
+  '%',
+  rowsOf((r) => r.cpuPercentPerVisitor),
+);
+printTable(
+  'Browser memory per visitor (PSS of all its processes above the idle browser, / visitors)',
+  'MiB',
+  rowsOf((r) => r.pssMiBPerVisitor),
+);
+printTable(
+  'Outbound bitrate per visitor (audio and video, to everyone)',
+  'kbit/s',
+  rowsOf((r) => r.kbpsOutPerVisitor),
+);
+printTable(
+  'Frame rate received, per remote video',
+  'fps',
+  rowsOf((r) => r.fpsReceived),
+  { digits: 1 },
+);
+console.log(
+  `\nmean received frame rate: ${SIZES.map((size) => `${size}: ${mean(results.filter((r) => r.size === size && r.adapt).flatMap((r) => r.fpsReceived)).toFixed(1)} adapted / ${mean(results.filter((r) => r.size === size && !r.adapt).flatMap((r) => r.fpsReceived)).toFixed(1)} not`).join(', ')}`,
+);
+writeResults('mesh', { rounds: ROUNDS, settleMs: SETTLE_MS, windowMs: WINDOW_MS, results });
