@@ -109,7 +109,16 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const size of SIZES) {
       for (const adapt of [true, false]) {
-        const pages = await openMesh(browser, host, server, size, adapt);
+        let pages;
+        try {
+          pages = await openMesh(browser, host, server, size, adapt);
+        } catch (error) {
+          // A machine too busy to mesh them: reported as a failed case, not measured.
+          console.error(`${size} visitors, adapt ${adapt}: ${error.message.split('\n')[0]}`);
+          for (const page of await browser.pages()) await page.close().catch(() => {});
+          results.push({ size, adapt, failed: true, kbpsOutPerVisitor: [], fpsReceived: [] });
+          continue;
+        }
         await sleep(SETTLE_MS);
         const before = { usage: usage(root), pages: await Promise.all(pages.map(counters)) };
         await sleep(WINDOW_MS);
