@@ -25,7 +25,7 @@ function freePort() {
   });
 }
 
-async function waitForHttp(url, timeout = 10_000) {
+async function waitForHttp(url, timeout = 30_000) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
     try {
@@ -47,7 +47,14 @@ async function startProcess() {
     { stdio: 'ignore' },
   );
   const exited = once(child, 'exit');
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`);
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/api/health`);
+  } catch (error) {
+    // A process that never answered must not outlive the test and hold the run open.
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
   return {
     port,
     url: `http://127.0.0.1:${port}`,
@@ -143,7 +150,10 @@ describe('rooms over two processes behind nginx', () => {
   const pages = [];
 
   before(async () => {
-    processes = [await startProcess(), await startProcess()];
+    processes = [];
+    // Pushed one by one, so `after` stops the first even when the second fails to start.
+    processes.push(await startProcess());
+    processes.push(await startProcess());
     nginx = await startNginx(processes.map((p) => p.port));
     host = await startHostPages();
     browser = await launchChromium();
