@@ -67,6 +67,7 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart controls - The bar of call controls.
  * @csspart layout-button - Opens the layout menu (also has part `button`).
  * @csspart layout-menu - The layout menu: grid, speaker, sidebar.
+ * @csspart device-button - Opens the device menu (also has part `button`).
  * @csspart device-menu - The camera, microphone and speaker pickers during the call.
  * @csspart preview - The camera preview before joining, with the microphone meter.
  * @csspart level - The microphone meter in the preview.

@@ -102,69 +102,81 @@ function placeAboveButton(event: ToggleEvent): void {
   menu.style.top = `${Math.max(4, anchor.top - menu.offsetHeight - 6)}px`;
 }
 
-function renderLayoutMenu(view: ControlsView): TemplateResult {
-  const { strings } = view;
-  const label = `${strings.layout}: ${strings.layouts[view.layout]}`;
+interface PopoverButton {
+  /** The popover's ID and the name of its part (the button gets `<part>-button` too). */
+  id: string;
+  /** The button's accessible name; the popover is named `popoverLabel`. */
+  label: string;
+  popoverLabel: string;
+  icon: TemplateResult;
+  action: string;
+  role: 'menu' | 'dialog';
+  content: unknown;
+}
+
+// A button that opens a popover just above it: light dismiss and Escape come with the platform.
+function renderPopoverButton(popover: PopoverButton): TemplateResult {
   return html`<button
-      part="button layout-button"
-      aria-label=${label}
-      title=${label}
-      aria-haspopup="menu"
-      popovertarget=${LAYOUT_MENU_ID}
-      data-action="layout"
+      part="button ${popover.id.replace(/-menu$/, '')}-button"
+      type="button"
+      aria-label=${popover.label}
+      title=${popover.label}
+      aria-haspopup=${popover.role}
+      popovertarget=${popover.id}
+      data-action=${popover.action}
     >
-      ${layoutIcon}
+      ${popover.icon}
     </button>
     <div
-      part="layout-menu"
-      class="layout-menu"
-      id=${LAYOUT_MENU_ID}
-      role="menu"
-      aria-label=${strings.layout}
+      part=${popover.id}
+      class=${popover.id}
+      id=${popover.id}
+      role=${popover.role}
+      aria-label=${popover.popoverLabel}
       popover
       @toggle=${placeAboveButton}
     >
-      ${LAYOUTS.map(
-        (layout) =>
-          html`<button
-            part="button"
-            role="menuitemradio"
-            aria-checked=${layout === view.layout ? 'true' : 'false'}
-            data-layout=${layout}
-            popovertarget=${LAYOUT_MENU_ID}
-            popovertargetaction="hide"
-            @click=${() => view.onChooseLayout(layout)}
-          >
-            ${strings.layouts[layout]}
-          </button>`,
-      )}
+      ${popover.content}
     </div>`;
+}
+
+function renderLayoutMenu(view: ControlsView): TemplateResult {
+  const { strings } = view;
+  return renderPopoverButton({
+    id: LAYOUT_MENU_ID,
+    label: `${strings.layout}: ${strings.layouts[view.layout]}`,
+    popoverLabel: strings.layout,
+    icon: layoutIcon,
+    action: 'layout',
+    role: 'menu',
+    content: LAYOUTS.map(
+      (layout) =>
+        html`<button
+          part="button"
+          role="menuitemradio"
+          aria-checked=${layout === view.layout ? 'true' : 'false'}
+          data-layout=${layout}
+          popovertarget=${LAYOUT_MENU_ID}
+          popovertargetaction="hide"
+          @click=${() => view.onChooseLayout(layout)}
+        >
+          ${strings.layouts[layout]}
+        </button>`,
+    ),
+  });
 }
 
 function renderDeviceMenu(view: ControlsView): TemplateResult {
   const { strings } = view;
-  return html`<button
-      part="button"
-      type="button"
-      aria-label=${strings.devices}
-      title=${strings.devices}
-      aria-haspopup="dialog"
-      popovertarget=${DEVICE_MENU_ID}
-      data-action="devices"
-    >
-      ${settingsIcon}
-    </button>
-    <div
-      part="device-menu"
-      class="device-menu"
-      id=${DEVICE_MENU_ID}
-      role="dialog"
-      aria-label=${strings.devices}
-      popover
-      @toggle=${placeAboveButton}
-    >
-      ${renderDevicePickers(view.devices)}
-    </div>`;
+  return renderPopoverButton({
+    id: DEVICE_MENU_ID,
+    label: strings.devices,
+    popoverLabel: strings.devices,
+    icon: settingsIcon,
+    action: 'devices',
+    role: 'dialog',
+    content: renderDevicePickers(view.devices),
+  });
 }
 
 /** The bar of call controls: microphone, camera, chat, layout, devices, full screen, leave. */
