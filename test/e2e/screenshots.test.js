@@ -330,7 +330,10 @@ describe('the demo page', () => {
         await page.screenshot({ path: `${SCREENSHOTS}demo-${size}.png`, fullPage: true });
 
         // A room created here is the one the snippet puts on another page.
+        // Create room leads to the prejoin (a name, a look at the camera), then Join.
         await page.click('rtc-room >>> [part="lobby"] button.primary');
+        await page.waitForFunction(() => document.querySelector('rtc-room').state === 'prejoin');
+        await page.click('rtc-room >>> [part~="prejoin"] button.primary');
         await page.waitForFunction(() => document.querySelector('rtc-room').state === 'joined');
         const roomId = await page.$eval('rtc-room', (room) => room.roomId);
         await page.waitForFunction(
