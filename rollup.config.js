@@ -20,7 +20,7 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const REPLACED = {
   // PeerJS reads only `browserDetails` from webrtc-adapter; the detector gives the same answer.
   'webrtc-adapter': here('./src/transport/browser-details.ts'),
-  'peerjs-js-binarypack': here('./build/binarypack-stub.js'),
+  'peerjs-js-binarypack': here('./build/no-binarypack.js'),
 };
 
 /** @type {import('rollup').Plugin} */

@@ -1,4 +1,4 @@
-// Stands in for `peerjs-js-binarypack` in the bundle: rtc-room opens every DataConnection with
+// Replaces `peerjs-js-binarypack` in the bundle: rtc-room opens every DataConnection with
 // `raw` serialization, so PeerJS's BinaryPack is never used and is left out.
 const refuse = () => {
   throw new Error('rtc-room speaks raw serialization only; BinaryPack is not included');
