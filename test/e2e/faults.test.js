@@ -1,14 +1,13 @@
 // Faults a visitor on bad Wi-Fi meets: a frozen browser while others chat, and the server
 // killed mid-call. Each test prints what it measured (a line starting with "measured:").
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRoomServer } from '../../server/app.js';
 import { parseConfig } from '../../server/config.js';
 import {
-  launchChromium,
   readEvents,
-  startHostPages,
   startRoomServer,
+  useHostAndChromium,
   visitRoom,
   waitForRemoteVideo,
   waitInPage,
@@ -81,18 +80,7 @@ function connectionTo(page, peerId) {
 }
 
 describe('a room through faults', () => {
-  let host;
-  let browser;
-
-  before(async () => {
-    host = await startHostPages();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const suite = useHostAndChromium();
 
   it('shows a frozen visitor as reconnecting, and everyone holds the same chat after it returns', async () => {
     const server = await startRoomServer();
@@ -100,7 +88,8 @@ describe('a room through faults', () => {
     const names = ['Ana', 'Ben', 'Cho'];
     const pages = [];
     try {
-      for (const name of names) pages.push(await visitRoom(browser, host, server, roomId, name));
+      for (const name of names)
+        pages.push(await visitRoom(suite.browser, suite.host, server, roomId, name));
       for (const page of pages) await waitForRemoteVideo(page, 2);
       const [frozen, ...others] = pages;
       const frozenId = await peerIdOf(frozen);
@@ -202,7 +191,7 @@ describe('a room through faults', () => {
     const pages = [];
     try {
       for (const name of ['One', 'Two', 'Three', 'Four']) {
-        pages.push(await visitRoom(browser, host, server, roomId, name));
+        pages.push(await visitRoom(suite.browser, suite.host, server, roomId, name));
       }
       for (const page of pages) await waitForRemoteVideo(page, 3);
       const ids = await Promise.all(pages.map(peerIdOf));
@@ -243,7 +232,7 @@ describe('a room through faults', () => {
         assert.equal(await page.evaluate(() => document.querySelector('rtc-room').state), 'joined');
       }
       // The call goes on, and a newcomer reaches everyone through the restarted server.
-      const late = await visitRoom(browser, host, server, roomId, 'Late');
+      const late = await visitRoom(suite.browser, suite.host, server, roomId, 'Late');
       pages.push(late);
       await waitForRemoteVideo(late, 4);
     } finally {

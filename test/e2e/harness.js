@@ -1,5 +1,6 @@
 // Real browsers, a real rtc-room-server and a host page on another origin, all on 127.0.0.1.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -59,6 +60,23 @@ async function closeStack({ firefox, chromium, host, server, turn }) {
 }
 
 const FIXTURE_TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8' };
+
+/**
+ * Host pages and one Chromium for a suite whose tests start their own servers: opened before the
+ * suite and closed after it. Tests read `host` and `browser` from the returned object.
+ */
+export function useHostAndChromium() {
+  const suite = { host: null, browser: null };
+  before(async () => {
+    suite.host = await startHostPages();
+    suite.browser = await launchChromium();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.host?.close();
+  });
+  return suite;
+}
 
 /** Serves the host page fixtures on their own port: a different origin from the server. */
 export async function startHostPages() {

@@ -1,34 +1,22 @@
 // What visitors see when the room is full, and when the server goes away mid-call.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchChromium,
   readEvents,
-  startHostPages,
   startRoomServer,
+  useHostAndChromium,
   visitRoom,
   waitForRemoteVideo,
   waitInPage,
 } from './harness.js';
 
 describe('a room under strain', () => {
-  let host;
-  let browser;
-
-  before(async () => {
-    host = await startHostPages();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const suite = useHostAndChromium();
 
   it('turns away a visitor beyond the room size with room-full', async () => {
     const server = await startRoomServer(['--max-room-size', '2']);
     const roomId = crypto.randomUUID();
-    const visit = (name) => visitRoom(browser, host, server, roomId, name);
+    const visit = (name) => visitRoom(suite.browser, suite.host, server, roomId, name);
     const pages = [await visit('One'), await visit('Two')];
     try {
       await waitForRemoteVideo(pages[0], 1);
@@ -58,7 +46,7 @@ describe('a room under strain', () => {
   it('keeps a call going when the server goes away, and says so', async () => {
     const server = await startRoomServer();
     const roomId = crypto.randomUUID();
-    const visit = (name) => visitRoom(browser, host, server, roomId, name);
+    const visit = (name) => visitRoom(suite.browser, suite.host, server, roomId, name);
     const pages = [await visit('One'), await visit('Two')];
     try {
       await waitForRemoteVideo(pages[0], 1);

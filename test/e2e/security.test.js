@@ -1,13 +1,12 @@
 // Nobody gets in uninvited, a hostile peer cannot pick a serialization that buffers without a
 // limit, and two visitors can check that nobody sits in the middle of their call.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
 import {
-  launchChromium,
   readEvents,
-  startHostPages,
   startRoomServer,
+  useHostAndChromium,
   visitRoom,
   waitForRemoteVideo,
   waitInPage,
@@ -41,18 +40,7 @@ async function errorCodes(page) {
 }
 
 describe('who gets in, and who sits in the middle', () => {
-  let host;
-  let browser;
-
-  before(async () => {
-    host = await startHostPages();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const suite = useHostAndChromium();
 
   it('lets in visitors with a token for the room, and both read the same safety code', async () => {
     const server = await startRoomServer(['--join-secret', JOIN_SECRET]);
@@ -61,7 +49,7 @@ describe('who gets in, and who sits in the middle', () => {
     try {
       for (const name of ['Ada', 'Grace']) {
         const token = await signJoinToken(roomId, name);
-        pages.push(await visitRoom(browser, host, server, roomId, '', { token }));
+        pages.push(await visitRoom(suite.browser, suite.host, server, roomId, '', { token }));
       }
       await waitForRemoteVideo(pages[0], 1);
       const codes = [];
@@ -98,8 +86,8 @@ describe('who gets in, and who sits in the middle', () => {
     const roomId = crypto.randomUUID();
     const forged = await signJoinToken(roomId, 'Mallory', '5m', 'not-the-secret-but-long-enough!!');
     const pages = [
-      await visitRoom(browser, host, server, roomId, 'Nobody'),
-      await visitRoom(browser, host, server, roomId, 'Mallory', { token: forged }),
+      await visitRoom(suite.browser, suite.host, server, roomId, 'Nobody'),
+      await visitRoom(suite.browser, suite.host, server, roomId, 'Mallory', { token: forged }),
     ];
     try {
       for (const page of pages) {
@@ -117,7 +105,7 @@ describe('who gets in, and who sits in the middle', () => {
     const server = await startRoomServer(['--join-secret', JOIN_SECRET]);
     const roomId = crypto.randomUUID();
     const expired = await signJoinToken(roomId, 'Ada', -30);
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     try {
       // The host page's handler: note the request; the test plays the backend that answers it.
       await page.evaluateOnNewDocument(() => {
@@ -133,7 +121,7 @@ describe('who gets in, and who sits in the middle', () => {
         'no-prejoin': '',
         token: expired,
       });
-      await page.goto(`${host.url}/room.html?${query}`);
+      await page.goto(`${suite.host.url}/room.html?${query}`);
       await waitInPage(page, () => window.tokenRequests.length > 0, undefined, 'a token request');
       assert.deepEqual(await page.evaluate(() => window.tokenRequests), [{ roomId }]);
       const fresh = await signJoinToken(roomId, 'Ada');
@@ -149,7 +137,13 @@ describe('who gets in, and who sits in the middle', () => {
 
   it('tells a page on an origin that is not allowed unauthorized, not unreachable', async () => {
     const server = await startRoomServer(['--allowed-origins', 'https://app.example']);
-    const page = await visitRoom(browser, host, server, crypto.randomUUID(), 'Elsewhere');
+    const page = await visitRoom(
+      suite.browser,
+      suite.host,
+      server,
+      crypto.randomUUID(),
+      'Elsewhere',
+    );
     try {
       await waitForState(page, 'error', 'the error state');
       assert.deepEqual(await errorCodes(page), ['unauthorized']);
@@ -162,14 +156,14 @@ describe('who gets in, and who sits in the middle', () => {
   it('refuses a data connection with any serialization but raw', async () => {
     const server = await startRoomServer();
     const roomId = crypto.randomUUID();
-    const visitor = await visitRoom(browser, host, server, roomId, 'Ada');
-    const hostile = await browser.newPage();
+    const visitor = await visitRoom(suite.browser, suite.host, server, roomId, 'Ada');
+    const hostile = await suite.browser.newPage();
     try {
       await waitForState(visitor, 'joined', 'joined');
       const targetId = await visitor.evaluate(
         () => document.querySelector('rtc-room').participants[0].id,
       );
-      await hostile.goto(`${host.url}/serializer-probe.html?server=${server.url}`);
+      await hostile.goto(`${suite.host.url}/serializer-probe.html?server=${server.url}`);
       const probe = (serialization) =>
         hostile.evaluate((...args) => window.probe(...args), roomId, targetId, serialization);
       assert.equal(await probe('raw'), 'open', 'a raw connection opens (the probe works)');
