@@ -67,7 +67,9 @@ export default {
     chunkFileNames: 'chunks/[name]-[hash].js',
     manualChunks: lazyChunks({
       // Loaded on demand, not by every join: see ON_DEMAND in build/size-report.js.
-      'chat-panel': /\/src\/ui\/(chat-panel|chat-panel\.styles|emoji)\.ts$/,
+      // Lit's `live` directive too: only the chat panel's draft uses it.
+      'chat-panel':
+        /\/src\/ui\/(chat-panel|chat-panel\.styles|emoji)\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
       emoji: /\/src\/ui\/emoji-list\.ts$/,
       'zh-CN': /\/src\/i18n\/zh-cn\.ts$/,
       // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive

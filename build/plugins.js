@@ -235,11 +235,46 @@ const PEERJS_SUPPORTS = `(() => {
 })()`;
 
 /**
+ * eventemitter3 as PeerJS bundles it, and what stands in for it: the methods PeerJS calls, with
+ * the same meaning (listeners run with the emitter as `this`; `once` removes before it runs).
+ */
+const PEERJS_EMITTER_START = 'var $c4dcfd1d1ea86647$exports = {};';
+const PEERJS_EMITTER_END = '$c4dcfd1d1ea86647$exports = $c4dcfd1d1ea86647$var$EventEmitter;';
+const PEERJS_EMITTER = `var $c4dcfd1d1ea86647$exports = { EventEmitter: class {
+  on(type, fn, once = false) {
+    const listeners = (this._events ??= new Map());
+    listeners.set(type, [...(listeners.get(type) ?? []), { fn, once }]);
+    return this;
+  }
+  once(type, fn) { return this.on(type, fn, true); }
+  emit(type, ...args) {
+    const list = this._events?.get(type);
+    if (!list?.length) return false;
+    for (const { fn, once } of list) {
+      if (once) this.removeListener(type, fn);
+      fn.apply(this, args);
+    }
+    return true;
+  }
+  removeListener(type, fn) {
+    const list = this._events?.get(type);
+    if (list) this._events.set(type, fn ? list.filter((entry) => entry.fn !== fn) : []);
+    return this;
+  }
+  off(type, fn) { return this.removeListener(type, fn); }
+  removeAllListeners(type) {
+    if (type === undefined) this._events?.clear();
+    else this._events?.delete(type);
+    return this;
+  }
+} };`;
+
+/**
  * Trims PeerJS to what rtc-room uses. Its log calls go: the transport creates every Peer with
  * `debug: 0`, so they never print, and their messages are a sixth of PeerJS's bytes. Every
  * serialization maps to `raw`, the only one we speak, which leaves the JSON and BinaryPack
  * connections out (a plain PeerJS client that dials with them is refused by the transport
- * anyway). Fails the build when PeerJS no longer looks as expected (a new version) rather than
+ * anyway), and its bundled eventemitter3 gives way to a small emitter. Fails the build when PeerJS no longer looks as expected (a new version) rather than
  * silently keeping them.
  * @returns {import('rollup').Plugin}
  */
@@ -281,8 +316,21 @@ export function trimPeerJs() {
           PEERJS_SUPPORTS,
         );
       }
+      // eventemitter3 is a general emitter (contexts, symbols, listener lists) of which PeerJS
+      // calls five methods: the stand-in is a quarter of its size.
+      const emitterStart = code.indexOf(PEERJS_EMITTER_START);
+      const emitterEnd = code.indexOf(PEERJS_EMITTER_END, emitterStart);
+      if (emitterStart >= 0 && emitterEnd > emitterStart) {
+        text.overwrite(emitterStart, emitterEnd + PEERJS_EMITTER_END.length, PEERJS_EMITTER);
+      }
       const serializers = PEERJS_OTHER_SERIALIZERS.map((name) => replaceAll(name, PEERJS_RAW));
-      if (logCalls < 50 || logSettings !== 2 || serializers.join() !== '1,3' || supportsStart < 0) {
+      if (
+        logCalls < 50 ||
+        logSettings !== 2 ||
+        serializers.join() !== '1,3' ||
+        supportsStart < 0 ||
+        emitterEnd < 0
+      ) {
         this.error(`PeerJS is not the 1.5.5 the build trims (${logCalls} logs, ${serializers})`);
       }
       text.prepend(

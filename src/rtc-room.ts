@@ -102,8 +102,10 @@ export class RtcRoom extends LitElement {
     scriptUrl: import.meta.url,
     loadTransport: () => this.loadTransport(),
     // Chunks beside this script, fetched on prejoin or join: the call and the room's view (the
-    // chat panel waits for the chat to open).
+    // chat panel waits for the chat to open), and PeerJS is fetched alongside, so a join from
+    // the prejoin waits for none of them.
     loadCall: async () => {
+      this.loadTransport().catch(() => undefined);
       const [call, view] = await Promise.all([
         import('./room/call.js'),
         import('./ui/room-view.js'),
@@ -212,6 +214,8 @@ export class RtcRoom extends LitElement {
   /**
    * Everyone in the room, this visitor first (empty unless joining or joined); a remote
    * participant's `connection.state` is `connecting`, `connected`, `reconnecting` or `unreachable`.
+   * A peer whose picture arrives before it introduces itself is listed `connecting` with `name`
+   * empty; `rtc-peer-join` fires once its name is known.
    */
   get participants(): readonly Participant[] {
     return this.room.participants;

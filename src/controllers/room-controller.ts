@@ -5,7 +5,9 @@ import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '.
 import { emit, type RoomState } from '../events.js';
 import type { DeviceList, LocalMedia, MediaKind } from '../media/local-media.js';
 import type { Participant } from '../room/participant.js';
+import { isRoomId } from '../room/room-id.js';
 import type { RoomSession } from '../room/room-session.js';
+import type { ServerApi } from '../room/server-api.js';
 import type { TransportFactory } from '../transport/transport.js';
 
 /** The call chunk: session, local media and the server's API, loaded on prejoin or join. */
@@ -62,6 +64,8 @@ export class RoomController implements ReactiveController {
   previewError: RoomError | null = null;
   /** The cameras, microphones and speakers to pick from. */
   devices: DeviceList = { cameras: [], microphones: [], speakers: [] };
+  /** The server's API as made in the prejoin, with the join's first requests already sent. */
+  private earlyApi: ServerApi | null = null;
 
   constructor(
     private readonly host: RoomHost,
@@ -107,8 +111,20 @@ export class RoomController implements ReactiveController {
 
   hostUpdate(): void {
     // Fetch the call while the visitor looks at the prejoin, so joining does not wait for it.
-    if (this.state === 'prejoin') this.loadCall().catch(() => undefined);
+    if (this.state === 'prejoin') this.loadCall().then(this.prefetch, () => undefined);
   }
+
+  // The join's first server requests go out while the visitor looks at the prejoin too.
+  private prefetch = (call: CallModule): void => {
+    const host = this.host;
+    const server = parseServerUrl(host.server, this.options.scriptUrl);
+    if (this.state !== 'prejoin' || !server.ok || !isRoomId(host.roomId)) return;
+    if (this.earlyApi?.base.href !== server.value.href) {
+      this.earlyApi = new call.ServerApi(server.value, undefined, () => this.currentToken());
+    }
+    const pageIce = parseIceServers(host.iceServers);
+    this.earlyApi.prefetch(host.roomId, { ice: !(pageIce.ok && pageIce.value) });
+  };
 
   hostConnected(): void {
     // Reattached after a move in the DOM: the call goes on.
@@ -258,6 +274,11 @@ export class RoomController implements ReactiveController {
     if (pending.isCancelled) return;
     this.pendingJoin = null;
     const { LocalMedia, RoomSession, ServerApi } = call;
+    const api =
+      this.earlyApi?.base.href === server.value.href
+        ? this.earlyApi
+        : new ServerApi(server.value, undefined, () => this.currentToken());
+    this.earlyApi = null;
     const session = new RoomSession({
       roomId: host.roomId,
       // The name the host site vouched for in the token, unless the page set one.
@@ -265,9 +286,9 @@ export class RoomController implements ReactiveController {
       iceServers: ice.ok ? ice.value : null,
       iceTransportPolicy: parseIceTransportPolicy(host.iceTransportPolicy),
       startWith: { audio: !host.muted, video: !host.videoOff },
-      api: new ServerApi(server.value, undefined, () => this.currentToken()),
+      api,
       readToken: () => this.currentToken(),
-      media: this.takeMedia(new LocalMedia()),
+      media: this.takeMedia(() => new LocalMedia()),
       createTransport: async (options) => (await transportFactory)(options),
       chatLimits: host.maxImageSize > 0 ? { maxImageBytes: host.maxImageSize } : undefined,
     });
@@ -373,8 +394,10 @@ export class RoomController implements ReactiveController {
   }
 
   // The preview's devices go on into the call; a session after a left one starts afresh.
-  private takeMedia(fresh: LocalMedia): LocalMedia {
+  // Made only when needed: a LocalMedia opens stand-in tracks (an audio context, a canvas).
+  private takeMedia(create: () => LocalMedia): LocalMedia {
     if (!this.media) {
+      const fresh = create();
       this.media = fresh;
       fresh.on('change', () => this.host.requestUpdate());
     }

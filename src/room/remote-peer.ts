@@ -111,7 +111,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     link.on('stream', (stream) => {
       if (this.stream === stream) return;
       this.stream = stream;
-      if (this.hello) this.emit('update', undefined);
+      this.emit('update', undefined);
     });
     link.on('screen', (screen) => {
       this.screen = screen;
@@ -129,9 +129,17 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     return this.link.remoteId;
   }
 
-  /** Whether the peer introduced itself (on this link or the one it replaced): it has a tile. */
+  /** Whether the peer introduced itself (on this link or the one it replaced). */
   get isReady(): boolean {
     return this.hello !== null;
+  }
+
+  /**
+   * Whether the peer has a tile: once it introduced itself, or as soon as its camera arrives
+   * (media often opens before the data channel), so its picture is not held back for its name.
+   */
+  get isShown(): boolean {
+    return this.hello !== null || this.stream !== null;
   }
 
   /** Whether the peer is heard on this link now: chat goes to it, and counts it as reached. */
@@ -144,14 +152,16 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     return this.hasLinkHello ? 'connected' : 'connecting';
   }
 
+  /** Before its hello, the peer is shown with what its stream carries and no name yet. */
   toParticipant(): Participant {
+    const stream = this.stream;
     return {
       id: this.id,
       name: this.hello?.name ?? '',
       isLocal: false,
-      hasAudio: this.hello?.audio ?? false,
-      hasVideo: this.hello?.video ?? false,
-      stream: this.stream,
+      hasAudio: this.hello?.audio ?? (stream?.getAudioTracks().length ?? 0) > 0,
+      hasVideo: this.hello?.video ?? (stream?.getVideoTracks().length ?? 0) > 0,
+      stream,
       screen: this.screen,
       safetyCode: this.safetyCode,
       connection: {

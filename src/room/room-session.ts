@@ -141,7 +141,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.currentState;
   }
 
-  /** Everyone in the room, this visitor first. */
+  /**
+   * Everyone in the room, this visitor first. A peer whose media arrived before its hello is
+   * listed already, `connecting` and with no name yet.
+   */
   get participants(): Participant[] {
     const { media } = this.options;
     const local: Participant = {
@@ -155,7 +158,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       connection: null,
       safetyCode: null,
     };
-    const remote = [...this.peers.values()].filter((p) => p.isReady).map((p) => p.toParticipant());
+    const remote = [...this.peers.values()].filter((p) => p.isShown).map((p) => p.toParticipant());
     const unreachable = [...this.unreachable].map(([id, name]): Participant => ({
       id,
       name,
@@ -227,8 +230,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (!this.isJoining()) return;
       const listed = await api.roomPeers(roomId);
       if (!this.isJoining()) return;
-      this.setState('joined');
+      // The calls go out before the page hears of the join: its listeners and the re-render
+      // then run while the connections negotiate.
       this.dial(peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.skipped(), true));
+      this.setState('joined');
       this.scheduleRecheck();
       this.scheduleIceRenewal(ice.expiresAt);
       this.pathTimer = setInterval(() => void this.refreshPaths(), PATH_REFRESH_MS);
@@ -407,7 +412,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       this.emit('peer-join', peer.toParticipant());
     });
     peer.on('update', () => {
-      this.names.set(peer.id, peer.toParticipant().name);
+      if (peer.isReady) this.names.set(peer.id, peer.toParticipant().name);
       this.emit('participants', undefined);
     });
     peer.on('gone', (reason) => {

@@ -15,12 +15,18 @@ export interface IceConfig {
 
 const REQUEST_TIMEOUT_MS = 8_000;
 
+/** Prefetched TURN credentials are used only while they have at least this long to live. */
+const PREFETCHED_ICE_MIN_LIFE_MS = 5 * 60_000;
+
 function withRoom(path: string, roomId: string | undefined): string {
   return roomId ? `${path}?room=${encodeURIComponent(roomId)}` : path;
 }
 
 /** The element's client for `rtc-room-server`'s small JSON API; every failure is a RoomError. */
 export class ServerApi {
+  /** Answers fetched ahead (by path and token), each taken by the first call that asks. */
+  private readonly early = new Map<string, Promise<Record<string, unknown>>>();
+
   /**
    * @param readToken the join token to send (read at every call: the page may renew it), or null
    */
@@ -29,6 +35,23 @@ export class ServerApi {
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
     private readonly readToken: () => string | null = () => null,
   ) {}
+
+  /**
+   * Fetches what a join asks for first (the config, and ICE servers unless the page gives its
+   * own) while the visitor is still in the prejoin. A failed prefetch is forgotten: the join asks
+   * again and reports what it gets.
+   */
+  prefetch(roomId: string, { ice }: { ice: boolean }): void {
+    const paths = [withRoom('/api/config', roomId)];
+    if (ice) paths.push(withRoom('/api/ice', roomId));
+    for (const path of paths) {
+      const key = this.keyOf(path);
+      if (this.early.has(key)) continue;
+      const answer = this.fetchJson(path);
+      answer.catch(() => undefined);
+      this.early.set(key, answer);
+    }
+  }
 
   /** `roomId` rides along (`?room=`) so a load balancer can send every request of a room alike. */
   async config(roomId?: string): Promise<ServerConfig> {
@@ -41,7 +64,13 @@ export class ServerApi {
   }
 
   async ice(roomId?: string): Promise<IceConfig> {
-    const body = await this.get(withRoom('/api/ice', roomId));
+    // Prefetched credentials are taken only with time to spare before their renewal.
+    const body = await this.get(
+      withRoom('/api/ice', roomId),
+      (early) =>
+        typeof early.expiresAt !== 'number' ||
+        early.expiresAt - Date.now() > PREFETCHED_ICE_MIN_LIFE_MS,
+    );
     if (!Array.isArray(body.iceServers)) throw this.malformed('/api/ice');
     const expiresAt = typeof body.expiresAt === 'number' ? body.expiresAt : null;
     return { iceServers: body.iceServers as RTCIceServer[], expiresAt };
@@ -54,7 +83,23 @@ export class ServerApi {
     return body.peers.filter((id): id is string => typeof id === 'string');
   }
 
-  private async get(path: string): Promise<Record<string, unknown>> {
+  /** A prefetched answer when there is one and `isFresh` takes it, else a new request. */
+  private async get(
+    path: string,
+    isFresh: (early: Record<string, unknown>) => boolean = () => true,
+  ): Promise<Record<string, unknown>> {
+    const key = this.keyOf(path);
+    const early = this.early.get(key);
+    this.early.delete(key);
+    const body = early ? await early.catch(() => null) : null;
+    return body && isFresh(body) ? body : this.fetchJson(path);
+  }
+
+  private keyOf(path: string): string {
+    return `${path} ${this.readToken() ?? ''}`;
+  }
+
+  private async fetchJson(path: string): Promise<Record<string, unknown>> {
     const url = new URL(path, this.base);
     let response: Response;
     const token = this.readToken();

@@ -1,4 +1,4 @@
-import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
+import { Peer, type MediaConnection, type PeerError } from 'peerjs';
 import { RoomError, TokenExpiredError, type RoomErrorCode } from '../errors.js';
 import type { VideoEncoding } from '../media/encoding-policy.js';
 import { JitteredBackOff, type ReconnectPolicy } from '../room/reconnect-policy.js';
@@ -12,11 +12,15 @@ import type {
   TransportOptions,
 } from './transport.js';
 
-/** Marks our connections so a plain PeerJS client that dials us is told apart and refused. */
+/** Marks our calls so a plain PeerJS client that dials us is told apart and refused. */
 const LINK_METADATA_KEY = 'rtcRoomLink';
 
-/** How long an incoming link may wait for the other half (media or data) before it is dropped. */
-const HALF_OPEN_TIMEOUT_MS = 15_000;
+/**
+ * Our data channel rides on the call's own peer connection, beside the channel PeerJS opens
+ * there to notice a remote close (stream 0 or 1). Both ends create it negotiated, with this
+ * stream ID: it needs no offer of its own and no second connection, and PeerJS never sees it.
+ */
+const CHANNEL = { label: 'rtc-room', id: 5 } as const;
 
 const PEER_ERROR_CODES: Record<string, RoomErrorCode> = {
   'browser-incompatible': 'unsupported-browser',
@@ -52,77 +56,39 @@ function fromPeerError(error: PeerError<string>): RoomError {
   return new RoomError(code, error.message || error.type, { cause: error });
 }
 
-/** The serialization the dialling peer asked for (in its offer), whatever class PeerJS used. */
-function requestedSerialization(connection: DataConnection | MediaConnection): unknown {
-  if (!('serialization' in connection)) return 'raw';
-  const options: unknown = connection.options;
-  return isRecord(options) && 'serialization' in options
-    ? options.serialization
-    : connection.serialization;
-}
-
 /** Marks the call that carries a shared screen, beside the link's camera call. */
 const SCREEN_METADATA_KEY = 'screen';
 
-function isScreenCall(connection: DataConnection | MediaConnection): boolean {
-  const metadata: unknown = connection.metadata;
+function isScreenCall(media: MediaConnection): boolean {
+  const metadata: unknown = media.metadata;
   return isRecord(metadata) && metadata[SCREEN_METADATA_KEY] === true;
 }
 
-function linkIdOf(connection: DataConnection | MediaConnection): string | null {
-  const metadata: unknown = connection.metadata;
+function linkIdOf(media: MediaConnection): string | null {
+  const metadata: unknown = media.metadata;
   if (!isRecord(metadata)) return null;
   const id = metadata[LINK_METADATA_KEY];
   return typeof id === 'string' && id.length <= 64 ? id : null;
 }
 
-/** One remote peer over PeerJS: a MediaConnection and a raw DataConnection, tied by a link ID. */
+/** One remote peer over PeerJS: a call, with our data channel on its peer connection. */
 class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
-  private media: MediaConnection | null = null;
-  private data: DataConnection | null = null;
-  private localStream: MediaStream | null = null;
+  private channel: RTCDataChannel | null = null;
   /** Our screen, sent to this peer, and theirs, received. */
   private screenOut: MediaConnection | null = null;
   private screenIn: MediaConnection | null = null;
   private isClosed = false;
-  private halfOpenTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** An outgoing `media` has its peer connection already; an incoming one gets it on accept. */
   constructor(
     readonly remoteId: string,
     readonly linkId: string,
     readonly isOutgoing: boolean,
+    private readonly media: MediaConnection,
     private readonly onClosed: (link: PeerJsLink) => void,
     private readonly callScreen: (link: PeerJsLink, stream: MediaStream) => MediaConnection,
   ) {
     super();
-    this.halfOpenTimer = setTimeout(() => {
-      if (!this.media || !this.data) this.close();
-    }, HALF_OPEN_TIMEOUT_MS);
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
-  attachData(data: DataConnection): void {
-    if (this.isClosed || this.data) {
-      data.close();
-      return;
-    }
-    this.data = data;
-    data.on('open', () => this.emit('open', undefined));
-    data.on('data', (message) => this.emit('message', message));
-    data.on('close', () => this.close());
-    data.on('error', () => this.close());
-    this.clearHalfOpenTimer();
-  }
-
-  attachMedia(media: MediaConnection): void {
-    if (this.isClosed || this.media) {
-      media.close();
-      return;
-    }
-    this.media = media;
     media.on('stream', (stream) => this.emit('stream', stream));
     media.on('close', () => this.close());
     media.on('error', (error) => {
@@ -130,9 +96,11 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
       if (error.type === 'negotiation-failed') this.emit('state', 'failed');
       this.close();
     });
-    if (this.isOutgoing) this.watchConnectionState(media);
-    else if (this.localStream) this.answer(media, this.localStream);
-    this.clearHalfOpenTimer();
+    if (isOutgoing) this.watchConnection();
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
   }
 
   shareScreen(stream: MediaStream | null): void {
@@ -162,31 +130,31 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   }
 
   accept(stream: MediaStream): void {
-    this.localStream = stream;
-    if (this.media && !this.media.localStream) this.answer(this.media, stream);
-  }
-
-  private answer(media: MediaConnection, stream: MediaStream): void {
-    media.answer(stream);
-    this.watchConnectionState(media);
+    if (this.isClosed || this.media.localStream) return;
+    this.media.answer(stream);
+    this.watchConnection();
   }
 
   get bufferedAmount(): number {
-    return this.data?.dataChannel?.bufferedAmount ?? 0;
+    return this.channel?.bufferedAmount ?? 0;
   }
 
   send(message: string | ArrayBuffer): boolean {
-    if (!this.data?.open) return false;
+    const channel = this.channel;
+    if (channel?.readyState !== 'open') return false;
     try {
-      void this.data.send(message);
+      // One call per type: TypeScript picks send()'s overload by the narrowed type.
+      if (typeof message === 'string') channel.send(message);
+      else channel.send(message);
       return true;
     } catch {
+      // The channel's buffer is full, or it closed under us: the caller sees a failed send.
       return false;
     }
   }
 
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
-    const connection = this.media?.peerConnection;
+    const connection = this.media.peerConnection;
     if (!connection) return;
     const senders = connection.getSenders().filter((sender) => sender.track?.kind === kind);
     const idle = connection
@@ -197,7 +165,7 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   }
 
   async setVideoEncoding(encoding: VideoEncoding): Promise<boolean> {
-    const connection = this.media?.peerConnection;
+    const connection = this.media.peerConnection;
     if (!connection || connection.signalingState === 'closed') return false;
     // The video sender may hold no track (camera off): find it by what its transceiver receives.
     const senders = connection
@@ -217,14 +185,14 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   }
 
   async getStats(): Promise<RTCStatsReport | null> {
-    const connection = this.media?.peerConnection;
+    const connection = this.media.peerConnection;
     return connection ? connection.getStats() : null;
   }
 
   // The receiver keeps the level of the latest packets: no Web Audio, which a browser may hold
   // back until the visitor touches the page, and no statistics round trip.
   audioLevel(): number | null {
-    const receivers = this.media?.peerConnection?.getReceivers() ?? [];
+    const receivers = this.media.peerConnection?.getReceivers() ?? [];
     const levels = receivers
       .filter((receiver) => receiver.track.kind === 'audio')
       .flatMap((receiver) => receiver.getSynchronizationSources())
@@ -234,19 +202,17 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   }
 
   setIceServers(iceServers: RTCIceServer[]): void {
-    for (const connection of [this.media?.peerConnection, this.data?.peerConnection]) {
-      if (connection && connection.signalingState !== 'closed') {
-        connection.setConfiguration({ ...connection.getConfiguration(), iceServers });
-      }
+    const connection = this.media.peerConnection;
+    if (connection && connection.signalingState !== 'closed') {
+      connection.setConfiguration({ ...connection.getConfiguration(), iceServers });
     }
   }
 
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    this.clearHalfOpenTimer();
-    this.data?.close();
-    this.media?.close();
+    this.channel?.close();
+    this.media.close();
     this.screenOut?.close();
     this.screenIn?.close();
     this.emit('close', undefined);
@@ -254,15 +220,23 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     this.onClosed(this);
   }
 
-  private clearHalfOpenTimer(): void {
-    if (this.media && this.data) clearTimeout(this.halfOpenTimer);
-  }
-
-  // PeerJS only reports ICE `failed`; a vanished peer shows up as `disconnected` first, and a
-  // TURN server refusing our credentials (with relay only) as a gathering that found nothing.
-  private watchConnectionState(media: MediaConnection): void {
-    const connection = media.peerConnection;
+  // Our channel, and the connection's states: PeerJS only reports ICE `failed`; a vanished
+  // peer shows up as `disconnected` first, and a TURN server refusing our credentials (with
+  // relay only) as a gathering that found nothing.
+  private watchConnection(): void {
+    const connection = this.media.peerConnection;
     if (!connection) return;
+    const channel = connection.createDataChannel(CHANNEL.label, {
+      negotiated: true,
+      id: CHANNEL.id,
+    });
+    channel.binaryType = 'arraybuffer';
+    channel.addEventListener('open', () => this.emit('open', undefined));
+    channel.addEventListener('message', (event: MessageEvent<unknown>) =>
+      this.emit('message', event.data),
+    );
+    channel.addEventListener('close', () => this.close());
+    this.channel = channel;
     let candidates = 0;
     connection.addEventListener('icecandidate', (event) => {
       if (event.candidate?.candidate) candidates++;
@@ -347,23 +321,17 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
         }
         this.scheduleReconnect();
       });
-      peer.on('connection', (data) => this.handleIncoming(data, (link) => link.attachData(data)));
-      peer.on('call', (media) =>
-        this.handleIncoming(media, (link) =>
-          isScreenCall(media) ? link.attachScreen(media) : link.attachMedia(media),
-        ),
-      );
+      // Our links are calls: a PeerJS data connection is nobody's.
+      peer.on('connection', (data) => data.close());
+      peer.on('call', (media) => this.handleIncoming(media));
     });
   }
 
   dial(remoteId: string, stream: MediaStream): PeerLink {
     const peer = this.requirePeer();
     const linkId = crypto.randomUUID();
-    const link = this.createLink(remoteId, linkId, true);
-    const metadata = { [LINK_METADATA_KEY]: linkId };
-    link.attachData(peer.connect(remoteId, { serialization: 'raw', reliable: true, metadata }));
-    link.attachMedia(peer.call(remoteId, stream, { metadata }));
-    return link;
+    const media = peer.call(remoteId, stream, { metadata: { [LINK_METADATA_KEY]: linkId } });
+    return this.createLink(remoteId, linkId, true, media);
   }
 
   setIceServers(iceServers: RTCIceServer[]): void {
@@ -383,41 +351,34 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     this.removeAllListeners();
   }
 
-  private handleIncoming(
-    connection: DataConnection | MediaConnection,
-    attach: (link: PeerJsLink) => void,
-  ): void {
-    // Only raw data channels are ours: PeerJS's `binary` serialization buffers without a limit.
-    if (requestedSerialization(connection) !== 'raw') {
-      connection.close();
+  private handleIncoming(media: MediaConnection): void {
+    const linkId = linkIdOf(media);
+    const existing = linkId ? this.links.get(linkId) : undefined;
+    if (isScreenCall(media)) {
+      // A screen call belongs to a link with the same peer; alone it is nobody's.
+      if (existing?.remoteId === media.peer) existing.attachScreen(media);
+      else media.close();
       return;
     }
-    const linkId = linkIdOf(connection);
-    if (!linkId) {
-      connection.close();
+    // No link ID: a plain PeerJS client, not a visitor. A known one: a second call for a link.
+    if (!linkId || existing) {
+      media.close();
       return;
     }
-    const existing = this.links.get(linkId);
-    if (existing) {
-      if (existing.remoteId === connection.peer) attach(existing);
-      else connection.close();
-      return;
-    }
-    // A screen call belongs to a link that already exists; alone it is nobody's.
-    if (isScreenCall(connection)) {
-      connection.close();
-      return;
-    }
-    const link = this.createLink(connection.peer, linkId, false);
-    attach(link);
-    this.emit('incoming', link);
+    this.emit('incoming', this.createLink(media.peer, linkId, false, media));
   }
 
-  private createLink(remoteId: string, linkId: string, isOutgoing: boolean): PeerJsLink {
+  private createLink(
+    remoteId: string,
+    linkId: string,
+    isOutgoing: boolean,
+    media: MediaConnection,
+  ): PeerJsLink {
     const link = new PeerJsLink(
       remoteId,
       linkId,
       isOutgoing,
+      media,
       (closed) => {
         if (this.links.get(closed.linkId) === closed) this.links.delete(closed.linkId);
       },

@@ -1,5 +1,4 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { classMap } from 'lit/directives/class-map.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Strings } from '../i18n/strings.js';
 import type { Participant, ParticipantConnection } from '../room/participant.js';
@@ -7,6 +6,13 @@ import { renderIconButton } from './icon-button.js';
 import { fullscreenIcon, infoIcon, micOffIcon, pinIcon, signalIcon } from './icons.js';
 import { mediaStream } from './media-stream.js';
 import type { Rect } from './tile-layout.js';
+
+/** The names whose flag is set, as a `part` or `class` value. */
+function tokens(flags: Record<string, boolean>): string {
+  return Object.keys(flags)
+    .filter((name) => flags[name])
+    .join(' ');
+}
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -103,7 +109,9 @@ export function renderTile(
   strings: Strings,
   { rect, isFeatured, isPinned, isSpeaking, isScreen, onTogglePin, onFullscreen }: TileOptions,
 ): TemplateResult {
-  const name = participant.name || strings.guest;
+  // A peer whose picture came before its hello has no name yet.
+  const isNameless = !participant.name && participant.connection?.state === 'connecting';
+  const name = participant.name || (isNameless ? strings.connecting : strings.guest);
   const label = participant.isLocal ? `${name} (${strings.you})` : name;
   const showsVideo = participant.hasVideo && participant.stream !== null;
   const keepsVideo = showsVideo || (!participant.isLocal && participant.stream !== null);
@@ -112,16 +120,14 @@ export function renderTile(
   const isReconnecting = participant.connection?.state === 'reconnecting';
   return html`
     <figure
-      part=${[
-        'tile',
-        participant.isLocal ? 'tile-local' : '',
-        isFeatured ? 'tile-featured' : '',
-        isSpeaking ? 'tile-speaking' : '',
-        isScreen ? 'tile-screen' : '',
-      ]
-        .filter(Boolean)
-        .join(' ')}
-      class=${classMap({
+      part=${tokens({
+        tile: true,
+        'tile-local': participant.isLocal,
+        'tile-featured': isFeatured,
+        'tile-speaking': isSpeaking,
+        'tile-screen': isScreen === true,
+      })}
+      class=${tokens({
         tile: true,
         local: participant.isLocal,
         featured: isFeatured,

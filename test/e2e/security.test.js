@@ -1,5 +1,5 @@
-// Nobody gets in uninvited, a hostile peer cannot pick a serialization that buffers without a
-// limit, and two visitors can check that nobody sits in the middle of their call.
+// Nobody gets in uninvited, a stranger's PeerJS data connection or call is refused, and two
+// visitors can check that nobody sits in the middle of their call.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
@@ -153,7 +153,7 @@ describe('who gets in, and who sits in the middle', () => {
     }
   });
 
-  it('refuses a data connection with any serialization but raw', async () => {
+  it('refuses every PeerJS data connection, and any call that is not a link of ours', async () => {
     const server = await startRoomServer();
     const roomId = crypto.randomUUID();
     const visitor = await visitRoom(suite.browser, suite.host, server, roomId, 'Ada');
@@ -163,12 +163,31 @@ describe('who gets in, and who sits in the middle', () => {
       const targetId = await visitor.evaluate(
         () => document.querySelector('rtc-room').participants[0].id,
       );
-      await hostile.goto(`${suite.host.url}/serializer-probe.html?server=${server.url}`);
-      const probe = (serialization) =>
-        hostile.evaluate((...args) => window.probe(...args), roomId, targetId, serialization);
-      assert.equal(await probe('raw'), 'open', 'a raw connection opens (the probe works)');
-      assert.equal(await probe('binary'), 'no-open');
-      assert.equal(await probe('json'), 'no-open');
+      await hostile.goto(`${suite.host.url}/stranger-probe.html?server=${server.url}`);
+      const connect = (serialization) =>
+        hostile.evaluate((...args) => window.connect(...args), roomId, targetId, serialization);
+      const call = (metadata) =>
+        hostile.evaluate((...args) => window.call(...args), roomId, targetId, metadata);
+      // Our links are calls with our data channel on them: no serialization is spoken. Each
+      // attempt waits 5 s for the visitor to let it through, so they go at once.
+      const outcomes = await Promise.all([
+        connect('raw'),
+        connect('binary'),
+        connect('json'),
+        call(undefined),
+        call({ rtcRoomLink: 'x'.repeat(65) }),
+        call({ rtcRoomLink: crypto.randomUUID(), screen: true }),
+        call({ rtcRoomLink: crypto.randomUUID() }),
+      ]);
+      assert.deepEqual(outcomes, [
+        'no-open',
+        'no-open',
+        'no-open',
+        'no-answer', // a plain PeerJS call
+        'no-answer', // an oversized link ID
+        'no-answer', // a screen call for no link
+        'answered', // one shaped like a visitor's link: the probe can get through
+      ]);
       assert.equal(
         await visitor.evaluate(() => document.querySelector('rtc-room').state),
         'joined',

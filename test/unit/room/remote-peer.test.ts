@@ -67,18 +67,30 @@ describe('RemotePeer', () => {
     expect(peer.toParticipant()).to.deep.include({ name: '', hasAudio: false, hasVideo: false });
   });
 
-  it('keeps a stream that arrives before the hello, and reports a new one after it', () => {
+  it('is shown, nameless and with what its stream carries, once its stream comes before the hello', () => {
     const { link, peer, events } = peerWithLog();
-    const first = new MediaStream();
+    const camera = document.createElement('canvas').captureStream().getVideoTracks()[0];
+    const first = new MediaStream([camera]);
     const second = new MediaStream();
+    expect(peer.isShown).to.equal(false);
     link.fire('stream', first);
-    expect(events).to.deep.equal([]);
+    expect(events.map(([type]) => type)).to.deep.equal(['update']);
+    expect(peer.isShown).to.equal(true);
+    expect(peer.isReady).to.equal(false);
+    expect(peer.toParticipant()).to.deep.include({
+      name: '',
+      hasVideo: true,
+      hasAudio: false,
+      stream: first,
+    });
+    expect(peer.toParticipant().connection?.state).to.equal('connecting');
     link.fire('message', helloFrom('Grace'));
     expect(peer.toParticipant().stream).to.equal(first);
     link.fire('stream', first);
     link.fire('stream', second);
-    expect(events.map(([type]) => type)).to.deep.equal(['ready', 'update']);
+    expect(events.map(([type]) => type)).to.deep.equal(['update', 'ready', 'update']);
     expect(peer.toParticipant().stream).to.equal(second);
+    camera.stop();
   });
 
   it('is gone once, as having left, after bye', () => {

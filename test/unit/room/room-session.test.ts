@@ -324,16 +324,18 @@ describe('RoomSession', () => {
       ]);
     });
 
-    it('shows a peer and fires peer-join only after its hello', async () => {
+    it('shows a peer once its stream comes, and fires peer-join only after its hello', async () => {
       const { session, api, log, ...rest } = setup();
       api.peers = [HIGHER];
       await session.join();
       const [link] = rest.transport().dialled;
       const stream = new MediaStream();
       link.fire('open', undefined);
-      link.fire('stream', stream);
       link.fire('state', 'connected');
       expect(remoteIds(session)).to.deep.equal([]);
+      link.fire('stream', stream);
+      expect(remoteIds(session)).to.deep.equal([HIGHER]);
+      expect(session.participants[1]).to.deep.include({ name: '', stream });
       expect(log.count('peer-join')).to.equal(0);
 
       link.fire('message', hello('Grace', { audio: false, video: true }));

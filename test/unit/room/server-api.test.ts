@@ -202,4 +202,69 @@ describe('ServerApi', () => {
     );
     expect((await rejection(api.config())).code).to.equal('unauthorized');
   });
+
+  describe('prefetch', () => {
+    const ROOM = 'a1b2c3d4-room';
+    const config = { peer: { path: '/peerjs', key: 'k1' } };
+    const paths = (fetch: { calls: Call[] }): string[] =>
+      fetch.calls.map((call) => new URL(call.url).pathname);
+
+    it('answers the join from the prefetch, once', async () => {
+      const expiresAt = Date.now() + 6 * 60 * 60_000;
+      const fetch = fakeFetch((url) =>
+        json(url.includes('/api/ice') ? { iceServers: [], expiresAt } : config),
+      );
+      const api = new ServerApi(BASE, fetch);
+      api.prefetch(ROOM, { ice: true });
+      api.prefetch(ROOM, { ice: true });
+      expect(paths(fetch)).to.deep.equal(['/api/config', '/api/ice']);
+      expect(await api.config(ROOM)).to.deep.equal(config);
+      expect(await api.ice(ROOM)).to.deep.equal({ iceServers: [], expiresAt });
+      expect(fetch.calls).to.have.length(2);
+      // A later renewal asks the server again.
+      await api.ice(ROOM);
+      expect(paths(fetch)).to.deep.equal(['/api/config', '/api/ice', '/api/ice']);
+    });
+
+    it('leaves ICE to the page when it gives its own', () => {
+      const fetch = fakeFetch(() => json(config));
+      new ServerApi(BASE, fetch).prefetch(ROOM, { ice: false });
+      expect(paths(fetch)).to.deep.equal(['/api/config']);
+    });
+
+    it('asks again for credentials that expire within five minutes', async () => {
+      const soon = Date.now() + 60_000;
+      const later = Date.now() + 60 * 60_000;
+      let answers = 0;
+      const fetch = fakeFetch(() => json({ iceServers: [], expiresAt: answers++ ? later : soon }));
+      const api = new ServerApi(BASE, fetch);
+      api.prefetch(ROOM, { ice: true });
+      await Promise.resolve();
+      expect((await api.ice(ROOM)).expiresAt).to.equal(later);
+    });
+
+    it('asks again after a failed prefetch, and reports what the join gets', async () => {
+      let answers = 0;
+      const fetch = fakeFetch(() =>
+        answers++ ? json({ error: 'unauthorized' }, 401) : Promise.reject(new TypeError('offline')),
+      );
+      const api = new ServerApi(BASE, fetch);
+      api.prefetch(ROOM, { ice: false });
+      const error = await rejection(api.config(ROOM));
+      expect(error.code).to.equal('unauthorized');
+      expect(fetch.calls).to.have.length(2);
+    });
+
+    it('does not answer with a prefetch made under another token', async () => {
+      let token = 'first';
+      const fetch = fakeFetch(() => json(config));
+      const api = new ServerApi(BASE, fetch, () => token);
+      api.prefetch(ROOM, { ice: false });
+      token = 'second';
+      await api.config(ROOM);
+      expect(
+        fetch.calls.map((call) => new Headers(call.init?.headers).get('authorization')),
+      ).to.deep.equal(['Bearer first', 'Bearer second']);
+    });
+  });
 });

@@ -2,7 +2,8 @@ import { aTimeout, elementUpdated, expect, fixture, html, waitUntil } from '@ope
 import { LANGUAGES } from '../../../src/i18n/languages.js';
 import '../../../src/rtc-room.js';
 import type { RtcRoom } from '../../../src/rtc-room.js';
-import { FAKE_SERVER, joinWithFakes, type JoinedRoom } from '../support/joined-room.js';
+import { fakeTransportFactory } from '../support/fake-transport.js';
+import { FAKE_SERVER, joinWithFakes, stubServer, type JoinedRoom } from '../support/joined-room.js';
 
 const ROOM = '3f1c2a9e-7b4d-4c1e-9f0a-2b3c4d5e6f70';
 const en = LANGUAGES.en;
@@ -51,6 +52,30 @@ describe('<rtc-room> before joining', () => {
       timeout: 5000,
     });
     el.remove();
+  });
+
+  it('asks for the config and ICE servers while the visitor looks at it, not again on join', async () => {
+    const restore = stubServer();
+    const stubbed = window.fetch;
+    const asked: string[] = [];
+    window.fetch = (input, init) => {
+      asked.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return stubbed(input, init);
+    };
+    try {
+      const el = await prejoin();
+      await waitUntil(() => asked.length === 2, 'the prefetch', { timeout: 5000 });
+      expect([...asked].sort()).to.deep.equal(['/api/config', '/api/ice']);
+      el.loadTransport = () => Promise.resolve(fakeTransportFactory());
+      await el.join();
+      await waitUntil(() => el.state === 'joined', 'joined');
+      expect(asked.slice(2)).to.deep.equal([`/api/rooms/${ROOM}/peers`]);
+      el.leave();
+      el.remove();
+    } finally {
+      window.fetch = stubbed;
+      restore();
+    }
   });
 
   it('lists the cameras and microphones to pick from', async () => {
