@@ -1,5 +1,7 @@
 // Join → first remote frame and → full mesh (a frame from everyone) for 2, 4 and 6 visitors,
-// next to plain PeerJS (register, then call each present visitor) measured in the same run.
+// next to plain PeerJS (register, then call each present visitor) measured in the same run, twice:
+// bare (no video on screen until the remote one), and showing every page's own camera and what
+// it receives, as the widget does.
 // Both start with the camera already open (the widget's prejoin preview; getUserMedia first for
 // PeerJS). For the widget, where the time goes: the /api requests, registering and listing the
 // room (state `joined`), each peer's hello (rtc-peer-join) and its first frame.
@@ -81,8 +83,8 @@ async function timeWidgetJoin(browser, host, server, size) {
 }
 
 /** Plain PeerJS: `size - 1` pages answer, the last registers and calls each of them. */
-async function timePlainPeerJs(browser, host, server, size) {
-  const query = new URLSearchParams({ server: server.url });
+async function timePlainPeerJs(browser, host, server, size, { shows }) {
+  const query = new URLSearchParams({ server: server.url, ...(shows ? { show: '' } : {}) });
   const pages = [];
   try {
     const answerers = [];
@@ -130,13 +132,20 @@ const stack = await startStack();
 const { server, host, chromium: browser } = stack;
 const samples = {};
 try {
-  for (const size of SIZES) samples[size] = { widget: [], plain: [] };
+  for (const size of SIZES) samples[size] = { widget: [], plain: [], shown: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const size of SIZES) {
       // Six visitors are the slowest case on two cores: one round fewer.
       if (size >= 6 && round === ROUNDS - 1 && ROUNDS > 2) continue;
       samples[size].plain.push(
-        await sample(`plain PeerJS, ${size}`, () => timePlainPeerJs(browser, host, server, size)),
+        await sample(`plain PeerJS, ${size}`, () =>
+          timePlainPeerJs(browser, host, server, size, { shows: false }),
+        ),
+      );
+      samples[size].shown.push(
+        await sample(`plain PeerJS showing its videos, ${size}`, () =>
+          timePlainPeerJs(browser, host, server, size, { shows: true }),
+        ),
       );
       samples[size].widget.push(
         await sample(`<rtc-room>, ${size}`, () => timeWidgetJoin(browser, host, server, size)),
@@ -154,13 +163,19 @@ for (const [key, what] of [
 ]) {
   const rows = [];
   for (const size of SIZES) {
-    const { widget, plain } = samples[size];
-    const ratio = median(widget, key) / median(plain, key);
-    rows.push([`plain PeerJS, ${size} visitors`, plain.map((t) => t[key]), '']);
-    rows.push([`<rtc-room>, ${size} visitors`, widget.map((t) => t[key]), ratio]);
+    const { widget, plain, shown } = samples[size];
+    const ratio = (baseline) => median(widget, key) / median(baseline, key);
+    rows.push([`plain PeerJS, ${size} visitors`, plain.map((t) => t[key]), '', '']);
+    rows.push([`plain PeerJS showing its videos, ${size}`, shown.map((t) => t[key]), '', '']);
+    rows.push([
+      `<rtc-room>, ${size} visitors`,
+      widget.map((t) => t[key]),
+      ratio(plain),
+      ratio(shown),
+    ]);
   }
   printTable(`${what}, up to ${ROUNDS} rounds, headless Chromium on loopback`, 'ms', rows, {
-    extra: ['× plain PeerJS (medians)'],
+    extra: ['× plain PeerJS', '× plain PeerJS showing its videos'],
   });
 }
 printTable(
@@ -172,6 +187,7 @@ printTable(
     ['hello from the peer (rtc-peer-join)', samples[2].widget.map((t) => t.firstHello)],
     ['first remote frame on its tile', samples[2].widget.map((t) => t.first)],
     ['plain PeerJS: first remote frame', samples[2].plain.map((t) => t.first)],
+    ['plain PeerJS showing its videos: first frame', samples[2].shown.map((t) => t.first)],
   ],
 );
 writeResults('join', { rounds: ROUNDS, samples });

@@ -214,8 +214,8 @@ export class RtcRoom extends LitElement {
   /**
    * Everyone in the room, this visitor first (empty unless joining or joined); a remote
    * participant's `connection.state` is `connecting`, `connected`, `reconnecting` or `unreachable`.
-   * A peer whose picture arrives before it introduces itself is listed `connecting` with `name`
-   * empty; `rtc-peer-join` fires once its name is known.
+   * A peer whose picture is on the way before it introduces itself is listed `connecting` with
+   * `name` empty; `rtc-peer-join` fires once its name is known.
    */
   get participants(): readonly Participant[] {
     return this.room.participants;

@@ -52,6 +52,8 @@ export interface RemotePeerOptions {
 export class RemotePeer extends Emitter<RemotePeerEvents> {
   private hello: HelloMessage | null = null;
   private hasLinkHello = false;
+  /** Whether the link's connection was up once (ICE and DTLS): media can flow. */
+  private hasConnected = false;
   private stream: MediaStream | null = null;
   private screen: MediaStream | null = null;
   private path: NetworkPath | null = null;
@@ -111,7 +113,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     link.on('stream', (stream) => {
       if (this.stream === stream) return;
       this.stream = stream;
-      this.emit('update', undefined);
+      if (this.isShown) this.emit('update', undefined);
     });
     link.on('screen', (screen) => {
       this.screen = screen;
@@ -135,11 +137,13 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   }
 
   /**
-   * Whether the peer has a tile: once it introduced itself, or as soon as its camera arrives
-   * (media often opens before the data channel), so its picture is not held back for its name.
+   * Whether the peer has a tile: once it introduced itself, or as soon as its stream is there
+   * and the connection is up (its picture is on the way), so the picture is not held back for
+   * the name. Not sooner: re-rendering the room while the offer and answer are still being made
+   * would hold them up.
    */
   get isShown(): boolean {
-    return this.hello !== null || this.stream !== null;
+    return this.hello !== null || (this.stream !== null && this.hasConnected);
   }
 
   /** Whether the peer is heard on this link now: chat goes to it, and counts it as reached. */
@@ -308,6 +312,10 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   }
 
   private handleState(state: RTCPeerConnectionState): void {
+    if (state === 'connected' && !this.hasConnected) {
+      this.hasConnected = true;
+      if (this.isShown) this.emit('update', undefined);
+    }
     if (state === 'failed') this.end('failed');
     else if (state === 'closed') this.end('closed');
     // ICE lost the path: shown at once; the fresh call and the removal still follow silence.
