@@ -333,6 +333,13 @@ describe('the demo page', () => {
         // Create room leads to the prejoin (a name, a look at the camera), then Join.
         await page.click('rtc-room >>> [part="lobby"] button.primary');
         await page.waitForFunction(() => document.querySelector('rtc-room').state === 'prejoin');
+        // As a visitor does: Join once the camera shows (the prejoin grows around the preview,
+        // and a click aimed before that may land beside the button).
+        await page.waitForFunction(
+          () =>
+            document.querySelector('rtc-room').shadowRoot.querySelector('[part~="preview"] video')
+              ?.videoWidth > 0,
+        );
         await page.click('rtc-room >>> [part~="prejoin"] button.primary');
         await page.waitForFunction(() => document.querySelector('rtc-room').state === 'joined');
         const roomId = await page.$eval('rtc-room', (room) => room.roomId);

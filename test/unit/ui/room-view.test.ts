@@ -196,6 +196,34 @@ describe('<rtc-room> in a room', () => {
       link.fire('stream', replacement);
       await waitUntil(() => video.srcObject === replacement, 'the new stream is shown');
     });
+
+    it('shows a visitor’s picture once connected, as connecting, and the same video once named', async () => {
+      const { el, room } = await joinedRoom();
+      const link = room.transport.ring(`${ROOM}_00000000000000ff`);
+      const stream = movingStream();
+      link.fire('stream', stream);
+      link.fire('state', 'connected');
+      await waitForTiles(el, 2);
+      const tile = shadow(el).querySelector('[part~="tile"]:not([part~="tile-local"])')!;
+      expect(tile.getAttribute('aria-label')).to.equal(en.connecting);
+      const video = tile.querySelector<HTMLVideoElement>('video')!;
+      expect(video.hidden).to.equal(false);
+      await waitUntil(() => video.videoWidth > 0, 'the picture shows before the name');
+      link.fire('open', undefined);
+      link.fire(
+        'message',
+        JSON.stringify({
+          v: PROTOCOL_VERSION,
+          type: 'hello',
+          name: 'Grace',
+          audio: true,
+          video: true,
+        }),
+      );
+      await waitUntil(() => tile.getAttribute('aria-label') === 'Grace', 'the name');
+      expect(tile.querySelector('video')).to.equal(video);
+      for (const track of stream.getTracks()) track.stop();
+    });
   });
 
   describe('layout', () => {
