@@ -194,7 +194,10 @@ printTable(
   `<rtc-room>, 2 visitors: where the join's time goes (ms from join(), ${ROUNDS} rounds)`,
   'ms',
   [
-    ['/api requests answered (config, ice)', samples[2].widget.map((t) => t.apiDone)],
+    [
+      '/api room list answered (config and ICE came in the prejoin)',
+      samples[2].widget.map((t) => t.apiDone),
+    ],
     ['registered and room listed (joined)', samples[2].widget.map((t) => t.joined)],
     ['hello from the peer (rtc-peer-join)', samples[2].widget.map((t) => t.firstHello)],
     ['first remote frame on its tile', samples[2].widget.map((t) => t.first)],
