@@ -393,7 +393,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       this.chatRoom?.handlePeerGone(previous.id);
       previous.close();
     }
-    peer.on('reconnecting', () => this.redial(peer));
+    peer.on('reconnecting', () => {
+      this.redial(peer);
+      // Whether it is still at the server tells a closed page from a network hiccup.
+      this.scheduleRecheck(0);
+    });
     peer.on('signalling-back', () => this.transport?.retrySignalling());
     peer.on('ready', () => {
       this.adaptEncodings();
@@ -533,6 +537,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         this.failures.delete(id);
       }
       if (isPruned) this.emit('participants', undefined);
+      // A silent peer the server no longer lists has gone: its page closed before its goodbye
+      // got out. (One that only lost the network is still listed until the server notices.)
+      for (const peer of [...this.peers.values()]) {
+        if (peer.connectionState === 'reconnecting' && !listed.includes(peer.id)) peer.close();
+      }
       this.dial(
         peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.skipped(), false),
       );

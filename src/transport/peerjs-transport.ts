@@ -99,10 +99,6 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     if (isOutgoing) this.watchConnection();
   }
 
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
   shareScreen(stream: MediaStream | null): void {
     this.screenOut?.close();
     this.screenOut = stream && !this.isClosed ? this.callScreen(this, stream) : null;

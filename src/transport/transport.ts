@@ -68,7 +68,7 @@ export interface PeerLinkEvents {
   close: void;
 }
 
-/** One remote peer as the transport sees it: a media connection and a data channel. */
+/** One remote peer as the transport sees it: a call, and a data channel on its connection. */
 export interface PeerLink extends Emitter<PeerLinkEvents> {
   readonly remoteId: string;
   /** Whether we dialled (true) or were dialled (false). */
@@ -92,7 +92,7 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
   getStats(): Promise<RTCStatsReport | null>;
   /** How loud the peer is right now (0 to 1, from the last audio packets), or null without audio. */
   audioLevel(): number | null;
-  /** Applies new ICE servers to this link's peer connections. */
+  /** Applies new ICE servers to this link's peer connection. */
   setIceServers(iceServers: RTCIceServer[]): void;
   close(): void;
 }

@@ -911,6 +911,23 @@ describe('RoomSession', () => {
       expect(log.count('peer-leave')).to.equal(0);
     });
 
+    it('stays, reconnecting, while the server still lists it', async () => {
+      const { clock, session, api } = await joinedWith(LOWER);
+      const calls = api.roomPeerCalls;
+      clock.tick(DEFAULT_LIVENESS.silenceMs);
+      await waitUntil(() => api.roomPeerCalls > calls, 'the room is listed again at once');
+      await aTimeout(0);
+      expect(connectionStates(session)).to.deep.equal({ [LOWER]: 'reconnecting' });
+    });
+
+    it('is removed once the server no longer lists it: its page closed before its goodbye', async () => {
+      const { clock, session, api, log } = await joinedWith(LOWER);
+      api.peers = [];
+      clock.tick(DEFAULT_LIVENESS.silenceMs);
+      await waitUntil(() => remoteIds(session).length === 0, 'the tile goes');
+      expect(log.count('peer-leave')).to.equal(1);
+    });
+
     it('keeps a message written meanwhile pending, and delivers it once the peer is back', async () => {
       const { clock, session, ...rest } = await joinedWith(HIGHER);
       clock.tick(DEFAULT_LIVENESS.silenceMs);
