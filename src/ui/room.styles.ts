@@ -65,7 +65,9 @@ export const roomStyles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
-  .device-menu {
+  /* The two popover menus: the device menu and the layout menu. */
+  .device-menu,
+  .layout-menu {
     inset: auto;
     margin: 0;
     padding: 12px;
@@ -345,14 +347,7 @@ export const roomStyles = css`
   }
 
   .layout-menu {
-    inset: auto;
-    margin: 0;
     padding: 6px;
-    border: 0;
-    border-radius: calc(var(--_radius) / 2);
-    background: var(--_tile-bg);
-    color: var(--_fg);
-    box-shadow: 0 4px 16px rgb(0 0 0 / 40%);
   }
   .layout-menu:popover-open {
     display: flex;

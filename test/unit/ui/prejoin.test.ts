@@ -56,11 +56,11 @@ describe('<rtc-room> before joining', () => {
 
   it('asks for the config and ICE servers while the visitor looks at it, not again on join', async () => {
     const restore = stubServer();
-    const stubbed = window.fetch;
+    const fakeServer = window.fetch;
     const asked: string[] = [];
     window.fetch = (input, init) => {
       asked.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
-      return stubbed(input, init);
+      return fakeServer(input, init);
     };
     try {
       const el = await prejoin();
@@ -73,7 +73,7 @@ describe('<rtc-room> before joining', () => {
       el.leave();
       el.remove();
     } finally {
-      window.fetch = stubbed;
+      window.fetch = fakeServer;
       restore();
     }
   });
