@@ -22,6 +22,23 @@ import { renderPrejoin } from './ui/prejoin.js';
 /** The joined room's view, a chunk loaded with the call. */
 type RoomView = typeof import('./ui/room-view.js');
 
+let peerJsTransport: Promise<TransportFactory> | null = null;
+
+/**
+ * PeerJS and our transport, loaded once for the page: a join then reaches it without another
+ * import's round through the event loop. A failed load is tried again next time.
+ */
+function loadPeerJsTransport(): Promise<TransportFactory> {
+  peerJsTransport ??= import('./transport/peerjs-transport.js').then(
+    (module) => module.createPeerJsTransport,
+    (error: unknown) => {
+      peerJsTransport = null;
+      throw error;
+    },
+  );
+  return peerJsTransport;
+}
+
 /** The query parameter a share link carries the room ID in. */
 export const ROOM_QUERY_PARAMETER = 'room';
 
@@ -203,8 +220,7 @@ export class RtcRoom extends LitElement {
    * Loads the PeerJS transport when a visitor joins, keeping PeerJS out of the first download.
    * @internal Component tests put a fake transport here.
    */
-  loadTransport: () => Promise<TransportFactory> = () =>
-    import('./transport/peerjs-transport.js').then((module) => module.createPeerJsTransport);
+  loadTransport: () => Promise<TransportFactory> = loadPeerJsTransport;
 
   /** Where the visit is: `idle`, `prejoin`, `joining`, `joined`, `left` or `error`. */
   get state(): RoomState {
@@ -241,11 +257,14 @@ export class RtcRoom extends LitElement {
     document.removeEventListener('fullscreenchange', this.handleFullscreenChange);
   }
 
-  // A language other than English is a chunk of its own: rendering waits for its table, so a
-  // Chinese visitor never sees English first.
+  // Rendering waits for a language other than English, a chunk of its own, so that a Chinese
+  // visitor never sees English first; and for the offers and answers being made, which a render
+  // would hold up, and the call with them.
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const loading = loadStrings(this.languageTag);
-    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    const waits = [loadStrings(this.languageTag), this.room.whenDescribed()].filter(Boolean);
+    return waits.length > 0
+      ? Promise.all(waits).then(() => super.scheduleUpdate())
+      : super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

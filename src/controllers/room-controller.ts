@@ -109,6 +109,11 @@ export class RoomController implements ReactiveController {
     this.session?.markMessagesRead();
   }
 
+  /** Resolves once the offers and answers being made have gone out; null when none is. */
+  whenDescribed(): Promise<void> | null {
+    return this.session?.whenDescribed() ?? null;
+  }
+
   hostUpdate(): void {
     // Fetch the call while the visitor looks at the prejoin, so joining does not wait for it.
     if (this.state === 'prejoin') this.loadCall().then(this.prefetch, () => undefined);

@@ -65,6 +65,9 @@ export const MAX_CONNECT_ATTEMPTS = 3;
 /** How often the network path to each peer is re-read for the connection details. */
 const PATH_REFRESH_MS = 2_000;
 
+/** Longest the page's re-renders wait for an offer or answer being made (see `whenDescribed`). */
+export const DESCRIBE_HOLD_MS = 200;
+
 /** Renew TURN credentials when this share of their lifetime has passed. */
 const ICE_RENEWAL_POINT = 0.8;
 
@@ -81,6 +84,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private currentState: SessionState = 'idle';
   private transport: PeerTransport | null = null;
   private readonly peers = new Map<string, RemotePeer>();
+  /** Links whose offer or answer is still being made. */
+  private readonly describing = new Set<PeerLink>();
   private readonly departed = new Set<string>();
   /** Peers the page was told joined (a replaced link does not announce them twice). */
   private readonly announced = new Set<string>();
@@ -121,6 +126,21 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   markMessagesRead(): void {
     this.chatRoom?.markRead();
+  }
+
+  /**
+   * Resolves once every offer and answer being made has gone out (at most `DESCRIBE_HOLD_MS`);
+   * null when none is. Rendering meanwhile would delay them, and with them the call: the page
+   * re-renders after.
+   */
+  whenDescribed(): Promise<void> | null {
+    if (this.describing.size === 0) return null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cap = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, DESCRIBE_HOLD_MS);
+    });
+    const described = Promise.all([...this.describing].map((link) => link.described));
+    return Promise.race([described, cap]).then(() => clearTimeout(timer));
   }
 
   /**
@@ -388,6 +408,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       { liveness: this.options.liveness, clock: this.options.clock, previous },
     );
     this.peers.set(link.remoteId, peer);
+    this.describing.add(link);
+    void link.described.then(() => {
+      this.describing.delete(link);
+      // Its video is capped for the room before it starts, not changed as it starts.
+      this.adaptEncodings();
+    });
     if (previous) {
       // Its transfers and sync end with it; the new link syncs afresh once it carries a hello.
       this.chatRoom?.handlePeerGone(previous.id);

@@ -78,6 +78,8 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   private screenOut: MediaConnection | null = null;
   private screenIn: MediaConnection | null = null;
   private isClosed = false;
+  readonly described: Promise<void>;
+  private markDescribed!: () => void;
 
   /** An outgoing `media` has its peer connection already; an incoming one gets it on accept. */
   constructor(
@@ -89,6 +91,9 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     private readonly callScreen: (link: PeerJsLink, stream: MediaStream) => MediaConnection,
   ) {
     super();
+    this.described = new Promise((resolve) => {
+      this.markDescribed = resolve;
+    });
     media.on('stream', (stream) => this.emit('stream', stream));
     media.on('close', () => this.close());
     media.on('error', (error) => {
@@ -207,6 +212,7 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.markDescribed();
     this.channel?.close();
     this.media.close();
     this.screenOut?.close();
@@ -233,6 +239,10 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     );
     channel.addEventListener('close', () => this.close());
     this.channel = channel;
+    connection.addEventListener('signalingstatechange', () => {
+      // PeerJS sends the description right after setting it, in this task's microtasks.
+      if (connection.localDescription) setTimeout(this.markDescribed);
+    });
     let candidates = 0;
     connection.addEventListener('icecandidate', (event) => {
       if (event.candidate?.candidate) candidates++;

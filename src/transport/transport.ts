@@ -75,6 +75,11 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
   readonly isOutgoing: boolean;
   /** For an incoming link: answer its call with `stream`. */
   accept(stream: MediaStream): void;
+  /**
+   * Resolves once our offer (dialled) or answer (accepted) has gone to the signalling server, or
+   * the link closed: until then, work on the page holds the negotiation up.
+   */
+  readonly described: Promise<void>;
   /** Sends a text or binary message on the data channel; false when it is not open. */
   send(data: string | ArrayBuffer): boolean;
   /** Bytes queued on the data channel and not yet sent, for back-pressure. */

@@ -31,15 +31,16 @@ export async function startRoomServer(flags = []) {
 }
 
 /**
- * Everything an end-to-end suite needs: rtc-room-server (with coturn behind it when `turn`),
- * the host pages on another origin, and the browsers. `close()` stops all of it.
+ * Everything an end-to-end suite needs: rtc-room-server (with coturn behind it when `turn`, and
+ * `serverFlags` on its command line), the host pages on another origin, and the browsers.
+ * `close()` stops all of it.
  */
-export async function startStack({ firefox = false, turn = false } = {}) {
+export async function startStack({ firefox = false, turn = false, serverFlags = [] } = {}) {
   const stack = { turn: null, firefox: null };
   try {
     if (turn) stack.turn = await startTurnServer();
     const flags = turn ? ['--turn-secret', stack.turn.secret, '--turn-urls', stack.turn.url] : [];
-    stack.server = await startRoomServer(flags);
+    stack.server = await startRoomServer([...flags, ...serverFlags]);
     stack.host = await startHostPages();
     stack.chromium = await launchChromium();
     if (firefox) stack.firefox = await launchFirefox();

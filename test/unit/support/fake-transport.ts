@@ -25,11 +25,21 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
   /** The other end, when the link belongs to a FakeNetwork. */
   other: FakeLink | null = null;
 
+  /** Resolves when our offer or answer went out: at once, unless the transport holds it. */
+  readonly described: Promise<void>;
+  /** Sends a held offer or answer. */
+  finishDescribing!: () => void;
+
   constructor(
     readonly remoteId: string,
     readonly isOutgoing: boolean,
+    holdsDescription = false,
   ) {
     super();
+    this.described = new Promise((resolve) => {
+      this.finishDescribing = resolve;
+    });
+    if (!holdsDescription) this.finishDescribing();
   }
 
   /** Emits one of the link's events, as the transport would. */
@@ -96,6 +106,7 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.finishDescribing();
     this.emit('close', undefined);
     this.other?.close();
   }
@@ -110,6 +121,8 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
   isOpen = false;
   /** How often the session asked to retry the signalling server now. */
   signallingRetries = 0;
+  /** Whether new links keep their offer or answer until the test calls `finishDescribing`. */
+  holdsDescriptions = false;
 
   constructor(
     readonly options: TransportOptions,
@@ -130,7 +143,7 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
 
   /** A remote peer dials us; returns its link as the session receives it. */
   ring(remoteId: string): FakeLink {
-    const link = new FakeLink(remoteId, false);
+    const link = new FakeLink(remoteId, false, this.holdsDescriptions);
     this.incoming.push(link);
     this.emit('incoming', link);
     return link;
@@ -142,7 +155,7 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
   }
 
   dial(remoteId: string): FakeLink {
-    const link = new FakeLink(remoteId, true);
+    const link = new FakeLink(remoteId, true, this.holdsDescriptions);
     this.dialled.push(link);
     this.network?.connect(this.id, link);
     return link;
