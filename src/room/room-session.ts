@@ -4,7 +4,7 @@ import { RoomError, TokenExpiredError, toRoomError } from '../errors.js';
 import type { LocalMedia } from '../media/local-media.js';
 import { PROTOCOL_VERSION, type HelloMessage } from '../protocol/messages.js';
 import type { PeerLink, PeerTransport, TransportFactory } from '../transport/transport.js';
-import type { Clock } from '../util/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import type { LivenessPolicy } from './liveness-policy.js';
 import { keepsOwnDial, peersToDial } from './membership.js';
@@ -135,12 +135,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    */
   whenDescribed(): Promise<void> | null {
     if (this.describing.size === 0) return null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const clock = this.options.clock ?? systemClock;
+    let timer: TimerHandle | undefined;
     const cap = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, DESCRIBE_HOLD_MS);
+      timer = clock.setTimeout(resolve, DESCRIBE_HOLD_MS);
     });
     const described = Promise.all([...this.describing].map((link) => link.described));
-    return Promise.race([described, cap]).then(() => clearTimeout(timer));
+    return Promise.race([described, cap]).then(() => clock.clearTimeout(timer));
   }
 
   /**

@@ -11,6 +11,7 @@ import {
 import type { Participant } from '../../../src/room/participant.js';
 import { DEFAULT_LIVENESS } from '../../../src/room/liveness-policy.js';
 import {
+  DESCRIBE_HOLD_MS,
   MAX_CONNECT_ATTEMPTS,
   RoomSession,
   type RoomSessionEvents,
@@ -95,11 +96,16 @@ interface Setup {
 
 const live: Array<{ session: RoomSession; media: LocalMedia }> = [];
 
-function setup(options: Partial<RoomSessionOptions> & { network?: FakeNetwork } = {}): Setup {
-  const { network, ...overrides } = options;
+function setup(
+  options: Partial<RoomSessionOptions> & {
+    network?: FakeNetwork;
+    holdsDescriptions?: boolean;
+  } = {},
+): Setup {
+  const { network, holdsDescriptions, ...overrides } = options;
   const api = new FakeApi();
   const media = overrides.media ?? new LocalMedia();
-  const factory = fakeTransportFactory(network);
+  const factory = fakeTransportFactory(network, { holdsDescriptions });
   const session = new RoomSession({
     roomId: ROOM,
     name: 'Me',
@@ -524,6 +530,68 @@ describe('RoomSession', () => {
       await aTimeout(0);
       expect(kbps(links)).to.deep.equal([400, 400, 400]);
       expect(links[2].videoEncodings.at(-1)).to.deep.include({ scaleResolutionDownBy: 1.5 });
+    });
+
+    it('caps a link’s video once its offer is out, before the video starts, and not again at the hello', async () => {
+      const { session, api, made } = setup({ holdsDescriptions: true });
+      api.peers = [HIGHER];
+      await session.join();
+      const [link] = made[0].dialled;
+      await aTimeout(0);
+      expect(link.videoEncodings, 'while the offer is being made').to.deep.equal([]);
+      link.finishDescribing();
+      await aTimeout(0);
+      expect(link.videoEncodings).to.deep.equal([ENCODING_LADDER[0]]);
+      makeReady(link, 'Ada');
+      await aTimeout(0);
+      expect(link.videoEncodings).to.deep.equal([ENCODING_LADDER[0]]);
+    });
+  });
+
+  describe('holding renders while a call is negotiated', () => {
+    it('has nothing to wait for before any call, and once every offer and answer is out', async () => {
+      const { session, api, made } = setup({ holdsDescriptions: true });
+      expect(session.whenDescribed()).to.equal(null);
+      api.peers = [HIGHER];
+      await session.join();
+      const incoming = made[0].ring(`${HIGHER}2`);
+      const [dialled] = made[0].dialled;
+      const waited = session.whenDescribed();
+      expect(waited).to.be.instanceOf(Promise);
+      let isDone = false;
+      void waited!.then(() => (isDone = true));
+      dialled.finishDescribing();
+      await aTimeout(0);
+      expect(isDone, 'with an answer still being made').to.equal(false);
+      incoming.finishDescribing();
+      await aTimeout(0);
+      expect(isDone).to.equal(true);
+      expect(session.whenDescribed()).to.equal(null);
+    });
+
+    it('waits no longer than DESCRIBE_HOLD_MS for an offer that never goes out', async () => {
+      const clock = new FakeClock();
+      const { session, api } = setup({ clock, holdsDescriptions: true });
+      api.peers = [HIGHER];
+      await session.join();
+      let isDone = false;
+      void session.whenDescribed()!.then(() => (isDone = true));
+      clock.tick(DESCRIBE_HOLD_MS - 1);
+      await aTimeout(0);
+      expect(isDone).to.equal(false);
+      clock.tick(1);
+      await aTimeout(0);
+      expect(isDone).to.equal(true);
+    });
+
+    it('stops waiting for a link that closes before its offer goes out', async () => {
+      const { session, api, made } = setup({ holdsDescriptions: true });
+      api.peers = [HIGHER];
+      await session.join();
+      const waited = session.whenDescribed()!;
+      made[0].dialled[0].close();
+      await waited;
+      expect(session.whenDescribed()).to.equal(null);
     });
   });
 

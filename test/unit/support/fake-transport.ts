@@ -228,13 +228,20 @@ export class FakeNetwork {
   }
 }
 
-/** A TransportFactory that records the transports it made. */
-export function fakeTransportFactory(network?: FakeNetwork): TransportFactory & {
+/**
+ * A TransportFactory that records the transports it made; with `holdsDescriptions`, their links
+ * keep their offers and answers until the test sends them.
+ */
+export function fakeTransportFactory(
+  network?: FakeNetwork,
+  { holdsDescriptions = false } = {},
+): TransportFactory & {
   made: FakeTransport[];
 } {
   const made: FakeTransport[] = [];
   const factory = (options: TransportOptions): FakeTransport => {
     const transport = new FakeTransport(options, network);
+    transport.holdsDescriptions = holdsDescriptions;
     made.push(transport);
     return transport;
   };

@@ -224,6 +224,21 @@ describe('<rtc-room> in a room', () => {
       expect(tile.querySelector('video')).to.equal(video);
       for (const track of stream.getTracks()) track.stop();
     });
+
+    it('renders nothing while its answer to a caller is being made, and the caller right after', async () => {
+      const { el, room } = await joinedRoom();
+      room.transport.holdsDescriptions = true;
+      const link = room.transport.ring(`${ROOM}_00000000000000ff`);
+      const stream = movingStream();
+      link.fire('stream', stream);
+      link.fire('state', 'connected');
+      await aTimeout(0);
+      expect(el.isUpdatePending, 'a render waits').to.equal(true);
+      expect(tiles(el), 'while the answer is being made').to.have.length(1);
+      link.finishDescribing();
+      await waitForTiles(el, 2);
+      for (const track of stream.getTracks()) track.stop();
+    });
   });
 
   describe('layout', () => {
