@@ -324,12 +324,6 @@ export class RtcRoom extends LitElement {
     return url.href;
   }
 
-  // The gap is a CSS length the site owner may set in any unit; the stage resolves it to pixels.
-  private tileGap(): number {
-    const stage = this.renderRoot.querySelector('.stage');
-    return stage ? parseFloat(getComputedStyle(stage).columnGap) || 0 : 0;
-  }
-
   // Browsers may refuse to play sound before the visitor touched the page (no-prejoin joins).
   private playRemoteMedia(): void {
     const videos = this.renderRoot.querySelectorAll<HTMLVideoElement>('video');
@@ -658,7 +652,7 @@ export class RtcRoom extends LitElement {
         : (pinned ?? screens[0] ?? speaker ?? participants[1] ?? participants[0]);
     const ordered = featured ? [featured, ...tiles.filter((p) => p !== featured)] : tiles;
     const rects = layoutTiles(layout, ordered.length, this.stageSize.size, {
-      gap: this.tileGap(),
+      gap: this.stageSize.gap,
     });
     const rectOf = new Map(ordered.map((participant, index) => [participant.id, rects[index]]));
     return html`<section

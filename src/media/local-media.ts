@@ -62,6 +62,9 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** The devices the visitor picked (null: the browser's default). */
   private cameraId: string | null = null;
   private microphoneId: string | null = null;
+  /** The devices of the open tracks, read once per track: every render shows them. */
+  private cameraInUse: string | null = null;
+  private microphoneInUse: string | null = null;
 
   constructor(private readonly devices: MediaDevicesLike | undefined = navigator.mediaDevices) {
     super();
@@ -89,8 +92,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** The IDs of the devices in use (or picked), by kind. */
   get deviceIds(): { camera: string | null; microphone: string | null } {
     return {
-      camera: this.camera?.getSettings().deviceId ?? this.cameraId,
-      microphone: this.microphone?.getSettings().deviceId ?? this.microphoneId,
+      camera: this.cameraInUse ?? this.cameraId,
+      microphone: this.microphoneInUse ?? this.microphoneId,
     };
   }
 
@@ -258,6 +261,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.camera?.stop();
     this.microphone = null;
     this.camera = null;
+    this.microphoneInUse = null;
+    this.cameraInUse = null;
     this.cameraPreview = null;
     this.placeholders.stop();
     this.emit('change', undefined);
@@ -302,6 +307,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   private useMicrophone(track: MediaStreamTrack | null): void {
     if (this.microphone !== track) this.microphone?.stop();
     this.microphone = track;
+    this.microphoneInUse = track?.getSettings().deviceId ?? null;
     track?.addEventListener('ended', () => {
       if (this.microphone === track) this.useMicrophone(null);
     });
@@ -311,6 +317,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   private useCamera(track: MediaStreamTrack | null): void {
     if (this.camera !== track) this.camera?.stop();
     this.camera = track;
+    this.cameraInUse = track?.getSettings().deviceId ?? null;
     this.cameraPreview = track ? new MediaStream([track]) : null;
     track?.addEventListener('ended', () => {
       if (this.camera === track) this.useCamera(null);

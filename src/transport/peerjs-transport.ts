@@ -228,20 +228,20 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   private watchConnection(): void {
     const connection = this.media.peerConnection;
     if (!connection) return;
-    const channel = connection.createDataChannel(CHANNEL.label, {
-      negotiated: true,
-      id: CHANNEL.id,
-    });
-    channel.binaryType = 'arraybuffer';
-    channel.addEventListener('open', () => this.emit('open', undefined));
-    channel.addEventListener('message', (event: MessageEvent<unknown>) =>
-      this.emit('message', event.data),
-    );
-    channel.addEventListener('close', () => this.close());
-    this.channel = channel;
+    let isDescribed = false;
     connection.addEventListener('signalingstatechange', () => {
-      // PeerJS sends the description right after setting it, in this task's microtasks.
-      if (connection.localDescription) setTimeout(this.markDescribed);
+      if (!connection.localDescription || isDescribed) return;
+      isDescribed = true;
+      // PeerJS sends the description right after setting it, in this task's microtasks. Our
+      // channel comes after: made sooner, it would wait on the offer or answer being made. It
+      // still opens with the connection, long after, whichever end makes it first.
+      setTimeout(() => {
+        try {
+          if (!this.isClosed) this.openChannel(connection);
+        } finally {
+          this.markDescribed();
+        }
+      });
     });
     let candidates = 0;
     connection.addEventListener('icecandidate', (event) => {
@@ -255,6 +255,20 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     connection.addEventListener('connectionstatechange', () => {
       if (!this.isClosed) this.emit('state', connection.connectionState);
     });
+  }
+
+  private openChannel(connection: RTCPeerConnection): void {
+    const channel = connection.createDataChannel(CHANNEL.label, {
+      negotiated: true,
+      id: CHANNEL.id,
+    });
+    channel.binaryType = 'arraybuffer';
+    channel.addEventListener('open', () => this.emit('open', undefined));
+    channel.addEventListener('message', (event: MessageEvent<unknown>) =>
+      this.emit('message', event.data),
+    );
+    channel.addEventListener('close', () => this.close());
+    this.channel = channel;
   }
 }
 

@@ -189,6 +189,10 @@ describe('<rtc-room> devices during the call', () => {
         'the new camera is sent',
         { timeout: 5000 },
       );
+      await waitUntil(
+        () => $<HTMLSelectElement>(el, 'select[name="camera"]')?.value === choice,
+        'the picker shows the camera in use',
+      );
       expect(el.state).to.equal('joined');
     } finally {
       room.close();

@@ -284,6 +284,30 @@ describe('<rtc-room> in a room', () => {
       }
     }
 
+    it('spaces the tiles by --rtc-room-gap, in any unit, and again when the box changes', async () => {
+      const el = await fixture<RtcRoom>(
+        html`<rtc-room
+          room-id=${ROOM}
+          server=${FAKE_SERVER}
+          name="Ada"
+          lang="en"
+          style="width: 960px; height: 600px; --rtc-room-gap: 1.5rem"
+        ></rtc-room>`,
+      );
+      const room = await joinWithFakes(el);
+      rooms.push(room);
+      room.addPeer('Grace');
+      await waitForTiles(el, 2);
+      const spacing = (): number => {
+        const [a, b] = tiles(el).map((tile) => tile.getBoundingClientRect());
+        return Math.round(Math.max(b.left - a.right, a.left - b.right, b.top - a.bottom));
+      };
+      await waitUntil(() => spacing() === 24, `1.5rem between the tiles, not ${spacing()} px`);
+      el.style.setProperty('--rtc-room-gap', '10px');
+      el.style.width = '900px';
+      await waitUntil(() => spacing() === 10, `10px between the tiles, not ${spacing()} px`);
+    });
+
     it('switches layout from the layout menu', async () => {
       const { el, room } = await joinedRoom();
       room.addPeer('Grace');
