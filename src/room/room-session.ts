@@ -247,14 +247,20 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         // Peers still waiting to retry try at once: the server is likely back for them too.
         for (const peer of this.peers.values()) peer.sendSignallingBack();
       });
+      // The room is listed while we register, not after.
+      const listing = api.roomPeers(roomId);
+      listing.catch(() => undefined);
       await transport.open();
       if (!this.isJoining()) return;
-      const listed = await api.roomPeers(roomId);
+      const listed = await listing;
       if (!this.isJoining()) return;
       // The calls go out before the page hears of the join: its listeners and the re-render
       // then run while the connections negotiate.
       this.dial(peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.skipped(), true));
       this.setState('joined');
+      // A list without us was taken before we registered: whoever registered meanwhile may be
+      // missing from it, and may not have found us in theirs. The list after is complete.
+      if (!listed.includes(this.peerId)) void this.callNewcomers(listed);
       this.scheduleRecheck();
       this.scheduleIceRenewal(ice.expiresAt);
       this.pathTimer = setInterval(() => void this.refreshPaths(), PATH_REFRESH_MS);
@@ -550,6 +556,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     // Jitter keeps the peers of a room from re-reading the list in lockstep.
     const wait = delay ?? interval * (0.75 + Math.random() / 2);
     this.recheckTimer = setTimeout(() => void this.recheck(), wait);
+  }
+
+  /** Lists the room again and calls whoever it lists now and did not in `listed`. */
+  private async callNewcomers(listed: readonly string[]): Promise<void> {
+    const now = await this.options.api.roomPeers(this.options.roomId).catch(() => null);
+    if (!now || this.currentState !== 'joined') return;
+    const newcomers = now.filter((id) => !listed.includes(id));
+    this.dial(
+      peersToDial(this.peerId, newcomers, new Set(this.peers.keys()), this.skipped(), true),
+    );
   }
 
   private async recheck(): Promise<void> {
