@@ -10,10 +10,11 @@ import { printTable, rounds, summarize, writeResults } from './lib.js';
 
 const ROUNDS = rounds(4);
 /**
- * Rounds of a room of `size`: twice as many for two visitors (a few seconds each, and the
+ * Rounds of a room of `size`: half again as many for two visitors (a few seconds each, and the
  * ratio the join is judged by), a share of them for more.
  */
-const roundsFor = (size) => (size <= 2 ? 2 * ROUNDS : Math.max(1, Math.ceil(ROUNDS / size)));
+const roundsFor = (size) =>
+  size <= 2 ? Math.ceil(1.5 * ROUNDS) : Math.max(1, Math.ceil(ROUNDS / size));
 const SIZES = (process.env.BENCH_SIZES ?? '2,4,6').split(',').map(Number);
 const MOST_ROUNDS = Math.max(...SIZES.map(roundsFor));
 
