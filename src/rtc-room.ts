@@ -104,7 +104,8 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @cssproperty --rtc-room-tile-background - Behind video and placeholders (#22272e dark,
  *   #e8ebef light).
  * @cssproperty [--rtc-room-radius=12px] - Corner radius of tiles and buttons.
- * @cssproperty [--rtc-room-gap=8px] - Space between tiles, in any unit (read again when the room's box changes size).
+ * @cssproperty [--rtc-room-gap=8px] - Space between tiles, in any unit (read again when the
+ *   room's box changes size).
  * @cssproperty [--rtc-room-font=system-ui, sans-serif] - Font family.
  * @cssproperty [--rtc-room-chat-width=320px] - Width of the chat panel beside the tiles (at most
  *   45% of the room).
