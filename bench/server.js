@@ -1,11 +1,13 @@
 // rtc-room-server against the stock `peer` server, on loopback, in one run: the sockets one
-// address can hold, the total held at the cap with memory per 1,000 sockets, and relay
-// throughput. Each server runs in a child process of its own so that its memory is its own.
+// address can hold, the total held at the cap with memory per 1,000 sockets, registrations per
+// second, relay throughput in a burst, and relay latency and throughput at a steady pace. Each
+// server runs in a child process of its own so that its memory is its own.
 // Usage: node bench/server.js [cap]   (stops by itself; clients come from 127.0.0.2, 127.0.0.3, …)
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { printTable, summarize } from './lib.js';
 
 const CAP = Number((process.argv[2] === '--serve' ? process.argv[4] : process.argv[2]) ?? 3000);
 const PER_ADDRESS = 50;
@@ -80,6 +82,13 @@ function connect(port, id, from) {
   });
 }
 
+/** The median and 99th percentile (nearest rank) of `samples`. */
+function percentiles(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? NaN;
+  return { median: summarize(samples).median, p99 };
+}
+
 const roomId = () => crypto.randomUUID();
 const peerId = (room) => `${room}_${Math.random().toString(16).slice(2, 18).padEnd(16, '0')}`;
 const address = (i) => `127.0.${2 + Math.floor(i / 250)}.${1 + (i % 250)}`;
@@ -101,13 +110,7 @@ async function fill(port, count, perAddress) {
 
 /** 40 pairs, each sender sends 250 messages at once (within the guard's burst); messages/s. */
 async function relay(port) {
-  const pairs = [];
-  for (let i = 0; i < 40; i++) {
-    const room = roomId();
-    const a = await connect(port, peerId(room), address(i));
-    const b = await connect(port, peerId(room), address(i));
-    pairs.push([a.socket, b.socket, new URL(b.socket.url).searchParams.get('id')]);
-  }
+  const pairs = await openPairs(port);
   const total = pairs.length * 250;
   let received = 0;
   const done = new Promise((resolve) => {
@@ -134,8 +137,82 @@ async function relay(port) {
   return { received, total, perSecond: Math.round(received / seconds) };
 }
 
+/** Opens 40 sender/receiver pairs, each pair in a room of its own. */
+async function openPairs(port) {
+  const pairs = [];
+  for (let i = 0; i < 40; i++) {
+    const room = roomId();
+    const a = await connect(port, peerId(room), address(i));
+    const b = await connect(port, peerId(room), address(i));
+    pairs.push([a.socket, b.socket, new URL(b.socket.url).searchParams.get('id')]);
+  }
+  return pairs;
+}
+
+const PACE = { perSecond: 50, seconds: 3 };
+
+/**
+ * 40 pairs, each sender at a steady 50 messages a second (under the guard's rate) for 3 s: how
+ * long each message takes from sender to receiver, and how many arrive per second.
+ */
+async function pacedRelay(port) {
+  const pairs = await openPairs(port);
+  const perSender = PACE.perSecond * PACE.seconds;
+  const latencies = [];
+  const done = new Promise((resolve) => {
+    for (const [, receiver] of pairs) {
+      receiver.on('message', (data) => {
+        const { payload } = JSON.parse(data.toString());
+        if (typeof payload?.sentAt !== 'number') return;
+        latencies.push(performance.now() - payload.sentAt);
+        if (latencies.length === pairs.length * perSender) resolve();
+      });
+    }
+  });
+  const started = performance.now();
+  let sent = 0;
+  const pacer = setInterval(() => {
+    const due = Math.min(
+      perSender,
+      Math.floor(((performance.now() - started) / 1000) * PACE.perSecond),
+    );
+    for (; sent < due; sent++) {
+      for (const [sender, , dst] of pairs) {
+        const payload = { candidate: 'x'.repeat(200), sentAt: performance.now() };
+        sender.send(JSON.stringify({ type: 'CANDIDATE', dst, payload }));
+      }
+    }
+    if (sent === perSender) clearInterval(pacer);
+  }, 5);
+  await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
+  clearInterval(pacer);
+  const seconds = (performance.now() - started) / 1000;
+  for (const [a, b] of pairs) {
+    a.terminate();
+    b.terminate();
+  }
+  return { latencies, perSecond: Math.round(latencies.length / seconds) };
+}
+
+/** 1,000 registrations, 100 at a time from 20 addresses of 5 sockets each: registrations/s. */
+async function registrations(port) {
+  const started = performance.now();
+  let registered = 0;
+  for (let start = 0; start < 1000; start += 100) {
+    const batch = await Promise.all(
+      Array.from({ length: 100 }, (_, k) =>
+        connect(port, peerId(roomId()), address(1000 + Math.floor(k / 5))),
+      ),
+    );
+    registered += batch.filter((each) => each.type === 'OPEN').length;
+    for (const each of batch) each.socket.terminate();
+  }
+  return Math.round(registered / ((performance.now() - started) / 1000));
+}
+
 async function main() {
   const results = {};
+  const latencies = {};
   for (const kind of ['guard', 'stock']) {
     const server = await startChild(kind);
     const idle = await server.rss();
@@ -150,6 +227,12 @@ async function main() {
     for (const socket of all) socket.terminate();
     await new Promise((r) => setTimeout(r, 1000));
     const throughput = await relay(server.port);
+    await new Promise((r) => setTimeout(r, 1000));
+    const paced = await pacedRelay(server.port);
+    await new Promise((r) => setTimeout(r, 1000));
+    const registeredPerSecond = await registrations(server.port);
+    latencies[kind] = paced.latencies;
+    const { median, p99 } = percentiles(paced.latencies);
     results[kind] = {
       oneAddressHeld: one.length,
       heldAtCap: all.length,
@@ -157,11 +240,30 @@ async function main() {
       rssPerThousandMiB: +(perThousand / 2 ** 20).toFixed(2),
       relayPerSecond: throughput.perSecond,
       relayed: `${throughput.received}/${throughput.total}`,
+      pacedRelayPerSecond: paced.perSecond,
+      pacedRelayed: `${paced.latencies.length}/${40 * PACE.perSecond * PACE.seconds}`,
+      relayLatencyP50Ms: +median.toFixed(2),
+      relayLatencyP99Ms: +p99.toFixed(2),
+      registrationsPerSecond: registeredPerSecond,
     };
     server.stop();
   }
-  results.relayRatio = +(results.guard.relayPerSecond / results.stock.relayPerSecond).toFixed(2);
+  const ratio = (key) => +(results.guard[key] / results.stock[key]).toFixed(2);
+  results.relayRatio = ratio('relayPerSecond');
+  results.pacedRelayRatio = ratio('pacedRelayPerSecond');
+  results.latencyP50Ratio = ratio('relayLatencyP50Ms');
+  results.latencyP99Ratio = ratio('relayLatencyP99Ms');
+  results.registrationsRatio = ratio('registrationsPerSecond');
   console.log(JSON.stringify({ cap: CAP, ...results }, null, 2));
+  printTable(
+    `Relay latency at a steady pace (40 pairs, ${PACE.perSecond} messages/s each, ${PACE.seconds} s)`,
+    'ms',
+    [
+      ['rtc-room-server (guard)', latencies.guard, percentiles(latencies.guard).p99],
+      ['stock peer', latencies.stock, percentiles(latencies.stock).p99],
+    ],
+    { digits: 2, extra: ['p99 ms'] },
+  );
   process.exit(0);
 }
 
