@@ -59,21 +59,41 @@ function usage(root) {
   return { ticks, rss };
 }
 
-/** Bytes sent (audio and video) to everyone, and video frames decoded per remote stream. */
+/** Per remote participant: bytes sent to it (audio and video) and its video frames decoded. */
 function counters(page) {
   return page.evaluate(async () => {
     const room = document.querySelector('rtc-room');
-    let sent = 0;
-    const frames = [];
+    const peers = {};
     for (const participant of room.participants.filter((p) => !p.isLocal)) {
       const report = await room.getStats(participant.id);
+      const counted = { sent: 0, frames: 0 };
       report?.forEach((stat) => {
-        if (stat.type === 'outbound-rtp') sent += stat.bytesSent;
-        if (stat.type === 'inbound-rtp' && stat.kind === 'video') frames.push(stat.framesDecoded);
+        if (stat.type === 'outbound-rtp') counted.sent += stat.bytesSent;
+        if (stat.type === 'inbound-rtp' && stat.kind === 'video') {
+          counted.frames += stat.framesDecoded;
+        }
       });
+      peers[participant.id] = counted;
     }
-    return { sent, frames, at: performance.now() };
+    return { peers, at: performance.now() };
   });
+}
+
+/**
+ * What one page sent and received over the window, from the links there at both ends of it: a
+ * link replaced meanwhile (its counters start again) is left out.
+ */
+function rates(start, end) {
+  const elapsed = (end.at - start.at) / 1000;
+  let sent = 0;
+  const fps = [];
+  for (const [id, last] of Object.entries(end.peers)) {
+    const first = start.peers[id];
+    if (!first || last.sent < first.sent || last.frames < first.frames) continue;
+    sent += last.sent - first.sent;
+    fps.push((last.frames - first.frames) / elapsed);
+  }
+  return { kbps: (sent * 8) / 1000 / elapsed, fps };
 }
 
 async function openMesh(browser, host, server, size, adapt) {
@@ -129,10 +149,9 @@ try {
         const fps = [];
         const kbps = [];
         pages.forEach((_, i) => {
-          const [start, end] = [before.pages[i], after.pages[i]];
-          const elapsed = (end.at - start.at) / 1000;
-          kbps.push(((end.sent - start.sent) * 8) / 1000 / elapsed);
-          end.frames.forEach((frames, j) => fps.push((frames - (start.frames[j] ?? 0)) / elapsed));
+          const page = rates(before.pages[i], after.pages[i]);
+          kbps.push(page.kbps);
+          fps.push(...page.fps);
         });
         results.push({
           size,
