@@ -50,8 +50,7 @@ const MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
  * so unmuting is instant. `outgoing` always holds one audio and one video track.
  */
 export class LocalMedia extends Emitter<LocalMediaEvents> {
-  /** The stream every call sends: real tracks where enabled, stand-ins elsewhere. */
-  readonly outgoing: MediaStream;
+  private readonly sending = new MediaStream();
   private microphone: MediaStreamTrack | null = null;
   private camera: MediaStreamTrack | null = null;
   private cameraPreview: MediaStream | null = null;
@@ -68,7 +67,19 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   constructor(private readonly devices: MediaDevicesLike | undefined = navigator.mediaDevices) {
     super();
-    this.outgoing = new MediaStream([this.placeholders.audio, this.placeholders.video]);
+  }
+
+  /**
+   * The stream every call sends: real tracks where enabled, stand-ins elsewhere. A stand-in is
+   * made only for a device that is off or missing: it keeps an AudioContext or a canvas running.
+   */
+  get outgoing(): MediaStream {
+    for (const kind of ['audio', 'video'] as const) {
+      if (!this.sending.getTracks().some((track) => track.kind === kind)) {
+        this.sending.addTrack(this.placeholders[kind]);
+      }
+    }
+    return this.sending;
   }
 
   get isMicrophoneEnabled(): boolean {
@@ -326,10 +337,12 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   }
 
   private send(kind: MediaKind, track: MediaStreamTrack): void {
-    for (const old of this.outgoing.getTracks()) {
-      if (old.kind === kind && old !== track) this.outgoing.removeTrack(old);
+    for (const old of this.sending.getTracks()) {
+      if (old.kind === kind && old !== track) this.sending.removeTrack(old);
     }
-    if (!this.outgoing.getTracks().includes(track)) this.outgoing.addTrack(track);
+    if (!this.sending.getTracks().includes(track)) this.sending.addTrack(track);
+    // A device took the stand-in's place: nothing keeps it running.
+    if (!this.placeholders.isStandIn(track)) this.placeholders.release(kind);
     this.emit('track', { kind, track });
     this.emit('change', undefined);
   }

@@ -31,12 +31,26 @@ export class PlaceholderTracks {
     return this.videoTrack;
   }
 
-  stop(): void {
+  /** Whether `track` is the stand-in of its kind. */
+  isStandIn(track: MediaStreamTrack): boolean {
+    return track === this.audioTrack || track === this.videoTrack;
+  }
+
+  /** Stops the stand-in of one kind (a device took its place); the next is made afresh. */
+  release(kind: 'audio' | 'video'): void {
+    if (kind === 'video') {
+      this.videoTrack?.stop();
+      this.videoTrack = null;
+      return;
+    }
     this.audioTrack?.stop();
-    this.videoTrack?.stop();
+    this.audioTrack = null;
     void this.audioContext?.close();
     this.audioContext = null;
-    this.audioTrack = null;
-    this.videoTrack = null;
+  }
+
+  stop(): void {
+    this.release('audio');
+    this.release('video');
   }
 }
