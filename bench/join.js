@@ -4,7 +4,9 @@
 // it receives, as the widget does.
 // Both start with the camera already open (the widget's prejoin preview; getUserMedia first for
 // PeerJS). For the widget, where the time goes: the /api requests, registering and listing the
-// room (state `joined`), each peer's hello (rtc-peer-join) and its first frame.
+// room (state `joined`), each peer's hello (rtc-peer-join) and its first frame. And for two, from
+// opening a link to the room, camera closed, as a visitor following it without a prejoin does.
+// Every frame is timed when it is presented (requestVideoFrameCallback), in both.
 import { startStack, openVisitor, visitRoom, waitForRemoteVideo } from '../test/e2e/harness.js';
 import { printTable, rounds, summarize, writeResults } from './lib.js';
 
@@ -53,17 +55,23 @@ async function timeWidgetJoin(browser, host, server, size) {
       const framesAt = [];
       const seen = new Set();
       await new Promise((resolve) => {
+        const isDone = () => framesAt.length >= expected || performance.now() - start > 60_000;
         const tick = () => {
           const videos = room.shadowRoot.querySelectorAll(
             '[part~="tile"]:not([part~="tile-local"]) video',
           );
           for (const video of videos) {
-            if (video.videoWidth > 0 && !seen.has(video)) {
-              seen.add(video);
+            if (seen.has(video)) continue;
+            seen.add(video);
+            // Timed as plain PeerJS's: when its first frame is presented.
+            const presented = () => {
               framesAt.push(performance.now() - start);
-            }
+              if (isDone()) resolve();
+            };
+            if (video.videoWidth > 0) presented();
+            else video.requestVideoFrameCallback(presented);
           }
-          if (framesAt.length >= expected || performance.now() - start > 60_000) resolve();
+          if (isDone()) resolve();
           else setTimeout(tick, 5);
         };
         tick();
@@ -121,6 +129,71 @@ async function timePlainPeerJs(browser, host, server, size, { shows }) {
   }
 }
 
+/**
+ * Runs in the page before its scripts: `window.firstRemoteFrame` resolves with the ms from
+ * navigation start to the first frame presented on a remote participant's tile.
+ */
+function watchFirstRemoteFrame() {
+  window.firstRemoteFrame = new Promise((resolve) => {
+    const tick = () => {
+      const video = document
+        .querySelector('rtc-room')
+        ?.shadowRoot?.querySelector('[part~="tile"]:not([part~="tile-local"]) video');
+      if (!video) setTimeout(tick, 5);
+      else if (video.videoWidth > 0) resolve(performance.now());
+      else video.requestVideoFrameCallback(() => resolve(performance.now()));
+    };
+    tick();
+  });
+}
+
+/**
+ * A visitor opens a link to a room where one visitor waits (`no-prejoin`: the camera opens and
+ * the join starts as the page loads); ms from navigation start to the first remote frame.
+ */
+async function timeWidgetFromLink(browser, host, server) {
+  const roomId = crypto.randomUUID();
+  const present = await visitRoom(browser, host, server, roomId, 'Present');
+  let newcomer;
+  try {
+    // Polled: a page behind another tab runs no animation frames.
+    await present.waitForFunction(() => document.querySelector('rtc-room')?.state === 'joined', {
+      polling: 50,
+    });
+    newcomer = await browser.newPage();
+    await newcomer.evaluateOnNewDocument(watchFirstRemoteFrame);
+    const query = new URLSearchParams({
+      server: server.url,
+      'room-id': roomId,
+      name: 'Newcomer',
+      'no-prejoin': '',
+    });
+    await newcomer.goto(`${host.url}/room.html?${query}`);
+    return { first: await newcomer.evaluate(() => window.firstRemoteFrame) };
+  } finally {
+    await Promise.all([present.close(), newcomer?.close()]);
+  }
+}
+
+/** The same with plain PeerJS: the page opens the camera, registers and calls as it loads. */
+async function timePlainFromLink(browser, host, server) {
+  const answerer = await browser.newPage();
+  const caller = await browser.newPage();
+  try {
+    await answerer.goto(
+      `${host.url}/peerjs-call.html?${new URLSearchParams({ server: server.url })}`,
+    );
+    const id = `plain-${crypto.randomUUID()}`;
+    await answerer.evaluate((peerId) => window.answerCalls(peerId), id);
+    await caller.goto(
+      `${host.url}/peerjs-call.html?${new URLSearchParams({ server: server.url, call: id })}`,
+    );
+    return { first: await caller.evaluate(() => window.firstFrameAt) };
+  } finally {
+    await Promise.all([answerer.close(), caller.close()]);
+  }
+}
+
 /** `promise`, or a rejection after `ms` (the pages it waits on are closed by its caller). */
 function within(ms, promise) {
   let timer;
@@ -144,6 +217,7 @@ async function sample(what, measure) {
 const stack = await startStack({ serverFlags: ['--max-registrations-per-ip', '100000'] });
 const { server, host, chromium: browser } = stack;
 const samples = {};
+const fromLink = { widget: [], plain: [] };
 try {
   for (const size of SIZES) samples[size] = { widget: [], plain: [], shown: [] };
   for (let round = 0; round < MOST_ROUNDS; round++) {
@@ -167,6 +241,14 @@ try {
       samples[size].widget.push(
         await sample(`<rtc-room>, ${size}`, () => timeWidgetJoin(browser, host, server, size)),
       );
+      if (size === 2) {
+        fromLink.plain.push(
+          await sample('plain PeerJS from a link', () => timePlainFromLink(browser, host, server)),
+        );
+        fromLink.widget.push(
+          await sample('<rtc-room> from a link', () => timeWidgetFromLink(browser, host, server)),
+        );
+      }
     }
   }
 } finally {
@@ -212,4 +294,20 @@ printTable(
     ['plain PeerJS showing its videos: first frame', samples[2].shown.map((t) => t.first)],
   ],
 );
-writeResults('join', { rounds: ROUNDS, samples });
+if (fromLink.widget.length > 0) {
+  printTable(
+    'Opening a link to a room of two → first remote frame (ms from navigation start: the page, ' +
+      `its scripts, the camera, registering and the call), ${fromLink.widget.length} rounds`,
+    'ms',
+    [
+      ['plain PeerJS', fromLink.plain.map((t) => t.first), ''],
+      [
+        '<rtc-room> with no-prejoin',
+        fromLink.widget.map((t) => t.first),
+        median(fromLink.widget, 'first') / median(fromLink.plain, 'first'),
+      ],
+    ],
+    { extra: ['× plain PeerJS'] },
+  );
+}
+writeResults('join', { rounds: ROUNDS, samples, fromLink });
