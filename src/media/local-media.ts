@@ -56,6 +56,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   private cameraPreview: MediaStream | null = null;
   private screenStream: MediaStream | null = null;
   private readonly placeholders = new PlaceholderTracks();
+  /** The start under way, if any. */
+  private starting: {
+    want: { audio: boolean; video: boolean };
+    done: Promise<RoomError[]>;
+  } | null = null;
   /** Bumped by stop(): devices that finish opening afterwards are released at once. */
   private generation = 0;
   /** The devices the visitor picked (null: the browser's default). */
@@ -147,9 +152,26 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   /**
    * Opens the devices asked for. What cannot be opened is returned as errors (the visitor then
-   * joins with what works); it never throws.
+   * joins with what works); it never throws. The same start while one is opening gets that
+   * one's answer (a join that began opening the devices early neither opens nor asks twice);
+   * another waits for it.
    */
-  async start(want: { audio: boolean; video: boolean }): Promise<RoomError[]> {
+  start(want: { audio: boolean; video: boolean }): Promise<RoomError[]> {
+    const under = this.starting;
+    if (under && under.want.audio === want.audio && under.want.video === want.video) {
+      return under.done;
+    }
+    const done = (under?.done.catch(() => []) ?? Promise.resolve()).then(() => this.open(want));
+    const starting = { want, done };
+    this.starting = starting;
+    const settle = (): void => {
+      if (this.starting === starting) this.starting = null;
+    };
+    done.then(settle, settle);
+    return done;
+  }
+
+  private async open(want: { audio: boolean; video: boolean }): Promise<RoomError[]> {
     // Devices opened for a preview before joining are kept as they are, not opened again.
     if (this.microphone?.readyState === 'live') {
       this.microphone.enabled = want.audio;

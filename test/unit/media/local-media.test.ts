@@ -1,5 +1,19 @@
 import { expect } from '@open-wc/testing';
-import { LocalMedia } from '../../../src/media/local-media.js';
+import { LocalMedia, type MediaDevicesLike } from '../../../src/media/local-media.js';
+
+/** The browser's devices, counting each time they are asked for. */
+function countingDevices(refuse = false): MediaDevicesLike & { asked: number } {
+  const devices = {
+    asked: 0,
+    getUserMedia(constraints?: MediaStreamConstraints): Promise<MediaStream> {
+      devices.asked++;
+      return refuse
+        ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))
+        : navigator.mediaDevices.getUserMedia(constraints);
+    },
+  };
+  return devices;
+}
 
 /** Counts the stand-ins made while `run` runs: AudioContexts and canvas captures. */
 async function countStandIns(run: () => Promise<void>): Promise<number> {
@@ -70,6 +84,44 @@ describe('LocalMedia', () => {
     const next = trackOf(media, 'video');
     expect(next).not.to.equal(standIn);
     expect(next.readyState).to.equal('live');
+  });
+
+  it('answers a start made while the same one is opening, without asking again', async () => {
+    const devices = countingDevices();
+    media = new LocalMedia(devices);
+    const want = { audio: true, video: true };
+    const [first, second] = await Promise.all([media.start(want), media.start(want)]);
+    expect(devices.asked).to.equal(1);
+    expect([first, second]).to.deep.equal([[], []]);
+    expect(media.isCameraEnabled).to.equal(true);
+    expect(media.isMicrophoneEnabled).to.equal(true);
+  });
+
+  it('gives both starts the one refusal, asking the visitor once per device', async () => {
+    const devices = countingDevices(true);
+    media = new LocalMedia(devices);
+    const want = { audio: true, video: true };
+    const [first, second] = await Promise.all([media.start(want), media.start(want)]);
+    // Both devices at once, then each alone: three questions, not six.
+    expect(devices.asked).to.equal(3);
+    expect(second).to.equal(first);
+    expect(first.map((error) => error.code)).to.deep.equal([
+      'permission-denied',
+      'permission-denied',
+    ]);
+  });
+
+  it('runs another start after the one opening, keeping what it opened', async () => {
+    const devices = countingDevices();
+    media = new LocalMedia(devices);
+    const opening = media.start({ audio: true, video: true });
+    const withoutCamera = media.start({ audio: true, video: false });
+    await opening;
+    expect(media.isCameraEnabled).to.equal(true);
+    expect(await withoutCamera).to.deep.equal([]);
+    expect(media.isCameraEnabled).to.equal(false);
+    expect(media.isMicrophoneEnabled).to.equal(true);
+    expect(devices.asked).to.equal(1);
   });
 
   it('keeps one stream, so every call sends what the devices send now', async () => {

@@ -201,3 +201,82 @@ describe('<rtc-room> devices during the call', () => {
     }
   });
 });
+
+describe('<rtc-room> joining without a prejoin', () => {
+  /** Wraps getUserMedia: each request is logged, and `hold` keeps the devices opening. */
+  function watchDevices(log: string[], { hold = false } = {}) {
+    const real = navigator.mediaDevices.getUserMedia;
+    const held: Array<() => void> = [];
+    const opened: MediaStream[] = [];
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      log.push('devices');
+      if (hold) await new Promise<void>((resolve) => held.push(resolve));
+      const stream = await real.call(navigator.mediaDevices, constraints);
+      opened.push(stream);
+      return stream;
+    };
+    return {
+      opened,
+      release: () => held.splice(0).forEach((resolve) => resolve()),
+      restore: () => {
+        navigator.mediaDevices.getUserMedia = real;
+      },
+    };
+  }
+
+  /** An element with no-prejoin, its transport faked before it joins on its own. */
+  async function joinOnItsOwn(): Promise<RtcRoom> {
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    const el = document.createElement('rtc-room');
+    el.loadTransport = () => Promise.resolve(fakeTransportFactory());
+    Object.assign(el, { roomId: ROOM, server: FAKE_SERVER, noPrejoin: true });
+    container.append(el);
+    return el;
+  }
+
+  it('opens the camera and microphone once, before the call asks the server anything', async () => {
+    const restoreServer = stubServer();
+    const log: string[] = [];
+    const stubbed = window.fetch;
+    window.fetch = (input, init) => {
+      log.push(`fetch ${new URL(String(input)).pathname}`);
+      return stubbed(input, init);
+    };
+    const devices = watchDevices(log);
+    try {
+      const el = await joinOnItsOwn();
+      await waitUntil(() => el.state === 'joined', 'joined', { timeout: 5000 });
+      expect(log.filter((entry) => entry === 'devices')).to.have.length(1);
+      expect(log[0]).to.equal('devices');
+      expect(log).to.include('fetch /api/config');
+      expect(el.participants[0]).to.include({ hasAudio: true, hasVideo: true });
+      el.remove();
+    } finally {
+      devices.restore();
+      restoreServer();
+    }
+  });
+
+  it('releases the devices still opening when the visitor leaves', async () => {
+    const restoreServer = stubServer();
+    const devices = watchDevices([], { hold: true });
+    try {
+      const el = await joinOnItsOwn();
+      await waitUntil(() => el.state === 'joining', 'joining');
+      el.leave();
+      expect(el.state).to.equal('left');
+      devices.release();
+      await waitUntil(() => devices.opened.length === 1, 'the devices answered');
+      await aTimeout(0);
+      expect(devices.opened[0].getTracks().map((track) => track.readyState)).to.deep.equal([
+        'ended',
+        'ended',
+      ]);
+      el.remove();
+    } finally {
+      devices.release();
+      devices.restore();
+      restoreServer();
+    }
+  });
+});
