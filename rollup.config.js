@@ -30,9 +30,8 @@ const replaceModules = {
 };
 
 // The script-tag build: rtc-room.js (the element, the lobby and the prejoin, Lit inside) and,
-// beside it in chunks/, what loads by relative import(): on prejoin or join the camera and
-// microphone, and the call (room session, chat model, the room's view, PeerJS with the
-// transport); on demand the chat
+// beside it in chunks/, what loads by relative import(): on prejoin or join the call (room
+// session, media, chat model, the room's view, PeerJS with the transport); on demand the chat
 // panel, the emoji list and the Chinese strings. Hashed chunk
 // names let the server cache them for a year; rtc-room.js keeps its name and a short cache.
 /**
@@ -73,10 +72,6 @@ export default {
         /\/src\/ui\/(chat-panel|chat-panel\.styles|emoji)\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
       emoji: /\/src\/ui\/emoji-list\.ts$/,
       'zh-CN': /\/src\/i18n\/zh-cn\.ts$/,
-      // The camera and microphone: a small chunk of its own, so that a join without a preview
-      // opens them while the call chunk still loads and evaluates.
-      media:
-        /\/src\/media\/(local-media|placeholder-tracks|media-errors)\.ts$|\/src\/util\/emitter\.ts$/,
       // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive
       // together anyway, and one file compresses ~1 KiB smaller than three.
       call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,

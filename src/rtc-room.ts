@@ -134,12 +134,9 @@ export class RtcRoom extends LitElement {
       if (sheet && !root.adoptedStyleSheets.includes(sheet)) {
         root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
       }
-      // The prejoin's media panel may be waiting for it, the devices having opened first.
       this.view = view;
-      this.requestUpdate();
       return call;
     },
-    loadMedia: () => import('./media/local-media.js'),
   });
   private view: RoomView | null = null;
   private readonly stageSize = new ElementSizeController(this, '.stage');

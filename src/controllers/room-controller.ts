@@ -10,11 +10,8 @@ import type { RoomSession } from '../room/room-session.js';
 import type { ServerApi } from '../room/server-api.js';
 import type { TransportFactory } from '../transport/transport.js';
 
-/** The call chunk: session and the server's API, loaded on prejoin or join. */
+/** The call chunk: session, local media and the server's API, loaded on prejoin or join. */
 export type CallModule = typeof import('../room/call.js');
-
-/** The camera and microphone, a chunk of their own: a join without a preview opens them early. */
-export type MediaModule = typeof import('../media/local-media.js');
 
 /** What the controller reads from the element when joining. */
 export interface RoomHost extends ReactiveControllerHost, HTMLElement {
@@ -38,8 +35,6 @@ export interface RoomControllerOptions {
   loadTransport: () => Promise<TransportFactory>;
   /** Loads the call chunk (and what else joining needs), keeping it out of the first file. */
   loadCall: () => Promise<CallModule>;
-  /** Loads the media chunk. */
-  loadMedia: () => Promise<MediaModule>;
 }
 
 /**
@@ -49,7 +44,6 @@ export interface RoomControllerOptions {
 export class RoomController implements ReactiveController {
   private session: RoomSession | null = null;
   private call: Promise<CallModule> | null = null;
-  private mediaModule: Promise<MediaModule> | null = null;
   /** A join waiting for the call chunk; `state` is `joining` meanwhile. */
   private pendingJoin: { isCancelled: boolean } | null = null;
   /** Left while the call chunk was loading: no session was ever made. */
@@ -121,11 +115,8 @@ export class RoomController implements ReactiveController {
   }
 
   hostUpdate(): void {
-    // Fetch the call and the media code while the visitor looks at the prejoin (or as a join
-    // without one begins), so joining does not wait for them.
-    if (this.state !== 'prejoin') return;
-    this.loadCall().then(this.prefetch, () => undefined);
-    this.loadMedia().catch(() => undefined);
+    // Fetch the call while the visitor looks at the prejoin, so joining does not wait for it.
+    if (this.state === 'prejoin') this.loadCall().then(this.prefetch, () => undefined);
   }
 
   // The join's first server requests go out while the visitor looks at the prejoin too.
@@ -180,15 +171,15 @@ export class RoomController implements ReactiveController {
    */
   async startPreview(): Promise<void> {
     const generation = ++this.previewGeneration;
-    let LocalMedia: MediaModule['LocalMedia'];
+    let call: CallModule;
     try {
-      ({ LocalMedia } = await this.loadMedia());
+      call = await this.loadCall();
     } catch {
       return; // Joining reports it.
     }
     if (generation !== this.previewGeneration || this.state !== 'prejoin') return;
     if (!this.media) {
-      const media = new LocalMedia();
+      const media = new call.LocalMedia();
       media.on('change', () => this.host.requestUpdate());
       this.media = media;
     }
@@ -270,20 +261,13 @@ export class RoomController implements ReactiveController {
     const pending = { isCancelled: false };
     this.pendingJoin = pending;
     this.changed('joining');
-    const startWith = { audio: !host.muted, video: !host.videoOff };
     let call: CallModule;
-    let LocalMedia: MediaModule['LocalMedia'];
     try {
-      [call, { LocalMedia }] = await Promise.all([
-        this.loadCall(),
-        this.openDevicesEarly(pending, startWith),
-      ]);
+      call = await this.loadCall();
     } catch (error) {
       this.call = null;
-      this.mediaModule = null;
       if (pending.isCancelled) return;
       this.pendingJoin = null;
-      this.stopPreview();
       const origin = new URL(this.options.scriptUrl).origin;
       this.fail(
         new RoomError('server-unreachable', `Cannot load the call from ${origin}`, {
@@ -294,7 +278,7 @@ export class RoomController implements ReactiveController {
     }
     if (pending.isCancelled) return;
     this.pendingJoin = null;
-    const { RoomSession, ServerApi } = call;
+    const { LocalMedia, RoomSession, ServerApi } = call;
     const api =
       this.earlyApi?.base.href === server.value.href
         ? this.earlyApi
@@ -306,7 +290,7 @@ export class RoomController implements ReactiveController {
       name: host.name || token.value?.name || '',
       iceServers: ice.ok ? ice.value : null,
       iceTransportPolicy: parseIceTransportPolicy(host.iceTransportPolicy),
-      startWith,
+      startWith: { audio: !host.muted, video: !host.videoOff },
       api,
       readToken: () => this.currentToken(),
       media: this.takeMedia(() => new LocalMedia()),
@@ -329,8 +313,6 @@ export class RoomController implements ReactiveController {
       this.pendingJoin.isCancelled = true;
       this.pendingJoin = null;
       this.hasLeftEarly = true;
-      // Devices the join began opening are released too.
-      this.stopPreview();
       emit(this.host, 'rtc-leave', { roomId: this.host.roomId });
       this.changed(this.state);
       return;
@@ -431,27 +413,6 @@ export class RoomController implements ReactiveController {
   private loadCall(): Promise<CallModule> {
     this.call ??= this.options.loadCall();
     return this.call;
-  }
-
-  private loadMedia(): Promise<MediaModule> {
-    this.mediaModule ??= this.options.loadMedia();
-    return this.mediaModule;
-  }
-
-  /**
-   * The media chunk. Without a preview, the camera and microphone start opening at once, while
-   * the call chunk loads and evaluates; the session's own start then gets this one's answer.
-   */
-  private async openDevicesEarly(
-    pending: { isCancelled: boolean },
-    want: { audio: boolean; video: boolean },
-  ): Promise<MediaModule> {
-    const module = await this.loadMedia();
-    // A room ID the session will refuse opens nothing.
-    if (!this.media && !pending.isCancelled && isRoomId(this.host.roomId)) {
-      void this.takeMedia(() => new module.LocalMedia()).start(want);
-    }
-    return module;
   }
 
   private watch(session: RoomSession): void {

@@ -153,8 +153,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /**
    * Opens the devices asked for. What cannot be opened is returned as errors (the visitor then
    * joins with what works); it never throws. The same start while one is opening gets that
-   * one's answer (a join that began opening the devices early neither opens nor asks twice);
-   * another waits for it.
+   * one's answer (joining while the preview still opens the devices neither opens them nor asks
+   * the visitor twice); another waits for it.
    */
   start(want: { audio: boolean; video: boolean }): Promise<RoomError[]> {
     const under = this.starting;

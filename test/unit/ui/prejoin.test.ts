@@ -202,53 +202,48 @@ describe('<rtc-room> devices during the call', () => {
   });
 });
 
-describe('<rtc-room> joining without a prejoin', () => {
-  /** Wraps getUserMedia: each request is logged, and `hold` keeps the devices opening. */
-  function watchDevices(log: string[], { hold = false } = {}) {
+describe('<rtc-room> while the devices open', () => {
+  /** Holds getUserMedia until `release`, counting the requests and what they opened. */
+  function holdDevices() {
     const real = navigator.mediaDevices.getUserMedia;
     const held: Array<() => void> = [];
-    const opened: MediaStream[] = [];
-    navigator.mediaDevices.getUserMedia = async (constraints) => {
-      log.push('devices');
-      if (hold) await new Promise<void>((resolve) => held.push(resolve));
-      const stream = await real.call(navigator.mediaDevices, constraints);
-      opened.push(stream);
-      return stream;
-    };
-    return {
-      opened,
-      release: () => held.splice(0).forEach((resolve) => resolve()),
+    let holds = true;
+    const devices = {
+      asked: 0,
+      opened: [] as MediaStream[],
+      release: () => {
+        holds = false;
+        for (const resolve of held.splice(0)) resolve();
+      },
       restore: () => {
+        devices.release();
         navigator.mediaDevices.getUserMedia = real;
       },
     };
-  }
-
-  /** An element with no-prejoin, its transport faked before it joins on its own. */
-  async function joinOnItsOwn(): Promise<RtcRoom> {
-    const container = await fixture<HTMLDivElement>(html`<div></div>`);
-    const el = document.createElement('rtc-room');
-    el.loadTransport = () => Promise.resolve(fakeTransportFactory());
-    Object.assign(el, { roomId: ROOM, server: FAKE_SERVER, noPrejoin: true });
-    container.append(el);
-    return el;
-  }
-
-  it('opens the camera and microphone once, before the call asks the server anything', async () => {
-    const restoreServer = stubServer();
-    const log: string[] = [];
-    const stubbed = window.fetch;
-    window.fetch = (input, init) => {
-      log.push(`fetch ${new URL(String(input)).pathname}`);
-      return stubbed(input, init);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      devices.asked++;
+      if (holds) await new Promise<void>((resolve) => held.push(resolve));
+      const stream = await real.call(navigator.mediaDevices, constraints);
+      devices.opened.push(stream);
+      return stream;
     };
-    const devices = watchDevices(log);
+    return devices;
+  }
+
+  it('asks for the devices once when the visitor joins while the preview opens them', async () => {
+    const restoreServer = stubServer();
+    const devices = holdDevices();
     try {
-      const el = await joinOnItsOwn();
-      await waitUntil(() => el.state === 'joined', 'joined', { timeout: 5000 });
-      expect(log.filter((entry) => entry === 'devices')).to.have.length(1);
-      expect(log[0]).to.equal('devices');
-      expect(log).to.include('fetch /api/config');
+      const el = await fixture<RtcRoom>(
+        html`<rtc-room room-id=${ROOM} server=${FAKE_SERVER}></rtc-room>`,
+      );
+      await waitUntil(() => devices.asked === 1, 'the preview asks');
+      el.loadTransport = () => Promise.resolve(fakeTransportFactory());
+      const joining = el.join();
+      devices.release();
+      await joining;
+      await waitUntil(() => el.state === 'joined', 'joined');
+      expect(devices.asked).to.equal(1);
       expect(el.participants[0]).to.include({ hasAudio: true, hasVideo: true });
       el.remove();
     } finally {
@@ -259,10 +254,14 @@ describe('<rtc-room> joining without a prejoin', () => {
 
   it('releases the devices still opening when the visitor leaves', async () => {
     const restoreServer = stubServer();
-    const devices = watchDevices([], { hold: true });
+    const devices = holdDevices();
     try {
-      const el = await joinOnItsOwn();
-      await waitUntil(() => el.state === 'joining', 'joining');
+      const container = await fixture<HTMLDivElement>(html`<div></div>`);
+      const el = document.createElement('rtc-room');
+      el.loadTransport = () => Promise.resolve(fakeTransportFactory());
+      Object.assign(el, { roomId: ROOM, server: FAKE_SERVER, noPrejoin: true });
+      container.append(el);
+      await waitUntil(() => devices.asked === 1, 'the join asks');
       el.leave();
       expect(el.state).to.equal('left');
       devices.release();
@@ -274,7 +273,6 @@ describe('<rtc-room> joining without a prejoin', () => {
       ]);
       el.remove();
     } finally {
-      devices.release();
       devices.restore();
       restoreServer();
     }
