@@ -6,14 +6,21 @@ import { fileURLToPath } from 'node:url';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
-/** Median, 95th percentile, min and max of `samples` (nearest rank). */
+/** Median, 95th and 99th percentiles, min and max of `samples` (nearest rank). */
 export function summarize(samples) {
   const sorted = [...samples].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (sorted.length === 0) return { n: 0, median: NaN, p95: NaN, min: NaN, max: NaN };
+  if (sorted.length === 0) return { n: 0, median: NaN, p95: NaN, p99: NaN, min: NaN, max: NaN };
   const rank = (p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
   const middle = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { n: sorted.length, median, p95: rank(0.95), min: sorted[0], max: sorted.at(-1) };
+  return {
+    n: sorted.length,
+    median,
+    p95: rank(0.95),
+    p99: rank(0.99),
+    min: sorted[0],
+    max: sorted.at(-1),
+  };
 }
 
 const cell = (value, digits) =>

@@ -82,13 +82,6 @@ function connect(port, id, from) {
   });
 }
 
-/** The median and 99th percentile (nearest rank) of `samples`. */
-function percentiles(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? NaN;
-  return { median: summarize(samples).median, p99 };
-}
-
 const roomId = () => crypto.randomUUID();
 const peerId = (room) => `${room}_${Math.random().toString(16).slice(2, 18).padEnd(16, '0')}`;
 const address = (i) => `127.0.${2 + Math.floor(i / 250)}.${1 + (i % 250)}`;
@@ -232,7 +225,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1000));
     const registeredPerSecond = await registrations(server.port);
     latencies[kind] = paced.latencies;
-    const { median, p99 } = percentiles(paced.latencies);
+    const { median, p99 } = summarize(paced.latencies);
     results[kind] = {
       oneAddressHeld: one.length,
       heldAtCap: all.length,
@@ -259,8 +252,8 @@ async function main() {
     `Relay latency at a steady pace (40 pairs, ${PACE.perSecond} messages/s each, ${PACE.seconds} s)`,
     'ms',
     [
-      ['rtc-room-server (guard)', latencies.guard, percentiles(latencies.guard).p99],
-      ['stock peer', latencies.stock, percentiles(latencies.stock).p99],
+      ['rtc-room-server (guard)', latencies.guard, summarize(latencies.guard).p99],
+      ['stock peer', latencies.stock, summarize(latencies.stock).p99],
     ],
     { digits: 2, extra: ['p99 ms'] },
   );

@@ -256,7 +256,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (!this.isJoining()) return;
       // The calls go out before the page hears of the join: its listeners and the re-render
       // then run while the connections negotiate.
-      this.dial(peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.skipped(), true));
+      this.dial(listed, true);
       this.setState('joined');
       // A list without us was taken before we registered: whoever registered meanwhile may be
       // missing from it, and may not have found us in theirs. The list after is complete.
@@ -378,9 +378,17 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     for (const peer of this.peers.values()) peer.sendHello();
   }
 
-  private dial(ids: string[]): void {
+  /** Calls those listed that we should (all of them while joining; see `peersToDial`). */
+  private dial(listed: readonly string[], isJoining: boolean): void {
     const transport = this.transport;
     if (!transport) return;
+    const ids = peersToDial(
+      this.peerId,
+      listed,
+      new Set(this.peers.keys()),
+      this.skipped(),
+      isJoining,
+    );
     for (const id of ids) this.adopt(transport.dial(id, this.options.media.outgoing));
   }
 
@@ -563,9 +571,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const now = await this.options.api.roomPeers(this.options.roomId).catch(() => null);
     if (!now || this.currentState !== 'joined') return;
     const newcomers = now.filter((id) => !listed.includes(id));
-    this.dial(
-      peersToDial(this.peerId, newcomers, new Set(this.peers.keys()), this.skipped(), true),
-    );
+    this.dial(newcomers, true);
   }
 
   private async recheck(): Promise<void> {
@@ -585,9 +591,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       for (const peer of [...this.peers.values()]) {
         if (peer.connectionState === 'reconnecting' && !listed.includes(peer.id)) peer.close();
       }
-      this.dial(
-        peersToDial(this.peerId, listed, new Set(this.peers.keys()), this.skipped(), false),
-      );
+      this.dial(listed, false);
     } catch (error) {
       // The page is asked for a fresh token; otherwise the server may be restarting. Either
       // way, the next re-check tries again.
