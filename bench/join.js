@@ -3,8 +3,8 @@
 // bare (no video on screen until the remote one), and showing every page's own camera and what
 // it receives, as the widget does.
 // Both start with the camera already open (the widget's prejoin preview; getUserMedia first for
-// PeerJS). For the widget, where the time goes: the /api requests, registering and listing the
-// room (state `joined`), each peer's hello (rtc-peer-join) and its first frame. And for two, from
+// PeerJS). For the widget, where the time goes: registering, the room listed with it (state
+// `joined`), each peer's hello (rtc-peer-join) and its first frame. And for two, from
 // opening a link to the room, camera closed, as a visitor following it without a prejoin does.
 // Every frame is timed when it is presented (requestVideoFrameCallback), in both.
 import { startStack, openVisitor, visitRoom, waitForRemoteVideo } from '../test/e2e/harness.js';
@@ -76,19 +76,9 @@ async function timeWidgetJoin(browser, host, server, size) {
         };
         tick();
       });
-      const api = performance
-        .getEntriesByType('resource')
-        .filter((entry) => entry.name.includes('/api/') && entry.startTime >= start)
-        .map((entry) => ({
-          path: new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/, ':room'),
-          end: entry.responseEnd - start,
-        }));
       return {
         first: framesAt[0],
         last: framesAt.length >= expected ? framesAt.at(-1) : NaN,
-        // The first room list: asked for while registering (a second may follow the join).
-        listed: api.find((entry) => entry.path.endsWith('/peers'))?.end ?? NaN,
-        api,
         joined: marks.joined,
         firstHello: marks.peerJoins[0],
       };
@@ -284,10 +274,10 @@ printTable(
   'ms',
   [
     [
-      'room list answered, asked for while registering (config and ICE came in the prejoin)',
-      samples[2].widget.map((t) => t.listed),
+      'registered, the room listed with it, calls out (joined; config and ICE came in the prejoin)',
+      samples[2].widget.map((t) => t.joined),
     ],
-    ['registered and room listed (joined)', samples[2].widget.map((t) => t.joined)],
+    ['plain PeerJS: registered', samples[2].plain.map((t) => t.registered)],
     ['hello from the peer (rtc-peer-join)', samples[2].widget.map((t) => t.firstHello)],
     ['first remote frame on its tile', samples[2].widget.map((t) => t.first)],
     ['plain PeerJS: first remote frame', samples[2].plain.map((t) => t.first)],

@@ -37,10 +37,40 @@ const POLICY_VIOLATION = 1008;
 
 /** @typedef {(data: import('ws').RawData, isBinary: boolean) => boolean} MessageFilter */
 
-/** A server-side socket whose messages reach listeners only through its filter. */
+/** What PeerServer sends a client it has just registered. */
+const OPEN_FRAME = JSON.stringify({ type: 'OPEN' });
+
+/**
+ * A server-side socket whose messages reach listeners only through its filter, and whose OPEN
+ * frame can carry more than PeerServer puts in it.
+ */
 class GuardedSocket extends WebSocket {
   /** @type {MessageFilter | null} */
   #filter = null;
+  /** @type {(() => string) | null} */
+  #openFrame = null;
+
+  /**
+   * Sends `frame()` instead of PeerServer's bare OPEN frame, once.
+   * @param {() => string} frame
+   */
+  openWith(frame) {
+    this.#openFrame = frame;
+  }
+
+  /**
+   * @override
+   * @param {any} data
+   * @param {any[]} rest
+   */
+  send(data, ...rest) {
+    const frame = this.#openFrame;
+    if (frame && data === OPEN_FRAME) {
+      this.#openFrame = null;
+      return super.send(frame(), ...rest);
+    }
+    return super.send(data, ...rest);
+  }
 
   /**
    * Lets messages through `filter`; until then every message is dropped.
@@ -178,12 +208,13 @@ class GuardedWebSocketServer extends WebSocketServer {
     const registered = rooms.clientOf(id);
     const staleSocket = registered?.getSocket();
     socket.guardWith(createMessageFilter(socket, id, this.#guard));
+    socket.openWith(() => openFrame(rooms, id));
     const handled = super.emit('connection', socket, request);
     if (rooms.clientOf(id)?.getSocket() !== socket) return handled;
     // PeerServer re-attaches a known client's socket without sending OPEN (PeerJS's reconnect()
     // would wait forever); the old socket is then orphaned, so close it.
     if (registered) {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'OPEN' }));
+      if (socket.readyState === WebSocket.OPEN) socket.send(openFrame(rooms, id));
       if (staleSocket && staleSocket !== socket) staleSocket.terminate();
     }
     owners.bind(id, secret);
@@ -247,6 +278,23 @@ class GuardedWebSocketServer extends WebSocketServer {
     if (roomId && !rooms.isConnected(id) && rooms.sizeOf(roomId) >= roomSize) return 'room-full';
     return null;
   }
+}
+
+/**
+ * The OPEN frame for `id`, naming everyone in its room as it registers (itself included): the
+ * client calls them at once, with no request of its own, and whoever registers after gets a list
+ * that names it. PeerJS reads only the type; the element reads `payload.peers`.
+ * @param {import('./rooms.js').RoomRegistry} rooms
+ * @param {string} id
+ * @returns {string}
+ */
+function openFrame(rooms, id) {
+  const roomId = roomOfPeerId(id);
+  if (!roomId) return OPEN_FRAME;
+  const peers = rooms.peersOf(roomId);
+  // PeerServer says OPEN before it reports the client registered: it is not in its room yet.
+  if (!peers.includes(id)) peers.push(id);
+  return JSON.stringify({ type: 'OPEN', payload: { peers } });
 }
 
 /**

@@ -247,20 +247,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         // Peers still waiting to retry try at once: the server is likely back for them too.
         for (const peer of this.peers.values()) peer.sendSignallingBack();
       });
-      // The room is listed while we register, not after.
-      const listing = api.roomPeers(roomId);
-      listing.catch(() => undefined);
-      await transport.open();
+      // Our server lists the room as it registers us, everyone before us included; whoever comes
+      // after finds us in theirs. Another server is asked, once we are registered.
+      let listed = await transport.open();
       if (!this.isJoining()) return;
-      const listed = await listing;
+      listed ??= await api.roomPeers(roomId);
       if (!this.isJoining()) return;
       // The calls go out before the page hears of the join: its listeners and the re-render
       // then run while the connections negotiate.
       this.dial(listed, true);
       this.setState('joined');
-      // A list without us was taken before we registered: whoever registered meanwhile may be
-      // missing from it, and may not have found us in theirs. The list after is complete.
-      if (!listed.includes(this.peerId)) void this.callNewcomers(listed);
       this.scheduleRecheck();
       this.scheduleIceRenewal(ice.expiresAt);
       this.pathTimer = setInterval(() => void this.refreshPaths(), PATH_REFRESH_MS);
@@ -564,14 +560,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     // Jitter keeps the peers of a room from re-reading the list in lockstep.
     const wait = delay ?? interval * (0.75 + Math.random() / 2);
     this.recheckTimer = setTimeout(() => void this.recheck(), wait);
-  }
-
-  /** Lists the room again and calls whoever it lists now and did not in `listed`. */
-  private async callNewcomers(listed: readonly string[]): Promise<void> {
-    const now = await this.options.api.roomPeers(this.options.roomId).catch(() => null);
-    if (!now || this.currentState !== 'joined') return;
-    const newcomers = now.filter((id) => !listed.includes(id));
-    this.dial(newcomers, true);
   }
 
   private async recheck(): Promise<void> {

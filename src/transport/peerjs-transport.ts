@@ -49,6 +49,13 @@ const SERVER_MESSAGE_CODES: Record<string, RoomErrorCode> = {
   'server-full': 'server-unreachable',
 };
 
+/** The room's peers in a frame from our server (`payload.peers` of its OPEN), or null. */
+function peersIn(message: unknown): string[] | null {
+  const payload = isRecord(message) ? message.payload : null;
+  const peers = isRecord(payload) ? payload.peers : null;
+  return Array.isArray(peers) ? peers.filter((id): id is string => typeof id === 'string') : null;
+}
+
 /** Turns a PeerJS error (a string `type`, or our server's ERROR message) into a RoomError. */
 function fromPeerError(error: PeerError<string>): RoomError {
   if (error.message === 'token-expired') return new TokenExpiredError(undefined, { cause: error });
@@ -293,7 +300,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     return this.options.id;
   }
 
-  open(): Promise<void> {
+  open(): Promise<readonly string[] | null> {
     const { server, path, key, iceServers, iceTransportPolicy, id, token } = this.options;
     const secure = server.protocol === 'https:';
     const peer = new Peer(id, {
@@ -309,6 +316,12 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
       ...(token ? { token: token() } : {}),
     });
     this.peer = peer;
+    // Our server names the room's peers in its OPEN frame, which PeerJS reads only the type of.
+    // The socket hears each frame after PeerJS has: by `open`'s resolution the list is here.
+    let listed: string[] | null = null;
+    peer.socket.on('message', (message: unknown) => {
+      if (isRecord(message) && message.type === 'OPEN') listed = peersIn(message);
+    });
     return new Promise((resolve, reject) => {
       let isOpen = false;
       peer.on('open', () => {
@@ -319,7 +332,8 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
           return;
         }
         isOpen = true;
-        resolve();
+        // Resolved from within PeerJS's handling of the frame; read once the socket has it too.
+        queueMicrotask(() => resolve(listed));
       });
       peer.on('error', (error) => {
         const roomError = fromPeerError(error);

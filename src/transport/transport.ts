@@ -38,8 +38,11 @@ export interface PeerTransportEvents {
 /** Signalling plus peer connections: the only thing the session knows about PeerJS. */
 export interface PeerTransport extends Emitter<PeerTransportEvents> {
   readonly id: string;
-  /** Registers with the signalling server; rejects with a RoomError. */
-  open(): Promise<void>;
+  /**
+   * Registers with the signalling server; resolves with the room's peers as the server listed
+   * them at registration (this one included), or null when it did not. Rejects with a RoomError.
+   */
+  open(): Promise<readonly string[] | null>;
   /** Dials a remote peer, sending `stream`; its media and data channel come as link events. */
   dial(remoteId: string, stream: MediaStream): PeerLink;
   /**

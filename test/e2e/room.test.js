@@ -34,6 +34,20 @@ describe('a room in Chromium', () => {
     const pages = [];
     for (const name of ['Ada', 'Grace', 'Linus']) pages.push(await visit(roomId, name));
     try {
+      // The server named Ada and Grace as it registered Linus: he asked for no list to call them.
+      const linus = pages[2];
+      await waitInPage(
+        linus,
+        () => document.querySelector('rtc-room').state === 'joined',
+        null,
+        'Linus joined',
+      );
+      const lists = await linus.evaluate(
+        () =>
+          performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/peers'))
+            .length,
+      );
+      assert.equal(lists, 0, 'room lists requested before the calls');
       for (const page of pages) {
         const remote = await waitForRemoteVideo(page, 2);
         assert.equal(remote.length, 2, 'two remote tiles');

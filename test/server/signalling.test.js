@@ -34,6 +34,28 @@ describe('signalling', () => {
     });
   });
 
+  test('OPEN names everyone in the room as a peer registers, itself last, and no one elsewhere', async (t) => {
+    const { port } = await startServer(t);
+    const roomId = newRoomId();
+    const [first, second, third] = [makePeerId(roomId), makePeerId(roomId), makePeerId(roomId)];
+    const opened = async (/** @type {string} */ id, /** @type {string=} */ token) => {
+      const peer = await TestPeer.connect(port, id, token ? { token } : {});
+      return { peer, open: await peer.next() };
+    };
+    assert.deepEqual((await opened(first)).open, { type: 'OPEN', payload: { peers: [first] } });
+    await TestPeer.join(port, makePeerId(newRoomId()));
+    const { open: secondOpen } = await opened(second, 'second-token');
+    assert.deepEqual(secondOpen.payload, { peers: [first, second] });
+    const { peer: thirdPeer, open: thirdOpen } = await opened(third);
+    assert.deepEqual(thirdOpen.payload, { peers: [first, second, third] });
+    // Re-attaching (PeerJS's reconnect) names the room too, the peer in its place.
+    const { open: again } = await opened(second, 'second-token');
+    assert.deepEqual(again.payload, { peers: [first, second, third] });
+    // A plain PeerJS peer, in no room, gets PeerServer's bare OPEN.
+    assert.deepEqual((await opened('plain-peer')).open, { type: 'OPEN' });
+    thirdPeer.socket.close();
+  });
+
   test('the sender cannot pose as another peer: src is always its own ID', async (t) => {
     const { port } = await startServer(t);
     const alice = await TestPeer.join(port, 'alice');

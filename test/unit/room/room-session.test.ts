@@ -48,11 +48,9 @@ class FakeApi {
     this.iceCalls++;
     return Promise.resolve({ iceServers: SERVER_ICE, expiresAt: this.iceExpiresAt });
   }
-  /** Lists answered before `peers`, one per request (a room that changes between them). */
-  readonly nextLists: string[][] = [];
   roomPeers(): Promise<string[]> {
     this.roomPeerCalls++;
-    return Promise.resolve([...(this.nextLists.shift() ?? this.peers)]);
+    return Promise.resolve([...this.peers]);
   }
 }
 
@@ -218,7 +216,24 @@ describe('RoomSession', () => {
       expect(log.of('state')).to.deep.equal(['joining', 'joined']);
     });
 
-    it('lists the room while registering, and again when that list was taken before it registered', async () => {
+    it('calls those the server listed at registration, with no request of its own', async () => {
+      const factory = fakeTransportFactory();
+      const { session, api } = setup({
+        createTransport: (options) => {
+          const transport = factory(options) as FakeTransport;
+          transport.listedAtRegistration = [LOWER, options.id, HIGHER];
+          return transport;
+        },
+      });
+      api.peers = [LOWER];
+      await session.join();
+      const [transport] = factory.made;
+      expect(transport.dialled.map((link) => link.remoteId)).to.deep.equal([LOWER, HIGHER]);
+      await aTimeout(0);
+      expect(api.roomPeerCalls).to.equal(0);
+    });
+
+    it('lists the room once registered when the server did not say at registration', async () => {
       const factory = fakeTransportFactory();
       let listsBeforeRegistering = -1;
       const { session, api } = setup({
@@ -232,24 +247,13 @@ describe('RoomSession', () => {
           return transport;
         },
       });
-      // Grace registered while we did: the first list has neither of us, the next has both.
-      api.nextLists.push([LOWER]);
-      api.peers = [LOWER, HIGHER, session.peerId];
+      api.peers = [LOWER, session.peerId, HIGHER];
       await session.join();
-      expect(listsBeforeRegistering, 'lists asked for before registering').to.equal(1);
       const [transport] = factory.made;
-      await waitUntil(() => transport.dialled.length === 2, 'Grace is called too');
+      expect(listsBeforeRegistering, 'lists asked for before registering').to.equal(0);
       expect(transport.dialled.map((link) => link.remoteId)).to.deep.equal([LOWER, HIGHER]);
-      expect(api.roomPeerCalls).to.equal(2);
-    });
-
-    it('lists the room once when that list already names it', async () => {
-      const { session, api, ...rest } = setup();
-      api.peers = [LOWER, session.peerId];
-      await session.join();
       await aTimeout(0);
       expect(api.roomPeerCalls).to.equal(1);
-      expect(rest.transport().dialled.map((link) => link.remoteId)).to.deep.equal([LOWER]);
     });
 
     it('registers under a fresh peer ID of the room, with the server’s PeerServer and ICE', async () => {

@@ -149,9 +149,12 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
     return link;
   }
 
-  open(): Promise<void> {
+  /** The room as the server lists it at registration, or null (a server that does not say). */
+  listedAtRegistration: string[] | null = null;
+
+  open(): Promise<readonly string[] | null> {
     this.isOpen = true;
-    return Promise.resolve();
+    return Promise.resolve(this.listedAtRegistration);
   }
 
   dial(remoteId: string): FakeLink {
