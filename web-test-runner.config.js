@@ -18,6 +18,9 @@ export default {
           '--disable-component-update',
           '--use-fake-device-for-media-stream',
           '--use-fake-ui-for-media-stream',
+          // Peer connections in the tests gather candidates on 127.0.0.1 too, whatever else the
+          // machine has.
+          '--allow-loopback-in-peer-connection',
         ],
       },
     }),

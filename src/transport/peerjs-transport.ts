@@ -4,6 +4,7 @@ import type { VideoEncoding } from '../media/encoding-policy.js';
 import { JitteredBackOff, type ReconnectPolicy } from '../room/reconnect-policy.js';
 import { Emitter } from '../util/emitter.js';
 import { isRecord } from '../util/is-record.js';
+import { afterCandidateBurst } from './candidate-burst.js';
 import type {
   PeerLink,
   PeerLinkEvents,
@@ -235,10 +236,13 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   private watchConnection(): void {
     const connection = this.media.peerConnection;
     if (!connection) return;
-    let isDescribed = false;
+    let hasDescription = false;
     connection.addEventListener('signalingstatechange', () => {
-      if (!connection.localDescription || isDescribed) return;
-      isDescribed = true;
+      if (!connection.localDescription || hasDescription) return;
+      hasDescription = true;
+      // Described once the candidates that follow it are out too: they go out one by one, each
+      // held up by work on the page.
+      const candidatesOut = afterCandidateBurst(connection);
       // PeerJS sends the description right after setting it, in this task's microtasks. Our
       // channel comes after: made sooner, it would wait on the offer or answer being made. It
       // still opens with the connection, long after, whichever end makes it first.
@@ -246,7 +250,7 @@ class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
         try {
           if (!this.isClosed) this.openChannel(connection);
         } finally {
-          this.markDescribed();
+          void candidatesOut.then(() => this.markDescribed());
         }
       });
     });

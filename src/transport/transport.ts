@@ -79,8 +79,9 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
   /** For an incoming link: answer its call with `stream`. */
   accept(stream: MediaStream): void;
   /**
-   * Resolves once our offer (dialled) or answer (accepted) has gone to the signalling server, or
-   * the link closed: until then, work on the page holds the negotiation up.
+   * Resolves once our offer (dialled) or answer (accepted) has gone to the signalling server with
+   * the first burst of ICE candidates after it, or the link closed: until then, work on the page
+   * holds the negotiation up.
    */
   readonly described: Promise<void>;
   /** Sends a text or binary message on the data channel; false when it is not open. */
