@@ -52,8 +52,6 @@ export interface RemotePeerOptions {
 export class RemotePeer extends Emitter<RemotePeerEvents> {
   private hello: HelloMessage | null = null;
   private hasLinkHello = false;
-  /** Whether the link's connection was up once (ICE and DTLS): media can flow. */
-  private hasConnected = false;
   private stream: MediaStream | null = null;
   private screen: MediaStream | null = null;
   private path: NetworkPath | null = null;
@@ -137,13 +135,13 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   }
 
   /**
-   * Whether the peer has a tile: once it introduced itself, or as soon as its stream is there
-   * and the connection is up (its picture is on the way), so the picture is not held back for
-   * the name. Not sooner: re-rendering the room while the offer and answer are still being made
-   * would hold them up.
+   * Whether the peer has a tile: once it introduced itself, or as soon as its stream is there,
+   * so that its video element is ready when the first frame comes, as the name comes later. The
+   * page's renders wait meanwhile for the offers and answers being made (see
+   * `RoomSession.whenDescribed`), so the tile does not hold them up.
    */
   get isShown(): boolean {
-    return this.hello !== null || (this.stream !== null && this.hasConnected);
+    return this.hello !== null || this.stream !== null;
   }
 
   /** Whether the peer is heard on this link now: chat goes to it, and counts it as reached. */
@@ -312,10 +310,6 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   }
 
   private handleState(state: RTCPeerConnectionState): void {
-    if (state === 'connected' && !this.hasConnected) {
-      this.hasConnected = true;
-      if (this.isShown) this.emit('update', undefined);
-    }
     if (state === 'failed') this.end('failed');
     else if (state === 'closed') this.end('closed');
     // ICE lost the path: shown at once; the fresh call and the removal still follow silence.

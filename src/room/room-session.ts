@@ -163,8 +163,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   /**
-   * Everyone in the room, this visitor first. A peer whose connection is up with its media
-   * before its hello is listed already, `connecting` and with no name yet.
+   * Everyone in the room, this visitor first. A peer whose media came before its hello is listed
+   * already, `connecting` and with no name yet.
    */
   get participants(): Participant[] {
     const { media } = this.options;
