@@ -136,9 +136,9 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
 
   /**
    * Whether the peer has a tile: once it introduced itself, or as soon as its stream is there,
-   * so that its video element is ready when the first frame comes, as the name comes later. The
-   * page's renders wait meanwhile for the offers and answers being made (see
-   * `RoomSession.whenDescribed`), so the tile does not hold them up.
+   * so that its video is in place before the first frame and the name follows. The page's
+   * renders wait for the offers and answers being made (see `RoomSession.whenDescribed`), so
+   * the tile does not hold them up.
    */
   get isShown(): boolean {
     return this.hello !== null || this.stream !== null;
