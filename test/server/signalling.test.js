@@ -56,6 +56,43 @@ describe('signalling', () => {
     thirdPeer.socket.close();
   });
 
+  test('a stranger refused at the door learns nobody in the room from it', async (t) => {
+    const { port, rooms } = await startServer(t, [
+      '--allowed-origins',
+      'https://app.example',
+      '--max-connections-per-ip',
+      '3',
+    ]);
+    const page = { origin: 'https://app.example' };
+    const roomId = newRoomId();
+    const member = await TestPeer.join(port, makePeerId(roomId), page);
+    const dropped = await TestPeer.join(port, makePeerId(roomId), { ...page, token: 'own' });
+    dropped.socket.terminate();
+    await eventually(() => assert.equal(rooms.isConnected(dropped.id), false));
+    // Three sockets from 127.0.0.2 fill its share; the next is refused.
+    for (let i = 0; i < 3; i++) {
+      await TestPeer.join(port, makePeerId(newRoomId()), { ...page, from: '127.0.0.2' });
+    }
+
+    const attempts = [
+      ['no Origin', makePeerId(roomId), {}],
+      ['a forged Origin', makePeerId(roomId), { origin: 'https://evil.example' }],
+      ["a dropped visitor's ID", dropped.id, { ...page, token: 'theirs' }],
+      ['a fourth socket from 127.0.0.2', makePeerId(roomId), { ...page, from: '127.0.0.2' }],
+    ];
+    for (const [what, id, options] of attempts) {
+      const stranger = await TestPeer.connect(port, /** @type {string} */ (id), options);
+      const frame = await stranger.next();
+      assert.notEqual(frame.type, 'OPEN', what);
+      assert.ok(!JSON.stringify(frame).includes(member.id), `${what}: ${JSON.stringify(frame)}`);
+      await stranger.closed;
+      assert.deepEqual(stranger.unread, [], `${what}: nothing after the refusal`);
+    }
+    // Whoever gets in is told the room as it is: the member, not the strangers nor the dropped.
+    const newcomer = await TestPeer.connect(port, makePeerId(roomId), page);
+    assert.deepEqual((await newcomer.next()).payload, { peers: [member.id, newcomer.id] });
+  });
+
   test('the sender cannot pose as another peer: src is always its own ID', async (t) => {
     const { port } = await startServer(t);
     const alice = await TestPeer.join(port, 'alice');
