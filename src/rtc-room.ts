@@ -492,8 +492,13 @@ export class RtcRoom extends LitElement {
 
   /** Joins the room named by `room-id` (asks for camera and microphone first). */
   async join(): Promise<void> {
-    rememberName(this.name);
-    await this.room.join();
+    const name = this.name;
+    try {
+      await this.room.join();
+    } finally {
+      // Once the calls are out: a first write to the page's storage holds the thread a few ms.
+      rememberName(name);
+    }
   }
 
   /** Leaves the room, says goodbye to everyone and releases camera and microphone. */

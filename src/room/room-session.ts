@@ -231,6 +231,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         return;
       }
       this.transport = transport;
+      // Our server lists the room as it registers us, everyone before us included; whoever comes
+      // after finds us in theirs. Another server is asked, once we are registered. The socket
+      // opens first: the rest of the setup runs while it connects.
+      const opening = transport.open();
       this.startChat();
       transport.on('incoming', (link) => this.handleIncoming(link));
       transport.on('error', (error) => this.emit('error', error));
@@ -247,9 +251,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         // Peers still waiting to retry try at once: the server is likely back for them too.
         for (const peer of this.peers.values()) peer.sendSignallingBack();
       });
-      // Our server lists the room as it registers us, everyone before us included; whoever comes
-      // after finds us in theirs. Another server is asked, once we are registered.
-      let listed = await transport.open();
+      let listed = await opening;
       if (!this.isJoining()) return;
       listed ??= await api.roomPeers(roomId);
       if (!this.isJoining()) return;
