@@ -4,8 +4,9 @@
 // it receives, as the widget does.
 // Both start with the camera already open (the widget's prejoin preview; getUserMedia first for
 // PeerJS). For the widget, where the time goes: registering, the room listed with it (state
-// `joined`), each peer's hello (rtc-peer-join) and its first frame. And for two, from
-// opening a link to the room, camera closed, as a visitor following it without a prejoin does.
+// `joined`), each peer's hello (rtc-peer-join) and its first frame. And for two: one of each
+// (the widget with a bare plain PeerJS page, both ways), to tell which side the time is on; and
+// from opening a link to the room, camera closed, as a visitor following it without a prejoin does.
 // Every frame is timed when it is presented (requestVideoFrameCallback), in both.
 import { startStack, openVisitor, visitRoom, waitForRemoteVideo } from '../test/e2e/harness.js';
 import { printTable, rounds, summarize, writeResults } from './lib.js';
@@ -34,57 +35,115 @@ async function timeWidgetJoin(browser, host, server, size) {
     name: 'Newcomer',
   });
   try {
-    // The prejoin: the call chunk loaded and the camera previewing, as a visitor sees it.
-    await newcomer.waitForFunction(
-      () => {
-        const room = document.querySelector('rtc-room');
-        const preview = room?.shadowRoot?.querySelector('video');
-        return room?.state === 'prejoin' && (preview?.videoWidth ?? 0) > 0;
-      },
-      { timeout: 20_000 },
-    );
-    return await newcomer.evaluate(async (expected) => {
-      const room = document.querySelector('rtc-room');
-      const marks = { joined: NaN, peerJoins: [] };
-      const start = performance.now();
-      room.addEventListener('rtc-state', (event) => {
-        if (event.detail.state === 'joined') marks.joined = performance.now() - start;
-      });
-      room.addEventListener('rtc-peer-join', () => marks.peerJoins.push(performance.now() - start));
-      void room.join();
-      const framesAt = [];
-      const seen = new Set();
-      await new Promise((resolve) => {
-        const isDone = () => framesAt.length >= expected || performance.now() - start > 60_000;
-        const tick = () => {
-          const videos = room.shadowRoot.querySelectorAll(
-            '[part~="tile"]:not([part~="tile-local"]) video',
-          );
-          for (const video of videos) {
-            if (seen.has(video)) continue;
-            seen.add(video);
-            // Timed as plain PeerJS's: when its first frame is presented.
-            const presented = () => {
-              framesAt.push(performance.now() - start);
-              if (isDone()) resolve();
-            };
-            if (video.videoWidth > 0) presented();
-            else video.requestVideoFrameCallback(presented);
-          }
-          if (isDone()) resolve();
-          else setTimeout(tick, 5);
-        };
-        tick();
-      });
-      return {
-        first: framesAt[0],
-        last: framesAt.length >= expected ? framesAt.at(-1) : NaN,
-        joined: marks.joined,
-        firstHello: marks.peerJoins[0],
-      };
-    }, size - 1);
+    return await joinFromPrejoin(newcomer, size - 1);
   } finally {
     await Promise.all([...present, newcomer].map((page) => page.close()));
+  }
+}
+
+/**
+ * Joins from the prejoin once it shows the camera (the call chunk loaded, as a visitor sees it);
+ * ms from join() to the first and the last of `expected` remote frames, to `joined` and to the
+ * first hello.
+ */
+async function joinFromPrejoin(newcomer, expected) {
+  await newcomer.waitForFunction(
+    () => {
+      const room = document.querySelector('rtc-room');
+      const preview = room?.shadowRoot?.querySelector('video');
+      return room?.state === 'prejoin' && (preview?.videoWidth ?? 0) > 0;
+    },
+    { timeout: 20_000 },
+  );
+  return newcomer.evaluate(async (expected) => {
+    const room = document.querySelector('rtc-room');
+    const marks = { joined: NaN, peerJoins: [] };
+    const start = performance.now();
+    room.addEventListener('rtc-state', (event) => {
+      if (event.detail.state === 'joined') marks.joined = performance.now() - start;
+    });
+    room.addEventListener('rtc-peer-join', () => marks.peerJoins.push(performance.now() - start));
+    void room.join();
+    const framesAt = [];
+    const seen = new Set();
+    await new Promise((resolve) => {
+      const isDone = () => framesAt.length >= expected || performance.now() - start > 60_000;
+      const tick = () => {
+        const videos = room.shadowRoot.querySelectorAll(
+          '[part~="tile"]:not([part~="tile-local"]) video',
+        );
+        for (const video of videos) {
+          if (seen.has(video)) continue;
+          seen.add(video);
+          // Timed as plain PeerJS's: when its first frame is presented.
+          const presented = () => {
+            framesAt.push(performance.now() - start);
+            if (isDone()) resolve();
+          };
+          if (video.videoWidth > 0) presented();
+          else video.requestVideoFrameCallback(presented);
+        }
+        if (isDone()) resolve();
+        else setTimeout(tick, 5);
+      };
+      tick();
+    });
+    return {
+      first: framesAt[0],
+      last: framesAt.length >= expected ? framesAt.at(-1) : NaN,
+      joined: marks.joined,
+      firstHello: marks.peerJoins[0],
+    };
+  }, expected);
+}
+
+/**
+ * One of each, to tell which side the extra time is on: the widget's newcomer calls a plain
+ * PeerJS page of its room that shows nothing, as the bare baseline's answerer.
+ */
+async function timeWidgetCallingPlain(browser, host, server) {
+  const roomId = crypto.randomUUID();
+  const answerer = await browser.newPage();
+  let newcomer;
+  try {
+    await answerer.goto(
+      `${host.url}/peerjs-call.html?${new URLSearchParams({ server: server.url })}`,
+    );
+    await answerer.evaluate((room) => window.answerCalls(window.peerIdIn(room)), roomId);
+    newcomer = await openVisitor(browser, host.url, server.url, {
+      'room-id': roomId,
+      name: 'Newcomer',
+    });
+    return await joinFromPrejoin(newcomer, 1);
+  } finally {
+    await Promise.all([answerer.close(), newcomer?.close()]);
+  }
+}
+
+/** And the other way: a bare plain PeerJS newcomer calls a widget's visitor, as a visitor does. */
+async function timePlainCallingWidget(browser, host, server) {
+  const roomId = crypto.randomUUID();
+  const present = await visitRoom(browser, host, server, roomId, 'Present');
+  let caller;
+  try {
+    await present.waitForFunction(() => document.querySelector('rtc-room')?.state === 'joined', {
+      polling: 50,
+    });
+    const presentId = await present.evaluate(
+      () => document.querySelector('rtc-room').participants[0].id,
+    );
+    caller = await browser.newPage();
+    await caller.goto(
+      `${host.url}/peerjs-call.html?${new URLSearchParams({ server: server.url })}`,
+    );
+    return await caller.evaluate(
+      (room, remote) =>
+        window.timeMeshToFrames(window.peerIdIn(room), [remote], { asVisitor: true }),
+      roomId,
+      presentId,
+    );
+  } finally {
+    await Promise.all([present.close(), caller?.close()]);
   }
 }
 
@@ -208,6 +267,7 @@ const stack = await startStack({ serverFlags: ['--max-registrations-per-ip', '10
 const { server, host, chromium: browser } = stack;
 const samples = {};
 const fromLink = { widget: [], plain: [] };
+const mixed = { widgetCallingPlain: [], plainCallingWidget: [] };
 try {
   for (const size of SIZES) samples[size] = { widget: [], plain: [], shown: [] };
   for (let round = 0; round < MOST_ROUNDS; round++) {
@@ -232,6 +292,16 @@ try {
         await sample(`<rtc-room>, ${size}`, () => timeWidgetJoin(browser, host, server, size)),
       );
       if (size === 2) {
+        mixed.widgetCallingPlain.push(
+          await sample('<rtc-room> calling plain PeerJS', () =>
+            timeWidgetCallingPlain(browser, host, server),
+          ),
+        );
+        mixed.plainCallingWidget.push(
+          await sample('plain PeerJS calling <rtc-room>', () =>
+            timePlainCallingWidget(browser, host, server),
+          ),
+        );
         fromLink.plain.push(
           await sample('plain PeerJS from a link', () => timePlainFromLink(browser, host, server)),
         );
@@ -284,6 +354,32 @@ printTable(
     ['plain PeerJS showing its videos: first frame', samples[2].shown.map((t) => t.first)],
   ],
 );
+if (mixed.widgetCallingPlain.length > 0) {
+  const bare = median(samples[2].plain, 'first');
+  printTable(
+    `2 visitors, one of each: which side the time is on (first remote frame, ms; ${mixed.widgetCallingPlain.length} rounds)`,
+    'ms',
+    [
+      ['plain PeerJS calling plain PeerJS (both bare)', samples[2].plain.map((t) => t.first), ''],
+      [
+        '<rtc-room> joining, a bare plain PeerJS page answering',
+        mixed.widgetCallingPlain.map((t) => t.first),
+        median(mixed.widgetCallingPlain, 'first') / bare,
+      ],
+      [
+        'a bare plain PeerJS page calling an <rtc-room> visitor',
+        mixed.plainCallingWidget.map((t) => t.first),
+        median(mixed.plainCallingWidget, 'first') / bare,
+      ],
+      [
+        '<rtc-room> joining <rtc-room>',
+        samples[2].widget.map((t) => t.first),
+        median(samples[2].widget, 'first') / bare,
+      ],
+    ],
+    { extra: ['× plain PeerJS'] },
+  );
+}
 if (fromLink.widget.length > 0) {
   printTable(
     'Opening a link to a room of two → first remote frame (ms from navigation start: the page, ' +
@@ -300,4 +396,4 @@ if (fromLink.widget.length > 0) {
     { extra: ['× plain PeerJS'] },
   );
 }
-writeResults('join', { rounds: ROUNDS, samples, fromLink });
+writeResults('join', { rounds: ROUNDS, samples, fromLink, mixed });
