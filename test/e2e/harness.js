@@ -319,20 +319,25 @@ export function readEvents(page) {
   return page.evaluate(() => window.rtcEvents);
 }
 
-/** A free UDP port on loopback (TURN listens on UDP and TCP; UDP is what the browsers use). */
-function freeUdpPort() {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
+/**
+ * A UDP port on loopback that is free now, below the kernel's ephemeral range (32768 and up): a
+ * port picked there can be handed to any socket bound to port 0 (a browser's ICE candidates)
+ * before coturn binds it, and coturn then waits for it.
+ */
+async function freeUdpPort() {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const isFree = await new Promise((resolve) => {
+      const socket = createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
     });
-  });
+    if (isFree) return port;
+  }
 }
 
-/** Resolves once a STUN Binding request to 127.0.0.1:port is answered. */
-async function waitForStun(port, timeout = 10_000) {
+/** Resolves with whether a STUN Binding request to 127.0.0.1:port is answered in `timeout` ms. */
+async function answersStun(port, timeout) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
     const answered = await new Promise((resolve) => {
@@ -349,20 +354,40 @@ async function waitForStun(port, timeout = 10_000) {
       });
       socket.send(request, port, '127.0.0.1');
     });
-    if (answered) return;
+    if (answered) return true;
   }
-  throw new Error(`coturn did not answer on 127.0.0.1:${port}`);
+  return false;
 }
 
 /**
  * Starts Debian's coturn on loopback with TURN REST API credentials (a shared secret), as an
- * operator would run it beside rtc-room-server.
+ * operator would run it beside rtc-room-server. A coturn that does not answer in 5 s (its port
+ * taken meanwhile) is stopped and another started on another port, three times at most.
  */
 export async function startTurnServer() {
-  const port = await freeUdpPort();
   const secret = randomBytes(16).toString('hex');
-  const relayBase = 50_000 + Math.floor(Math.random() * 10_000);
-  const child = spawn(
+  for (let attempt = 1; ; attempt++) {
+    const port = await freeUdpPort();
+    const child = spawnTurnServer(port, secret);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const answered = await Promise.race([answersStun(port, 5_000), exited.then(() => 'exited')]);
+    if (answered === true) return turnServer(port, secret, child, exited);
+    child.kill('SIGTERM');
+    await exited;
+    if (attempt === 3) {
+      throw new Error(
+        answered === 'exited'
+          ? 'turnserver exited at start'
+          : `coturn did not answer on 127.0.0.1 (three ports tried, the last ${port})`,
+      );
+    }
+  }
+}
+
+function spawnTurnServer(port, secret) {
+  // Relayed ports below the ephemeral range too, for the same reason.
+  const relayBase = 10_000 + Math.floor(Math.random() * 9_000);
+  return spawn(
     findTurnServer(),
     [
       '-n',
@@ -384,13 +409,9 @@ export async function startTurnServer() {
     ],
     { stdio: 'ignore' },
   );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await Promise.race([
-    waitForStun(port),
-    exited.then(() => {
-      throw new Error('turnserver exited at start');
-    }),
-  ]);
+}
+
+function turnServer(port, secret, child, exited) {
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
     secret,
