@@ -97,6 +97,21 @@ async function joinFromPrejoin(newcomer, expected) {
   }, expected);
 }
 
+/** A visitor in `roomId`, once joined. */
+async function presentVisitor(browser, host, server, roomId) {
+  const page = await visitRoom(browser, host, server, roomId, 'Present');
+  try {
+    // Polled: a page behind another tab runs no animation frames.
+    await page.waitForFunction(() => document.querySelector('rtc-room')?.state === 'joined', {
+      polling: 50,
+    });
+    return page;
+  } catch (error) {
+    await page.close();
+    throw error;
+  }
+}
+
 /**
  * One of each, to tell which side the extra time is on: the widget's newcomer calls a plain
  * PeerJS page of its room that shows nothing, as the bare baseline's answerer.
@@ -123,12 +138,9 @@ async function timeWidgetCallingPlain(browser, host, server) {
 /** And the other way: a bare plain PeerJS newcomer calls a widget's visitor, as a visitor does. */
 async function timePlainCallingWidget(browser, host, server) {
   const roomId = crypto.randomUUID();
-  const present = await visitRoom(browser, host, server, roomId, 'Present');
+  const present = await presentVisitor(browser, host, server, roomId);
   let caller;
   try {
-    await present.waitForFunction(() => document.querySelector('rtc-room')?.state === 'joined', {
-      polling: 50,
-    });
     const presentId = await present.evaluate(
       () => document.querySelector('rtc-room').participants[0].id,
     );
@@ -202,13 +214,9 @@ function watchFirstRemoteFrame() {
  */
 async function timeWidgetFromLink(browser, host, server) {
   const roomId = crypto.randomUUID();
-  const present = await visitRoom(browser, host, server, roomId, 'Present');
+  const present = await presentVisitor(browser, host, server, roomId);
   let newcomer;
   try {
-    // Polled: a page behind another tab runs no animation frames.
-    await present.waitForFunction(() => document.querySelector('rtc-room')?.state === 'joined', {
-      polling: 50,
-    });
     newcomer = await browser.newPage();
     await newcomer.evaluateOnNewDocument(watchFirstRemoteFrame);
     const query = new URLSearchParams({
