@@ -493,12 +493,10 @@ export class RtcRoom extends LitElement {
   /** Joins the room named by `room-id` (asks for camera and microphone first). */
   async join(): Promise<void> {
     const name = this.name;
-    try {
-      await this.room.join();
-    } finally {
-      // Once the calls are out: a first write to the page's storage holds the thread a few ms.
-      rememberName(name);
-    }
+    // A failed join resolves too (the element shows why): the name is stored either way, once
+    // the calls are out, as a first write to the page's storage holds the thread a few ms.
+    await this.room.join();
+    rememberName(name);
   }
 
   /** Leaves the room, says goodbye to everyone and releases camera and microphone. */

@@ -145,6 +145,16 @@ describe('<rtc-room> before joining', () => {
     el.remove();
   });
 
+  it('remembers the name of a visitor whose join failed too', async () => {
+    const el = await prejoin();
+    el.name = 'Ada';
+    el.server = 'not a server';
+    await el.join();
+    expect(el.state).to.equal('error');
+    expect(localStorage.getItem('rtc-room:name')).to.equal('Ada');
+    el.remove();
+  });
+
   it('remembers the name for the next visit, unless the page sets one', async () => {
     const first = await prejoin();
     first.name = 'Ada';
