@@ -314,7 +314,9 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
       secure,
       key,
       // Never PeerJS's defaults: no public broker, no public TURN with shared credentials.
-      config: { iceServers, iceTransportPolicy },
+      // One transport per call, not one per media type until the answer bundles them: a third of
+      // the candidates to gather, signal and check (and of the TURN allocations).
+      config: { iceServers, iceTransportPolicy, bundlePolicy: 'max-bundle' },
       debug: 0,
       // Ours, not PeerJS's Math.random one: the server binds our ID to it.
       ...(token ? { token: token() } : {}),

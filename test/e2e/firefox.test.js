@@ -9,6 +9,35 @@ import {
   waitForRemoteVideo,
 } from './harness.js';
 
+/**
+ * A visitor whose page records, before the widget loads, the bundle policy of every peer
+ * connection made and the media section of every ICE candidate it gathers.
+ */
+async function visitRecordingCandidates(browser, host, server, roomId, name) {
+  const page = await browser.newPage();
+  await page.evaluateOnNewDocument(() => {
+    const Original = window.RTCPeerConnection;
+    window.gathered = { policies: [], sections: [] };
+    window.RTCPeerConnection = function (...args) {
+      const connection = new Original(...args);
+      window.gathered.policies.push(connection.getConfiguration().bundlePolicy);
+      connection.addEventListener('icecandidate', ({ candidate }) => {
+        if (candidate?.candidate) window.gathered.sections.push(candidate.sdpMLineIndex);
+      });
+      return connection;
+    };
+    window.RTCPeerConnection.prototype = Original.prototype;
+  });
+  const query = new URLSearchParams({
+    server: server.url,
+    'room-id': roomId,
+    name,
+    'no-prejoin': '',
+  });
+  await page.goto(`${host.url}/room.html?${query}`);
+  return page;
+}
+
 describe('a room across Firefox and Chromium', () => {
   let stack;
   let server;
@@ -37,5 +66,36 @@ describe('a room across Firefox and Chromium', () => {
     const seenByFirefox = (await readTiles(firefoxPage)).map((tile) => tile.name).sort();
     assert.deepEqual(seenByFirefox, ['Chromium 1', 'Chromium 2', 'Firefox (you)']);
     for (const page of [firefoxPage, chromePages[0]]) await assertAudioArrives(page, 2);
+  });
+
+  it('gathers one transport per call in both browsers, not one per media type', async () => {
+    const roomId = crypto.randomUUID();
+    const pages = [
+      await visitRecordingCandidates(chromium, host, server, roomId, 'Chromium'),
+      await visitRecordingCandidates(firefox, host, server, roomId, 'Firefox'),
+    ];
+    try {
+      for (const page of pages) await waitForRemoteVideo(page, 1);
+      for (const [page, browser] of [
+        [pages[0], 'Chromium'],
+        [pages[1], 'Firefox'],
+      ]) {
+        const { policies, sections } = await page.evaluate(() => window.gathered);
+        assert.ok(policies.length > 0, `${browser} made a peer connection`);
+        assert.ok(
+          policies.every((policy) => policy === 'max-bundle'),
+          `${browser}'s bundle policies: ${policies}`,
+        );
+        assert.ok(sections.length > 0, `${browser} gathered candidates`);
+        // Audio, video and data share the first section's transport.
+        assert.deepEqual(
+          new Set(sections),
+          new Set([0]),
+          `${browser} gathered for sections ${sections}`,
+        );
+      }
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+    }
   });
 });
