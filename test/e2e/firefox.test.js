@@ -10,32 +10,21 @@ import {
 } from './harness.js';
 
 /**
- * A visitor whose page records, before the widget loads, the bundle policy of every peer
+ * Runs in a visitor's page before the widget loads: records the bundle policy of every peer
  * connection made and the media section of every ICE candidate it gathers.
  */
-async function visitRecordingCandidates(browser, host, server, roomId, name) {
-  const page = await browser.newPage();
-  await page.evaluateOnNewDocument(() => {
-    const Original = window.RTCPeerConnection;
-    window.gathered = { policies: [], sections: [] };
-    window.RTCPeerConnection = function (...args) {
-      const connection = new Original(...args);
-      window.gathered.policies.push(connection.getConfiguration().bundlePolicy);
-      connection.addEventListener('icecandidate', ({ candidate }) => {
-        if (candidate?.candidate) window.gathered.sections.push(candidate.sdpMLineIndex);
-      });
-      return connection;
-    };
-    window.RTCPeerConnection.prototype = Original.prototype;
-  });
-  const query = new URLSearchParams({
-    server: server.url,
-    'room-id': roomId,
-    name,
-    'no-prejoin': '',
-  });
-  await page.goto(`${host.url}/room.html?${query}`);
-  return page;
+function recordCandidates() {
+  const Original = window.RTCPeerConnection;
+  window.gathered = { policies: [], sections: [] };
+  window.RTCPeerConnection = function (...args) {
+    const connection = new Original(...args);
+    window.gathered.policies.push(connection.getConfiguration().bundlePolicy);
+    connection.addEventListener('icecandidate', ({ candidate }) => {
+      if (candidate?.candidate) window.gathered.sections.push(candidate.sdpMLineIndex);
+    });
+    return connection;
+  };
+  window.RTCPeerConnection.prototype = Original.prototype;
 }
 
 describe('a room across Firefox and Chromium', () => {
@@ -70,28 +59,29 @@ describe('a room across Firefox and Chromium', () => {
 
   it('gathers one transport per call in both browsers, not one per media type', async () => {
     const roomId = crypto.randomUUID();
+    const recording = { beforeLoad: recordCandidates };
     const pages = [
-      await visitRecordingCandidates(chromium, host, server, roomId, 'Chromium'),
-      await visitRecordingCandidates(firefox, host, server, roomId, 'Firefox'),
+      await visitRoom(chromium, host, server, roomId, 'Chromium', {}, recording),
+      await visitRoom(firefox, host, server, roomId, 'Firefox', {}, recording),
     ];
     try {
       for (const page of pages) await waitForRemoteVideo(page, 1);
-      for (const [page, browser] of [
+      for (const [page, name] of [
         [pages[0], 'Chromium'],
         [pages[1], 'Firefox'],
       ]) {
         const { policies, sections } = await page.evaluate(() => window.gathered);
-        assert.ok(policies.length > 0, `${browser} made a peer connection`);
+        assert.ok(policies.length > 0, `${name} made a peer connection`);
         assert.ok(
           policies.every((policy) => policy === 'max-bundle'),
-          `${browser}'s bundle policies: ${policies}`,
+          `${name}'s bundle policies: ${policies}`,
         );
-        assert.ok(sections.length > 0, `${browser} gathered candidates`);
+        assert.ok(sections.length > 0, `${name} gathered candidates`);
         // Audio, video and data share the first section's transport.
         assert.deepEqual(
           new Set(sections),
           new Set([0]),
-          `${browser} gathered for sections ${sections}`,
+          `${name} gathered for sections ${sections}`,
         );
       }
     } finally {

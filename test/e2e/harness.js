@@ -160,7 +160,8 @@ export function launchFirefox() {
 
 /**
  * Opens a visitor: a host page that embeds <rtc-room> with `attributes`; `fixture` names
- * another host page than room.html, `viewport` sets the page's size before it loads.
+ * another host page than room.html, `viewport` sets the page's size before it loads, and
+ * `beforeLoad` runs in the page before any of its scripts.
  * @returns {Promise<import('puppeteer-core').Page>}
  */
 export async function openVisitor(
@@ -168,12 +169,13 @@ export async function openVisitor(
   hostUrl,
   serverUrl,
   attributes,
-  { fixture = 'room.html', viewport } = {},
+  { fixture = 'room.html', viewport, beforeLoad } = {},
 ) {
   const context = browser.defaultBrowserContext();
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('[page error]', error.message));
   if (viewport) await page.setViewport(viewport);
+  if (beforeLoad) await page.evaluateOnNewDocument(beforeLoad);
   const query = new URLSearchParams({ server: serverUrl, ...attributes });
   await page.goto(`${hostUrl}/${fixture}?${query}`);
   return page;

@@ -6,6 +6,7 @@ import {
   assertAudioArrives,
   callWithPlainPeerJs,
   launchChromium,
+  openVisitor,
   readEvents,
   readTiles,
   visitRoom,
@@ -204,24 +205,29 @@ describe('a room in Chromium', () => {
   });
 
   it('makes no peer connection until a visitor joins, and never patches WebRTC', async () => {
-    const page = await browser.newPage();
+    const roomId = crypto.randomUUID();
+    const page = await openVisitor(
+      browser,
+      host.url,
+      server.url,
+      { 'room-id': roomId },
+      {
+        beforeLoad: () => {
+          const Original = window.RTCPeerConnection;
+          window.peerConnectionsMade = 0;
+          window.RTCPeerConnection = function (...args) {
+            window.peerConnectionsMade++;
+            return new Original(...args);
+          };
+          window.RTCPeerConnection.prototype = Original.prototype;
+          window.ourRTCPeerConnection = window.RTCPeerConnection;
+          window.originalMethods = Object.getOwnPropertyNames(Original.prototype).map(
+            (name) => Object.getOwnPropertyDescriptor(Original.prototype, name).value,
+          );
+        },
+      },
+    );
     try {
-      await page.evaluateOnNewDocument(() => {
-        const Original = window.RTCPeerConnection;
-        window.peerConnectionsMade = 0;
-        window.RTCPeerConnection = function (...args) {
-          window.peerConnectionsMade++;
-          return new Original(...args);
-        };
-        window.RTCPeerConnection.prototype = Original.prototype;
-        window.ourRTCPeerConnection = window.RTCPeerConnection;
-        window.originalMethods = Object.getOwnPropertyNames(Original.prototype).map(
-          (name) => Object.getOwnPropertyDescriptor(Original.prototype, name).value,
-        );
-      });
-      const roomId = crypto.randomUUID();
-      const query = new URLSearchParams({ server: server.url, 'room-id': roomId });
-      await page.goto(`${host.url}/room.html?${query}`);
       await waitInPage(
         page,
         () => document.querySelector('rtc-room')?.state === 'prejoin',
