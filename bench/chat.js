@@ -1,7 +1,12 @@
 // Chat timings: picture transfer (1 MiB and 8 MiB) between two visitors, next to a bare
 // RTCDataChannel between the same two pages (64 KiB chunks, 1 MiB in flight at most) and raw
 // 64 KiB PeerJS chunks, all in the same run; and text latency across a room of four.
-import { startStack, visitRoom, waitForRemoteVideo } from '../test/e2e/harness.js';
+import {
+  openPlainPeerPage,
+  startStack,
+  visitRoom,
+  waitForRemoteVideo,
+} from '../test/e2e/harness.js';
 import { printTable, rounds, summarize, writeResults } from './lib.js';
 
 const ROUNDS = rounds(3);
@@ -113,12 +118,10 @@ async function timePicture(sender, receiver, size) {
 }
 
 async function timeRawPeerJs(browser, host, server, size) {
-  const query = new URLSearchParams({ server: server.url });
-  const receiver = await browser.newPage();
-  const sender = await browser.newPage();
+  const receiver = await openPlainPeerPage(browser, host.url, { server: server.url });
+  let sender;
   try {
-    await receiver.goto(`${host.url}/peerjs-call.html?${query}`);
-    await sender.goto(`${host.url}/peerjs-call.html?${query}`);
+    sender = await openPlainPeerPage(browser, host.url, { server: server.url });
     const receiverId = `raw-${crypto.randomUUID()}`;
     await receiver.evaluate((id, bytes) => window.receiveBytes(id, bytes), receiverId, size);
     const start = await sender.evaluate(
@@ -130,8 +133,7 @@ async function timeRawPeerJs(browser, host, server, size) {
     const end = await receiver.evaluate(() => window.received);
     return end - start;
   } finally {
-    await receiver.close();
-    await sender.close();
+    await Promise.all([receiver.close(), sender?.close()]);
   }
 }
 

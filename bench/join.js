@@ -8,7 +8,13 @@
 // (the widget with a bare plain PeerJS page, both ways), to tell which side the time is on; and
 // from opening a link to the room, camera closed, as a visitor following it without a prejoin does.
 // Every frame is timed when it is presented (requestVideoFrameCallback), in both.
-import { startStack, openVisitor, visitRoom, waitForRemoteVideo } from '../test/e2e/harness.js';
+import {
+  openPlainPeerPage,
+  openVisitor,
+  startStack,
+  visitRoom,
+  waitForRemoteVideo,
+} from '../test/e2e/harness.js';
 import { printTable, rounds, summarize, writeResults } from './lib.js';
 
 const ROUNDS = rounds(4);
@@ -118,12 +124,9 @@ async function presentVisitor(browser, host, server, roomId) {
  */
 async function timeWidgetCallingPlain(browser, host, server) {
   const roomId = crypto.randomUUID();
-  const answerer = await browser.newPage();
+  const answerer = await openPlainPeerPage(browser, host.url, { server: server.url });
   let newcomer;
   try {
-    await answerer.goto(
-      `${host.url}/peerjs-call.html?${new URLSearchParams({ server: server.url })}`,
-    );
     await answerer.evaluate((room) => window.answerCalls(window.peerIdIn(room)), roomId);
     newcomer = await openVisitor(browser, host.url, server.url, {
       'room-id': roomId,
@@ -144,10 +147,7 @@ async function timePlainCallingWidget(browser, host, server) {
     const presentId = await present.evaluate(
       () => document.querySelector('rtc-room').participants[0].id,
     );
-    caller = await browser.newPage();
-    await caller.goto(
-      `${host.url}/peerjs-call.html?${new URLSearchParams({ server: server.url })}`,
-    );
+    caller = await openPlainPeerPage(browser, host.url, { server: server.url });
     return await caller.evaluate(
       (room, remote) =>
         window.timeMeshToFrames(window.peerIdIn(room), [remote], { asVisitor: true }),
@@ -164,22 +164,20 @@ async function timePlainCallingWidget(browser, host, server) {
  * mesh, as in the widget's room); the last registers and calls each of them.
  */
 async function timePlainPeerJs(browser, host, server, size, { shows }) {
-  const query = new URLSearchParams({ server: server.url, ...(shows ? { show: '' } : {}) });
+  const params = { server: server.url, ...(shows ? { show: '' } : {}) };
   const pages = [];
   try {
     // The visitors already there form a full mesh first, as the widget's do.
     const answerers = [];
     for (let i = 1; i < size; i++) {
-      const page = await browser.newPage();
+      const page = await openPlainPeerPage(browser, host.url, params);
       pages.push(page);
-      await page.goto(`${host.url}/peerjs-call.html?${query}`);
       const id = `plain-${crypto.randomUUID()}`;
       await page.evaluate((peerId, present) => window.answerCalls(peerId, present), id, answerers);
       answerers.push(id);
     }
-    const caller = await browser.newPage();
+    const caller = await openPlainPeerPage(browser, host.url, params);
     pages.push(caller);
-    await caller.goto(`${host.url}/peerjs-call.html?${query}`);
     return await caller.evaluate(
       (id, remotes) => window.timeMeshToFrames(id, remotes),
       `plain-${crypto.randomUUID()}`,
@@ -217,15 +215,17 @@ async function timeWidgetFromLink(browser, host, server) {
   const present = await presentVisitor(browser, host, server, roomId);
   let newcomer;
   try {
-    newcomer = await browser.newPage();
-    await newcomer.evaluateOnNewDocument(watchFirstRemoteFrame);
-    const query = new URLSearchParams({
-      server: server.url,
-      'room-id': roomId,
-      name: 'Newcomer',
-      'no-prejoin': '',
-    });
-    await newcomer.goto(`${host.url}/room.html?${query}`);
+    newcomer = await visitRoom(
+      browser,
+      host,
+      server,
+      roomId,
+      'Newcomer',
+      {},
+      {
+        beforeLoad: watchFirstRemoteFrame,
+      },
+    );
     return { first: await newcomer.evaluate(() => window.firstRemoteFrame) };
   } finally {
     await Promise.all([present.close(), newcomer?.close()]);
@@ -234,20 +234,15 @@ async function timeWidgetFromLink(browser, host, server) {
 
 /** The same with plain PeerJS: the page opens the camera, registers and calls as it loads. */
 async function timePlainFromLink(browser, host, server) {
-  const answerer = await browser.newPage();
-  const caller = await browser.newPage();
+  const answerer = await openPlainPeerPage(browser, host.url, { server: server.url });
+  let caller;
   try {
-    await answerer.goto(
-      `${host.url}/peerjs-call.html?${new URLSearchParams({ server: server.url })}`,
-    );
     const id = `plain-${crypto.randomUUID()}`;
     await answerer.evaluate((peerId) => window.answerCalls(peerId), id);
-    await caller.goto(
-      `${host.url}/peerjs-call.html?${new URLSearchParams({ server: server.url, call: id })}`,
-    );
+    caller = await openPlainPeerPage(browser, host.url, { server: server.url, call: id });
     return { first: await caller.evaluate(() => window.firstFrameAt) };
   } finally {
-    await Promise.all([answerer.close(), caller.close()]);
+    await Promise.all([answerer.close(), caller?.close()]);
   }
 }
 

@@ -274,16 +274,30 @@ export async function assertAudioArrives(page, count) {
 }
 
 /**
+ * Opens the page that uses PeerJS directly, without the widget (peerjs-call.html), with `params`
+ * in its query: `server` names rtc-room-server.
+ * @returns {Promise<import('puppeteer-core').Page>}
+ */
+export async function openPlainPeerPage(browser, hostUrl, params) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${hostUrl}/peerjs-call.html?${new URLSearchParams(params)}`);
+    return page;
+  } catch (error) {
+    await page.close();
+    throw error;
+  }
+}
+
+/**
  * One call between two pages that use PeerJS directly (no widget) through rtc-room-server;
  * resolves with the caller's ms from nothing to the first decoded remote frame.
  */
 export async function callWithPlainPeerJs(browser, host, server) {
-  const query = new URLSearchParams({ server: server.url });
-  const answerer = await browser.newPage();
-  const caller = await browser.newPage();
+  const answerer = await openPlainPeerPage(browser, host.url, { server: server.url });
+  let caller;
   try {
-    await answerer.goto(`${host.url}/peerjs-call.html?${query}`);
-    await caller.goto(`${host.url}/peerjs-call.html?${query}`);
+    caller = await openPlainPeerPage(browser, host.url, { server: server.url });
     const answererId = `plain-${crypto.randomUUID()}`;
     await answerer.evaluate((id) => window.answerCalls(id), answererId);
     const elapsed = await caller.evaluate(
@@ -294,8 +308,7 @@ export async function callWithPlainPeerJs(browser, host, server) {
     const width = await caller.evaluate(() => document.querySelector('video').videoWidth);
     return { elapsed, width };
   } finally {
-    await answerer.close();
-    await caller.close();
+    await Promise.all([answerer.close(), caller?.close()]);
   }
 }
 
