@@ -162,6 +162,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.currentState;
   }
 
+  /** Whether the signalling server is lost; calls already up go on meanwhile. */
+  get isSignallingLost(): boolean {
+    return !this.isSignallingUp;
+  }
+
+  /** The camera, microphone and screen this visit sends. */
+  get media(): LocalMedia {
+    return this.options.media;
+  }
+
   /**
    * Everyone in the room, this visitor first. A peer whose media came before its hello is listed
    * already, `connecting` and with no name yet.

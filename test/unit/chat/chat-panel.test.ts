@@ -21,6 +21,7 @@ function text(value: string, fields: Partial<ChatMessage> = {}): ChatMessage {
     sentAt: AT,
     kind: 'text',
     text: value,
+    delivery: 'sent',
     ...fields,
   };
 }

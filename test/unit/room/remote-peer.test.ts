@@ -279,9 +279,9 @@ describe('RemotePeer', () => {
     });
 
     it('hands its tile to a link that replaces it, keeping the removal deadline', () => {
-      const { clock, peer: old } = heardPeer();
+      const { clock, link, peer: old } = heardPeer();
       const stream = new MediaStream();
-      old.link.fire('stream', stream);
+      link.fire('stream', stream);
       clock.tick(silenceMs + 4_000);
       const fresh = peerWithLog(clock, old);
       old.close();
