@@ -1,5 +1,6 @@
 // The room in every layout and both languages, filling a desktop and a phone viewport and in a
 // fixed box on a host page: PNGs for people to look at, and layout facts asserted, not pixels.
+// One of them, four visitors in grid in a wide box, is also the README's picture, docs/room.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startStack, visitRoom, waitForRemoteVideo } from './harness.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
+const README_PICTURE = fileURLToPath(new URL('../../docs/room.png', import.meta.url));
 const LAYOUTS = ['grid', 'speaker', 'sidebar'];
 const LANGS = ['en', 'zh-CN'];
 const NAMES = ['Ada Lovelace', '李娜', 'Grace 🎉', 'Linus'];
@@ -270,6 +272,10 @@ describe('screenshots and layout facts', () => {
             size: { width: 800, height: 450 },
           });
           assert.deepEqual(found, [], file);
+          if (layout === 'grid' && lang === 'en') {
+            const room = await pages[0].$('rtc-room');
+            await room.screenshot({ path: README_PICTURE });
+          }
         });
       }
     }
