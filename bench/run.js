@@ -104,7 +104,12 @@ function runBenchmark(name) {
   return new Promise((resolve) => child.on('close', (status) => resolve({ status, output })));
 }
 
-/** Writes one benchmark's tables into bench/README.md, formatted as `npm run lint` wants. */
+/**
+ * Writes one benchmark's tables into bench/README.md, formatted as `npm run lint` wants.
+ * @param {string} name
+ * @param {string} output what it printed
+ * @param {string} seconds how long it ran
+ */
 async function record(name, output, seconds) {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}`;
   const when = new Date().toISOString().slice(0, 10);
