@@ -171,7 +171,7 @@ function namesOf(items) {
   return (items ?? []).map((item) => item.name);
 }
 
-/** @param {string} code TypeScript, with its comments removed */
+/** `code` (TypeScript) without its comments. @param {string} code */
 function withoutComments(code) {
   return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
 }
