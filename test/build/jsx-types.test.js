@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { codeBlocks } from './doc-blocks.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -58,7 +59,7 @@ export const typedAreListed: Listed = '' as keyof RtcRoomAttributes;
 export const listedAreTyped: keyof RtcRoomAttributes = '' as Listed;
 `;
 
-test('a .tsx file that uses <rtc-room> and <RtcRoom> type-checks, and wrong props do not', (t) => {
+test('.tsx files that use <rtc-room> and <RtcRoom> type-check, and wrong props do not', (t) => {
   const app = mkdtempSync(join(tmpdir(), 'rtc-room-tsx-'));
   t.after(() => rmSync(app, { recursive: true, force: true }));
   mkdirSync(join(app, 'node_modules', '@types'), { recursive: true });
@@ -69,8 +70,14 @@ test('a .tsx file that uses <rtc-room> and <RtcRoom> type-checks, and wrong prop
     join(app, 'node_modules', '@types', 'react'),
     'dir',
   );
-  writeFileSync(join(app, 'room.tsx'), APP);
-  const program = ts.createProgram([join(app, 'room.tsx')], {
+  // This file, and the React examples of docs/frameworks.md.
+  const files = [APP, ...codeBlocks('frameworks.md', 'tsx')].map((text, index) => {
+    const path = join(app, `room-${index}.tsx`);
+    writeFileSync(path, text);
+    return path;
+  });
+  assert.equal(files.length, 3);
+  const program = ts.createProgram(files, {
     jsx: ts.JsxEmit.ReactJSX,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
