@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,12 @@ import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { WebSocket } from 'ws';
 import { iceResponse } from '../../server/ice.js';
 import { parseConfig } from '../../server/config.js';
-import { findTurnServer } from '../browsers.js';
+import { makePeerId } from '../../src/room/room-id.js';
+import { findNginx, findTurnServer } from '../browsers.js';
+import { startRoomServer } from '../e2e/harness.js';
 import { decodeResponse, encodeRequest, METHODS, openTurnClient } from './turn-client.js';
 
 const DEPLOY = fileURLToPath(new URL('../../deploy/', import.meta.url));
@@ -90,10 +94,83 @@ async function freePort() {
   return port;
 }
 
+/**
+ * A STUN Binding over TLS to 127.0.0.1:`port`, with `alpn` asked for; resolves with the TLS
+ * version once it is answered.
+ */
+async function bindingOverTls(port, alpn = []) {
+  const socket = connect({
+    host: '127.0.0.1',
+    port,
+    rejectUnauthorized: false,
+    ALPNProtocols: alpn,
+  });
+  try {
+    await new Promise((resolve, reject) => {
+      socket.once('secureConnect', resolve).once('error', reject);
+    });
+    const request = encodeRequest(METHODS.binding);
+    socket.write(request.bytes);
+    const answer = await new Promise((resolve, reject) => {
+      socket
+        .once('data', resolve)
+        .once('error', reject)
+        .once('end', () => reject(new Error('closed')));
+    });
+    const response = decodeResponse(answer);
+    assert.ok(response.isSuccess && response.id.equals(request.id), 'a Binding answer over TLS');
+    return socket.getProtocol();
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** A GET over HTTPS to 127.0.0.1:`port` as a browser opens it (ALPN http/1.1). */
+function httpsGet(port, path) {
+  return new Promise((resolve, reject) => {
+    request(
+      { host: '127.0.0.1', port, path, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (part) => (body += part));
+        response.on('end', () => resolve({ status: response.statusCode, body }));
+      },
+    )
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** A self-signed certificate for localhost in `dir`: { cert, key } paths. */
+async function makeCertificate(dir) {
+  const openssl = findProgram('/usr/bin/openssl', 'openssl');
+  const paths = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+  await run(openssl, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-days',
+    '1',
+    '-keyout',
+    paths.key,
+    '-out',
+    paths.cert,
+  ]);
+  return paths;
+}
+
 describe('deploy/turnserver.conf', () => {
   const conf = settings(readFileSync(TURN_CONF, 'utf8'));
   const secret = randomBytes(16).toString('hex');
   let dir;
+  let certificate;
   let coturn;
   let exited;
   let ports;
@@ -101,27 +178,10 @@ describe('deploy/turnserver.conf', () => {
 
   before(async () => {
     const turnserver = findTurnServer();
-    const openssl = findProgram('/usr/bin/openssl', 'openssl');
     dir = mkdtempSync(join(tmpdir(), 'rtc-room-coturn-'));
     // The shipped file as it is, with what each machine has of its own: the addresses (loopback
     // here), free ports, the secret and a certificate.
-    await run(openssl, [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-subj',
-      '/CN=localhost',
-      '-days',
-      '1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
+    certificate = await makeCertificate(dir);
     ports = { plain: await freePort(), tls: await freePort() };
     coturn = spawn(
       turnserver,
@@ -133,8 +193,8 @@ describe('deploy/turnserver.conf', () => {
         `--listening-port=${ports.plain}`,
         `--tls-listening-port=${ports.tls}`,
         `--static-auth-secret=${secret}`,
-        `--cert=${join(dir, 'cert.pem')}`,
-        `--pkey=${join(dir, 'key.pem')}`,
+        `--cert=${certificate.cert}`,
+        `--pkey=${certificate.key}`,
         `--pidfile=${join(dir, 'turnserver.pid')}`,
         `--userdb=${join(dir, 'turndb')}`,
       ],
@@ -169,20 +229,7 @@ describe('deploy/turnserver.conf', () => {
     const binding = await client.binding();
     assert.ok(binding.isSuccess);
     assert.equal(binding.mapped?.address, '127.0.0.1');
-    const socket = connect({ host: '127.0.0.1', port: ports.tls, rejectUnauthorized: false });
-    try {
-      await new Promise((resolve, reject) =>
-        socket.once('secureConnect', resolve).once('error', reject),
-      );
-      assert.match(socket.getProtocol() ?? '', /^TLSv1\.[23]$/);
-      const request = encodeRequest(METHODS.binding);
-      socket.write(request.bytes);
-      const answer = await new Promise((resolve) => socket.once('data', resolve));
-      const response = decodeResponse(answer);
-      assert.ok(response.isSuccess && response.id.equals(request.id), 'a Binding answer over TLS');
-    } finally {
-      socket.destroy();
-    }
+    assert.match(await bindingOverTls(ports.tls), /^TLSv1\.[23]$/);
   });
 
   test('relays, from its port range, for credentials rtc-room-server makes with the secret', async () => {
@@ -213,5 +260,117 @@ describe('deploy/turnserver.conf', () => {
       const permission = await client.createPermission(address);
       assert.equal(permission.errorCode, 403, address);
     }
+  });
+
+  describe('behind deploy/nginx-stream.conf and deploy/nginx-site.conf on one port 443', () => {
+    let server;
+    let nginx;
+    let nginxExited;
+    let web;
+
+    before(async () => {
+      const modulePath = findProgram(
+        '/usr/lib/nginx/modules/ngx_stream_module.so',
+        'libnginx-mod-stream',
+      );
+      server = await startRoomServer(['--trust-proxy']);
+      web = {
+        https: await freePort(),
+        http: await freePort(),
+        site: await freePort(),
+        unwrap: await freePort(),
+      };
+      const serverPort = new URL(server.url).port;
+      // The shipped files, on loopback ports of this run (IPv6 listeners left out).
+      const replace = (text, pairs) =>
+        pairs.reduce((result, [from, to]) => {
+          assert.ok(result.includes(from), `the file has ${from}`);
+          return result.replaceAll(from, to);
+        }, text);
+      const stream = replace(readFileSync(join(DEPLOY, 'nginx-stream.conf'), 'utf8'), [
+        ['listen [::]:443;', ''],
+        ['listen 443;', `listen 127.0.0.1:${web.https};`],
+        ['127.0.0.1:8443', `127.0.0.1:${web.site}`],
+        ['127.0.0.1:5350', `127.0.0.1:${web.unwrap}`],
+        ['127.0.0.1:5349', `127.0.0.1:${ports.tls}`],
+      ]);
+      const site = replace(readFileSync(join(DEPLOY, 'nginx-site.conf'), 'utf8'), [
+        ['listen [::]:80;', ''],
+        ['listen 80;', `listen 127.0.0.1:${web.http};`],
+        ['127.0.0.1:8443', `127.0.0.1:${web.site}`],
+        ['127.0.0.1:9000', `127.0.0.1:${serverPort}`],
+        ['/etc/letsencrypt/live/rtc.example.com/fullchain.pem', certificate.cert],
+        ['/etc/letsencrypt/live/rtc.example.com/privkey.pem', certificate.key],
+      ]);
+      writeFileSync(join(dir, 'stream.conf'), stream);
+      writeFileSync(join(dir, 'site.conf'), site);
+      writeFileSync(
+        join(dir, 'nginx.conf'),
+        `load_module ${modulePath};
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx-error.log;
+events { worker_connections 256; }
+include ${dir}/stream.conf;
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  include ${dir}/site.conf;
+}
+`,
+      );
+      const args = ['-p', dir, '-c', join(dir, 'nginx.conf')];
+      await run(findNginx(), [...args, '-t'], { timeout: 30_000 });
+      nginx = spawn(findNginx(), [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
+      nginxExited = new Promise((resolve) => nginx.once('exit', resolve));
+      const started = Date.now();
+      while (!(await httpsGet(web.https, '/api/health').catch(() => null))) {
+        if (nginx.exitCode !== null || Date.now() - started > 10_000) {
+          throw new Error(
+            `nginx did not start: ${readFileSync(join(dir, 'nginx-error.log'), 'utf8')}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+
+    after(async () => {
+      if (nginx?.exitCode === null) nginx.kill('SIGQUIT');
+      await nginxExited;
+      await server?.close();
+    });
+
+    test('HTTPS on 443 reaches rtc-room-server, signalling WebSockets included', async () => {
+      const health = await httpsGet(web.https, '/api/health');
+      assert.equal(health.status, 200);
+      assert.equal(typeof JSON.parse(health.body), 'object');
+      const peerId = makePeerId(crypto.randomUUID());
+      const socket = new WebSocket(
+        `wss://127.0.0.1:${web.https}/peerjs/peerjs?key=peerjs&id=${peerId}&token=t0k3n`,
+        { rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] },
+      );
+      try {
+        const message = await new Promise((resolve, reject) => {
+          socket.once('message', (data) => resolve(JSON.parse(String(data)))).once('error', reject);
+        });
+        assert.equal(message.type, 'OPEN');
+      } finally {
+        socket.close();
+      }
+    });
+
+    test('TLS on 443 without HTTP reaches coturn', async () => {
+      assert.match(await bindingOverTls(web.https), /^TLSv1\.[23]$/);
+    });
+
+    test('plain HTTP on 80 is sent to HTTPS', async () => {
+      const response = await fetch(`http://127.0.0.1:${web.http}/room?x=1`, { redirect: 'manual' });
+      assert.equal(response.status, 301);
+      assert.equal(response.headers.get('location'), `https://127.0.0.1/room?x=1`);
+    });
   });
 });
