@@ -347,7 +347,7 @@ http {
     test('HTTPS on 443 reaches rtc-room-server, signalling WebSockets included', async () => {
       const health = await httpsGet(web.https, '/api/health');
       assert.equal(health.status, 200);
-      assert.equal(typeof JSON.parse(health.body), 'object');
+      assert.equal(JSON.parse(health.body).ok, true);
       const peerId = makePeerId(crypto.randomUUID());
       const socket = new WebSocket(
         `wss://127.0.0.1:${web.https}/peerjs/peerjs?key=peerjs&id=${peerId}&token=t0k3n`,

@@ -134,7 +134,7 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
     assert.match(await demo.text(), /<rtc-room/);
     const health = await fetch(`${server.url}/api/health`);
     assert.equal(health.status, 200);
-    assert.equal(typeof (await health.json()), 'object');
+    assert.equal((await health.json()).ok, true);
   });
 
   describe('in apps built with Vite', () => {
