@@ -263,24 +263,23 @@ describe('deploy/turnserver.conf', () => {
   });
 
   describe('behind deploy/nginx-stream.conf and deploy/nginx-site.conf on one port 443', () => {
-    let server;
-    let nginx;
-    let nginxExited;
-    let web;
+    /** rtc-room-server, nginx in front of it and coturn, and the ports nginx listens on. */
+    const front = { server: null, nginx: null, exited: null, web: null };
 
     before(async () => {
       const modulePath = findProgram(
         '/usr/lib/nginx/modules/ngx_stream_module.so',
         'libnginx-mod-stream',
       );
-      server = await startRoomServer(['--trust-proxy']);
-      web = {
+      front.server = await startRoomServer(['--trust-proxy']);
+      const web = {
         https: await freePort(),
         http: await freePort(),
         site: await freePort(),
         unwrap: await freePort(),
       };
-      const serverPort = new URL(server.url).port;
+      front.web = web;
+      const serverPort = new URL(front.server.url).port;
       // The shipped files, on loopback ports of this run (IPv6 listeners left out).
       const replace = (text, pairs) =>
         pairs.reduce((result, [from, to]) => {
@@ -314,19 +313,16 @@ events { worker_connections 256; }
 include ${dir}/stream.conf;
 http {
   access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
+  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${dir}/${kind};`).join('\n  ')}
   include ${dir}/site.conf;
 }
 `,
       );
       const args = ['-p', dir, '-c', join(dir, 'nginx.conf')];
       await run(findNginx(), [...args, '-t'], { timeout: 30_000 });
-      nginx = spawn(findNginx(), [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
-      nginxExited = new Promise((resolve) => nginx.once('exit', resolve));
+      const nginx = spawn(findNginx(), [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
+      front.nginx = nginx;
+      front.exited = new Promise((resolve) => nginx.once('exit', resolve));
       const started = Date.now();
       while (!(await httpsGet(web.https, '/api/health').catch(() => null))) {
         if (nginx.exitCode !== null || Date.now() - started > 10_000) {
@@ -339,18 +335,18 @@ http {
     });
 
     after(async () => {
-      if (nginx?.exitCode === null) nginx.kill('SIGQUIT');
-      await nginxExited;
-      await server?.close();
+      if (front.nginx?.exitCode === null) front.nginx.kill('SIGQUIT');
+      await front.exited;
+      await front.server?.close();
     });
 
     test('HTTPS on 443 reaches rtc-room-server, signalling WebSockets included', async () => {
-      const health = await httpsGet(web.https, '/api/health');
+      const health = await httpsGet(front.web.https, '/api/health');
       assert.equal(health.status, 200);
       assert.equal(JSON.parse(health.body).ok, true);
       const peerId = makePeerId(crypto.randomUUID());
       const socket = new WebSocket(
-        `wss://127.0.0.1:${web.https}/peerjs/peerjs?key=peerjs&id=${peerId}&token=t0k3n`,
+        `wss://127.0.0.1:${front.web.https}/peerjs/peerjs?key=peerjs&id=${peerId}&token=t0k3n`,
         { rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] },
       );
       try {
@@ -364,11 +360,13 @@ http {
     });
 
     test('TLS on 443 without HTTP reaches coturn', async () => {
-      assert.match(await bindingOverTls(web.https), /^TLSv1\.[23]$/);
+      assert.match(await bindingOverTls(front.web.https), /^TLSv1\.[23]$/);
     });
 
     test('plain HTTP on 80 is sent to HTTPS', async () => {
-      const response = await fetch(`http://127.0.0.1:${web.http}/room?x=1`, { redirect: 'manual' });
+      const response = await fetch(`http://127.0.0.1:${front.web.http}/room?x=1`, {
+        redirect: 'manual',
+      });
       assert.equal(response.status, 301);
       assert.equal(response.headers.get('location'), `https://127.0.0.1/room?x=1`);
     });

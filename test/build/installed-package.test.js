@@ -1,8 +1,7 @@
 // The package as operators and app developers get it: `npm install` of the packed tarball in an
 // empty project, `npx rtc-room-server` from there, and apps built with Vite against it.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -15,30 +14,12 @@ import {
   waitInPage,
 } from '../e2e/harness.js';
 import { installPackage, ROOT, serveDirectory, startInstalledServer } from './installed-package.js';
+import { rawGet } from './raw-get.js';
 
 /** The call chunk's file name, from the build's graph. */
 function callChunk() {
   const graph = JSON.parse(readFileSync(join(ROOT, 'dist/bundle-graph.json'), 'utf8'));
   return Object.keys(graph.chunks).find((name) => graph.chunks[name].name === 'call');
-}
-
-/** A raw GET: status, headers and the bytes as sent (nothing decompressed). */
-function get(url, headers = {}) {
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (response) => {
-      const parts = [];
-      response.on('data', (part) => parts.push(part));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode,
-          headers: response.headers,
-          body: Buffer.concat(parts),
-        }),
-      );
-    })
-      .on('error', reject)
-      .end();
-  });
 }
 
 const DECODE = { br: brotliDecompressSync, gzip: gunzipSync };
@@ -107,7 +88,7 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
       const built = readFileSync(join(ROOT, 'dist', path));
       const sizes = {};
       for (const encoding of ['br', 'gzip', null]) {
-        const response = await get(`${server.url}/${path}`, {
+        const response = await rawGet(server.url, `/${path}`, {
           'accept-encoding': encoding ?? 'identity',
         });
         assert.equal(response.status, 200, path);
@@ -128,6 +109,12 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
     }
   });
 
+  test('the deploy files come with it', () => {
+    for (const name of ['rtc-room-server.service', 'rtc-room-server.env', 'turnserver.conf']) {
+      assert.ok(existsSync(join(installed.app, 'node_modules/rtc-room/deploy', name)), name);
+    }
+  });
+
   test('the demo and /api/health answer', async () => {
     const demo = await fetch(`${server.url}/`);
     assert.equal(demo.status, 200);
@@ -138,10 +125,8 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
   });
 
   describe('in apps built with Vite', () => {
-    let site;
-    let host;
-    let browser;
-    let code;
+    /** The built app's files, the pages that serve it and the script tag, one Chromium. */
+    const vite = { code: '', site: null, host: null, browser: null };
     before(async () => {
       for (const [name, text] of Object.entries(APP_FILES)) {
         writeFileSync(join(installed.app, name), text);
@@ -162,32 +147,32 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
         },
       });
       const assets = join(outDir, 'assets');
-      code = readdirSync(assets)
+      vite.code = readdirSync(assets)
         .filter((name) => name.endsWith('.js'))
         .map((name) => readFileSync(join(assets, name), 'utf8'))
         .join('\n');
-      site = await serveDirectory(outDir);
-      host = await startHostPages();
-      browser = await launchChromium();
+      vite.site = await serveDirectory(outDir);
+      vite.host = await startHostPages();
+      vite.browser = await launchChromium();
     });
     after(async () => {
-      await browser?.close();
-      await host?.close();
-      await site?.close();
+      await vite.browser?.close();
+      await vite.host?.close();
+      await vite.site?.close();
     });
 
     test('the built app holds one copy of Lit', () => {
       for (const marker of ['litHtmlVersions', 'litElementVersions', 'reactiveElementVersions']) {
-        const count = code.split(marker).length - 1;
+        const count = vite.code.split(marker).length - 1;
         assert.equal(count, 1, `${marker} appears ${count} times`);
       }
     });
 
     test('a visitor of the built app and one of the plain script tag see each other', async () => {
       const query = new URLSearchParams({ 'room-id': ROOM_ID, server: server.url });
-      const appVisitor = await browser.newPage();
-      await appVisitor.goto(`${site.url}/index.html?${query}`);
-      const tagVisitor = await visitRoom(browser, host, server, ROOM_ID, 'Script tag');
+      const appVisitor = await vite.browser.newPage();
+      await appVisitor.goto(`${vite.site.url}/index.html?${query}`);
+      const tagVisitor = await visitRoom(vite.browser, vite.host, server, ROOM_ID, 'Script tag');
       try {
         await waitForTileCount(appVisitor, 2, 'the script-tag visitor in the Vite app');
         await waitForTileCount(tagVisitor, 2, 'the Vite app visitor beside the script tag');
@@ -197,11 +182,11 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
     });
 
     test('rtc-room/react in React 18 sets properties and receives rtc-join', async () => {
-      const page = await browser.newPage();
+      const page = await vite.browser.newPage();
       try {
         const roomId = crypto.randomUUID();
         await page.goto(
-          `${site.url}/react.html?${new URLSearchParams({ 'room-id': roomId, server: server.url })}`,
+          `${vite.site.url}/react.html?${new URLSearchParams({ 'room-id': roomId, server: server.url })}`,
         );
         await waitInPage(page, () => globalThis.joins.length > 0, undefined, 'rtc-join in React');
         const seen = await page.evaluate(() => ({

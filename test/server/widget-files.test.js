@@ -1,12 +1,12 @@
 // The widget and its chunks on the wire: precompressed copies chosen by Accept-Encoding, ETags,
 // and caching that suits a file whose name stays (rtc-room.js) or changes with its content.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { writePrecompressed } from '../../build/plugins.js';
+import { rawGet as get } from '../build/raw-get.js';
 import { acceptedEncodings, PRECOMPRESSED_MANIFEST } from '../../server/static-files.js';
 import { startServer, tempDir } from './support.js';
 
@@ -26,25 +26,6 @@ async function builtDist(t) {
   for (const [name, body] of Object.entries(files)) writeFileSync(join(distDir, name), body);
   await writePrecompressed(distDir, Object.keys(files));
   return distDir;
-}
-
-/** A raw GET (no automatic decompression): status, headers and the bytes as sent. */
-function get(origin, path, headers = {}, method = 'GET') {
-  return new Promise((resolve, reject) => {
-    const request = http.request(`${origin}${path}`, { method, headers }, (response) => {
-      const parts = [];
-      response.on('data', (part) => parts.push(part));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode,
-          headers: response.headers,
-          body: Buffer.concat(parts),
-        }),
-      );
-    });
-    request.on('error', reject);
-    request.end();
-  });
 }
 
 describe('widget files', () => {
