@@ -103,6 +103,11 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
         assert.equal(response.headers.vary, 'Accept-Encoding');
         assert.equal(response.headers['content-length'], String(response.body.length));
         sizes[encoding ?? 'identity'] = response.body.length;
+        const again = await rawGet(server.url, `/${path}`, {
+          'accept-encoding': encoding ?? 'identity',
+          'if-none-match': response.headers.etag,
+        });
+        assert.equal(again.status, 304, `${path} (${encoding}) revalidates by its ETag`);
       }
       assert.ok(sizes.br < sizes.identity / 2, `${path} is compressed: ${JSON.stringify(sizes)}`);
       t.diagnostic(`${path} bytes sent: ${JSON.stringify(sizes)}`);
