@@ -133,9 +133,9 @@ export function bundleGraph(fileName) {
 }
 
 /**
- * Writes `<file>.br` and `<file>.gz` beside each of `names` (`/`-separated paths inside `dir`), then the
- * manifest that vouches for them: the server trusts a copy only while the file and the copy are
- * the bytes listed there, whatever their times (npm extracts a package in its own order).
+ * Writes `<file>.br` and `<file>.gz` beside each of `names` (`/`-separated paths inside `dir`),
+ * then the manifest that vouches for them: the server trusts a copy only while the file and the
+ * copy are the bytes listed there, whatever their times (npm extracts a package in its own order).
  * @param {string} dir
  * @param {string[]} names
  */

@@ -1,6 +1,7 @@
 // JSX types for <rtc-room> in React 19, which sets properties and listens to custom events on
-// custom elements itself: `import 'rtc-room/jsx'` once, then `<rtc-room room-id=… onrtc-join=…>`
-// type-checks. Attributes, properties and events are read from the element and its event map.
+// custom elements itself: `import 'rtc-room/jsx'` once, then
+// `<rtc-room room-id=… onrtc-join=…>` type-checks. Attributes, properties and events are read
+// from the element and its event map.
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type { RtcRoom, RtcRoomEventMap } from './index.js';
 

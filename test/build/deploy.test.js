@@ -125,6 +125,9 @@ async function bindingOverTls(port, alpn = []) {
   }
 }
 
+/** nginx's folders for buffered bodies: in the run's own folder, not the system's. */
+const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
+
 /** A GET over HTTPS to 127.0.0.1:`port` as a browser opens it (ALPN http/1.1). */
 function httpsGet(port, path) {
   return new Promise((resolve, reject) => {
@@ -313,7 +316,7 @@ events { worker_connections 256; }
 include ${dir}/stream.conf;
 http {
   access_log off;
-  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${dir}/${kind};`).join('\n  ')}
+  ${TEMP_PATHS.map((kind) => `${kind}_temp_path ${dir}/${kind};`).join('\n  ')}
   include ${dir}/site.conf;
 }
 `,
