@@ -1,12 +1,14 @@
 // Rollup plugins for the script-tag build: syntax lowered to the browserslist in package.json,
 // dependencies' own source maps carried through, a graph of the chunks for the size budget, and
-// brotli and gzip copies of every file for the server to send as they are.
+// brotli and gzip copies of every file, with a manifest of their hashes, for the server to send
+// as they are.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import browserslist from 'browserslist';
 import { transform } from 'esbuild';
+import { digestOf, ENCODINGS, PRECOMPRESSED_MANIFEST } from '../server/static-files.js';
 
 /** browserslist's names for the browsers esbuild can target. */
 const ESBUILD_NAMES = {
@@ -131,29 +133,46 @@ export function bundleGraph(fileName) {
 }
 
 /**
- * Writes `<file>.br` and `<file>.gz` beside every JavaScript file and source map.
+ * Writes `<file>.br` and `<file>.gz` beside each of `names` (`/`-separated paths inside `dir`),
+ * then the manifest that vouches for them: the server trusts a copy only while the file and the
+ * copy are the bytes listed there, whatever their times (npm extracts a package in its own order).
+ * @param {string} dir
+ * @param {string[]} names
+ */
+export async function writePrecompressed(dir, names) {
+  const manifest = {};
+  for (const name of [...names].sort()) {
+    const path = join(dir, name);
+    const body = await readFile(path);
+    const copies = {
+      br: brotliCompressSync(body, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+          [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        },
+      }),
+      gzip: gzipSync(body, { level: 9 }),
+    };
+    const entry = { identity: digestOf(body) };
+    for (const { name: encoding, suffix } of ENCODINGS) {
+      await writeFile(path + suffix, copies[encoding]);
+      entry[encoding] = digestOf(copies[encoding]);
+    }
+    manifest[name] = entry;
+  }
+  await writeFile(join(dir, PRECOMPRESSED_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * Writes brotli and gzip copies of every JavaScript file and source map, and their manifest.
  * @returns {import('rollup').Plugin}
  */
 export function precompress() {
   return {
     name: 'precompress',
     async writeBundle(options, bundle) {
-      await Promise.all(
-        Object.keys(bundle)
-          .filter((name) => /\.(js|map)$/.test(name))
-          .map(async (name) => {
-            const path = join(options.dir, name);
-            const body = await readFile(path);
-            const brotli = brotliCompressSync(body, {
-              params: {
-                [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-                [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-              },
-            });
-            await writeFile(`${path}.br`, brotli);
-            await writeFile(`${path}.gz`, gzipSync(body, { level: 9 }));
-          }),
-      );
+      const names = Object.keys(bundle).filter((name) => /\.(js|map)$/.test(name));
+      await writePrecompressed(options.dir, names);
     },
   };
 }

@@ -14,10 +14,24 @@ const CHUNK_CACHE = 'public, max-age=31536000, immutable';
 const ENTRY_CACHE = 'public, max-age=300, must-revalidate';
 
 /** The copies the build writes beside each file, in the order we prefer them. */
-const ENCODINGS = [
+export const ENCODINGS = [
   { name: 'br', suffix: '.br' },
   { name: 'gzip', suffix: '.gz' },
 ];
+
+/**
+ * Written by the build beside the files: for each file, the digest of its bytes (`identity`) and
+ * of each compressed copy made from them (`br`, `gzip`).
+ */
+export const PRECOMPRESSED_MANIFEST = 'precompressed.json';
+
+/**
+ * What identifies a file's bytes, in the manifest and in ETags: SHA-256, base64url.
+ * @param {Buffer} body
+ */
+export function digestOf(body) {
+  return createHash('sha256').update(body).digest('base64url');
+}
 
 /** A chunk or its map as the build names them: `call-Cs1t2nMq.js`, `call-Cs1t2nMq.js.map`. */
 const CHUNK_NAME = /^[A-Za-z0-9_-]+\.js(\.map)?$/;
@@ -44,20 +58,38 @@ export function acceptedEncodings(header) {
   return accepted;
 }
 
-/** Strong ETags by file, computed once per version of the file (its size and mtime). */
-const etags = new Map();
+/** Digests by file, computed once per version of the file (its size and mtime). */
+const digests = new Map();
 
-async function etagOf(path, info, encoding) {
+async function fileDigest(path, info) {
   const key = `${path}:${info.size}:${info.mtimeMs}`;
-  let tag = etags.get(key);
-  if (!tag) {
-    const digest = createHash('sha256')
-      .update(await readFile(path))
-      .digest('base64url');
-    tag = `"${digest.slice(0, 22)}${encoding ? `-${encoding}` : ''}"`;
-    etags.set(key, tag);
+  let digest = digests.get(key);
+  if (!digest) {
+    digest = digestOf(await readFile(path));
+    digests.set(key, digest);
   }
-  return tag;
+  return digest;
+}
+
+/** Manifests by path, read again when the file changes. */
+const manifests = new Map();
+
+/** The build's manifest of compressed copies in `distDir`, or `{}` without a readable one. */
+async function readManifest(distDir) {
+  const path = join(distDir, PRECOMPRESSED_MANIFEST);
+  const info = await statOrNull(path);
+  if (!info) return {};
+  const key = `${info.size}:${info.mtimeMs}`;
+  const known = manifests.get(path);
+  if (known?.key === key) return known.manifest;
+  let manifest = {};
+  try {
+    manifest = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    // A manifest cut short vouches for nothing: the files go out uncompressed.
+  }
+  manifests.set(path, { key, manifest });
+  return manifest;
 }
 
 async function statOrNull(path) {
@@ -78,25 +110,33 @@ function matchesEtag(header, etag) {
 }
 
 /**
- * Sends one built file: the brotli or gzip copy beside it when the client takes it, with `Vary`,
- * a strong ETag per encoding (304 on a match), CORS for any site, and `cacheControl`.
+ * Sends one built file (`name` inside `distDir`): the brotli or gzip copy beside it when the
+ * client takes it and the build's manifest vouches for it, with `Vary`, a strong ETag per
+ * encoding (304 on a match), CORS for any site, and `cacheControl`.
  * @returns {Promise<boolean>} false when the file does not exist
  */
-async function sendBuilt(request, response, path, cacheControl) {
+async function sendBuilt(request, response, distDir, name, cacheControl) {
+  const path = join(distDir, name);
   const original = await statOrNull(path);
   if (!original) return false;
+  const identity = await fileDigest(path, original);
   const accepted = acceptedEncodings(request.get('accept-encoding'));
-  let chosen = { path, info: original, encoding: null };
-  for (const { name, suffix } of ENCODINGS) {
-    if (!accepted.has(name)) continue;
-    const info = await statOrNull(path + suffix);
-    // A copy older than its file is stale (a build stopped half-way): send the file itself.
-    if (info && info.mtimeMs >= original.mtimeMs) {
-      chosen = { path: path + suffix, info, encoding: name };
-      break;
+  const listed = (await readManifest(distDir))[name];
+  let chosen = { path, info: original, digest: identity, encoding: null };
+  // A copy made from other bytes than the file's (a build stopped half-way, a file replaced by
+  // hand) is stale: send the file itself.
+  if (listed?.identity === identity) {
+    for (const { name: encoding, suffix } of ENCODINGS) {
+      if (!accepted.has(encoding)) continue;
+      const info = await statOrNull(path + suffix);
+      const digest = info && (await fileDigest(path + suffix, info));
+      if (digest && digest === listed[encoding]) {
+        chosen = { path: path + suffix, info, digest, encoding };
+        break;
+      }
     }
   }
-  const etag = await etagOf(chosen.path, chosen.info, chosen.encoding);
+  const etag = `"${chosen.digest.slice(0, 22)}${chosen.encoding ? `-${chosen.encoding}` : ''}"`;
   response.set({
     // Any site may load the widget with a <script type="module"> tag, which makes a CORS request.
     'Access-Control-Allow-Origin': '*',
@@ -128,7 +168,7 @@ export function createStaticRouter({ demoDir, distDir }) {
   const router = express.Router();
   const serve = (name, cacheControl) => async (request, response, next) => {
     try {
-      if (await sendBuilt(request, response, join(distDir, name), cacheControl)) return;
+      if (await sendBuilt(request, response, distDir, name, cacheControl)) return;
       const isBundle = name === 'rtc-room.js';
       response
         .status(isBundle ? 503 : 404)

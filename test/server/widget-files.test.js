@@ -1,19 +1,20 @@
 // The widget and its chunks on the wire: precompressed copies chosen by Accept-Encoding, ETags,
 // and caching that suits a file whose name stays (rtc-room.js) or changes with its content.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
-import { acceptedEncodings } from '../../server/static-files.js';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { writePrecompressed } from '../../build/plugins.js';
+import { rawGet as get } from '../build/raw-get.js';
+import { acceptedEncodings, PRECOMPRESSED_MANIFEST } from '../../server/static-files.js';
 import { startServer, tempDir } from './support.js';
 
 const ENTRY = 'import("./chunks/call-AbC123.js");\n'.repeat(20);
 const CHUNK = 'export const call = 1;\n'.repeat(20);
 
 /** A dist directory as the build leaves it: each file with its .br and .gz beside it. */
-function builtDist(t) {
+async function builtDist(t) {
   const distDir = tempDir(t);
   mkdirSync(join(distDir, 'chunks'));
   const files = {
@@ -22,36 +23,14 @@ function builtDist(t) {
     'chunks/call-AbC123.js': CHUNK,
     'chunks/call-AbC123.js.map': '{"version":3,"sources":[]}\n',
   };
-  for (const [name, body] of Object.entries(files)) {
-    writeFileSync(join(distDir, name), body);
-    writeFileSync(join(distDir, `${name}.br`), brotliCompressSync(body));
-    writeFileSync(join(distDir, `${name}.gz`), gzipSync(body));
-  }
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(distDir, name), body);
+  await writePrecompressed(distDir, Object.keys(files));
   return distDir;
-}
-
-/** A raw GET (no automatic decompression): status, headers and the bytes as sent. */
-function get(origin, path, headers = {}, method = 'GET') {
-  return new Promise((resolve, reject) => {
-    const request = http.request(`${origin}${path}`, { method, headers }, (response) => {
-      const parts = [];
-      response.on('data', (part) => parts.push(part));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode,
-          headers: response.headers,
-          body: Buffer.concat(parts),
-        }),
-      );
-    });
-    request.on('error', reject);
-    request.end();
-  });
 }
 
 describe('widget files', () => {
   test('rtc-room.js goes out as brotli to a browser that takes it, varying by Accept-Encoding', async (t) => {
-    const { origin } = await startServer(t, [], { distDir: builtDist(t) });
+    const { origin } = await startServer(t, [], { distDir: await builtDist(t) });
     const response = await get(origin, '/rtc-room.js', { 'accept-encoding': 'gzip, deflate, br' });
     assert.equal(response.status, 200);
     assert.equal(response.headers['content-encoding'], 'br');
@@ -64,7 +43,7 @@ describe('widget files', () => {
   });
 
   test('gzip when brotli is not accepted, the plain file when nothing is', async (t) => {
-    const { origin } = await startServer(t, [], { distDir: builtDist(t) });
+    const { origin } = await startServer(t, [], { distDir: await builtDist(t) });
     const gzipped = await get(origin, '/rtc-room.js', { 'accept-encoding': 'gzip, br;q=0' });
     assert.equal(gzipped.headers['content-encoding'], 'gzip');
     assert.equal(gunzipSync(gzipped.body).toString(), ENTRY);
@@ -75,7 +54,7 @@ describe('widget files', () => {
   });
 
   test('each encoding has its own strong ETag, and a matching If-None-Match gets 304', async (t) => {
-    const { origin } = await startServer(t, [], { distDir: builtDist(t) });
+    const { origin } = await startServer(t, [], { distDir: await builtDist(t) });
     const br = await get(origin, '/rtc-room.js', { 'accept-encoding': 'br' });
     const plain = await get(origin, '/rtc-room.js');
     assert.match(br.headers.etag ?? '', /^"[\w-]+-br"$/);
@@ -97,7 +76,7 @@ describe('widget files', () => {
   });
 
   test('rtc-room.js is cached briefly; hashed chunks for a year, with CORS', async (t) => {
-    const { origin } = await startServer(t, [], { distDir: builtDist(t) });
+    const { origin } = await startServer(t, [], { distDir: await builtDist(t) });
     const entry = await get(origin, '/rtc-room.js');
     assert.equal(entry.headers['cache-control'], 'public, max-age=300, must-revalidate');
     const chunk = await get(origin, '/chunks/call-AbC123.js', {
@@ -115,7 +94,7 @@ describe('widget files', () => {
   });
 
   test('HEAD gives the headers without a body', async (t) => {
-    const { origin } = await startServer(t, [], { distDir: builtDist(t) });
+    const { origin } = await startServer(t, [], { distDir: await builtDist(t) });
     const response = await get(
       origin,
       '/chunks/call-AbC123.js',
@@ -128,18 +107,47 @@ describe('widget files', () => {
     assert.ok(Number(response.headers['content-length']) > 0);
   });
 
-  test('a compressed copy older than its file is not sent', async (t) => {
-    const distDir = builtDist(t);
+  test('a compressed copy older than its file is still sent: the manifest vouches for it', async (t) => {
+    // npm extracts a package in its own order: rtc-room.js.br may be written before rtc-room.js.
+    const distDir = await builtDist(t);
     const past = new Date(Date.now() - 60_000);
     utimesSync(join(distDir, 'rtc-room.js.br'), past, past);
     const { origin } = await startServer(t, [], { distDir });
     const response = await get(origin, '/rtc-room.js', { 'accept-encoding': 'br, gzip' });
+    assert.equal(response.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(response.body).toString(), ENTRY);
+  });
+
+  test('a compressed copy made from other bytes is not sent', async (t) => {
+    const distDir = await builtDist(t);
+    // A copy replaced by hand: the other encoding still matches the manifest.
+    writeFileSync(join(distDir, 'rtc-room.js.br'), gzipSync('export const stale = 1;\n'));
+    const { origin } = await startServer(t, [], { distDir });
+    const response = await get(origin, '/rtc-room.js', { 'accept-encoding': 'br, gzip' });
     assert.equal(response.headers['content-encoding'], 'gzip');
     assert.equal(gunzipSync(response.body).toString(), ENTRY);
+    // The file rewritten after the build: neither copy is made from it any more.
+    writeFileSync(join(distDir, 'chunks/call-AbC123.js'), 'export const call = 2;\n');
+    const chunk = await get(origin, '/chunks/call-AbC123.js', { 'accept-encoding': 'br, gzip' });
+    assert.equal(chunk.headers['content-encoding'], undefined);
+    assert.equal(chunk.body.toString(), 'export const call = 2;\n');
+  });
+
+  test('without the manifest, or with a broken one, files go out uncompressed', async (t) => {
+    const distDir = await builtDist(t);
+    rmSync(join(distDir, PRECOMPRESSED_MANIFEST));
+    const { origin } = await startServer(t, [], { distDir });
+    const bare = await get(origin, '/rtc-room.js', { 'accept-encoding': 'br, gzip' });
+    assert.equal(bare.headers['content-encoding'], undefined);
+    assert.equal(bare.body.toString(), ENTRY);
+    writeFileSync(join(distDir, PRECOMPRESSED_MANIFEST), '{"rtc-room.js": {');
+    const broken = await get(origin, '/rtc-room.js', { 'accept-encoding': 'br, gzip' });
+    assert.equal(broken.headers['content-encoding'], undefined);
+    assert.equal(broken.body.toString(), ENTRY);
   });
 
   test('only chunk names are served from chunks/: no other file, no way out of it', async (t) => {
-    const distDir = builtDist(t);
+    const distDir = await builtDist(t);
     writeFileSync(join(distDir, 'bundle-graph.json'), '{}');
     const { origin } = await startServer(t, [], { distDir });
     for (const path of [
@@ -147,6 +155,7 @@ describe('widget files', () => {
       '/chunks/..%2Fbundle-graph.json',
       '/chunks/call-AbC123.js.br',
       '/bundle-graph.json',
+      '/precompressed.json',
     ]) {
       assert.equal((await get(origin, path)).status, 404, path);
     }
