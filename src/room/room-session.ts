@@ -8,8 +8,9 @@ import type { Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import type { LivenessPolicy } from './liveness-policy.js';
 import type { MediaRoute, RoutePeer } from './media-route.js';
+import { IceRenewal } from './ice-renewal.js';
 import { MeshRoute } from './mesh-route.js';
-import type { Participant } from './participant.js';
+import { unreachableParticipant, type Participant } from './participant.js';
 import { isRoomId, makePeerId } from './room-id.js';
 import type { ServerApi } from './server-api.js';
 
@@ -66,9 +67,6 @@ interface PeerEntry {
   isAnnounced: boolean;
 }
 
-/** Renew TURN credentials when this share of their lifetime has passed. */
-const ICE_RENEWAL_POINT = 0.8;
-
 /**
  * One visit to one room: registers with the signalling server, reaches every other participant
  * through a media route (the mesh), and reports who is there, with the chat and the local media.
@@ -84,7 +82,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private transport: PeerTransport | null = null;
   private route: MediaRoute | null = null;
   private readonly entries = new Map<string, PeerEntry>();
-  private iceTimer: ReturnType<typeof setTimeout> | undefined;
+  private iceRenewal: IceRenewal | null = null;
   private readonly unsubscribeMedia: Array<() => void> = [];
   private name: string;
   /** The room's chat, over the same data channels; exists while joined. */
@@ -171,17 +169,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     };
     const route = this.route;
     const remote = (route?.peers ?? []).filter((p) => p.isShown).map((p) => p.toParticipant());
-    const unreachable = (route?.unreachable ?? []).map((id): Participant => ({
-      id,
-      name: this.entries.get(id)?.name ?? '',
-      isLocal: false,
-      hasAudio: false,
-      hasVideo: false,
-      stream: null,
-      screen: null,
-      safetyCode: null,
-      connection: { state: 'unreachable', candidateType: null, roundTripMs: null, quality: null },
-    }));
+    const unreachable = (route?.unreachable ?? []).map((id) =>
+      unreachableParticipant(id, this.nameOf(id)),
+    );
     return [local, ...remote, ...unreachable];
   }
 
@@ -242,7 +232,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       // then run while the connections negotiate.
       route.start(listed);
       this.setState('joined');
-      this.scheduleIceRenewal(ice.expiresAt);
+      this.iceRenewal = new IceRenewal(
+        () => api.ice(roomId),
+        (servers) => transport.setIceServers(servers),
+        this.options.minIceRenewalMs,
+      );
+      this.iceRenewal.schedule(ice.expiresAt);
     } catch (error) {
       if (!this.isJoining()) return;
       this.teardown(false);
@@ -405,24 +400,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.entries.get(peerId)?.name ?? '';
   }
 
-  // TURN credentials from the server expire: fetch new ones before they do.
-  private scheduleIceRenewal(expiresAt: number | null): void {
-    clearTimeout(this.iceTimer);
-    if (expiresAt === null) return;
-    const soonest = this.options.minIceRenewalMs ?? 30_000;
-    const delay = Math.max(soonest, (expiresAt - Date.now()) * ICE_RENEWAL_POINT);
-    this.iceTimer = setTimeout(async () => {
-      try {
-        const ice = await this.options.api.ice(this.options.roomId);
-        if (this.currentState !== 'joined') return;
-        this.transport?.setIceServers(ice.iceServers);
-        this.scheduleIceRenewal(ice.expiresAt);
-      } catch {
-        if (this.currentState === 'joined') this.scheduleIceRenewal(Date.now() + 60_000);
-      }
-    }, delay);
-  }
-
   /** What this visit registers with: its client secret, and the join token when there is one. */
   private peerServerToken(): string {
     const joinToken = this.options.readToken?.();
@@ -430,7 +407,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   private teardown(sayGoodbye: boolean): void {
-    clearTimeout(this.iceTimer);
+    this.iceRenewal?.stop();
     this.chatRoom?.dispose();
     this.chatRoom = null;
     this.route?.close(sayGoodbye);

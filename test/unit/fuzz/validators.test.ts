@@ -63,7 +63,9 @@ describe('fuzzing the data-channel validators', () => {
         if (decoded.kind === 'chat') expect(CHAT_FRAME_TYPES).to.include(decoded.frame.type);
         if (decoded.kind === 'invalid' && decoded.reason === 'malformed-chat') {
           expect(typeof raw).to.equal('string');
-          expect(CHAT_FRAME_TYPES).to.include((JSON.parse(raw as string) as { type: unknown }).type);
+          expect(CHAT_FRAME_TYPES).to.include(
+            (JSON.parse(raw as string) as { type: unknown }).type,
+          );
         }
       }),
       RUNS,
