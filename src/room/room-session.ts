@@ -14,8 +14,6 @@ import { unreachableParticipant, type Participant } from './participant.js';
 import { isRoomId, makePeerId } from './room-id.js';
 import type { ServerApi } from './server-api.js';
 
-export { DESCRIBE_HOLD_MS, MAX_CONNECT_ATTEMPTS } from './mesh-route.js';
-
 export type SessionState = 'idle' | 'joining' | 'joined' | 'left' | 'error';
 
 export interface RoomSessionOptions {
