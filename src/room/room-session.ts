@@ -12,6 +12,7 @@ import { IceRenewal } from './ice-renewal.js';
 import { MeshRoute } from './mesh-route.js';
 import { unreachableParticipant, type Participant } from './participant.js';
 import { isRoomId, makePeerId } from './room-id.js';
+import { Roster } from './roster.js';
 import type { ServerApi } from './server-api.js';
 
 export type SessionState = 'idle' | 'joining' | 'joined' | 'left' | 'error';
@@ -57,14 +58,6 @@ export interface RoomSessionEvents {
   chat: void;
 }
 
-/** What the visit knows of one remote participant, whatever its route. */
-interface PeerEntry {
-  /** The name from its latest hello. */
-  name: string;
-  /** Whether the page was told it joined (a replaced link does not announce it twice). */
-  isAnnounced: boolean;
-}
-
 /**
  * One visit to one room: registers with the signalling server, reaches every other participant
  * through a media route (the mesh), and reports who is there, with the chat and the local media.
@@ -79,7 +72,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private currentState: SessionState = 'idle';
   private transport: PeerTransport | null = null;
   private route: MediaRoute | null = null;
-  private readonly entries = new Map<string, PeerEntry>();
+  private readonly roster = new Roster();
   private iceRenewal: IceRenewal | null = null;
   private readonly unsubscribeMedia: Array<() => void> = [];
   private name: string;
@@ -168,7 +161,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const route = this.route;
     const remote = (route?.peers ?? []).filter((p) => p.isShown).map((p) => p.toParticipant());
     const unreachable = (route?.unreachable ?? []).map((id) =>
-      unreachableParticipant(id, this.nameOf(id)),
+      unreachableParticipant(id, this.roster.nameOf(id)),
     );
     return [local, ...remote, ...unreachable];
   }
@@ -302,7 +295,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       ids: () => (this.route?.peers ?? []).filter((p) => p.isReachable).map((p) => p.id),
       send: (id, data) => this.route?.send(id, data) ?? false,
       bufferedAmount: (id) => this.route?.bufferedAmount(id) ?? 0,
-      nameOf: (id) => this.nameOf(id),
+      nameOf: (id) => this.roster.nameOf(id),
     };
     const chat = new ChatRoom({
       peers,
@@ -349,20 +342,17 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     route.on('message', ({ peerId, frame }) => this.chatRoom?.handleFrame(peerId, frame));
     route.on('ready', (peer) => this.handleReady(peer));
     route.on('update', (peer) => {
-      if (peer.isReady) this.entryOf(peer.id).name = peer.toParticipant().name;
+      if (peer.isReady) this.roster.rename(peer.id, peer.toParticipant().name);
       this.emit('participants', undefined);
     });
     // Its transfers and sync end with the old link; the new one syncs afresh once it says hello.
     route.on('replaced', (peer) => this.chatRoom?.handlePeerGone(peer.id));
     route.on('gone', ({ peer }) => {
       this.chatRoom?.handlePeerGone(peer.id);
-      const entry = this.entries.get(peer.id);
-      if (!entry?.isAnnounced) return;
-      entry.isAnnounced = false;
-      this.emit('peer-leave', peer.toParticipant());
+      if (this.roster.depart(peer.id)) this.emit('peer-leave', peer.toParticipant());
     });
     route.on('unreachable', ({ peerId, attempts }) => {
-      const name = this.nameOf(peerId);
+      const name = this.roster.nameOf(peerId);
       const reason = `after ${attempts} attempts (no working ICE path)`;
       this.emit(
         'error',
@@ -378,24 +368,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private handleReady(peer: RoutePeer): void {
     this.chatRoom?.handlePeerReady(peer.id);
-    const entry = this.entryOf(peer.id);
-    entry.name = peer.toParticipant().name;
-    if (entry.isAnnounced) {
-      this.emit('participants', undefined);
-      return;
-    }
-    entry.isAnnounced = true;
-    this.emit('peer-join', peer.toParticipant());
-  }
-
-  private entryOf(peerId: string): PeerEntry {
-    let entry = this.entries.get(peerId);
-    if (!entry) this.entries.set(peerId, (entry = { name: '', isAnnounced: false }));
-    return entry;
-  }
-
-  private nameOf(peerId: string): string {
-    return this.entries.get(peerId)?.name ?? '';
+    const participant = peer.toParticipant();
+    if (this.roster.arrive(peer.id, participant.name)) this.emit('peer-join', participant);
+    else this.emit('participants', undefined);
   }
 
   /** What this visit registers with: its client secret, and the join token when there is one. */
@@ -410,7 +385,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.chatRoom = null;
     this.route?.close(sayGoodbye);
     this.route = null;
-    this.entries.clear();
+    this.roster.clear();
     this.transport?.destroy();
     this.transport = null;
     for (const unsubscribe of this.unsubscribeMedia.splice(0)) unsubscribe();
