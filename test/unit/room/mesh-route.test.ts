@@ -2,10 +2,14 @@ import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import { RoomError } from '../../../src/errors.js';
 import { ENCODING_LADDER } from '../../../src/media/encoding-policy.js';
 import { DEFAULT_LIVENESS } from '../../../src/room/liveness-policy.js';
-import { DESCRIBE_HOLD_MS, MAX_CONNECT_ATTEMPTS } from '../../../src/room/mesh-route.js';
-import { FakeNetwork, type FakeLink } from '../support/fake-transport.js';
+import { LocalMedia } from '../../../src/media/local-media.js';
+import { PROTOCOL_VERSION } from '../../../src/protocol/messages.js';
+import { DESCRIBE_HOLD_MS, MAX_CONNECT_ATTEMPTS, MeshRoute } from '../../../src/room/mesh-route.js';
+import { FakeNetwork, FakeTransport, type FakeLink } from '../support/fake-transport.js';
 import { FakeClock } from '../support/fake-clock.js';
 import {
+  ROOM,
+  HEARTBEAT,
   LOWER,
   HIGHER,
   leaveAll,
@@ -365,5 +369,96 @@ describe('MeshRoute', () => {
         fresh.sent.some((f) => typeof f === 'string' && f.includes('are you there?')),
       ).to.equal(true);
     });
+  });
+});
+
+describe('MeshRoute on its own', () => {
+  const SELF = `${ROOM}_5`;
+
+  function meshWith(listed: string[] = []) {
+    const transport = new FakeTransport({
+      id: SELF,
+      server: new URL('http://127.0.0.1:9000'),
+      path: '/peerjs',
+      key: 'rtc',
+      iceServers: [],
+      iceTransportPolicy: 'all',
+    });
+    const media = new LocalMedia();
+    const route = new MeshRoute({
+      transport,
+      selfId: SELF,
+      hello: () => ({ v: PROTOCOL_VERSION, type: 'hello', name: 'Me', audio: false, video: false }),
+      media,
+      listRoom: () => Promise.resolve(listed),
+      recheckIntervalMs: 60_000,
+    });
+    const events: string[] = [];
+    route.on('ready', (peer) => events.push(`ready ${peer.id}`));
+    route.on('gone', ({ peer, reason }) => events.push(`gone ${peer.id} ${reason}`));
+    route.on('unreachable', ({ peerId, attempts }) =>
+      events.push(`unreachable ${peerId} ${attempts}`),
+    );
+    route.on('message', ({ peerId, frame }) => events.push(`message ${peerId} ${frame.kind}`));
+    return { transport, route, events, media };
+  }
+
+  it('takes a link that rings before it starts, and refuses one once closed', () => {
+    const { transport, route, events } = meshWith();
+    const early = transport.ring(LOWER);
+    expect(early.isClosed).to.equal(false);
+    makeReady(early, 'Ada');
+    expect(events).to.deep.equal([`ready ${LOWER}`]);
+    route.close(false);
+    expect(transport.ring(HIGHER).isClosed).to.equal(true);
+    expect(events, 'silent once closed').to.have.length(1);
+  });
+
+  it('hands every frame for the chat on, decoded, and keeps control frames to itself', () => {
+    const { transport, route, events } = meshWith();
+    route.start([HIGHER]);
+    const [link] = transport.dialled;
+    makeReady(link, 'Grace');
+    link.fire('message', JSON.stringify({ v: 1, type: 'digest', count: 0, hash: 0 }));
+    link.fire('message', JSON.stringify({ v: 1, type: 'chat', id: 1 }));
+    link.fire('message', new ArrayBuffer(4));
+    link.fire('message', HEARTBEAT);
+    expect(events).to.deep.equal([
+      `ready ${HIGHER}`,
+      `message ${HIGHER} chat`,
+      `message ${HIGHER} invalid`,
+      `message ${HIGHER} invalid`,
+    ]);
+    route.close(false);
+  });
+
+  it('lists a peer as unreachable once every attempt failed', async () => {
+    const { transport, route, events } = meshWith([HIGHER]);
+    route.start([HIGHER]);
+    for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
+      await waitUntil(() => transport.dialled.length === attempt, `attempt ${attempt}`, {
+        timeout: 3000,
+      });
+      transport.dialled[attempt - 1].fire('state', 'failed');
+    }
+    expect(events.at(-1)).to.equal(`unreachable ${HIGHER} ${MAX_CONNECT_ATTEMPTS}`);
+    expect(route.unreachable).to.deep.equal([HIGHER]);
+    expect(route.peers).to.deep.equal([]);
+    route.close(false);
+  });
+
+  it('says goodbye on every link when closed to leave', () => {
+    const { transport, route, events } = meshWith();
+    route.start([LOWER, HIGHER]);
+    for (const link of transport.dialled) makeReady(link);
+    route.close(true);
+    for (const link of transport.dialled) {
+      expect(link.sentMessages.at(-1)).to.deep.equal({ v: 1, type: 'bye' });
+      expect(link.isClosed).to.equal(true);
+    }
+    expect(
+      events.filter((e) => e.startsWith('gone')),
+      'no news while leaving',
+    ).to.deep.equal([]);
   });
 });
