@@ -12,6 +12,7 @@ import {
   HEARTBEAT,
   LOWER,
   HIGHER,
+  joinedDialling,
   leaveAll,
   setup,
   BYE,
@@ -19,6 +20,16 @@ import {
   makeReady,
   remoteIds,
 } from '../support/session-setup.js';
+
+/** Fails each of the mesh's attempts to call a peer as it is made. */
+async function failEveryAttempt(transport: FakeTransport): Promise<void> {
+  for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
+    await waitUntil(() => transport.dialled.length === attempt, `attempt ${attempt}`, {
+      timeout: 3000,
+    });
+    transport.dialled[attempt - 1].fire('state', 'failed');
+  }
+}
 
 // The mesh's rules (whom to dial, which link a pair keeps, the re-check, retries, the video
 // cap, the describe-hold, a silent peer's fresh call), driven through the session that uses it
@@ -123,12 +134,15 @@ describe('MeshRoute', () => {
   });
 
   describe('when two peers dial each other at once', () => {
+    /** Joins a room listing one peer, dials it, and has it dial in at once. */
+    async function dialledAndRung(remoteId: string) {
+      const joined = await joinedDialling([remoteId]);
+      const [outgoing] = joined.dialled;
+      return { ...joined, outgoing, incoming: joined.transport().ring(remoteId) };
+    }
+
     it('keeps its own dial and refuses the incoming link when its ID is smaller', async () => {
-      const { session, api, log, ...rest } = setup();
-      api.peers = [HIGHER];
-      await session.join();
-      const [outgoing] = rest.transport().dialled;
-      const incoming = rest.transport().ring(HIGHER);
+      const { session, log, outgoing, incoming } = await dialledAndRung(HIGHER);
       expect(incoming.isClosed).to.equal(true);
       expect(incoming.acceptedStream).to.equal(null);
       expect(outgoing.isClosed).to.equal(false);
@@ -138,11 +152,7 @@ describe('MeshRoute', () => {
     });
 
     it('takes the incoming link and closes its own when its ID is larger', async () => {
-      const { session, api, media, log, ...rest } = setup();
-      api.peers = [LOWER];
-      await session.join();
-      const [outgoing] = rest.transport().dialled;
-      const incoming = rest.transport().ring(LOWER);
+      const { media, log, outgoing, incoming } = await dialledAndRung(LOWER);
       expect(outgoing.isClosed).to.equal(true);
       expect(incoming.isClosed).to.equal(false);
       expect(incoming.acceptedStream).to.equal(media.outgoing);
@@ -152,10 +162,8 @@ describe('MeshRoute', () => {
     });
 
     it('does not announce a ready peer twice when its link is replaced', async () => {
-      const { session, api, log, ...rest } = setup();
-      api.peers = [LOWER];
-      await session.join();
-      const [outgoing] = rest.transport().dialled;
+      const { session, log, dialled, ...rest } = await joinedDialling([LOWER]);
+      const [outgoing] = dialled;
       makeReady(outgoing, 'Ada');
       const incoming = rest.transport().ring(LOWER);
       expect(outgoing.isClosed).to.equal(true);
@@ -210,12 +218,7 @@ describe('MeshRoute', () => {
       const { session, api, log, ...rest } = setup();
       api.peers = [HIGHER];
       await session.join();
-      for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
-        await waitUntil(() => rest.transport().dialled.length === attempt, `attempt ${attempt}`, {
-          timeout: 3000,
-        });
-        rest.transport().dialled[attempt - 1].fire('state', 'failed');
-      }
+      await failEveryAttempt(rest.transport());
       const errors = log.of('error').map((error) => error.code);
       expect(errors).to.deep.equal(['ice-failed']);
       const unreachable = session.participants.find((p) => p.id === HIGHER);
@@ -237,12 +240,7 @@ describe('MeshRoute', () => {
       const { session, api, ...rest } = setup({ recheckIntervalMs: 50 });
       api.peers = [HIGHER];
       await session.join();
-      for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
-        await waitUntil(() => rest.transport().dialled.length === attempt, `attempt ${attempt}`, {
-          timeout: 3000,
-        });
-        rest.transport().dialled[attempt - 1].fire('state', 'failed');
-      }
+      await failEveryAttempt(rest.transport());
       expect(remoteIds(session)).to.deep.equal([HIGHER]);
       api.peers = [];
       await waitUntil(() => remoteIds(session).length === 0, 'the unreachable peer is gone');
@@ -435,12 +433,7 @@ describe('MeshRoute on its own', () => {
   it('lists a peer as unreachable once every attempt failed', async () => {
     const { transport, route, events } = meshWith([HIGHER]);
     route.start([HIGHER]);
-    for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
-      await waitUntil(() => transport.dialled.length === attempt, `attempt ${attempt}`, {
-        timeout: 3000,
-      });
-      transport.dialled[attempt - 1].fire('state', 'failed');
-    }
+    await failEveryAttempt(transport);
     expect(events.at(-1)).to.equal(`unreachable ${HIGHER} ${MAX_CONNECT_ATTEMPTS}`);
     expect(route.unreachable).to.deep.equal([HIGHER]);
     expect(route.peers).to.deep.equal([]);

@@ -11,6 +11,7 @@ import {
   type FakeTransport,
 } from '../support/fake-transport.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { rejection } from '../support/rejection.js';
 import {
   ROOM,
   LOWER,
@@ -26,7 +27,6 @@ import {
   makeReady,
   remoteIds,
   lastSent,
-  rejection,
   recordingDevices,
   liveTracksOf,
 } from '../support/session-setup.js';

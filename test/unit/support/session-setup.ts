@@ -1,7 +1,6 @@
 // A RoomSession over a fake transport and a fake server API, with the helpers its tests share:
 // the session's own tests and the mesh route's, which drive the mesh through the session.
 import { aTimeout, expect } from '@open-wc/testing';
-import { RoomError } from '../../../src/errors.js';
 import { LocalMedia, type MediaDevicesLike } from '../../../src/media/local-media.js';
 import {
   PROTOCOL_VERSION,
@@ -136,6 +135,17 @@ export function setup(
   };
 }
 
+/** A session joined to a room whose list the server gives as `peers`, with the links it dialled. */
+export async function joinedDialling(
+  peers: string[],
+  options?: Parameters<typeof setup>[0],
+): Promise<Setup & { dialled: FakeLink[] }> {
+  const joined = setup(options);
+  joined.api.peers = peers;
+  await joined.session.join();
+  return Object.assign(joined, { dialled: joined.transport().dialled });
+}
+
 export function hello(name: string, media: { audio?: boolean; video?: boolean } = {}): string {
   const message: HelloMessage = {
     v: PROTOCOL_VERSION,
@@ -169,16 +179,6 @@ export function remoteIds(session: RoomSession): string[] {
 
 export function lastSent(link: FakeLink): PeerMessage | undefined {
   return link.sentMessages.at(-1);
-}
-
-export async function rejection(promise: Promise<unknown>): Promise<RoomError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(RoomError);
-    return error as RoomError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Real (fake-device) media that remembers every stream it handed out. */
