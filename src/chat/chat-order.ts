@@ -81,10 +81,3 @@ export class ChatLog<T extends OrderKey> {
     return low;
   }
 }
-
-/** Orders messages and drops repeated IDs (the first copy wins). */
-export function orderMessages<T extends OrderKey>(messages: Iterable<T>): T[] {
-  const log = new ChatLog<T>(Infinity);
-  for (const message of messages) log.add(message);
-  return [...log.entries];
-}

@@ -1,11 +1,9 @@
 import {
-  chatFrameTypeOf,
-  decodeChatFrame,
-  decodeChunk,
   encodeChatFrame,
-  MAX_CHAT_FRAME_LENGTH,
   type ChatPictureFrame,
+  type ChunkFrame,
 } from '../protocol/chat-messages.js';
+import type { ChatBoundFrame } from '../protocol/frame.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import { ChatLog } from './chat-order.js';
@@ -66,7 +64,7 @@ export interface ChatRoomOptions {
  * after any drop, pictures sent and received in bounded chunks. It ties three parts together:
  * live messages (`LiveMessages`), history and sync (`ChatSync`), and the picture bytes held
  * (`PictureMemory`). Plain class, no DOM rendering; it talks to peers only through `ChatPeers`,
- * and every frame a peer sends passes the protocol's validator.
+ * and takes every frame a peer sends as the protocol decoded it.
  */
 export class ChatRoom extends Emitter<ChatRoomEvents> {
   private readonly limits: ChatLimits;
@@ -173,31 +171,27 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
     this.sync.linkGone(peerId);
   }
 
-  /**
-   * Takes one frame a peer sent. Returns true when it was chat's (every binary frame, and every
-   * text frame whose `type` is a chat type), valid or not; false hands it to the control decoder.
-   */
-  handleData(peerId: string, data: unknown): boolean {
-    if (typeof data !== 'string') {
-      if (!(data instanceof ArrayBuffer || ArrayBuffer.isView(data) || data instanceof Blob)) {
-        return false;
-      }
-      if (!this.isDisposed) this.handleBinary(peerId, data);
-      return true;
+  /** Takes one frame a peer sent, decoded (see `decodeFrame`). */
+  handleFrame(peerId: string, decoded: ChatBoundFrame): void {
+    // A refused text frame is counted whoever sent it; binary is looked at only from a known peer.
+    if (decoded.kind === 'invalid' && decoded.reason !== 'malformed-chunk') {
+      this.drop(peerId, decoded.reason === 'too-large' ? 'too-large' : 'malformed');
+      return;
     }
-    const frame = decodeChatFrame(data);
-    if (!frame) {
-      // No frame of any kind is this long: it is not a control message either.
-      if (data.length > MAX_CHAT_FRAME_LENGTH) this.drop(peerId, 'too-large');
-      else if (chatFrameTypeOf(data)) this.drop(peerId, 'malformed');
-      else return false;
-      return true;
-    }
-    if (this.isDisposed) return true;
+    if (this.isDisposed) return;
     if (!this.ready.has(peerId)) {
       this.drop(peerId, 'unknown-peer');
-      return true;
+      return;
     }
+    if (decoded.kind === 'invalid') {
+      this.drop(peerId, 'malformed');
+      return;
+    }
+    if (decoded.kind === 'chunk') {
+      this.handleChunk(peerId, decoded.chunk);
+      return;
+    }
+    const { frame } = decoded;
     switch (frame.type) {
       case 'chat':
         this.live.receiveText(peerId, frame);
@@ -218,7 +212,6 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
         this.sync.handleHistory(peerId, frame);
         break;
     }
-    return true;
   }
 
   /**
@@ -304,16 +297,7 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
     this.updatePicture(frame.id, { failed: 'refused' });
   }
 
-  private handleBinary(peerId: string, data: ArrayBuffer | ArrayBufferView | Blob): void {
-    if (!this.ready.has(peerId)) {
-      this.drop(peerId, 'unknown-peer');
-      return;
-    }
-    const chunk = data instanceof Blob ? null : decodeChunk(toArrayBuffer(data));
-    if (!chunk) {
-      this.drop(peerId, 'malformed');
-      return;
-    }
+  private handleChunk(peerId: string, chunk: ChunkFrame): void {
     const outcome = this.receiver.handleChunk(peerId, chunk);
     if (outcome !== 'ok') this.drop(peerId, outcome);
     else this.sync.chunkArrived(peerId);
@@ -374,11 +358,4 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
     this.transferCounter = (this.transferCounter + 1) >>> 0;
     return this.transferCounter;
   }
-}
-
-function toArrayBuffer(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
-  if (data instanceof ArrayBuffer) return data;
-  const copy = new Uint8Array(data.byteLength);
-  copy.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  return copy.buffer;
 }

@@ -50,11 +50,6 @@ export class ChatSync {
     this.scheduleDigests();
   }
 
-  /** Messages asked for and not yet here. */
-  get pendingRequests(): number {
-    return this.requested.size;
-  }
-
   /** A link opened (or was replaced): tell the peer what we hold. */
   linkReady(peerId: string): void {
     this.answered.set(peerId, new Set());

@@ -239,11 +239,6 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     return this.screenStream;
   }
 
-  /** Whether this browser can share a screen at all. */
-  get canShareScreen(): boolean {
-    return typeof this.devices?.getDisplayMedia === 'function';
-  }
-
   /** Asks the visitor which screen or window to share. Rejects with a RoomError. */
   async startScreenShare(): Promise<MediaStream> {
     if (this.screenStream) return this.screenStream;

@@ -37,7 +37,7 @@ export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'
 
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
-/** The text frame types chat owns; the session hands every other frame to the control decoder. */
+/** The text frame types chat owns; every other text frame is a control message or nothing. */
 export const CHAT_FRAME_TYPES = ['chat', 'picture', 'digest', 'sync', 'want', 'history'] as const;
 
 export type ChatFrameType = (typeof CHAT_FRAME_TYPES)[number];
@@ -194,21 +194,12 @@ export function decodeChunk(buffer: ArrayBuffer): ChunkFrame | null {
 }
 
 /**
- * The `type` of a JSON text frame when it is one of chat's, else null. Used only after
- * `decodeChatFrame` refused a frame, to tell a malformed chat frame from a control frame.
+ * Validates a chat text frame from a peer, already parsed from its JSON text. Anything that is
+ * not a well-formed chat frame of this version, with values inside the protocol's limits, comes
+ * back as null.
  */
-export function chatFrameTypeOf(raw: unknown): ChatFrameType | null {
-  const data = parseFrame(raw);
-  return data && isChatFrameType(data.type) ? data.type : null;
-}
-
-/**
- * Validates a chat text frame from a peer. Anything that is not a well-formed chat frame of this
- * version, with values inside the protocol's limits, comes back as null.
- */
-export function decodeChatFrame(raw: unknown): ChatFrame | null {
-  const data = parseFrame(raw);
-  if (!data || data.v !== PROTOCOL_VERSION) return null;
+export function validateChatFrame(data: Record<string, unknown>): ChatFrame | null {
+  if (data.v !== PROTOCOL_VERSION) return null;
   switch (data.type) {
     case 'chat': {
       const { id, clock, text } = data;
@@ -297,23 +288,14 @@ function decodeHistoryItem(item: unknown): HistoryItem | null {
   return null;
 }
 
-function parseFrame(raw: unknown): Record<string, unknown> | null {
-  if (typeof raw !== 'string' || raw.length > MAX_CHAT_FRAME_LENGTH) return null;
-  try {
-    const data: unknown = JSON.parse(raw);
-    return isRecord(data) ? data : null;
-  } catch {
-    return null;
-  }
-}
-
 function decodeText(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH) return null;
   const clean = cleanText(value);
   return clean.trim() === '' ? null : clean;
 }
 
-function isChatFrameType(value: unknown): value is ChatFrameType {
+/** Whether `value` names one of the text frame types chat owns. */
+export function isChatFrameType(value: unknown): value is ChatFrameType {
   return (CHAT_FRAME_TYPES as readonly unknown[]).includes(value);
 }
 

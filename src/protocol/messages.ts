@@ -1,5 +1,3 @@
-import { isRecord } from '../util/is-record.js';
-
 /** The data-channel protocol version this build speaks; messages of another version are dropped. */
 export const PROTOCOL_VERSION = 1;
 
@@ -56,18 +54,11 @@ export function cleanName(value: string): string {
 }
 
 /**
- * Validates what a peer sent. Everything from a peer is untrusted: anything that is not a
- * well-formed message of this version comes back as `null`, never as an exception.
+ * Validates a control message a peer sent, already parsed from its JSON text: anything that is
+ * not a well-formed message of this version comes back as `null`.
  */
-export function decodeMessage(raw: unknown): PeerMessage | null {
-  if (typeof raw !== 'string' || raw.length > MAX_CONTROL_MESSAGE_LENGTH) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (!isRecord(data) || data.v !== PROTOCOL_VERSION) return null;
+export function validateControl(data: Record<string, unknown>): PeerMessage | null {
+  if (data.v !== PROTOCOL_VERSION) return null;
   switch (data.type) {
     case 'hello': {
       const { name, audio, video } = data;

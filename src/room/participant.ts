@@ -35,3 +35,19 @@ export interface Participant {
    */
   readonly safetyCode: string | null;
 }
+
+/** A peer given up on, as the page shows it: its last name, no media, `unreachable`. */
+export function unreachableParticipant(id: string, name: string): Participant {
+  const connection = { state: 'unreachable', candidateType: null, roundTripMs: null } as const;
+  return {
+    id,
+    name,
+    isLocal: false,
+    hasAudio: false,
+    hasVideo: false,
+    stream: null,
+    screen: null,
+    safetyCode: null,
+    connection: { ...connection, quality: null },
+  };
+}

@@ -1,9 +1,5 @@
-import {
-  decodeMessage,
-  encodeMessage,
-  PROTOCOL_VERSION,
-  type HelloMessage,
-} from '../protocol/messages.js';
+import { decodeFrame, type ChatBoundFrame } from '../protocol/frame.js';
+import { encodeMessage, PROTOCOL_VERSION, type HelloMessage } from '../protocol/messages.js';
 import type { PeerLink } from '../transport/transport.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
@@ -75,20 +71,20 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   private readonly liveness: LivenessPolicy;
   private readonly clock: Clock;
   private isGone = false;
-  /** Messages that failed validation, for diagnostics. */
+  /** Frames that are nobody's (neither a valid control message nor chat's), for diagnostics. */
   droppedMessages = 0;
   /** This link's safety code, set by the session once its certificates are known. */
   safetyCode: string | null = null;
 
   /**
    * @param ownHello what to tell the peer about us
-   * @param takeOther gets every frame the control protocol does not know (chat); returns
-   *   whether it took it, else the frame counts as dropped
+   * @param takeChat gets every frame for the chat (text frames of chat's types, and binary),
+   *   decoded
    */
   constructor(
     readonly link: PeerLink,
     private readonly ownHello: () => HelloMessage,
-    private readonly takeOther: (peerId: string, raw: unknown) => boolean = () => false,
+    private readonly takeChat: (peerId: string, frame: ChatBoundFrame) => void = () => undefined,
     options: RemotePeerOptions = {},
   ) {
     super();
@@ -231,11 +227,16 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
 
   private handleMessage(raw: unknown): void {
     this.heard();
-    const message = decodeMessage(raw);
-    if (!message) {
-      if (!this.takeOther(this.id, raw)) this.droppedMessages++;
+    const decoded = decodeFrame(raw);
+    if (decoded.kind === 'invalid' && decoded.reason === 'unknown') {
+      this.droppedMessages++;
       return;
     }
+    if (decoded.kind !== 'control') {
+      this.takeChat(this.id, decoded);
+      return;
+    }
+    const { message } = decoded;
     switch (message.type) {
       case 'bye':
         this.end('left');

@@ -31,13 +31,15 @@ export interface PeerTransportEvents {
   disconnected: RoomError;
   /** A fatal signalling error after `open()` resolved. */
   error: RoomError;
-  /** Signalling is back after a drop. */
+  /** Signalling is back after a drop; once per outage. */
   reconnected: void;
 }
 
 /** Signalling plus peer connections: the only thing the session knows about PeerJS. */
 export interface PeerTransport extends Emitter<PeerTransportEvents> {
   readonly id: string;
+  /** Whether the signalling server is lost now: from `disconnected` until `reconnected`. */
+  readonly isSignallingLost: boolean;
   /**
    * Registers with the signalling server; resolves with the room's peers as the server listed
    * them at registration (this one included), or null when it did not. Rejects with a RoomError.

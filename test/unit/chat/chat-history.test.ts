@@ -1,13 +1,13 @@
 import { expect } from '@open-wc/testing';
 import { historyFrames, idFrames } from '../../../src/chat/chat-history.js';
 import {
-  decodeChatFrame,
   encodeChatFrame,
   MAX_HISTORY_BATCH_ITEMS,
   MAX_SYNC_IDS,
   MAX_TEXT_LENGTH,
   type HistoryItem,
 } from '../../../src/protocol/chat-messages.js';
+import { chatFrameOf } from '../support/frames.js';
 
 function item(n: number, text = `message ${n}`): HistoryItem {
   return {
@@ -24,7 +24,7 @@ describe('chat history', () => {
   describe('historyFrames', () => {
     it('sends one final empty frame when there is nothing to tell', () => {
       const frames = historyFrames([]);
-      expect(frames.map((f) => decodeChatFrame(f))).to.deep.equal([
+      expect(frames.map((f) => chatFrameOf(f))).to.deep.equal([
         { v: 1, type: 'history', items: [], done: true },
       ]);
     });
@@ -33,7 +33,7 @@ describe('chat history', () => {
       const items = Array.from({ length: 60 }, (_, n) => item(n + 1, '字'.repeat(MAX_TEXT_LENGTH)));
       const frames = historyFrames(items);
       expect(frames.length).to.be.above(1);
-      const decoded = frames.map((f) => decodeChatFrame(f));
+      const decoded = frames.map((f) => chatFrameOf(f));
       for (const frame of frames) {
         expect(new TextEncoder().encode(frame).byteLength).to.be.at.most(48 * 1024);
       }
@@ -47,7 +47,7 @@ describe('chat history', () => {
 
     it('never puts more items in a frame than a receiver accepts', () => {
       const items = Array.from({ length: 250 }, (_, n) => item(n + 1, 'x'));
-      const frames = historyFrames(items).map((f) => decodeChatFrame(f));
+      const frames = historyFrames(items).map((f) => chatFrameOf(f));
       expect(frames.every((f) => f !== null)).to.equal(true);
       for (const frame of frames) {
         expect(frame?.type === 'history' && frame.items.length).to.be.at.most(
@@ -70,7 +70,7 @@ describe('chat history', () => {
       expect(frames.map((f) => f.done)).to.deep.equal([false, false, true]);
       expect(frames.flatMap((f) => f.ids)).to.deep.equal(ids(MAX_SYNC_IDS * 2 + 1));
       for (const frame of frames) {
-        expect(decodeChatFrame(encodeChatFrame(frame))).to.deep.equal(frame);
+        expect(chatFrameOf(encodeChatFrame(frame))).to.deep.equal(frame);
       }
     });
 

@@ -8,16 +8,15 @@ import {
   MAX_IMAGE_BYTES,
   MAX_SYNC_IDS,
   MAX_TEXT_LENGTH,
-  chatFrameTypeOf,
   digestOf,
   cleanText,
-  decodeChatFrame,
   decodeChunk,
   encodeChatFrame,
   encodeChunk,
   type ChatFrame,
   type HistoryItem,
 } from '../../../src/protocol/chat-messages.js';
+import { chatFrameOf } from '../support/frames.js';
 
 const ID = '0b7f3c1e-5d2a-4c8e-9f10-2a3b4c5d6e7f';
 const chat = { v: 1, type: 'chat', id: ID, clock: 3, text: 'hello' };
@@ -54,7 +53,7 @@ const historyWithItem = (fields: Record<string, unknown>) =>
   json({ ...history, items: [{ ...textItem, ...fields }] });
 
 describe('chat protocol', () => {
-  describe('decodeChatFrame', () => {
+  describe('validateChatFrame, through decodeFrame', () => {
     const refused: Array<[string, unknown]> = [
       ['a number', 42],
       ['an object instead of text', { ...chat }],
@@ -147,7 +146,7 @@ describe('chat protocol', () => {
     ];
     for (const [name, raw] of refused) {
       it(`drops ${name}`, () => {
-        expect(decodeChatFrame(raw)).to.equal(null);
+        expect(chatFrameOf(raw)).to.equal(null);
       });
     }
 
@@ -163,27 +162,27 @@ describe('chat protocol', () => {
     ];
     for (const [name, frame] of accepted) {
       it(`round-trips ${name} through encodeChatFrame`, () => {
-        expect(decodeChatFrame(encodeChatFrame(frame))).to.deep.equal(frame);
+        expect(chatFrameOf(encodeChatFrame(frame))).to.deep.equal(frame);
       });
     }
 
     it('accepts text exactly at the limit', () => {
-      const decoded = decodeChatFrame(withFields(chat, { text: 'x'.repeat(MAX_TEXT_LENGTH) }));
+      const decoded = chatFrameOf(withFields(chat, { text: 'x'.repeat(MAX_TEXT_LENGTH) }));
       expect(decoded).to.deep.include({ text: 'x'.repeat(MAX_TEXT_LENGTH) });
     });
 
     it('keeps only known fields, so a frame cannot name its sender', () => {
       const raw = withFields(chat, { senderId: 'someone-else', name: 'Mallory', isOwn: true });
-      expect(decodeChatFrame(raw)).to.deep.equal(chat);
+      expect(chatFrameOf(raw)).to.deep.equal(chat);
     });
 
     it('keeps markup in text as it is (it is shown as text, never parsed)', () => {
       const text = '<script>alert(1)</script><b>bold</b>';
-      expect(decodeChatFrame(withFields(chat, { text }))).to.deep.include({ text });
+      expect(chatFrameOf(withFields(chat, { text }))).to.deep.include({ text });
     });
 
     it('cleans the name of a history item', () => {
-      const decoded = decodeChatFrame(historyWithItem({ name: ' Ev\u202Eil\nBob ' }));
+      const decoded = chatFrameOf(historyWithItem({ name: ' Ev\u202Eil\nBob ' }));
       expect(decoded && decoded.type === 'history' && decoded.items[0].name).to.equal('EvilBob');
     });
   });
@@ -196,23 +195,6 @@ describe('chat protocol', () => {
       expect(digestOf(ids)).not.to.equal(digestOf(['aaaaaaaa', 'bbbbbbbb', 'cccccccd']));
       expect(digestOf([])).to.equal(0);
     });
-  });
-
-  describe('chatFrameTypeOf', () => {
-    const cases: Array<[string, unknown, string | null]> = [
-      ['a malformed chat', withFields(chat, { id: 1 }), 'chat'],
-      ['a malformed picture', withFields(picture, { mime: 'x' }), 'picture'],
-      ['a malformed history', withFields(history, { items: 1 }), 'history'],
-      ['a hello', json({ v: 1, type: 'hello' }), null],
-      ['an unknown type', json({ v: 1, type: 'typing' }), null],
-      ['not JSON', 'chat', null],
-      ['binary', new ArrayBuffer(4), null],
-    ];
-    for (const [name, raw, expected] of cases) {
-      it(`says ${String(expected)} for ${name}`, () => {
-        expect(chatFrameTypeOf(raw)).to.equal(expected);
-      });
-    }
   });
 
   describe('cleanText', () => {

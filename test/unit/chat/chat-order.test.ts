@@ -1,12 +1,14 @@
 import { expect } from '@open-wc/testing';
-import {
-  ChatLog,
-  compareOrder,
-  orderMessages,
-  type OrderKey,
-} from '../../../src/chat/chat-order.js';
+import { ChatLog, compareOrder, type OrderKey } from '../../../src/chat/chat-order.js';
 
 const key = (id: string, clock: number, senderId: string): OrderKey => ({ id, clock, senderId });
+
+/** The messages as a log of unbounded size holds them: in order, repeated IDs dropped. */
+function orderMessages<T extends OrderKey>(messages: Iterable<T>): T[] {
+  const log = new ChatLog<T>(Infinity);
+  for (const message of messages) log.add(message);
+  return [...log.entries];
+}
 
 const conversation: OrderKey[] = [
   key('m1', 1, 'alice'),

@@ -2,10 +2,10 @@ import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import type { ChatMessage, ChatRoom, DropReason } from '../../../src/chat/chat-room.js';
 import {
   CHUNK_PAYLOAD_BYTES,
-  decodeChatFrame,
   encodeChunk,
   MAX_TEXT_LENGTH,
 } from '../../../src/protocol/chat-messages.js';
+import { chatFrameOf } from '../support/frames.js';
 import { ChatMesh } from './support/chat-mesh.js';
 import { HTML_TEXT, pngLike, sameBytes, SVG_TEXT } from './support/images.js';
 
@@ -66,7 +66,7 @@ describe('ChatRoom', () => {
       (f) =>
         f.from === id &&
         (typeof f.data !== 'string' ||
-          ['chat', 'picture'].includes(decodeChatFrame(f.data)?.type ?? '')),
+          ['chat', 'picture'].includes(chatFrameOf(f.data)?.type ?? '')),
     );
   }
 
@@ -287,7 +287,7 @@ describe('ChatRoom', () => {
 
     it('drops frames from a peer that has not said hello', () => {
       const bob = mesh.add(BOB, 'Bob');
-      expect(bob.handleData('room-1_stranger', chatFrame())).to.equal(true);
+      expect(mesh.inject('room-1_stranger', BOB, chatFrame())).to.equal(true);
       expect(bob.messages).to.have.length(0);
       expect(bob.droppedCounts['unknown-peer']).to.equal(1);
     });
@@ -470,8 +470,7 @@ describe('ChatRoom', () => {
 
     const framesOfType = (from: string, type: string) =>
       mesh.sent.filter(
-        (f) =>
-          f.from === from && typeof f.data === 'string' && decodeChatFrame(f.data)?.type === type,
+        (f) => f.from === from && typeof f.data === 'string' && chatFrameOf(f.data)?.type === type,
       );
 
     /** Has `from` list `items` in a summary to `to`, then answer with them (as a relay would). */
@@ -542,7 +541,7 @@ describe('ChatRoom', () => {
       const historyTo = (to: string) =>
         mesh
           .framesBetween(ADA, to)
-          .filter((f) => typeof f === 'string' && decodeChatFrame(f)?.type === 'history');
+          .filter((f) => typeof f === 'string' && chatFrameOf(f)?.type === 'history');
       mesh.add(MAL, 'Mal');
       mesh.connect(MAL, ADA);
       await waitUntil(() => mesh.room(MAL).messages.length === 3);
@@ -555,7 +554,7 @@ describe('ChatRoom', () => {
       const items = historyTo(MAL)
         .slice(answered)
         .flatMap((f) => {
-          const frame = decodeChatFrame(f);
+          const frame = chatFrameOf(f);
           return frame?.type === 'history' ? frame.items : [];
         });
       expect(items).to.deep.equal([]);

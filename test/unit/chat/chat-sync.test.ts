@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import type { ChatMessage, ChatRoom } from '../../../src/chat/chat-room.js';
-import { decodeChatFrame } from '../../../src/protocol/chat-messages.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { chatFrameOf } from '../support/frames.js';
 import { ChatMesh } from './support/chat-mesh.js';
 
 const ADA = 'room-1_aaaa';
@@ -49,7 +49,7 @@ describe('chat sync', () => {
   const wantsFrom = (from: string) =>
     mesh.sent
       .filter((f) => f.from === from && typeof f.data === 'string')
-      .filter((f) => decodeChatFrame(f.data)?.type === 'want')
+      .filter((f) => chatFrameOf(f.data)?.type === 'want')
       .map((f) => f.to);
 
   it('keeps a message pending while nobody is reachable, and delivers it once someone is', async () => {
@@ -146,7 +146,7 @@ describe('chat sync', () => {
     clock.tick(DIGEST_MS * 5);
     const types = mesh.sent
       .slice(before)
-      .map((f) => (typeof f.data === 'string' ? decodeChatFrame(f.data)?.type : 'binary'));
+      .map((f) => (typeof f.data === 'string' ? chatFrameOf(f.data)?.type : 'binary'));
     expect(types.length).to.be.above(0);
     expect(new Set(types)).to.deep.equal(new Set(['digest']));
   });

@@ -11,13 +11,8 @@ import {
   parseToken,
 } from '../../../src/config.js';
 import { RoomError } from '../../../src/errors.js';
-import {
-  CHAT_FRAME_TYPES,
-  chatFrameTypeOf,
-  decodeChatFrame,
-  decodeChunk,
-} from '../../../src/protocol/chat-messages.js';
-import { decodeMessage } from '../../../src/protocol/messages.js';
+import { CHAT_FRAME_TYPES, decodeChunk } from '../../../src/protocol/chat-messages.js';
+import { decodeFrame } from '../../../src/protocol/frame.js';
 
 const RUNS = { numRuns: 300 };
 
@@ -50,23 +45,28 @@ const received = fc.oneof(
 );
 
 describe('fuzzing the data-channel validators', () => {
-  it('decodeMessage returns a message or null for anything', () => {
+  it('decodeFrame returns a frame of a known kind for anything', () => {
     fc.assert(
       fc.property(received, (raw) => {
-        const message = decodeMessage(raw);
-        expect(message === null || typeof message === 'object').to.equal(true);
+        const decoded = decodeFrame(raw);
+        expect(['control', 'chat', 'chunk', 'invalid']).to.include(decoded.kind);
+        if (decoded.kind === 'control') expect(typeof decoded.message).to.equal('object');
       }),
       RUNS,
     );
   });
 
-  it('the chat validators return a frame or null for anything', () => {
+  it('the chat validator returns a chat frame or refuses anything', () => {
     fc.assert(
       fc.property(received, (raw) => {
-        const type = chatFrameTypeOf(raw);
-        const frame = decodeChatFrame(raw);
-        expect(type === null || CHAT_FRAME_TYPES.includes(type)).to.equal(true);
-        if (frame !== null) expect(CHAT_FRAME_TYPES).to.include(frame.type);
+        const decoded = decodeFrame(raw);
+        if (decoded.kind === 'chat') expect(CHAT_FRAME_TYPES).to.include(decoded.frame.type);
+        if (decoded.kind === 'invalid' && decoded.reason === 'malformed-chat') {
+          expect(typeof raw).to.equal('string');
+          expect(CHAT_FRAME_TYPES).to.include(
+            (JSON.parse(raw as string) as { type: unknown }).type,
+          );
+        }
       }),
       RUNS,
     );

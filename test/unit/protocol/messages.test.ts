@@ -4,11 +4,11 @@ import {
   MAX_NAME_LENGTH,
   PROTOCOL_VERSION,
   cleanName,
-  decodeMessage,
   encodeMessage,
   type ByeMessage,
   type HelloMessage,
 } from '../../../src/protocol/messages.js';
+import { controlMessageOf } from '../support/frames.js';
 
 const hello: HelloMessage = {
   v: PROTOCOL_VERSION,
@@ -23,7 +23,7 @@ function helloWith(fields: Record<string, unknown>): string {
 }
 
 describe('protocol messages', () => {
-  describe('decodeMessage', () => {
+  describe('validateControl, through decodeFrame', () => {
     const refused: Array<[string, unknown]> = [
       ['a number', 42],
       ['an object that is not a string', { ...hello }],
@@ -52,7 +52,7 @@ describe('protocol messages', () => {
     ];
     for (const [name, raw] of refused) {
       it(`drops ${name}`, () => {
-        expect(decodeMessage(raw)).to.equal(null);
+        expect(controlMessageOf(raw)).to.equal(null);
       });
     }
 
@@ -60,32 +60,32 @@ describe('protocol messages', () => {
       const base = helloWith({ name: '' });
       const raw = helloWith({ name: 'x'.repeat(MAX_CONTROL_MESSAGE_LENGTH - base.length) });
       expect(raw.length).to.equal(MAX_CONTROL_MESSAGE_LENGTH);
-      expect(decodeMessage(raw)).to.not.equal(null);
+      expect(controlMessageOf(raw)).to.not.equal(null);
     });
 
     it('round-trips a hello through encodeMessage', () => {
-      expect(decodeMessage(encodeMessage(hello))).to.deep.equal(hello);
+      expect(controlMessageOf(encodeMessage(hello))).to.deep.equal(hello);
     });
 
     it('round-trips a bye through encodeMessage', () => {
       const bye: ByeMessage = { v: PROTOCOL_VERSION, type: 'bye' };
-      expect(decodeMessage(encodeMessage(bye))).to.deep.equal(bye);
+      expect(controlMessageOf(encodeMessage(bye))).to.deep.equal(bye);
     });
 
     it('keeps only known fields of a hello', () => {
       const raw = helloWith({ extra: 'x' }).replace('{', '{"__proto__":{"polluted":true},');
-      const decoded = decodeMessage(raw);
+      const decoded = controlMessageOf(raw);
       expect(decoded).to.deep.equal(hello);
       expect(Object.getPrototypeOf(decoded)).to.equal(Object.prototype);
     });
 
     it('cleans the name of a hello', () => {
-      const decoded = decodeMessage(helloWith({ name: '  Ev\u202Eil\n\u0000Bob\u200B ' }));
+      const decoded = controlMessageOf(helloWith({ name: '  Ev\u202Eil\n\u0000Bob\u200B ' }));
       expect(decoded).to.deep.include({ name: 'EvilBob' });
     });
 
     it('caps the name of a hello', () => {
-      const decoded = decodeMessage(helloWith({ name: 'n'.repeat(MAX_NAME_LENGTH + 40) }));
+      const decoded = controlMessageOf(helloWith({ name: 'n'.repeat(MAX_NAME_LENGTH + 40) }));
       expect(decoded).to.deep.include({ name: 'n'.repeat(MAX_NAME_LENGTH) });
     });
   });

@@ -1,210 +1,38 @@
 import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import { RoomError } from '../../../src/errors.js';
-import { ENCODING_LADDER } from '../../../src/media/encoding-policy.js';
 import { LocalMedia, type MediaDevicesLike } from '../../../src/media/local-media.js';
-import {
-  PROTOCOL_VERSION,
-  encodeMessage,
-  type HelloMessage,
-  type PeerMessage,
-} from '../../../src/protocol/messages.js';
+import { PROTOCOL_VERSION, encodeMessage } from '../../../src/protocol/messages.js';
 import type { Participant } from '../../../src/room/participant.js';
 import { DEFAULT_LIVENESS } from '../../../src/room/liveness-policy.js';
+import { ServerApi } from '../../../src/room/server-api.js';
 import {
-  DESCRIBE_HOLD_MS,
-  MAX_CONNECT_ATTEMPTS,
-  RoomSession,
-  type RoomSessionEvents,
-  type RoomSessionOptions,
-} from '../../../src/room/room-session.js';
-import { ServerApi, type IceConfig, type ServerConfig } from '../../../src/room/server-api.js';
-import {
-  FakeNetwork,
   fakeTransportFactory,
   type FakeLink,
   type FakeTransport,
 } from '../support/fake-transport.js';
 import { FakeClock } from '../support/fake-clock.js';
-
-const ROOM = '3f1c2a9e-7b4d-4c1e-9f0a-2b3c4d5e6f70';
-/** Sorts before every peer ID makePeerId gives in ROOM (those have 16 hex characters). */
-const LOWER = `${ROOM}_0`;
-/** Sorts after every peer ID makePeerId gives in ROOM ('z' > any hex digit). */
-const HIGHER = `${ROOM}_z`;
-const SERVER_ICE: RTCIceServer[] = [{ urls: 'stun:127.0.0.1:3478' }];
-
-/** The part of ServerApi the session uses, with the room's member list in a field. */
-class FakeApi {
-  readonly base = new URL('http://127.0.0.1:9000');
-  peers: string[] = [];
-  /** When the ICE servers handed out expire (ms since the epoch), or null. */
-  iceExpiresAt: number | null = null;
-  roomPeerCalls = 0;
-  iceCalls = 0;
-  config(): Promise<ServerConfig> {
-    return Promise.resolve({ peer: { path: '/peerjs', key: 'rtc' } });
-  }
-  ice(): Promise<IceConfig> {
-    this.iceCalls++;
-    return Promise.resolve({ iceServers: SERVER_ICE, expiresAt: this.iceExpiresAt });
-  }
-  roomPeers(): Promise<string[]> {
-    this.roomPeerCalls++;
-    return Promise.resolve([...this.peers]);
-  }
-}
-
-type Logged = {
-  [K in keyof RoomSessionEvents]: [K, RoomSessionEvents[K]];
-}[keyof RoomSessionEvents];
-
-/** Every event a session emitted, in order. */
-class EventLog {
-  readonly entries: Logged[] = [];
-  constructor(session: RoomSession) {
-    const types: Array<keyof RoomSessionEvents> = [
-      'state',
-      'peer-join',
-      'peer-leave',
-      'participants',
-      'error',
-      'signalling',
-    ];
-    for (const type of types) {
-      session.on(type, (payload: unknown) => this.entries.push([type, payload] as Logged));
-    }
-  }
-  of<K extends keyof RoomSessionEvents>(type: K): Array<RoomSessionEvents[K]> {
-    return this.entries.filter((entry) => entry[0] === type).map((entry) => entry[1]) as Array<
-      RoomSessionEvents[K]
-    >;
-  }
-  count(type: keyof RoomSessionEvents): number {
-    return this.of(type).length;
-  }
-}
-
-interface Setup {
-  session: RoomSession;
-  api: FakeApi;
-  media: LocalMedia;
-  log: EventLog;
-  made: FakeTransport[];
-  /** The transport the session made (after join). */
-  transport(): FakeTransport;
-}
-
-const live: Array<{ session: RoomSession; media: LocalMedia }> = [];
-
-function setup(
-  options: Partial<RoomSessionOptions> & {
-    network?: FakeNetwork;
-    holdsDescriptions?: boolean;
-  } = {},
-): Setup {
-  const { network, holdsDescriptions, ...overrides } = options;
-  const api = new FakeApi();
-  const media = overrides.media ?? new LocalMedia();
-  const factory = fakeTransportFactory(network, { holdsDescriptions });
-  const session = new RoomSession({
-    roomId: ROOM,
-    name: 'Me',
-    iceServers: null,
-    iceTransportPolicy: 'all',
-    startWith: { audio: false, video: false },
-    api: api as unknown as ServerApi,
-    media,
-    createTransport: factory,
-    recheckIntervalMs: 60_000,
-    ...overrides,
-  });
-  live.push({ session, media });
-  return {
-    session,
-    api,
-    media,
-    log: new EventLog(session),
-    made: factory.made,
-    transport() {
-      expect(factory.made, 'transports made').to.have.length(1);
-      return factory.made[0];
-    },
-  };
-}
-
-function hello(name: string, media: { audio?: boolean; video?: boolean } = {}): string {
-  const message: HelloMessage = {
-    v: PROTOCOL_VERSION,
-    type: 'hello',
-    name,
-    audio: media.audio ?? true,
-    video: media.video ?? true,
-  };
-  return encodeMessage(message);
-}
-
-const BYE = encodeMessage({ v: PROTOCOL_VERSION, type: 'bye' });
-const HEARTBEAT = encodeMessage({ v: PROTOCOL_VERSION, type: 'heartbeat' });
-
-/** Each remote participant's connection state, by ID. */
-function connectionStates(session: RoomSession): Record<string, string | undefined> {
-  return Object.fromEntries(
-    session.participants.filter((p) => !p.isLocal).map((p) => [p.id, p.connection?.state]),
-  );
-}
-
-/** Opens a link's data channel and has the peer introduce itself. */
-function makeReady(link: FakeLink, name = 'Peer'): void {
-  link.fire('open', undefined);
-  link.fire('message', hello(name));
-}
-
-function remoteIds(session: RoomSession): string[] {
-  return session.participants.filter((p) => !p.isLocal).map((p) => p.id);
-}
-
-function lastSent(link: FakeLink): PeerMessage | undefined {
-  return link.sentMessages.at(-1);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RoomError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(RoomError);
-    return error as RoomError;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** Real (fake-device) media that remembers every stream it handed out. */
-function recordingDevices(): MediaDevicesLike & { opened: Array<Promise<MediaStream>> } {
-  const opened: Array<Promise<MediaStream>> = [];
-  return {
-    opened,
-    getUserMedia(constraints?: MediaStreamConstraints) {
-      const stream = navigator.mediaDevices.getUserMedia(constraints);
-      opened.push(stream);
-      return stream;
-    },
-  };
-}
-
-async function liveTracksOf(opened: Array<Promise<MediaStream>>): Promise<MediaStreamTrack[]> {
-  const settled = await Promise.allSettled(opened);
-  await aTimeout(0);
-  return settled
-    .flatMap((result) => (result.status === 'fulfilled' ? result.value.getTracks() : []))
-    .filter((track) => track.readyState === 'live');
-}
+import { rejection } from '../support/rejection.js';
+import {
+  ROOM,
+  LOWER,
+  HIGHER,
+  SERVER_ICE,
+  type Setup,
+  leaveAll,
+  setup,
+  hello,
+  BYE,
+  HEARTBEAT,
+  connectionStates,
+  makeReady,
+  remoteIds,
+  lastSent,
+  recordingDevices,
+  liveTracksOf,
+} from '../support/session-setup.js';
 
 describe('RoomSession', () => {
-  afterEach(() => {
-    for (const { session, media } of live.splice(0)) {
-      session.leave();
-      media.stop();
-    }
-  });
+  afterEach(leaveAll);
 
   describe('joining', () => {
     it('dials every listed peer but itself, once each', async () => {
@@ -539,242 +367,6 @@ describe('RoomSession', () => {
     });
   });
 
-  describe('video encoding', () => {
-    /** The maximum bitrate last set on each open link, in kbit/s. */
-    const kbps = (links: FakeLink[]) =>
-      links
-        .filter((l) => !l.isClosed)
-        .map((l) => (l.videoEncodings.at(-1)?.maxBitrate ?? 0) / 1000);
-
-    it('caps every link’s video by the room’s size as the room grows and shrinks', async () => {
-      const { session, api, ...rest } = setup();
-      api.peers = [`${HIGHER}1`];
-      await session.join();
-      const transport = rest.transport();
-      const links = [...transport.dialled];
-      makeReady(links[0], 'Ada');
-      await aTimeout(0);
-      expect(kbps(links)).to.deep.equal([900]);
-
-      for (const id of ['2', '3', '4', '5']) {
-        const link = transport.ring(`${HIGHER}${id}`);
-        links.push(link);
-        makeReady(link, `Peer ${id}`);
-        await aTimeout(0);
-      }
-      expect(kbps(links)).to.deep.equal([220, 220, 220, 220, 220]);
-      expect(links[4].videoEncodings.at(-1)).to.deep.equal(ENCODING_LADDER[4]);
-
-      links[0].fire('message', BYE);
-      links[1].close();
-      await aTimeout(0);
-      expect(kbps(links)).to.deep.equal([400, 400, 400]);
-      expect(links[2].videoEncodings.at(-1)).to.deep.include({ scaleResolutionDownBy: 1.5 });
-    });
-
-    it('caps a link’s video once its offer is out, before the video starts, and not again at the hello', async () => {
-      const { session, api, made } = setup({ holdsDescriptions: true });
-      api.peers = [HIGHER];
-      await session.join();
-      const [link] = made[0].dialled;
-      await aTimeout(0);
-      expect(link.videoEncodings, 'while the offer is being made').to.deep.equal([]);
-      link.finishDescribing();
-      await aTimeout(0);
-      expect(link.videoEncodings).to.deep.equal([ENCODING_LADDER[0]]);
-      makeReady(link, 'Ada');
-      await aTimeout(0);
-      expect(link.videoEncodings).to.deep.equal([ENCODING_LADDER[0]]);
-    });
-  });
-
-  describe('holding renders while a call is negotiated', () => {
-    it('has nothing to wait for before any call, and once every offer and answer is out', async () => {
-      const { session, api, made } = setup({ holdsDescriptions: true });
-      expect(session.whenDescribed()).to.equal(null);
-      api.peers = [HIGHER];
-      await session.join();
-      const incoming = made[0].ring(`${HIGHER}2`);
-      const [dialled] = made[0].dialled;
-      const waited = session.whenDescribed();
-      expect(waited).to.be.instanceOf(Promise);
-      let isDone = false;
-      void waited!.then(() => (isDone = true));
-      dialled.finishDescribing();
-      await aTimeout(0);
-      expect(isDone, 'with an answer still being made').to.equal(false);
-      incoming.finishDescribing();
-      await aTimeout(0);
-      expect(isDone).to.equal(true);
-      expect(session.whenDescribed()).to.equal(null);
-    });
-
-    it('waits no longer than DESCRIBE_HOLD_MS for an offer that never goes out', async () => {
-      const clock = new FakeClock();
-      const { session, api } = setup({ clock, holdsDescriptions: true });
-      api.peers = [HIGHER];
-      await session.join();
-      let isDone = false;
-      void session.whenDescribed()!.then(() => (isDone = true));
-      clock.tick(DESCRIBE_HOLD_MS - 1);
-      await aTimeout(0);
-      expect(isDone).to.equal(false);
-      clock.tick(1);
-      await aTimeout(0);
-      expect(isDone).to.equal(true);
-    });
-
-    it('stops waiting for a link that closes before its offer goes out', async () => {
-      const { session, api, made } = setup({ holdsDescriptions: true });
-      api.peers = [HIGHER];
-      await session.join();
-      const waited = session.whenDescribed()!;
-      made[0].dialled[0].close();
-      await waited;
-      expect(session.whenDescribed()).to.equal(null);
-    });
-  });
-
-  describe('when two peers dial each other at once', () => {
-    it('keeps its own dial and refuses the incoming link when its ID is smaller', async () => {
-      const { session, api, log, ...rest } = setup();
-      api.peers = [HIGHER];
-      await session.join();
-      const [outgoing] = rest.transport().dialled;
-      const incoming = rest.transport().ring(HIGHER);
-      expect(incoming.isClosed).to.equal(true);
-      expect(incoming.acceptedStream).to.equal(null);
-      expect(outgoing.isClosed).to.equal(false);
-      makeReady(outgoing, 'Grace');
-      expect(log.count('peer-join')).to.equal(1);
-      expect(remoteIds(session)).to.deep.equal([HIGHER]);
-    });
-
-    it('takes the incoming link and closes its own when its ID is larger', async () => {
-      const { session, api, media, log, ...rest } = setup();
-      api.peers = [LOWER];
-      await session.join();
-      const [outgoing] = rest.transport().dialled;
-      const incoming = rest.transport().ring(LOWER);
-      expect(outgoing.isClosed).to.equal(true);
-      expect(incoming.isClosed).to.equal(false);
-      expect(incoming.acceptedStream).to.equal(media.outgoing);
-      makeReady(incoming, 'Ada');
-      expect(log.of('peer-join').map((p) => p.name)).to.deep.equal(['Ada']);
-      expect(log.count('peer-leave')).to.equal(0);
-    });
-
-    it('does not announce a ready peer twice when its link is replaced', async () => {
-      const { session, api, log, ...rest } = setup();
-      api.peers = [LOWER];
-      await session.join();
-      const [outgoing] = rest.transport().dialled;
-      makeReady(outgoing, 'Ada');
-      const incoming = rest.transport().ring(LOWER);
-      expect(outgoing.isClosed).to.equal(true);
-      expect(connectionStates(session), 'the tile stays').to.deep.equal({
-        [LOWER]: 'reconnecting',
-      });
-      makeReady(incoming, 'Ada');
-      expect(log.count('peer-join')).to.equal(1);
-      expect(log.count('peer-leave')).to.equal(0);
-      expect(remoteIds(session)).to.deep.equal([LOWER]);
-    });
-
-    it('takes a redial from a peer it holds an incoming link from', async () => {
-      const { session, ...rest } = setup();
-      await session.join();
-      const first = rest.transport().ring(HIGHER);
-      makeReady(first);
-      const second = rest.transport().ring(HIGHER);
-      expect(first.isClosed).to.equal(true);
-      expect(second.isClosed).to.equal(false);
-      makeReady(second);
-      expect(remoteIds(session)).to.deep.equal([HIGHER]);
-    });
-
-    for (const order of ['dial order', 'reversed'] as const) {
-      it(`ends with exactly one link between two sessions (rings in ${order})`, async () => {
-        const network = new FakeNetwork();
-        const a = setup({ network, name: 'A' });
-        const b = setup({ network, name: 'B' });
-        a.api.peers = b.api.peers = [a.session.peerId, b.session.peerId];
-        await Promise.all([a.session.join(), b.session.join()]);
-        expect(a.transport().dialled).to.have.length(1);
-        expect(b.transport().dialled).to.have.length(1);
-
-        network.deliver(order);
-        const [small, large] = [a.session.peerId, b.session.peerId].sort();
-        expect(network.openLinks()).to.have.deep.members([
-          [small, large, true],
-          [large, small, false],
-        ]);
-
-        network.openAll();
-        expect(a.log.of('peer-join').map((p) => p.name)).to.deep.equal(['B']);
-        expect(b.log.of('peer-join').map((p) => p.name)).to.deep.equal(['A']);
-        expect(a.log.count('peer-leave') + b.log.count('peer-leave')).to.equal(0);
-      });
-    }
-  });
-
-  describe('recovering from failed connections', () => {
-    it('retries a failed peer, then shows it unreachable with ice-failed after three attempts', async () => {
-      const { session, api, log, ...rest } = setup();
-      api.peers = [HIGHER];
-      await session.join();
-      for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
-        await waitUntil(() => rest.transport().dialled.length === attempt, `attempt ${attempt}`, {
-          timeout: 3000,
-        });
-        rest.transport().dialled[attempt - 1].fire('state', 'failed');
-      }
-      const errors = log.of('error').map((error) => error.code);
-      expect(errors).to.deep.equal(['ice-failed']);
-      const unreachable = session.participants.find((p) => p.id === HIGHER);
-      expect(unreachable?.connection?.state).to.equal('unreachable');
-      await aTimeout(1200);
-      expect(rest.transport().dialled, 'no attempt after giving up').to.have.length(3);
-      expect(log.count('peer-join')).to.equal(0);
-    });
-
-    it('counts a link that closes before its hello as a failed attempt', async () => {
-      const { session, api, ...rest } = setup();
-      api.peers = [HIGHER];
-      await session.join();
-      rest.transport().dialled[0].close();
-      await waitUntil(() => rest.transport().dialled.length === 2, 'retried after the back-off');
-    });
-
-    it('forgets an unreachable peer once the room no longer lists it', async () => {
-      const { session, api, ...rest } = setup({ recheckIntervalMs: 50 });
-      api.peers = [HIGHER];
-      await session.join();
-      for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
-        await waitUntil(() => rest.transport().dialled.length === attempt, `attempt ${attempt}`, {
-          timeout: 3000,
-        });
-        rest.transport().dialled[attempt - 1].fire('state', 'failed');
-      }
-      expect(remoteIds(session)).to.deep.equal([HIGHER]);
-      api.peers = [];
-      await waitUntil(() => remoteIds(session).length === 0, 'the unreachable peer is gone');
-    });
-
-    it('clears a peer’s failures once it connects', async () => {
-      const { session, api, log, ...rest } = setup();
-      api.peers = [HIGHER];
-      await session.join();
-      rest.transport().dialled[0].fire('state', 'failed');
-      await waitUntil(() => rest.transport().dialled.length === 2, 'second attempt');
-      makeReady(rest.transport().dialled[1], 'Grace');
-      expect(session.participants.find((p) => p.id === HIGHER)?.connection?.state).to.equal(
-        'connected',
-      );
-      expect(log.of('error')).to.have.length(0);
-    });
-  });
-
   describe('TURN credentials', () => {
     it('renews ICE servers from the server before they expire', async () => {
       const { session, api, ...rest } = setup({ minIceRenewalMs: 10 });
@@ -791,41 +383,6 @@ describe('RoomSession', () => {
       await aTimeout(100);
       expect(rest.transport().iceServerUpdates).to.have.length(0);
       expect(api.iceCalls).to.equal(1);
-    });
-  });
-
-  describe('re-checking the room', () => {
-    it('dials a missed peer only when its own ID is smaller', async () => {
-      const { session, api, ...rest } = setup({ recheckIntervalMs: 10 });
-      await session.join();
-      expect(rest.transport().dialled).to.have.length(0);
-      api.peers = [LOWER, session.peerId, HIGHER];
-      await waitUntil(() => rest.transport().dialled.length > 0, 'dialled the missed peer');
-      const calls = api.roomPeerCalls;
-      await waitUntil(() => api.roomPeerCalls >= calls + 3, 'more re-checks ran');
-      expect(rest.transport().dialled.map((link) => link.remoteId)).to.deep.equal([HIGHER]);
-    });
-
-    it('keeps re-checking after the server fails once', async () => {
-      const { session, api, ...rest } = setup({ recheckIntervalMs: 10 });
-      await session.join();
-      const roomPeers = api.roomPeers.bind(api);
-      api.roomPeers = () => {
-        api.roomPeers = roomPeers;
-        return Promise.reject(new RoomError('server-unreachable', 'restarting'));
-      };
-      api.peers = [HIGHER];
-      await waitUntil(() => rest.transport().dialled.length === 1, 'dialled after the failure');
-      expect(session.state).to.equal('joined');
-    });
-
-    it('stops re-checking after leaving', async () => {
-      const { session, api } = setup({ recheckIntervalMs: 10 });
-      await session.join();
-      session.leave();
-      const calls = api.roomPeerCalls;
-      await aTimeout(80);
-      expect(api.roomPeerCalls).to.equal(calls);
     });
   });
 
@@ -975,80 +532,6 @@ describe('RoomSession', () => {
       for (const link of links) {
         expect(link.sentMessages.filter((m) => m.type === 'signalling-back')).to.have.length(1);
       }
-    });
-  });
-
-  describe('a peer that goes silent', () => {
-    async function joinedWith(remoteId: string) {
-      const clock = new FakeClock();
-      const setupResult = setup({ clock });
-      setupResult.api.peers = [remoteId];
-      await setupResult.session.join();
-      const [link] = setupResult.transport().dialled;
-      makeReady(link, 'Quiet');
-      return { clock, link, ...setupResult };
-    }
-
-    it('is shown as reconnecting and gets a fresh call from the smaller ID, keeping one tile', async () => {
-      const { clock, link, session, log, ...rest } = await joinedWith(HIGHER);
-      clock.tick(DEFAULT_LIVENESS.silenceMs);
-      expect(connectionStates(session)).to.deep.equal({ [HIGHER]: 'reconnecting' });
-      const transport = rest.transport();
-      expect(transport.dialled).to.have.length(2);
-      expect(link.isClosed, 'the silent link is replaced').to.equal(true);
-      expect(remoteIds(session)).to.deep.equal([HIGHER]);
-      const fresh = transport.dialled[1];
-      makeReady(fresh, 'Quiet');
-      expect(connectionStates(session)).to.deep.equal({ [HIGHER]: 'connected' });
-      expect(log.count('peer-join')).to.equal(1);
-      expect(log.count('peer-leave')).to.equal(0);
-    });
-
-    it('waits for the smaller ID to call when its own is larger, then takes the call over', async () => {
-      const { clock, link, session, log, ...rest } = await joinedWith(LOWER);
-      clock.tick(DEFAULT_LIVENESS.silenceMs);
-      const transport = rest.transport();
-      expect(transport.dialled).to.have.length(1);
-      expect(connectionStates(session)).to.deep.equal({ [LOWER]: 'reconnecting' });
-      const incoming = transport.ring(LOWER);
-      expect(link.isClosed).to.equal(true);
-      expect(remoteIds(session), 'the tile stays while the call connects').to.deep.equal([LOWER]);
-      makeReady(incoming, 'Quiet');
-      expect(connectionStates(session)).to.deep.equal({ [LOWER]: 'connected' });
-      expect(log.count('peer-join')).to.equal(1);
-      expect(log.count('peer-leave')).to.equal(0);
-    });
-
-    it('stays, reconnecting, while the server still lists it', async () => {
-      const { clock, session, api } = await joinedWith(LOWER);
-      const calls = api.roomPeerCalls;
-      clock.tick(DEFAULT_LIVENESS.silenceMs);
-      await waitUntil(() => api.roomPeerCalls > calls, 'the room is listed again at once');
-      await aTimeout(0);
-      expect(connectionStates(session)).to.deep.equal({ [LOWER]: 'reconnecting' });
-    });
-
-    it('is removed once the server no longer lists it: its page closed before its goodbye', async () => {
-      const { clock, session, api, log } = await joinedWith(LOWER);
-      api.peers = [];
-      clock.tick(DEFAULT_LIVENESS.silenceMs);
-      await waitUntil(() => remoteIds(session).length === 0, 'the tile goes');
-      expect(log.count('peer-leave')).to.equal(1);
-    });
-
-    it('keeps a message written meanwhile pending, and delivers it once the peer is back', async () => {
-      const { clock, session, ...rest } = await joinedWith(HIGHER);
-      clock.tick(DEFAULT_LIVENESS.silenceMs);
-      const sent = await session.sendMessage('are you there?');
-      expect(sent.delivery).to.equal('pending');
-      const fresh = rest.transport().dialled[1];
-      makeReady(fresh, 'Quiet');
-      fresh.fire('message', JSON.stringify({ v: 1, type: 'sync', ids: [], done: true }));
-      fresh.fire('message', JSON.stringify({ v: 1, type: 'want', ids: [sent.id], done: true }));
-      expect(session.messages[0].delivery).to.equal('sent');
-      expect(
-        fresh.sent.some((f) => typeof f === 'string' && f.includes('are you there?')),
-      ).to.equal(true);
     });
   });
 });

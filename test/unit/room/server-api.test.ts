@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { RoomError, TokenExpiredError } from '../../../src/errors.js';
+import { TokenExpiredError } from '../../../src/errors.js';
 import { ServerApi } from '../../../src/room/server-api.js';
+import { rejection } from '../support/rejection.js';
 
 const BASE = new URL('https://rtc.example.com');
 
@@ -27,16 +28,6 @@ function json(body: unknown, status = 200): Response {
     status,
     headers: { 'content-type': 'application/json' },
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RoomError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(RoomError);
-    return error as RoomError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('ServerApi', () => {

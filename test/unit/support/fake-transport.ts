@@ -10,7 +10,8 @@ import type {
 } from '../../../src/transport/transport.js';
 import type { VideoEncoding } from '../../../src/media/encoding-policy.js';
 import { Emitter } from '../../../src/util/emitter.js';
-import { decodeMessage, type PeerMessage } from '../../../src/protocol/messages.js';
+import type { PeerMessage } from '../../../src/protocol/messages.js';
+import { controlMessageOf } from './frames.js';
 
 /** One remote peer as a test sees it: fire its events, read what the session did to it. */
 export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
@@ -49,7 +50,7 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
 
   /** The control messages sent so far, decoded. */
   get sentMessages(): PeerMessage[] {
-    return this.sent.map((raw) => decodeMessage(raw)).filter((m): m is PeerMessage => m !== null);
+    return this.sent.map(controlMessageOf).filter((m): m is PeerMessage => m !== null);
   }
 
   /** What this link was last told to send as a shared screen. */
@@ -121,6 +122,7 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
   isOpen = false;
   /** How often the session asked to retry the signalling server now. */
   signallingRetries = 0;
+  isSignallingLost = false;
   /** Whether new links keep their offer or answer until the test calls `finishDescribing`. */
   holdsDescriptions = false;
 
@@ -136,8 +138,16 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
     return this.options.id;
   }
 
-  /** Emits one of the transport's events, as PeerJS would. */
+  /**
+   * Emits one of the transport's events, as the PeerJS adapter would: a lost or regained
+   * signalling server once per change, however often the test says so.
+   */
   fire<K extends keyof PeerTransportEvents>(type: K, payload: PeerTransportEvents[K]): void {
+    if (type === 'disconnected' || type === 'reconnected') {
+      const isLost = type === 'disconnected';
+      if (this.isSignallingLost === isLost) return;
+      this.isSignallingLost = isLost;
+    }
     this.emit(type, payload);
   }
 

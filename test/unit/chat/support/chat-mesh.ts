@@ -1,7 +1,8 @@
-// An in-memory room for ChatRoom tests: every frame one room sends reaches the other room's
-// handleData on a later task (or, given a fake clock, when the clock next ticks), and each
+// An in-memory room for ChatRoom tests: every frame one room sends is decoded and reaches the
+// other room's handleFrame on a later task (or, given a fake clock, when the clock next ticks), and each
 // direction's undelivered bytes are its bufferedAmount.
 import { ChatRoom, type ChatLimits, type ChatPeers } from '../../../../src/chat/chat-room.js';
+import { decodeFrame } from '../../../../src/protocol/frame.js';
 import type { Clock } from '../../../../src/util/clock.js';
 
 export interface SentFrame {
@@ -56,9 +57,12 @@ export class ChatMesh {
     return this.links.has(linkKey(a, b));
   }
 
-  /** Hands a raw frame to `to` as if `from` had sent it; returns what handleData returned. */
+  /**
+   * Hands a raw frame to `to` as if `from` had sent it, decoded as a link would; returns whether
+   * it was chat's (else it is a control message, or nobody's).
+   */
   inject(from: string, to: string, data: unknown): boolean {
-    return this.room(to).handleData(from, data);
+    return handOver(this.room(to), from, data);
   }
 
   /** The frames one room sent another so far. */
@@ -89,7 +93,8 @@ export class ChatMesh {
         const deliver = () => {
           this.queued.set(key, (this.queued.get(key) ?? 0) - size);
           if (this.links.has(linkKey(self, to)) && !this.muted.has(self)) {
-            this.rooms.get(to)?.handleData(self, data);
+            const room = this.rooms.get(to);
+            if (room) handOver(room, self, data);
           }
         };
         if (this.clock) this.clock.setTimeout(deliver, 0);
@@ -100,6 +105,15 @@ export class ChatMesh {
       nameOf: (id) => this.names.get(id) ?? '',
     };
   }
+}
+
+function handOver(room: ChatRoom, from: string, data: unknown): boolean {
+  const decoded = decodeFrame(data);
+  if (decoded.kind === 'control' || (decoded.kind === 'invalid' && decoded.reason === 'unknown')) {
+    return false;
+  }
+  room.handleFrame(from, decoded);
+  return true;
 }
 
 function linkKey(a: string, b: string): string {

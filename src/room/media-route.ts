@@ -1,0 +1,68 @@
+import type { RoomError } from '../errors.js';
+import type { ChatBoundFrame } from '../protocol/frame.js';
+import type { Emitter } from '../util/emitter.js';
+import type { Participant } from './participant.js';
+import type { GoneReason } from './remote-peer.js';
+
+/** One remote participant as a route reaches it (`RemotePeer` in the mesh). */
+export interface RoutePeer {
+  readonly id: string;
+  /** Whether it introduced itself (its hello came). */
+  readonly isReady: boolean;
+  /** Whether it has a tile: introduced, or its stream is there. */
+  readonly isShown: boolean;
+  /** Whether it is heard now: chat goes to it. */
+  readonly isReachable: boolean;
+  toParticipant(): Participant;
+}
+
+export interface MediaRouteEvents {
+  /** A peer said hello on a fresh path: its first, or one that replaced another. */
+  ready: RoutePeer;
+  /** A peer's stream, name, media or connection changed. */
+  update: RoutePeer;
+  /** A peer's link was replaced by a fresh one: what rode on the old one ends; hello follows. */
+  replaced: RoutePeer;
+  /** A frame for the chat from a peer, decoded. */
+  message: { peerId: string; frame: ChatBoundFrame };
+  /** A peer is gone: it said goodbye, or its path failed or closed. */
+  gone: { peer: RoutePeer; reason: GoneReason };
+  /** Every attempt to reach a peer failed: it is in `unreachable` until it leaves the room. */
+  unreachable: { peerId: string; attempts: number };
+  /** `unreachable` lists fewer peers: one left the room, or was reached after all. */
+  forgotten: void;
+  /** Something went wrong that the page should hear of; the route goes on. */
+  error: RoomError;
+}
+
+/**
+ * How a visit's media and data reach the other participants (today the PeerJS mesh, one link
+ * per pair). The session keeps the visit (state, membership, names, chat, local media) and
+ * talks to the peers only through this.
+ */
+export interface MediaRoute extends Emitter<MediaRouteEvents> {
+  /** The peers reached or being reached now, in the order they came. */
+  readonly peers: readonly RoutePeer[];
+  /** The peers given up on, by ID. */
+  readonly unreachable: readonly string[];
+  /** Reaches the peers the server listed as we joined, and from then on keeps the room whole. */
+  start(listed: readonly string[]): void;
+  /** Sends a frame to one peer; false when it cannot be sent now. */
+  send(peerId: string, data: string | ArrayBuffer): boolean;
+  /** Bytes queued for one peer and not yet sent, for back-pressure. */
+  bufferedAmount(peerId: string): number;
+  /** Tells every peer our name and media state again (they changed). */
+  sendHello(): void;
+  /** Sends one kind of our media from now on (a track, or null for nothing). */
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): void;
+  /** Sends our shared screen to every peer (null: stop). */
+  shareScreen(screen: MediaStream | null): void;
+  /** How loud each introduced peer is right now (0 to 1), by peer ID. */
+  audioLevels(): Map<string, number>;
+  /** Connection statistics of the path to one peer, or null. */
+  getStats(peerId: string): Promise<RTCStatsReport | null>;
+  /** Resolves once the offers and answers being made are out (see `RoomSession`); else null. */
+  whenDescribed(): Promise<void> | null;
+  /** Ends every path, with a goodbye to each peer when leaving on purpose; silent from then on. */
+  close(sayGoodbye: boolean): void;
+}

@@ -1,0 +1,350 @@
+import { TokenExpiredError } from '../errors.js';
+import type { LocalMedia } from '../media/local-media.js';
+import type { HelloMessage } from '../protocol/messages.js';
+import type { PeerLink, PeerTransport } from '../transport/transport.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { Emitter } from '../util/emitter.js';
+import type { LivenessPolicy } from './liveness-policy.js';
+import type { MediaRoute, MediaRouteEvents } from './media-route.js';
+import { keepsOwnDial, peersToDial } from './membership.js';
+import { RemotePeer, type GoneReason } from './remote-peer.js';
+import { readFingerprints, safetyCodeOf } from './safety-code.js';
+
+export interface MeshRouteOptions {
+  /** Registered with the signalling server, or being registered. */
+  transport: PeerTransport;
+  /** Our peer ID. */
+  selfId: string;
+  /** What to tell each peer about us. */
+  hello: () => HelloMessage;
+  /** Our outgoing stream (every link sends it) and shared screen. */
+  media: Pick<LocalMedia, 'outgoing' | 'screen'>;
+  /** The room's peers as the server lists them now. */
+  listRoom: () => Promise<readonly string[]>;
+  /** How often the room is listed again to heal a missed pair (default 4 s). */
+  recheckIntervalMs?: number;
+  liveness?: LivenessPolicy;
+  clock?: Clock;
+}
+
+/** Attempts to connect to one peer before it is shown as unreachable. */
+export const MAX_CONNECT_ATTEMPTS = 3;
+
+/** Longest the page's re-renders wait for an offer or answer being made (see `whenDescribed`). */
+export const DESCRIBE_HOLD_MS = 200;
+
+const DEFAULT_RECHECK_MS = 4_000;
+
+/** How often the network path to each peer is re-read for the connection details. */
+const PATH_REFRESH_MS = 2_000;
+
+/** What the mesh keeps of one remote peer, across its links. */
+interface MeshPeer {
+  /** The peer on its current link; null between attempts. */
+  remote: RemotePeer | null;
+  /** Failed attempts since it was last connected. */
+  failures: number;
+  /** Given up on after `MAX_CONNECT_ATTEMPTS`. */
+  isUnreachable: boolean;
+  /** It said goodbye: never dialled again. */
+  hasLeft: boolean;
+}
+
+/**
+ * The PeerJS mesh: one link per pair of participants. Whom to dial, which link a pair keeps
+ * when both dial at once, a periodic re-check of the room that heals a missed pair, bounded
+ * retries of a failed peer, and each link's video cap for the room's size.
+ */
+export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
+  private readonly entries = new Map<string, MeshPeer>();
+  /** Links whose offer or answer is still being made. */
+  private readonly describing = new Set<PeerLink>();
+  private readonly clock: Clock;
+  private isJoined = false;
+  private isClosed = false;
+  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
+  private pathTimer: ReturnType<typeof setInterval> | undefined;
+
+  /** Takes incoming links at once: peers may dial us before `start`. */
+  constructor(private readonly options: MeshRouteOptions) {
+    super();
+    this.clock = options.clock ?? systemClock;
+    const { transport } = options;
+    transport.on('incoming', (link) => this.handleIncoming(link));
+    // Peers still waiting to retry try at once: the server is likely back for them too.
+    transport.on('reconnected', () => {
+      for (const peer of this.peers) peer.sendSignallingBack();
+    });
+  }
+
+  get peers(): RemotePeer[] {
+    return [...this.entries.values()].flatMap((entry) => (entry.remote ? [entry.remote] : []));
+  }
+
+  get unreachable(): string[] {
+    return [...this.entries].filter(([, entry]) => entry.isUnreachable).map(([id]) => id);
+  }
+
+  start(listed: readonly string[]): void {
+    if (this.isClosed) return;
+    this.dial(listed, true);
+    this.isJoined = true;
+    this.scheduleRecheck();
+    this.pathTimer = setInterval(() => void this.refreshPaths(), PATH_REFRESH_MS);
+  }
+
+  send(peerId: string, data: string | ArrayBuffer): boolean {
+    return this.readyPeer(peerId)?.link.send(data) ?? false;
+  }
+
+  bufferedAmount(peerId: string): number {
+    return this.readyPeer(peerId)?.link.bufferedAmount ?? 0;
+  }
+
+  sendHello(): void {
+    for (const peer of this.peers) peer.sendHello();
+  }
+
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): void {
+    for (const peer of this.peers) void peer.link.replaceTrack(kind, track);
+  }
+
+  shareScreen(screen: MediaStream | null): void {
+    for (const peer of this.peers) if (peer.isReady) peer.link.shareScreen(screen);
+  }
+
+  audioLevels(): Map<string, number> {
+    const levels = new Map<string, number>();
+    for (const peer of this.peers) {
+      if (peer.isReady) levels.set(peer.id, peer.link.audioLevel() ?? 0);
+    }
+    return levels;
+  }
+
+  getStats(peerId: string): Promise<RTCStatsReport | null> {
+    return this.entries.get(peerId)?.remote?.link.getStats() ?? Promise.resolve(null);
+  }
+
+  whenDescribed(): Promise<void> | null {
+    if (this.describing.size === 0) return null;
+    let timer: TimerHandle | undefined;
+    const cap = new Promise<void>((resolve) => {
+      timer = this.clock.setTimeout(resolve, DESCRIBE_HOLD_MS);
+    });
+    const described = Promise.all([...this.describing].map((link) => link.described));
+    return Promise.race([described, cap]).then(() => this.clock.clearTimeout(timer));
+  }
+
+  close(sayGoodbye: boolean): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.isJoined = false;
+    clearTimeout(this.recheckTimer);
+    clearInterval(this.pathTimer);
+    const peers = this.peers;
+    // Cleared first: closing links while leaving is not news to anyone.
+    this.entries.clear();
+    this.removeAllListeners();
+    for (const peer of peers) {
+      if (sayGoodbye) peer.leave();
+      else peer.close();
+    }
+  }
+
+  private readyPeer(peerId: string): RemotePeer | undefined {
+    const peer = this.entries.get(peerId)?.remote;
+    return peer?.isReady ? peer : undefined;
+  }
+
+  /** Calls those listed that we should (all of them while joining; see `peersToDial`). */
+  private dial(listed: readonly string[], isJoining: boolean): void {
+    const linked = new Set(this.peers.map((peer) => peer.id));
+    const skipped = new Set(
+      [...this.entries].filter(([, e]) => e.hasLeft || e.isUnreachable).map(([id]) => id),
+    );
+    const { selfId, transport, media } = this.options;
+    for (const id of peersToDial(selfId, listed, linked, skipped, isJoining)) {
+      this.adopt(transport.dial(id, media.outgoing));
+    }
+  }
+
+  private handleIncoming(link: PeerLink): void {
+    if (this.isClosed) {
+      link.close();
+      return;
+    }
+    // Both dialled at once (or the peer redialled): keep the link the smaller ID dialled.
+    // An incoming link while we hold an incoming one means the peer lost its side: take it.
+    const existing = this.entries.get(link.remoteId)?.remote;
+    if (existing?.link.isOutgoing && keepsOwnDial(this.options.selfId, link.remoteId)) {
+      link.close();
+      return;
+    }
+    link.accept(this.options.media.outgoing);
+    this.adopt(link);
+  }
+
+  /**
+   * Takes a link as the one to a peer. A link that replaces another (a redial from either side)
+   * inherits its participant: same tile, no second `ready` for the page to announce.
+   */
+  private adopt(link: PeerLink): void {
+    const { liveness, clock } = this.options;
+    let entry = this.entries.get(link.remoteId);
+    const previous = entry?.remote ?? undefined;
+    if (!entry || !previous) {
+      // A peer back after a gap comes last, as a newcomer would.
+      entry ??= { remote: null, failures: 0, isUnreachable: false, hasLeft: false };
+      this.entries.delete(link.remoteId);
+      this.entries.set(link.remoteId, entry);
+    }
+    const peer = new RemotePeer(
+      link,
+      this.options.hello,
+      (peerId, frame) => this.emit('message', { peerId, frame }),
+      { liveness, clock, previous },
+    );
+    entry.remote = peer;
+    this.describing.add(link);
+    void link.described.then(() => {
+      this.describing.delete(link);
+      // Its video is capped for the room before it starts, not changed as it starts.
+      this.adaptEncodings();
+    });
+    if (previous) {
+      this.emit('replaced', previous);
+      previous.close();
+    }
+    this.watch(peer, entry);
+  }
+
+  private watch(peer: RemotePeer, entry: MeshPeer): void {
+    peer.on('reconnecting', () => {
+      this.redial(peer);
+      // Whether it is still at the server tells a closed page from a network hiccup.
+      this.scheduleRecheck(0);
+    });
+    peer.on('signalling-back', () => this.options.transport.retrySignalling());
+    peer.on('ready', () => {
+      this.adaptEncodings();
+      // Someone arriving while the screen is shared gets it too.
+      const screen = this.options.media.screen;
+      if (screen) peer.link.shareScreen(screen);
+      entry.failures = 0;
+      if (entry.isUnreachable) {
+        entry.isUnreachable = false;
+        this.emit('forgotten', undefined);
+      }
+      this.emit('ready', peer);
+    });
+    peer.on('update', () => this.emit('update', peer));
+    peer.on('gone', (reason) => {
+      if (entry.remote !== peer || this.entries.get(peer.id) !== entry) return;
+      entry.remote = null;
+      if (reason === 'left') entry.hasLeft = true;
+      this.emit('gone', { peer, reason });
+      this.handleGone(peer.id, entry, reason);
+      this.adaptEncodings();
+    });
+  }
+
+  // Each link's video follows the room's size (and that link's measured uplink).
+  private adaptEncodings(): void {
+    const peers = this.peers;
+    for (const peer of peers) void peer.adaptEncoding(peers.length + 1);
+  }
+
+  // A failed peer is retried (the smaller ID redials, after a back-off) a bounded number of
+  // times, then shown as unreachable.
+  private handleGone(peerId: string, entry: MeshPeer, reason: GoneReason): void {
+    if (reason !== 'failed' || !this.isJoined) {
+      this.forgetIfIdle(peerId, entry);
+      return;
+    }
+    entry.failures++;
+    if (entry.failures < MAX_CONNECT_ATTEMPTS) {
+      this.scheduleRecheck(500 * 2 ** (entry.failures - 1));
+      return;
+    }
+    entry.isUnreachable = true;
+    this.emit('unreachable', { peerId, attempts: entry.failures });
+  }
+
+  private forgetIfIdle(peerId: string, entry: MeshPeer): void {
+    if (!entry.remote && entry.failures === 0 && !entry.isUnreachable && !entry.hasLeft) {
+      this.entries.delete(peerId);
+    }
+  }
+
+  // PeerJS cannot restart ICE on a connection (an offer for a known connection closes it), so a
+  // silent peer gets a fresh call instead, from the smaller ID of the pair (the larger one
+  // takes it over in handleIncoming); the peer stays shown as reconnecting meanwhile.
+  private redial(peer: RemotePeer): void {
+    const { transport, selfId, media } = this.options;
+    if (!this.isJoined || transport.isSignallingLost) return;
+    if (this.entries.get(peer.id)?.remote !== peer || !keepsOwnDial(selfId, peer.id)) return;
+    this.adopt(transport.dial(peer.id, media.outgoing));
+  }
+
+  // A link's certificates never change: each peer's safety code is read once its DTLS is up.
+  private async refreshSafetyCodes(): Promise<void> {
+    const pending = this.peers.filter((peer) => peer.isReady && peer.safetyCode === null);
+    await Promise.all(
+      pending.map(async (peer) => {
+        const report = await peer.link.getStats().catch(() => null);
+        const fingerprints = report ? readFingerprints(report) : null;
+        if (!fingerprints) return;
+        const code = await safetyCodeOf(fingerprints);
+        if (this.entries.get(peer.id)?.remote !== peer) return;
+        peer.safetyCode = code;
+        this.emit('update', peer);
+      }),
+    );
+  }
+
+  private async refreshPaths(): Promise<void> {
+    void this.refreshSafetyCodes();
+    const ready = this.peers.filter((peer) => peer.isReady);
+    const changes = await Promise.all(ready.map((peer) => peer.refreshPath()));
+    this.adaptEncodings();
+    ready.forEach((peer, i) => {
+      if (changes[i]) this.emit('update', peer);
+    });
+  }
+
+  private scheduleRecheck(delay?: number): void {
+    clearTimeout(this.recheckTimer);
+    const interval = this.options.recheckIntervalMs ?? DEFAULT_RECHECK_MS;
+    // Jitter keeps the peers of a room from re-reading the list in lockstep.
+    const wait = delay ?? interval * (0.75 + Math.random() / 2);
+    this.recheckTimer = setTimeout(() => void this.recheck(), wait);
+  }
+
+  private async recheck(): Promise<void> {
+    try {
+      const listed = await this.options.listRoom();
+      if (!this.isJoined) return;
+      // Whoever is no longer listed has left: stop showing or retrying them.
+      let isPruned = false;
+      for (const [id, entry] of [...this.entries]) {
+        if (listed.includes(id) || (!entry.isUnreachable && entry.failures === 0)) continue;
+        isPruned ||= entry.isUnreachable;
+        entry.isUnreachable = false;
+        entry.failures = 0;
+        this.forgetIfIdle(id, entry);
+      }
+      if (isPruned) this.emit('forgotten', undefined);
+      // A silent peer the server no longer lists has gone: its page closed before its goodbye
+      // got out. (One that only lost the network is still listed until the server notices.)
+      for (const peer of this.peers) {
+        if (peer.connectionState === 'reconnecting' && !listed.includes(peer.id)) peer.close();
+      }
+      this.dial(listed, false);
+    } catch (error) {
+      // The page is asked for a fresh token; otherwise the server may be restarting. Either
+      // way, the next re-check tries again.
+      if (error instanceof TokenExpiredError) this.emit('error', error);
+    }
+    if (this.isJoined) this.scheduleRecheck();
+  }
+}
