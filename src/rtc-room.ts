@@ -4,44 +4,26 @@ import type { ChatMessage } from './chat/chat-room.js';
 import { parseLayout, parseTheme, type Layout, type Theme } from './config.js';
 import { ActiveSpeakerController } from './controllers/active-speaker-controller.js';
 import { Announcer } from './controllers/announcer.js';
+import { ChatPaneController } from './controllers/chat-pane-controller.js';
+import { CopyLinkController } from './controllers/copy-link-controller.js';
 import { ElementSizeController } from './controllers/element-size-controller.js';
 import { FullscreenController } from './controllers/fullscreen-controller.js';
+import { LobbyController } from './controllers/lobby-controller.js';
 import { MicLevelController } from './controllers/mic-level-controller.js';
-import { canPickSpeaker, PlaybackController } from './controllers/playback-controller.js';
+import { PlaybackController } from './controllers/playback-controller.js';
+import { loadCallAndView, loadPeerJsTransport, type RoomView } from './controllers/room-chunks.js';
 import { RoomController } from './controllers/room-controller.js';
 import { emit, type RoomState } from './events.js';
 import { loadStrings, stringsFor, type Strings } from './i18n/strings.js';
-import type { MediaKind } from './media/local-media.js';
 import { rememberedName, rememberName } from './name-store.js';
 import type { Participant } from './room/participant.js';
 import { isRoomId } from './room/room-id.js';
 import { styles } from './rtc-room.styles.js';
 import type { TransportFactory } from './transport/transport.js';
-import type { ChatSendImageDetail, ChatSendTextDetail } from './ui/chat-panel.js';
-import type { DevicePickersView } from './ui/device-pickers.js';
 import type { JoinedRoomView } from './ui/joined-room.js';
 import { renderLobby } from './ui/lobby.js';
 import { renderPrejoin } from './ui/prejoin.js';
-
-/** The joined room's view, a chunk loaded with the call. */
-type RoomView = typeof import('./ui/room-view.js');
-
-let peerJsTransport: Promise<TransportFactory> | null = null;
-
-/**
- * PeerJS and our transport, loaded once for the page: a join then reaches it without another
- * import's round through the event loop. A failed load is tried again next time.
- */
-function loadPeerJsTransport(): Promise<TransportFactory> {
-  peerJsTransport ??= import('./transport/peerjs-transport.js').then(
-    (module) => module.createPeerJsTransport,
-    (error: unknown) => {
-      peerJsTransport = null;
-      throw error;
-    },
-  );
-  return peerJsTransport;
-}
+import { renderStatus } from './ui/status.js';
 
 /** The query parameter a share link carries the room ID in. */
 export const ROOM_QUERY_PARAMETER = 'room';
@@ -123,21 +105,10 @@ export class RtcRoom extends LitElement {
   private readonly room = new RoomController(this, {
     scriptUrl: import.meta.url,
     loadTransport: () => this.loadTransport(),
-    // Chunks beside this script, fetched on prejoin or join: the call and the room's view (the
-    // chat panel waits for the chat to open), and PeerJS is fetched alongside, so a join from
-    // the prejoin waits for none of them.
+    // Fetched on prejoin or join, with PeerJS alongside: a join from the prejoin waits for none.
     loadCall: async () => {
       this.loadTransport().catch(() => undefined);
-      const [call, view] = await Promise.all([
-        import('./room/call.js'),
-        import('./ui/room-view.js'),
-      ]);
-      // The room's styles came with its view: added once, after the element's own.
-      const sheet = view.roomStyles.styleSheet;
-      const root = this.renderRoot as ShadowRoot;
-      if (sheet && !root.adoptedStyleSheets.includes(sheet)) {
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      }
+      const [call, view] = await loadCallAndView(this.renderRoot as ShadowRoot);
       this.view = view;
       return call;
     },
@@ -151,18 +122,20 @@ export class RtcRoom extends LitElement {
   });
   private readonly announcer = new Announcer(this, {
     strings: () => this.strings,
-    announcesMessages: () => !this.isChatOpen || this.noChat,
+    announcesMessages: () => !this.chatPane.isOpen || this.noChat,
   });
   private readonly playback = new PlaybackController(this);
   private readonly fullscreen = new FullscreenController(this);
+  private readonly chatPane = new ChatPaneController(this, {
+    markRead: () => {
+      if (!this.noChat && this.room.unreadMessages > 0) this.room.markMessagesRead();
+    },
+  });
+  private readonly copyLink = new CopyLinkController(this);
+  private readonly lobby = new LobbyController(this, ROOM_QUERY_PARAMETER);
 
-  @state() private roomIdDraft = '';
-  @state() private isRoomIdDraftInvalid = false;
-  @state() private isLinkCopied = false;
-  @state() private isChatOpen = false;
   /** The participant the visitor pinned to the large slot, if still present. */
   @state() private pinnedId: string | null = null;
-  private isPreviewing = false;
 
   constructor() {
     super();
@@ -271,24 +244,10 @@ export class RtcRoom extends LitElement {
   }
 
   protected override updated(): void {
-    // An open chat panel is read: nothing in it counts as unread.
-    if (this.isChatOpen && !this.noChat && this.room.unreadMessages > 0) {
-      this.room.markMessagesRead();
-    }
     if (this.state === 'joined') this.activeSpeaker.start();
     else this.activeSpeaker.stop();
-    this.updatePreview();
     // After this update, not during it: joining changes state and renders again.
     if (this.noPrejoin && this.state === 'prejoin') queueMicrotask(() => void this.join());
-  }
-
-  // The prejoin shows the camera and microphone it will send; the lobby holds no device.
-  private updatePreview(): void {
-    const wantsPreview = this.state === 'prejoin' && !this.noPrejoin;
-    const { devices } = this.room;
-    if (wantsPreview && !this.isPreviewing) void devices.startPreview();
-    if (!wantsPreview && this.isPreviewing && this.state !== 'joining') devices.stopPreview();
-    this.isPreviewing = wantsPreview;
   }
 
   private get languageTag(): string {
@@ -312,29 +271,6 @@ export class RtcRoom extends LitElement {
     history.replaceState(history.state, '', this.shareUrl);
   }
 
-  private handleJoinById(event: SubmitEvent): void {
-    event.preventDefault();
-    const typed = this.roomIdDraft.trim();
-    let candidate = typed;
-    try {
-      candidate = new URL(typed).searchParams.get(ROOM_QUERY_PARAMETER) ?? typed;
-    } catch {
-      // Not a link: the visitor typed the ID itself.
-    }
-    if (!isRoomId(candidate)) {
-      this.isRoomIdDraftInvalid = true;
-      return;
-    }
-    this.isRoomIdDraftInvalid = false;
-    this.roomId = candidate;
-    void this.join();
-  }
-
-  private handleRoomIdInput(event: InputEvent): void {
-    this.roomIdDraft = (event.target as HTMLInputElement).value;
-    this.isRoomIdDraftInvalid = false;
-  }
-
   private handleNameInput(event: InputEvent): void {
     this.name = (event.target as HTMLInputElement).value;
   }
@@ -349,92 +285,9 @@ export class RtcRoom extends LitElement {
     void this.join();
   }
 
-  private async handleCopyLink(): Promise<void> {
-    try {
-      await navigator.clipboard.writeText(this.shareUrl);
-      this.isLinkCopied = true;
-      setTimeout(() => (this.isLinkCopied = false), 2000);
-    } catch {
-      // Clipboard refused (no permission): the link stays visible to copy by hand.
-    }
-  }
-
-  // The chat panel is a chunk of its own, loaded the first time the chat opens: the chat itself
-  // (messages, unread count, announcements) works without it.
-  private async handleToggleChat(): Promise<void> {
-    if (!this.isChatOpen) await import('./ui/chat-panel.js');
-    this.isChatOpen = !this.isChatOpen;
-  }
-
-  private async handleCloseChat(): Promise<void> {
-    this.isChatOpen = false;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[data-action="chat"]')?.focus();
-  }
-
-  private handleChooseLayout = (layout: Layout): void => {
-    this.layout = layout;
-  };
-
   private handleTogglePin = (id: string): void => {
     this.pinnedId = this.pinnedId === id ? null : id;
   };
-
-  private handleTogglePreviewDevice = (kind: MediaKind, on: boolean): void => {
-    void this.room.devices.setPreviewDevice(kind, on);
-  };
-
-  private handleRetryDevices = (): void => {
-    this.muted = false;
-    this.videoOff = false;
-    void this.room.devices.startPreview();
-  };
-
-  private handleChooseDevice = (kind: MediaKind, deviceId: string): void => {
-    void this.room.devices.chooseDevice(kind, deviceId);
-  };
-
-  private devicePickers(strings: Strings): DevicePickersView {
-    const { devices } = this.room;
-    return {
-      strings,
-      devices: devices.devices,
-      selected: { ...devices.deviceIds, speaker: this.playback.speakerId },
-      canPickSpeaker: canPickSpeaker(),
-      onChooseDevice: this.handleChooseDevice,
-      onChooseSpeaker: (deviceId) => this.playback.chooseSpeaker(deviceId),
-    };
-  }
-
-  private handleToggleScreenShare = (): void => {
-    if (this.participants[0]?.screen) this.stopScreenShare();
-    else this.startScreenShare().catch(() => undefined);
-  };
-
-  private handleLeave(): void {
-    this.leave();
-  }
-
-  private handleChatText(event: CustomEvent<ChatSendTextDetail>): void {
-    // A refusal is reported as rtc-error and shown, and the panel gives the draft back.
-    const sending = this.sendMessage(event.detail.text);
-    sending.catch(() => undefined);
-    event.detail.waitUntil(sending);
-  }
-
-  private handleChatImage(event: CustomEvent<ChatSendImageDetail>): void {
-    this.sendImage(event.detail.file).catch(() => undefined);
-  }
-
-  private handleToggleMicrophone(): void {
-    const local = this.participants[0];
-    void this.setMicrophoneEnabled(!local?.hasAudio).catch(() => undefined);
-  }
-
-  private handleToggleCamera(): void {
-    const local = this.participants[0];
-    void this.setCameraEnabled(!local?.hasVideo).catch(() => undefined);
-  }
 
   /** Joins the room named by `room-id` (asks for camera and microphone first). */
   async join(): Promise<void> {
@@ -503,11 +356,11 @@ export class RtcRoom extends LitElement {
       case 'idle':
         return renderLobby({
           strings,
-          roomIdDraft: this.roomIdDraft,
-          isRoomIdDraftInvalid: this.isRoomIdDraftInvalid,
+          roomIdDraft: this.lobby.draft,
+          isRoomIdDraftInvalid: this.lobby.isDraftInvalid,
           onCreateRoom: this.handleCreateRoom,
-          onJoinById: this.handleJoinById,
-          onRoomIdInput: this.handleRoomIdInput,
+          onJoinById: this.lobby.handleSubmit,
+          onRoomIdInput: this.lobby.handleInput,
         });
       case 'prejoin':
         return renderPrejoin({
@@ -515,46 +368,36 @@ export class RtcRoom extends LitElement {
           roomId: this.roomId,
           name: this.name,
           media:
-            this.view?.renderPrejoinMedia({
-              ...this.devicePickers(strings),
-              preview: this.room.devices.localPreview,
-              previewError: this.room.devices.previewError,
-              hasAudio: !this.muted && this.room.devices.microphoneTrack !== null,
-              hasVideo: !this.videoOff && this.room.devices.localPreview !== null,
-              onToggleDevice: this.handleTogglePreviewDevice,
-              onRetryDevices: this.handleRetryDevices,
-            }) ?? null,
+            this.view?.renderPrejoinDevices(
+              { strings, devices: this.room.devices, playback: this.playback },
+              this,
+            ) ?? null,
           onNameInput: this.handleNameInput,
           onJoin: this.handlePrejoinSubmit,
         });
-      case 'joining':
-        return html`<div part="status" class="status" role="status">${strings.connecting}</div>`;
       case 'joined':
         // The view arrived with the call: a session is only joined once both have loaded.
         return this.view ? this.view.renderJoinedRoom(this.joinedRoomView(strings)) : html``;
-      case 'left':
-        return html`<div part="status" class="status" role="status">
-          <p>${strings.leftTitle}</p>
-          <button part="button" class="primary" @click=${this.handleRejoin}>
-            ${strings.rejoin}
-          </button>
-        </div>`;
-      case 'error':
-        return html`<div part="status" class="status error" role="alert">
-          <p>${strings.errors[this.room.fatalError?.code ?? 'internal']}</p>
-          <button part="button" class="primary" @click=${this.handleRejoin}>
-            ${strings.retry}
-          </button>
-        </div>`;
+      default:
+        return renderStatus({
+          strings,
+          state: this.state,
+          error: this.room.fatalError?.code ?? 'internal',
+          onRejoin: this.handleRejoin,
+        });
     }
   }
 
   private joinedRoomView(strings: Strings): JoinedRoomView {
-    const participants = this.participants;
-    const local = participants[0];
     return {
       strings,
-      participants,
+      element: this,
+      room: this.room,
+      playback: this.playback,
+      fullscreen: this.fullscreen,
+      chatPane: this.chatPane,
+      copyLink: this.copyLink,
+      shareUrl: this.shareUrl,
       stage: {
         layout: this.layout,
         pinnedId: this.pinnedId,
@@ -562,52 +405,7 @@ export class RtcRoom extends LitElement {
         size: this.stageSize.size,
         gap: this.stageSize.gap,
       },
-      tileActions: {
-        onTogglePin: this.handleTogglePin,
-        onFullscreen: (id) => this.fullscreen.showTile(id),
-      },
-      notices: {
-        notices: this.room.notices,
-        isSignallingLost: this.room.isSignallingLost,
-        needsSoundUnlock: this.playback.needsSoundUnlock,
-        onDismiss: (code) => this.room.dismissNotice(code),
-        onUnlockSound: () => this.playback.unlockSound(),
-      },
-      chat: this.noChat
-        ? null
-        : {
-            messages: this.room.messages,
-            isOpen: this.isChatOpen,
-            maxImageBytes: this.room.maxImageBytes ?? 0,
-            onClose: () => void this.handleCloseChat(),
-            onSendText: (event) => this.handleChatText(event),
-            onSendImage: (event) => this.handleChatImage(event),
-          },
-      controls: {
-        strings,
-        hasAudio: local?.hasAudio ?? false,
-        hasVideo: local?.hasVideo ?? false,
-        layout: this.layout,
-        hasChat: !this.noChat,
-        isChatOpen: this.isChatOpen,
-        unreadMessages: this.room.unreadMessages,
-        onToggleMicrophone: this.handleToggleMicrophone,
-        onToggleCamera: this.handleToggleCamera,
-        onToggleChat: this.handleToggleChat,
-        onChooseLayout: this.handleChooseLayout,
-        isFullscreen: this.fullscreen.isFullscreen,
-        onToggleFullscreen: () => this.fullscreen.toggle(),
-        canShareScreen: this.room.canShareScreen,
-        isSharingScreen: local?.screen != null,
-        onToggleScreenShare: this.handleToggleScreenShare,
-        devices: this.devicePickers(strings),
-        onLeave: this.handleLeave,
-      },
-      share: {
-        url: this.shareUrl,
-        isCopied: this.isLinkCopied,
-        onCopy: () => void this.handleCopyLink(),
-      },
+      onTogglePin: this.handleTogglePin,
       announcement: this.announcer.text,
     };
   }

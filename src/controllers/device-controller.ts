@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { toRoomError, type RoomError } from '../errors.js';
+import type { RoomState } from '../events.js';
 import type { DeviceList, LocalMedia, MediaKind } from '../media/local-media.js';
 import type { CallModule } from './room-controller.js';
 
@@ -7,13 +8,15 @@ import type { CallModule } from './room-controller.js';
 export interface DeviceHost extends ReactiveControllerHost {
   muted: boolean;
   videoOff: boolean;
+  /** Joining without the prejoin, which then shows no preview. */
+  noPrejoin: boolean;
 }
 
 export interface DeviceControllerOptions {
   /** Loads the call chunk, which has LocalMedia. */
   loadCall: () => Promise<CallModule>;
-  /** Whether the element shows the prejoin, the one place a preview is for. */
-  isPrejoin: () => boolean;
+  /** The element's state: the prejoin is the one place a preview is for. */
+  state: () => RoomState;
   /** The media of the session under way, once it took the preview's. */
   sessionMedia: () => LocalMedia | null;
   /** Tells the visitor and the page of a device that failed during the call. */
@@ -29,6 +32,7 @@ export class DeviceController implements ReactiveController {
   private preview: LocalMedia | null = null;
   /** Bumped when a preview is dropped or taken, so one still opening is dropped too. */
   private previewGeneration = 0;
+  private isPreviewing = false;
   /** Why the preview has no camera or microphone (refused, missing), if it has not. */
   previewError: RoomError | null = null;
   /** The cameras, microphones and speakers to pick from. */
@@ -47,6 +51,16 @@ export class DeviceController implements ReactiveController {
 
   hostDisconnected(): void {
     navigator.mediaDevices?.removeEventListener('devicechange', this.handleDeviceChange);
+  }
+
+  // The prejoin shows the camera and microphone it will send; the lobby holds no device, and a
+  // join goes on with the preview's.
+  hostUpdated(): void {
+    const state = this.options.state();
+    const wantsPreview = state === 'prejoin' && !this.host.noPrejoin;
+    if (wantsPreview && !this.isPreviewing) void this.startPreview();
+    if (!wantsPreview && this.isPreviewing && state !== 'joining') this.stopPreview();
+    this.isPreviewing = wantsPreview;
   }
 
   private get media(): LocalMedia | null {
@@ -80,7 +94,7 @@ export class DeviceController implements ReactiveController {
     } catch {
       return; // Joining reports it.
     }
-    if (generation !== this.previewGeneration || !this.options.isPrejoin()) return;
+    if (generation !== this.previewGeneration || this.options.state() !== 'prejoin') return;
     this.preview ??= this.watched(new call.LocalMedia());
     const errors = await this.preview.start({
       audio: !this.host.muted,
@@ -89,6 +103,13 @@ export class DeviceController implements ReactiveController {
     if (generation !== this.previewGeneration) return;
     this.previewError = errors[0] ?? null;
     await this.refreshDevices();
+  }
+
+  /** Opens the camera and microphone again after a refusal, both on. */
+  retryPreview(): Promise<void> {
+    this.host.muted = false;
+    this.host.videoOff = false;
+    return this.startPreview();
   }
 
   /** Releases the preview's devices (the visitor went back to the lobby, or the page left). */

@@ -26,6 +26,7 @@ export interface RoomHost extends ReactiveControllerHost, HTMLElement {
   token: string | null;
   muted: boolean;
   videoOff: boolean;
+  noPrejoin: boolean;
   /** Largest picture accepted in chat, in bytes (0: the built-in limit). */
   maxImageSize: number;
 }
@@ -69,7 +70,7 @@ export class RoomController implements ReactiveController {
     this.token = new TokenRenewal(host);
     this.devices = new DeviceController(host, {
       loadCall: () => this.loadCall(),
-      isPrejoin: () => this.state === 'prejoin',
+      state: () => this.state,
       sessionMedia: () => (this.isInCall() ? this.session!.media : null),
       report: (error) => this.report(error),
     });
