@@ -1,4 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 
 /** How long the Copy button says the link was copied. */
 export const COPIED_FOR_MS = 2000;
@@ -7,9 +8,12 @@ export const COPIED_FOR_MS = 2000;
 export class CopyLinkController {
   /** Whether the link was just copied. */
   isCopied = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: TimerHandle | undefined;
 
-  constructor(private readonly host: ReactiveControllerHost) {}
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async copy(url: string): Promise<void> {
     try {
@@ -19,8 +23,8 @@ export class CopyLinkController {
     }
     this.isCopied = true;
     this.host.requestUpdate();
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => {
       this.isCopied = false;
       this.host.requestUpdate();
     }, COPIED_FOR_MS);
