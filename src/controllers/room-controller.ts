@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../chat/chat-room.js';
 import { parseIceServers, parseIceTransportPolicy, parseServerUrl } from '../config.js';
 import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
-import { emit, type RoomState } from '../events.js';
+import { emit, type DetailOf, type RoomState, type RtcRoomEventMap } from '../events.js';
 import type { Participant } from '../room/participant.js';
 import { isRoomId } from '../room/room-id.js';
 import type { RoomSession } from '../room/room-session.js';
@@ -17,6 +17,8 @@ export type CallModule = typeof import('../room/call.js');
 
 /** What the controller reads from the element when joining. */
 export interface RoomHost extends ReactiveControllerHost, HTMLElement {
+  /** Whether the host has rendered once. */
+  readonly hasUpdated: boolean;
   roomId: string;
   server: string | null;
   name: string;
@@ -90,10 +92,6 @@ export class RoomController implements ReactiveController {
     return this.isInCall() ? this.session!.participants : [];
   }
 
-  get peerId(): string | null {
-    return this.session?.peerId ?? null;
-  }
-
   get messages(): readonly ChatMessage[] {
     return this.session?.messages ?? [];
   }
@@ -135,6 +133,8 @@ export class RoomController implements ReactiveController {
   hostConnected(): void {
     // Reattached after a move in the DOM: the call goes on.
     clearTimeout(this.removalTimer);
+    // Before the first render too, `state` says whether a room ID is set.
+    this.followRoomId(this.host.hasUpdated);
     window.addEventListener('pagehide', this.handlePageHide);
   }
 
@@ -239,11 +239,6 @@ export class RoomController implements ReactiveController {
     this.session?.stopScreenShare();
   }
 
-  /** Whether this browser can share a screen at all. */
-  get canShareScreen(): boolean {
-    return typeof navigator.mediaDevices?.getDisplayMedia === 'function';
-  }
-
   setCameraEnabled(on: boolean): Promise<void> {
     return this.withSession((session) => session.setCameraEnabled(on));
   }
@@ -291,17 +286,19 @@ export class RoomController implements ReactiveController {
   }
 
   /**
-   * The host's `room-id` changed (`previous` is the one before): a first one moves idle to
-   * prejoin, and a new one ends the visit to the old room. On the host's first update the state
-   * is set quietly: nobody was shown another before it.
+   * The host's `room-id` changed (`previous` is the one before): before joining, the state
+   * follows it (a first one moves idle to prejoin); a new one ends the visit to the old room.
    */
   roomIdChanged(previous: string | undefined, isFirstUpdate: boolean): void {
+    const isBeforeJoin = this.state === 'idle' || this.state === 'prejoin';
+    if (isBeforeJoin) this.followRoomId(!isFirstUpdate);
+    else if (previous && !isFirstUpdate) this.reset();
+  }
+
+  private followRoomId(isAnnounced: boolean): void {
     const state = this.state;
-    const isBeforeJoin = state === 'idle' || state === 'prejoin';
-    if (isFirstUpdate) {
-      if (isBeforeJoin) this.currentState = this.host.roomId ? 'prejoin' : 'idle';
-    } else if (isBeforeJoin) this.setState(this.host.roomId ? 'prejoin' : 'idle');
-    else if (previous) this.reset();
+    if (state !== 'idle' && state !== 'prejoin') return;
+    this.setState(this.host.roomId ? 'prejoin' : 'idle', isAnnounced);
   }
 
   private loadCall(): Promise<CallModule> {
@@ -320,19 +317,10 @@ export class RoomController implements ReactiveController {
       if (state !== 'idle') this.setState(state);
       host.requestUpdate();
     });
-    session.on('peer-join', (participant) => {
-      emit(host, 'rtc-peer-join', { participant });
-      host.requestUpdate();
-    });
-    session.on('peer-leave', (participant) => {
-      emit(host, 'rtc-peer-leave', { participant });
-      host.requestUpdate();
-    });
+    session.on('peer-join', (participant) => this.tell('rtc-peer-join', { participant }));
+    session.on('peer-leave', (participant) => this.tell('rtc-peer-leave', { participant }));
     session.on('participants', () => host.requestUpdate());
-    session.on('message', (message) => {
-      emit(host, 'rtc-message', { message });
-      host.requestUpdate();
-    });
+    session.on('message', (message) => this.tell('rtc-message', { message }));
     session.on('chat', () => host.requestUpdate());
     // The session says it once per outage, after its `signalling-lost`: the page can stop saying so.
     session.on('signalling', (isConnected) => {
@@ -350,8 +338,7 @@ export class RoomController implements ReactiveController {
       if (error instanceof TokenExpiredError && session.state !== 'error') return;
       if (session.state === 'error') this.fatalError = error;
       else if (error.code !== 'signalling-lost') this.addNotice(error);
-      emit(host, 'rtc-error', { code: error.code, message: error.message });
-      host.requestUpdate();
+      this.tell('rtc-error', { code: error.code, message: error.message });
     });
   }
 
@@ -385,7 +372,12 @@ export class RoomController implements ReactiveController {
 
   private report(error: RoomError): void {
     this.addNotice(error);
-    emit(this.host, 'rtc-error', { code: error.code, message: error.message });
+    this.tell('rtc-error', { code: error.code, message: error.message });
+  }
+
+  /** Tells the page, and re-renders for what it was told. */
+  private tell<K extends keyof RtcRoomEventMap>(type: K, detail: DetailOf<K>): void {
+    emit(this.host, type, detail);
     this.host.requestUpdate();
   }
 
@@ -395,11 +387,12 @@ export class RoomController implements ReactiveController {
     this.setState('error');
   }
 
-  // The one place the state changes: every `rtc-state` tells of a new one.
-  private setState(state: RoomState): void {
+  // The one place the state changes: every `rtc-state` tells of a new one. Only the state the
+  // host starts in, before its first render, is not announced: nobody saw another before it.
+  private setState(state: RoomState, isAnnounced = true): void {
     if (state === this.currentState) return;
     this.currentState = state;
-    emit(this.host, 'rtc-state', { state });
+    if (isAnnounced) emit(this.host, 'rtc-state', { state });
     this.host.requestUpdate();
   }
 

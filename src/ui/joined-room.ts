@@ -186,7 +186,7 @@ function renderRoomControls(view: JoinedRoomView): TemplateResult {
     },
     isFullscreen: fullscreen.isFullscreen,
     onToggleFullscreen: () => fullscreen.toggle(),
-    canShareScreen: room.canShareScreen,
+    canShareScreen: typeof navigator.mediaDevices?.getDisplayMedia === 'function',
     isSharingScreen: local?.screen != null,
     onToggleScreenShare: () => {
       if (element.participants[0]?.screen) element.stopScreenShare();
