@@ -45,98 +45,41 @@ const described = (tiles: PlacedTile[]): string[] =>
       (isSpeaking ? ' speaking' : ''),
   );
 
-const three = [person('me'), person('ada'), person('bob')];
-const sharing = [person('me'), person('ada', { screen }), person('bob')];
+const ROOMS: Record<string, Participant[]> = {
+  'three people': [person('me'), person('ada'), person('bob')],
+  'a shared screen': [person('me'), person('ada', { screen }), person('bob')],
+  'the visitor alone': [person('me')],
+};
+
+// Room, layout, pinned tile, active speaker: the tiles in render order with their marks.
+const TABLE: Array<[string, Layout, string | null, string | null, string]> = [
+  ['three people', 'grid', null, null, 'me | ada | bob'],
+  ['three people', 'grid', null, 'bob', 'me | ada | bob speaking'],
+  ['three people', 'speaker', null, null, 'me | ada featured | bob'],
+  ['three people', 'speaker', null, 'bob', 'me | ada | bob featured speaking'],
+  ['three people', 'sidebar', null, 'bob', 'me | ada | bob featured speaking'],
+  ['three people', 'speaker', 'ada', 'bob', 'me | ada featured pinned | bob speaking'],
+  ['three people', 'sidebar', 'me', 'bob', 'me featured pinned | ada | bob speaking'],
+  ['three people', 'grid', 'me', null, 'me featured pinned | ada | bob'],
+  ['three people', 'grid', 'gone', null, 'me | ada | bob'],
+  ['a shared screen', 'grid', null, 'bob', 'me | ada | bob speaking | ada:screen'],
+  ['a shared screen', 'speaker', null, 'bob', 'me | ada | bob speaking | ada:screen featured'],
+  ['a shared screen', 'sidebar', 'bob', null, 'me | ada | bob featured pinned | ada:screen'],
+  ['a shared screen', 'grid', 'ada:screen', null, 'me | ada | bob | ada:screen featured pinned'],
+  ['the visitor alone', 'grid', null, null, 'me'],
+  ['the visitor alone', 'speaker', null, null, 'me featured'],
+];
+
+const three = ROOMS['three people'];
+const sharing = ROOMS['a shared screen'];
 
 describe('arrangeStage', () => {
-  const cases: Array<{
-    title: string;
-    participants: Participant[];
-    options: Partial<StageOptions> & { layout: Layout };
-    tiles: string[];
-  }> = [
-    {
-      title: 'features nobody in the grid',
-      participants: three,
-      options: { layout: 'grid' },
-      tiles: ['me', 'ada', 'bob'],
-    },
-    {
-      title: 'features the first remote participant in speaker with nobody speaking',
-      participants: three,
-      options: { layout: 'speaker' },
-      tiles: ['me', 'ada featured', 'bob'],
-    },
-    {
-      title: 'features the active speaker in speaker',
-      participants: three,
-      options: { layout: 'speaker', speakerId: 'bob' },
-      tiles: ['me', 'ada', 'bob featured speaking'],
-    },
-    {
-      title: 'features the active speaker in sidebar',
-      participants: three,
-      options: { layout: 'sidebar', speakerId: 'bob' },
-      tiles: ['me', 'ada', 'bob featured speaking'],
-    },
-    {
-      title: 'marks the speaker in the grid without featuring them',
-      participants: three,
-      options: { layout: 'grid', speakerId: 'bob' },
-      tiles: ['me', 'ada', 'bob speaking'],
-    },
-    {
-      title: 'features the pinned tile over the speaker',
-      participants: three,
-      options: { layout: 'speaker', speakerId: 'bob', pinnedId: 'ada' },
-      tiles: ['me', 'ada featured pinned', 'bob speaking'],
-    },
-    {
-      title: 'turns a pin in the grid into the speaker layout',
-      participants: three,
-      options: { layout: 'grid', pinnedId: 'me' },
-      tiles: ['me featured pinned', 'ada', 'bob'],
-    },
-    {
-      title: 'ignores a pin on someone who left',
-      participants: three,
-      options: { layout: 'grid', pinnedId: 'gone' },
-      tiles: ['me', 'ada', 'bob'],
-    },
-    {
-      title: 'gives a shared screen a tile of its own after the cameras, featured',
-      participants: sharing,
-      options: { layout: 'speaker', speakerId: 'bob' },
-      tiles: ['me', 'ada', 'bob speaking', 'ada:screen featured'],
-    },
-    {
-      title: 'features a pinned camera over a shared screen',
-      participants: sharing,
-      options: { layout: 'sidebar', pinnedId: 'bob' },
-      tiles: ['me', 'ada', 'bob featured pinned', 'ada:screen'],
-    },
-    {
-      title: 'can pin a shared screen',
-      participants: sharing,
-      options: { layout: 'grid', pinnedId: 'ada:screen' },
-      tiles: ['me', 'ada', 'bob', 'ada:screen featured pinned'],
-    },
-    {
-      title: 'features the visitor alone in the room',
-      participants: [person('me')],
-      options: { layout: 'speaker' },
-      tiles: ['me featured'],
-    },
-    {
-      title: 'shows the visitor alone in the grid',
-      participants: [person('me')],
-      options: { layout: 'grid' },
-      tiles: ['me'],
-    },
-  ];
-  for (const { title, participants, options, tiles } of cases) {
-    it(title, () => {
-      expect(described(arrange(participants, options))).to.deep.equal(tiles);
+  for (const [room, layout, pinnedId, speakerId, tiles] of TABLE) {
+    const pin = pinnedId ? `, ${pinnedId} pinned` : '';
+    const speaking = speakerId ? `, ${speakerId} speaking` : '';
+    it(`shows ${room} in ${layout}${pin}${speaking} as: ${tiles}`, () => {
+      const placed = arrange(ROOMS[room], { layout, pinnedId, speakerId });
+      expect(described(placed).join(' | ')).to.equal(tiles);
     });
   }
 
