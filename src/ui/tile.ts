@@ -95,7 +95,8 @@ interface TileFace {
   participant: Participant | null;
   stream: MediaStream | null;
   isLocal: boolean;
-  hasAudio: boolean;
+  /** Whether the muted icon shows (a screen has none). */
+  isMuted: boolean;
   hasVideo: boolean;
 }
 
@@ -107,7 +108,7 @@ function faceOf(tile: Tile, strings: Strings): TileFace {
       participant: null,
       stream: tile.stream,
       isLocal: false,
-      hasAudio: true,
+      isMuted: false,
       hasVideo: true,
     };
   }
@@ -119,7 +120,7 @@ function faceOf(tile: Tile, strings: Strings): TileFace {
     participant,
     stream: participant.stream,
     isLocal: participant.isLocal,
-    hasAudio: participant.hasAudio,
+    isMuted: !participant.hasAudio,
     hasVideo: participant.hasVideo,
   };
 }
@@ -134,7 +135,7 @@ export function renderTile(
   strings: Strings,
   { onTogglePin, onFullscreen }: TileActions,
 ): TemplateResult {
-  const { name, participant, stream, isLocal, hasAudio, hasVideo } = faceOf(tile, strings);
+  const { name, participant, stream, isLocal, isMuted, hasVideo } = faceOf(tile, strings);
   const isScreen = tile.kind === 'screen';
   const connection = participant?.connection ?? null;
   const label = isLocal ? `${name} (${strings.you})` : name;
@@ -205,11 +206,11 @@ export function renderTile(
       }
       <figcaption part="name" class="name">
         ${
-          hasAudio
-            ? nothing
-            : html`<span class="muted-icon" role="img" aria-label=${strings.microphoneOff}
+          isMuted
+            ? html`<span class="muted-icon" role="img" aria-label=${strings.microphoneOff}
                 >${micOffIcon}</span
               >`
+            : nothing
         }
         <span>${label}</span>
         ${participant ? renderQuality(participant, strings) : nothing}
