@@ -8,7 +8,7 @@ import { ChatPaneController } from './controllers/chat-pane-controller.js';
 import { CopyLinkController } from './controllers/copy-link-controller.js';
 import { ElementSizeController } from './controllers/element-size-controller.js';
 import { FullscreenController } from './controllers/fullscreen-controller.js';
-import { LobbyController } from './controllers/lobby-controller.js';
+import { inviteLink, LobbyController } from './controllers/lobby-controller.js';
 import { MicLevelController } from './controllers/mic-level-controller.js';
 import { PlaybackController } from './controllers/playback-controller.js';
 import { loadCallAndView, loadPeerJsTransport, type RoomView } from './controllers/room-chunks.js';
@@ -258,19 +258,6 @@ export class RtcRoom extends LitElement {
     return stringsFor(this.languageTag);
   }
 
-  private get shareUrl(): string {
-    const url = new URL(location.href);
-    url.searchParams.set(ROOM_QUERY_PARAMETER, this.roomId);
-    url.hash = '';
-    return url.href;
-  }
-
-  // The creator gets the prejoin too: a name and a look at their camera before the room.
-  private handleCreateRoom(): void {
-    this.roomId = crypto.randomUUID();
-    history.replaceState(history.state, '', this.shareUrl);
-  }
-
   private handleNameInput(event: InputEvent): void {
     this.name = (event.target as HTMLInputElement).value;
   }
@@ -358,7 +345,7 @@ export class RtcRoom extends LitElement {
           strings,
           roomIdDraft: this.lobby.draft,
           isRoomIdDraftInvalid: this.lobby.isDraftInvalid,
-          onCreateRoom: this.handleCreateRoom,
+          onCreateRoom: this.lobby.handleCreateRoom,
           onJoinById: this.lobby.handleSubmit,
           onRoomIdInput: this.lobby.handleInput,
         });
@@ -397,7 +384,7 @@ export class RtcRoom extends LitElement {
       fullscreen: this.fullscreen,
       chatPane: this.chatPane,
       copyLink: this.copyLink,
-      shareUrl: this.shareUrl,
+      shareUrl: inviteLink(this.roomId, ROOM_QUERY_PARAMETER),
       stage: {
         layout: this.layout,
         pinnedId: this.pinnedId,

@@ -7,9 +7,17 @@ export interface LobbyHost extends ReactiveControllerHost {
   join(): Promise<void>;
 }
 
+/** This page's address as an invite link to `roomId`, carried in `queryParameter`. */
+export function inviteLink(roomId: string, queryParameter: string): string {
+  const url = new URL(location.href);
+  url.searchParams.set(queryParameter, roomId);
+  url.hash = '';
+  return url.href;
+}
+
 /**
- * The lobby's "join by ID" field: what the visitor typed (a room ID or an invite link) and
- * whether it names a room; a room it names is joined.
+ * The lobby: "create a room", which makes the page's address its invite link, and "join by ID",
+ * with what the visitor typed (a room ID or an invite link) and whether it names a room.
  */
 export class LobbyController {
   /** What the visitor typed in the room ID field. */
@@ -22,6 +30,12 @@ export class LobbyController {
     private readonly host: LobbyHost,
     private readonly queryParameter: string,
   ) {}
+
+  // The creator gets the prejoin too: a name and a look at their camera before the room.
+  readonly handleCreateRoom = (): void => {
+    this.host.roomId = crypto.randomUUID();
+    history.replaceState(history.state, '', inviteLink(this.host.roomId, this.queryParameter));
+  };
 
   readonly handleInput = (event: InputEvent): void => {
     this.draft = (event.target as HTMLInputElement).value;

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { LobbyController } from '../../../src/controllers/lobby-controller.js';
+import { inviteLink, LobbyController } from '../../../src/controllers/lobby-controller.js';
+import { isRoomId } from '../../../src/room/room-id.js';
 import { FakeHost } from './fake-host.js';
 
 const ROOM = '3f1c2a9e-7b4d-4c1e-9f0a-2b3c4d5e6f70';
@@ -63,4 +64,20 @@ describe('LobbyController', () => {
       expect(lobby.draft).to.equal(`${typed}x`);
     });
   }
+
+  it('creates a room with a fresh ID, its invite link the page’s address, without joining', () => {
+    const before = location.href;
+    try {
+      history.replaceState(history.state, '', '?lang=en#chat');
+      const { lobby, joins, host } = setUp();
+      lobby.handleCreateRoom();
+      expect(isRoomId(host.roomId)).to.equal(true);
+      expect(joins, 'the prejoin comes first').to.deep.equal([]);
+      expect(location.href).to.equal(inviteLink(host.roomId, 'room'));
+      expect(new URL(location.href).searchParams.get('lang')).to.equal('en');
+      expect(location.hash).to.equal('');
+    } finally {
+      history.replaceState(history.state, '', before);
+    }
+  });
 });
