@@ -63,7 +63,8 @@ declare global {
   interface HTMLElementEventMap extends RtcRoomEventMap {}
 }
 
-type DetailOf<K extends keyof RtcRoomEventMap> =
+/** The detail of one of the element's events. */
+export type DetailOf<K extends keyof RtcRoomEventMap> =
   RtcRoomEventMap[K] extends CustomEvent<infer D> ? D : never;
 
 /** Dispatches one of the element's events: the only way they are sent. */

@@ -1,43 +1,29 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatMessage } from './chat/chat-room.js';
 import { parseLayout, parseTheme, type Layout, type Theme } from './config.js';
 import { ActiveSpeakerController } from './controllers/active-speaker-controller.js';
 import { Announcer } from './controllers/announcer.js';
+import { ChatPaneController } from './controllers/chat-pane-controller.js';
+import { CopyLinkController } from './controllers/copy-link-controller.js';
 import { ElementSizeController } from './controllers/element-size-controller.js';
+import { FullscreenController } from './controllers/fullscreen-controller.js';
+import { inviteLink, LobbyController } from './controllers/lobby-controller.js';
 import { MicLevelController } from './controllers/mic-level-controller.js';
+import { PlaybackController } from './controllers/playback-controller.js';
+import { loadCallAndView, loadPeerJsTransport, type RoomView } from './controllers/room-chunks.js';
 import { RoomController } from './controllers/room-controller.js';
 import { emit, type RoomState } from './events.js';
 import { loadStrings, stringsFor, type Strings } from './i18n/strings.js';
-import type { MediaKind } from './media/local-media.js';
+import { rememberedName, rememberName } from './name-store.js';
 import type { Participant } from './room/participant.js';
 import { isRoomId } from './room/room-id.js';
 import { styles } from './rtc-room.styles.js';
 import type { TransportFactory } from './transport/transport.js';
-import type { ChatSendImageDetail, ChatSendTextDetail } from './ui/chat-panel.js';
-import type { DevicePickersView } from './ui/device-pickers.js';
+import type { JoinedRoomView } from './ui/joined-room.js';
 import { renderLobby } from './ui/lobby.js';
 import { renderPrejoin } from './ui/prejoin.js';
-
-/** The joined room's view, a chunk loaded with the call. */
-type RoomView = typeof import('./ui/room-view.js');
-
-let peerJsTransport: Promise<TransportFactory> | null = null;
-
-/**
- * PeerJS and our transport, loaded once for the page: a join then reaches it without another
- * import's round through the event loop. A failed load is tried again next time.
- */
-function loadPeerJsTransport(): Promise<TransportFactory> {
-  peerJsTransport ??= import('./transport/peerjs-transport.js').then(
-    (module) => module.createPeerJsTransport,
-    (error: unknown) => {
-      peerJsTransport = null;
-      throw error;
-    },
-  );
-  return peerJsTransport;
-}
+import { renderStatus } from './ui/status.js';
 
 /** The query parameter a share link carries the room ID in. */
 export const ROOM_QUERY_PARAMETER = 'room';
@@ -119,21 +105,10 @@ export class RtcRoom extends LitElement {
   private readonly room = new RoomController(this, {
     scriptUrl: import.meta.url,
     loadTransport: () => this.loadTransport(),
-    // Chunks beside this script, fetched on prejoin or join: the call and the room's view (the
-    // chat panel waits for the chat to open), and PeerJS is fetched alongside, so a join from
-    // the prejoin waits for none of them.
+    // Fetched on prejoin or join, with PeerJS alongside: a join from the prejoin waits for none.
     loadCall: async () => {
       this.loadTransport().catch(() => undefined);
-      const [call, view] = await Promise.all([
-        import('./room/call.js'),
-        import('./ui/room-view.js'),
-      ]);
-      // The room's styles came with its view: added once, after the element's own.
-      const sheet = view.roomStyles.styleSheet;
-      const root = this.renderRoot as ShadowRoot;
-      if (sheet && !root.adoptedStyleSheets.includes(sheet)) {
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      }
+      const [call, view] = await loadCallAndView(this.renderRoot as ShadowRoot);
       this.view = view;
       return call;
     },
@@ -147,27 +122,27 @@ export class RtcRoom extends LitElement {
   });
   private readonly announcer = new Announcer(this, {
     strings: () => this.strings,
-    announcesMessages: () => !this.isChatOpen || this.noChat,
+    announcesMessages: () => !this.chatPane.isOpen || this.noChat,
   });
+  private readonly playback = new PlaybackController(this);
+  private readonly fullscreen = new FullscreenController(this);
+  private readonly chatPane = new ChatPaneController(this, {
+    markRead: () => {
+      if (!this.noChat && this.room.unreadMessages > 0) this.room.markMessagesRead();
+    },
+  });
+  private readonly copyLink = new CopyLinkController(this);
+  private readonly lobby = new LobbyController(this, ROOM_QUERY_PARAMETER);
 
-  @state() private roomIdDraft = '';
-  @state() private isRoomIdDraftInvalid = false;
-  @state() private needsSoundUnlock = false;
-  @state() private isLinkCopied = false;
-  @state() private isChatOpen = false;
   /** The participant the visitor pinned to the large slot, if still present. */
   @state() private pinnedId: string | null = null;
-  @state() private isFullscreen = false;
-  /** The speaker the visitor picked for everyone's sound ('' for the system's). */
-  @state() private speakerId = '';
-  private isPreviewing = false;
 
   constructor() {
     super();
     // Moves the prejoin's microphone meter; it needs nothing else from the element.
     new MicLevelController(
       this,
-      () => (this.state === 'prejoin' ? this.room.microphoneTrack : null),
+      () => (this.state === 'prejoin' ? this.room.devices.microphoneTrack : null),
       '[part~="level"]',
     );
   }
@@ -245,17 +220,11 @@ export class RtcRoom extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.addEventListener('fullscreenchange', this.handleFullscreenChange);
     if (!this.roomId) {
       const fromLink = new URLSearchParams(location.search).get(ROOM_QUERY_PARAMETER);
       if (isRoomId(fromLink)) this.roomId = fromLink;
     }
     this.name ||= rememberedName();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('fullscreenchange', this.handleFullscreenChange);
   }
 
   // Rendering waits for a language other than English, a chunk of its own, so that a Chinese
@@ -269,45 +238,16 @@ export class RtcRoom extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('roomId') && this.hasUpdated) {
-      // A new room ID ends the visit to the old room; a first one moves idle to prejoin.
-      if (changed.get('roomId') && this.state !== 'prejoin') this.room.reset();
-      else if (!changed.get('roomId') && this.state === 'prejoin') {
-        emit(this, 'rtc-state', { state: 'prejoin' });
-      }
-    }
+    if (changed.has('roomId')) this.room.roomIdChanged(changed.get('roomId'), !this.hasUpdated);
     if (changed.has('name') && this.state === 'joined') this.room.setName(this.name);
     if (changed.has('token') && this.hasUpdated) this.room.tokenChanged();
   }
 
   protected override updated(): void {
-    // An open chat panel is read: nothing in it counts as unread.
-    if (this.isChatOpen && !this.noChat && this.room.unreadMessages > 0) {
-      this.room.markMessagesRead();
-    }
     if (this.state === 'joined') this.activeSpeaker.start();
     else this.activeSpeaker.stop();
-    this.updatePreview();
-    this.applySpeaker();
     // After this update, not during it: joining changes state and renders again.
     if (this.noPrejoin && this.state === 'prejoin') queueMicrotask(() => void this.join());
-    this.playRemoteMedia();
-  }
-
-  // The prejoin shows the camera and microphone it will send; the lobby holds no device.
-  private updatePreview(): void {
-    const wantsPreview = this.state === 'prejoin' && !this.noPrejoin;
-    if (wantsPreview && !this.isPreviewing) void this.room.startPreview();
-    if (!wantsPreview && this.isPreviewing && this.state !== 'joining') this.room.stopPreview();
-    this.isPreviewing = wantsPreview;
-  }
-
-  // Where setSinkId exists, every participant's sound goes to the speaker the visitor picked.
-  private applySpeaker(): void {
-    if (!canPickSpeaker()) return;
-    for (const video of this.renderRoot.querySelectorAll('video')) {
-      if (video.sinkId !== this.speakerId) video.setSinkId(this.speakerId).catch(() => undefined);
-    }
   }
 
   private get languageTag(): string {
@@ -316,55 +256,6 @@ export class RtcRoom extends LitElement {
 
   private get strings(): Strings {
     return stringsFor(this.languageTag);
-  }
-
-  private get shareUrl(): string {
-    const url = new URL(location.href);
-    url.searchParams.set(ROOM_QUERY_PARAMETER, this.roomId);
-    url.hash = '';
-    return url.href;
-  }
-
-  // Browsers may refuse to play sound before the visitor touched the page (no-prejoin joins).
-  private playRemoteMedia(): void {
-    const videos = this.renderRoot.querySelectorAll<HTMLVideoElement>('video');
-    for (const video of videos) {
-      if (!video.paused || !video.srcObject) continue;
-      video.play().catch((error: unknown) => {
-        if (error instanceof DOMException && error.name === 'NotAllowedError') {
-          this.needsSoundUnlock = true;
-        }
-      });
-    }
-  }
-
-  // The creator gets the prejoin too: a name and a look at their camera before the room.
-  private handleCreateRoom(): void {
-    this.roomId = crypto.randomUUID();
-    history.replaceState(history.state, '', this.shareUrl);
-  }
-
-  private handleJoinById(event: SubmitEvent): void {
-    event.preventDefault();
-    const typed = this.roomIdDraft.trim();
-    let candidate = typed;
-    try {
-      candidate = new URL(typed).searchParams.get(ROOM_QUERY_PARAMETER) ?? typed;
-    } catch {
-      // Not a link: the visitor typed the ID itself.
-    }
-    if (!isRoomId(candidate)) {
-      this.isRoomIdDraftInvalid = true;
-      return;
-    }
-    this.isRoomIdDraftInvalid = false;
-    this.roomId = candidate;
-    void this.join();
-  }
-
-  private handleRoomIdInput(event: InputEvent): void {
-    this.roomIdDraft = (event.target as HTMLInputElement).value;
-    this.isRoomIdDraftInvalid = false;
   }
 
   private handleNameInput(event: InputEvent): void {
@@ -381,114 +272,9 @@ export class RtcRoom extends LitElement {
     void this.join();
   }
 
-  private handleSoundUnlock(): void {
-    this.needsSoundUnlock = false;
-    this.playRemoteMedia();
-  }
-
-  private async handleCopyLink(): Promise<void> {
-    try {
-      await navigator.clipboard.writeText(this.shareUrl);
-      this.isLinkCopied = true;
-      setTimeout(() => (this.isLinkCopied = false), 2000);
-    } catch {
-      // Clipboard refused (no permission): the link stays visible to copy by hand.
-    }
-  }
-
-  // The chat panel is a chunk of its own, loaded the first time the chat opens: the chat itself
-  // (messages, unread count, announcements) works without it.
-  private async handleToggleChat(): Promise<void> {
-    if (!this.isChatOpen) await import('./ui/chat-panel.js');
-    this.isChatOpen = !this.isChatOpen;
-  }
-
-  private async handleCloseChat(): Promise<void> {
-    this.isChatOpen = false;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[data-action="chat"]')?.focus();
-  }
-
-  private handleChooseLayout = (layout: Layout): void => {
-    this.layout = layout;
-  };
-
   private handleTogglePin = (id: string): void => {
     this.pinnedId = this.pinnedId === id ? null : id;
   };
-
-  private handleTileFullscreen = (id: string): void => {
-    const tile = this.renderRoot.querySelector(`[data-peer-id="${CSS.escape(id)}"]`);
-    tile?.requestFullscreen().catch(() => undefined);
-  };
-
-  private handleToggleFullscreen = (): void => {
-    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
-    else this.requestFullscreen().catch(() => undefined);
-  };
-
-  private handleFullscreenChange = (): void => {
-    this.isFullscreen = document.fullscreenElement === this;
-  };
-
-  private handleTogglePreviewDevice = (kind: MediaKind, on: boolean): void => {
-    void this.room.setPreviewDevice(kind, on);
-  };
-
-  private handleRetryDevices = (): void => {
-    this.muted = false;
-    this.videoOff = false;
-    void this.room.startPreview();
-  };
-
-  private handleChooseDevice = (kind: MediaKind, deviceId: string): void => {
-    void this.room.chooseDevice(kind, deviceId);
-  };
-
-  private handleChooseSpeaker = (deviceId: string): void => {
-    this.speakerId = deviceId;
-  };
-
-  private devicePickers(strings: Strings): DevicePickersView {
-    return {
-      strings,
-      devices: this.room.devices,
-      selected: { ...this.room.deviceIds, speaker: this.speakerId },
-      canPickSpeaker: canPickSpeaker(),
-      onChooseDevice: this.handleChooseDevice,
-      onChooseSpeaker: this.handleChooseSpeaker,
-    };
-  }
-
-  private handleToggleScreenShare = (): void => {
-    if (this.participants[0]?.screen) this.stopScreenShare();
-    else this.startScreenShare().catch(() => undefined);
-  };
-
-  private handleLeave(): void {
-    this.leave();
-  }
-
-  private handleChatText(event: CustomEvent<ChatSendTextDetail>): void {
-    // A refusal is reported as rtc-error and shown, and the panel gives the draft back.
-    const sending = this.sendMessage(event.detail.text);
-    sending.catch(() => undefined);
-    event.detail.waitUntil(sending);
-  }
-
-  private handleChatImage(event: CustomEvent<ChatSendImageDetail>): void {
-    this.sendImage(event.detail.file).catch(() => undefined);
-  }
-
-  private handleToggleMicrophone(): void {
-    const local = this.participants[0];
-    void this.setMicrophoneEnabled(!local?.hasAudio).catch(() => undefined);
-  }
-
-  private handleToggleCamera(): void {
-    const local = this.participants[0];
-    void this.setCameraEnabled(!local?.hasVideo).catch(() => undefined);
-  }
 
   /** Joins the room named by `room-id` (asks for camera and microphone first). */
   async join(): Promise<void> {
@@ -557,11 +343,11 @@ export class RtcRoom extends LitElement {
       case 'idle':
         return renderLobby({
           strings,
-          roomIdDraft: this.roomIdDraft,
-          isRoomIdDraftInvalid: this.isRoomIdDraftInvalid,
-          onCreateRoom: this.handleCreateRoom,
-          onJoinById: this.handleJoinById,
-          onRoomIdInput: this.handleRoomIdInput,
+          roomIdDraft: this.lobby.draft,
+          isRoomIdDraftInvalid: this.lobby.isDraftInvalid,
+          onCreateRoom: this.lobby.handleCreateRoom,
+          onJoinById: this.lobby.handleSubmit,
+          onRoomIdInput: this.lobby.handleInput,
         });
       case 'prejoin':
         return renderPrejoin({
@@ -569,239 +355,47 @@ export class RtcRoom extends LitElement {
           roomId: this.roomId,
           name: this.name,
           media:
-            this.view?.renderPrejoinMedia({
-              ...this.devicePickers(strings),
-              preview: this.room.localPreview,
-              previewError: this.room.previewError,
-              hasAudio: !this.muted && this.room.microphoneTrack !== null,
-              hasVideo: !this.videoOff && this.room.localPreview !== null,
-              onToggleDevice: this.handleTogglePreviewDevice,
-              onRetryDevices: this.handleRetryDevices,
-            }) ?? null,
+            this.view?.renderPrejoinDevices(
+              { strings, devices: this.room.devices, playback: this.playback },
+              this,
+            ) ?? null,
           onNameInput: this.handleNameInput,
           onJoin: this.handlePrejoinSubmit,
         });
-      case 'joining':
-        return html`<div part="status" class="status" role="status">${strings.connecting}</div>`;
       case 'joined':
         // The view arrived with the call: a session is only joined once both have loaded.
-        return this.view ? this.renderRoom(strings, this.view) : html``;
-      case 'left':
-        return html`<div part="status" class="status" role="status">
-          <p>${strings.leftTitle}</p>
-          <button part="button" class="primary" @click=${this.handleRejoin}>
-            ${strings.rejoin}
-          </button>
-        </div>`;
-      case 'error':
-        return html`<div part="status" class="status error" role="alert">
-          <p>${strings.errors[this.room.fatalError?.code ?? 'internal']}</p>
-          <button part="button" class="primary" @click=${this.handleRejoin}>
-            ${strings.retry}
-          </button>
-        </div>`;
+        return this.view ? this.view.renderJoinedRoom(this.joinedRoomView(strings)) : html``;
+      default:
+        return renderStatus({
+          strings,
+          state: this.state,
+          error: this.room.fatalError?.code ?? 'internal',
+          onRejoin: this.handleRejoin,
+        });
     }
   }
 
-  private renderNotices(strings: Strings): TemplateResult {
-    return html`<div class="notices">
-      ${this.room.notices.map(
-        (notice) =>
-          html`<p part="notice" class="notice" role="alert">
-            <span>${strings.errors[notice.code]}</span>
-            <button
-              part="button"
-              class="dismiss"
-              aria-label=${strings.dismiss}
-              title=${strings.dismiss}
-              @click=${() => this.room.dismissNotice(notice.code)}
-            >
-              ×
-            </button>
-          </p>`,
-      )}
-      ${
-        this.room.isSignallingLost
-          ? html`<p part="notice" class="notice" role="status">${strings.reconnecting}</p>`
-          : nothing
-      }
-      ${
-        this.needsSoundUnlock
-          ? html`<button part="button" class="notice" @click=${this.handleSoundUnlock}>
-              ${strings.enableSound}
-            </button>`
-          : nothing
-      }
-    </div>`;
-  }
-
-  // Tiles keep their elements (keyed by ID) and only move: a video never reloads on a render.
-  private renderStage(
-    participants: readonly Participant[],
-    strings: Strings,
-    { layoutTiles, renderTile, repeat }: RoomView,
-  ): TemplateResult {
-    // A shared screen is a tile of its own, after its sharer's.
-    const screens = participants
-      .filter((participant) => participant.screen)
-      .map((participant) => screenTileOf(participant, strings));
-    const tiles = [...participants, ...screens];
-    const pinned = tiles.find((tile) => tile.id === this.pinnedId);
-    // Pinning in the grid shows the pinned tile large, as the speaker layout does.
-    const layout = pinned && this.layout === 'grid' ? 'speaker' : this.layout;
-    const speaker = participants.find((p) => p.id === this.activeSpeaker.speakerId);
-    const featured =
-      layout === 'grid'
-        ? null
-        : (pinned ?? screens[0] ?? speaker ?? participants[1] ?? participants[0]);
-    const ordered = featured ? [featured, ...tiles.filter((p) => p !== featured)] : tiles;
-    const rects = layoutTiles(layout, ordered.length, this.stageSize.size, {
-      gap: this.stageSize.gap,
-    });
-    const rectOf = new Map(ordered.map((participant, index) => [participant.id, rects[index]]));
-    return html`<section
-      part="stage"
-      class="stage"
-      aria-label=${strings.participants(participants.length)}
-    >
-      ${repeat(
-        tiles,
-        (participant) => participant.id,
-        (participant) =>
-          renderTile(participant, strings, {
-            rect: rectOf.get(participant.id)!,
-            isFeatured: participant === featured,
-            isPinned: participant === pinned,
-            isSpeaking: participant === speaker,
-            isScreen: screens.includes(participant),
-            onTogglePin: this.handleTogglePin,
-            onFullscreen: this.handleTileFullscreen,
-          }),
-      )}
-      ${participants.length === 1 ? html`<p class="hint">${strings.alone}</p>` : nothing}
-    </section>`;
-  }
-
-  // Kept in the page while closed, so a draft and the scroll position survive closing it.
-  private renderChat(strings: Strings, { renderIconButton, closeIcon }: RoomView): TemplateResult {
-    return html`<aside
-      id="chat-pane"
-      class="chat-pane"
-      aria-label=${strings.chat.title}
-      ?hidden=${!this.isChatOpen}
-    >
-      <header class="chat-header">
-        <h2>${strings.chat.title}</h2>
-        ${renderIconButton({
-          label: strings.closeChat,
-          icon: closeIcon,
-          action: 'close-chat',
-          className: 'close-chat',
-          onClick: () => void this.handleCloseChat(),
-        })}
-      </header>
-      <rtc-chat-panel
-        part="chat"
-        class="chat"
-        exportparts="messages, message, message-own, sender, time, text, link, picture, progress, picture-status, refusal, composer, input, button, emoji-picker, emoji, picture-dialog"
-        .messages=${this.room.messages}
-        .strings=${strings.chat}
-        .maxImageBytes=${this.room.maxImageBytes ?? 0}
-        @chat-send-text=${this.handleChatText}
-        @chat-send-image=${this.handleChatImage}
-      ></rtc-chat-panel>
-    </aside>`;
-  }
-
-  private renderRoom(strings: Strings, view: RoomView): TemplateResult {
-    const participants = this.participants;
-    const local = participants[0];
-    return html`
-      <div class="body">
-        ${this.renderStage(participants, strings, view)}
-        ${this.noChat ? nothing : this.renderChat(strings, view)} ${this.renderNotices(strings)}
-      </div>
-      ${view.renderControls({
-        strings,
-        hasAudio: local?.hasAudio ?? false,
-        hasVideo: local?.hasVideo ?? false,
+  private joinedRoomView(strings: Strings): JoinedRoomView {
+    return {
+      strings,
+      element: this,
+      room: this.room,
+      playback: this.playback,
+      fullscreen: this.fullscreen,
+      chatPane: this.chatPane,
+      copyLink: this.copyLink,
+      shareUrl: inviteLink(this.roomId, ROOM_QUERY_PARAMETER),
+      stage: {
         layout: this.layout,
-        hasChat: !this.noChat,
-        isChatOpen: this.isChatOpen,
-        unreadMessages: this.room.unreadMessages,
-        onToggleMicrophone: this.handleToggleMicrophone,
-        onToggleCamera: this.handleToggleCamera,
-        onToggleChat: this.handleToggleChat,
-        onChooseLayout: this.handleChooseLayout,
-        isFullscreen: this.isFullscreen,
-        onToggleFullscreen: this.handleToggleFullscreen,
-        canShareScreen: this.room.canShareScreen,
-        isSharingScreen: local?.screen != null,
-        onToggleScreenShare: this.handleToggleScreenShare,
-        devices: this.devicePickers(strings),
-        onLeave: this.handleLeave,
-      })}
-      <div part="share" class="share">
-        <span class="share-label" aria-hidden="true">${strings.shareLink}</span>
-        <input
-          part="input"
-          readonly
-          aria-label=${strings.shareLink}
-          .value=${this.shareUrl}
-          @focus=${selectAll}
-        />
-        <button part="button" @click=${this.handleCopyLink}>
-          ${this.isLinkCopied ? strings.copied : strings.copyLink}
-        </button>
-      </div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcer.text}</div>
-    `;
+        pinnedId: this.pinnedId,
+        speakerId: this.activeSpeaker.speakerId,
+        size: this.stageSize.size,
+        gap: this.stageSize.gap,
+      },
+      onTogglePin: this.handleTogglePin,
+      announcement: this.announcer.text,
+    };
   }
-}
-
-/** A participant's shared screen as a tile: its own ID, the screen as its video, no mirror. */
-function screenTileOf(participant: Participant, strings: Strings): Participant {
-  return {
-    ...participant,
-    id: `${participant.id}${SCREEN_TILE_SUFFIX}`,
-    name: strings.screenOf(participant.name || strings.guest),
-    isLocal: false,
-    hasAudio: true,
-    hasVideo: true,
-    stream: participant.screen,
-    screen: null,
-    connection: null,
-    safetyCode: null,
-  };
-}
-
-const SCREEN_TILE_SUFFIX = ':screen';
-
-const NAME_KEY = 'rtc-room:name';
-
-// Storage can be refused (a sandboxed frame, a private window): the name is then not kept.
-function rememberedName(): string {
-  try {
-    return localStorage.getItem(NAME_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-function rememberName(name: string): void {
-  try {
-    if (name) localStorage.setItem(NAME_KEY, name);
-  } catch {
-    // Not kept; the visitor types it again next time.
-  }
-}
-
-function canPickSpeaker(): boolean {
-  return 'setSinkId' in HTMLMediaElement.prototype;
-}
-
-function selectAll(event: FocusEvent): void {
-  (event.target as HTMLInputElement).select();
 }
 
 declare global {

@@ -1,20 +1,24 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../chat/chat-room.js';
-import { parseIceServers, parseIceTransportPolicy, parseServerUrl, parseToken } from '../config.js';
+import { parseIceServers, parseIceTransportPolicy, parseServerUrl } from '../config.js';
 import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
-import { emit, type RoomState } from '../events.js';
-import type { DeviceList, LocalMedia, MediaKind } from '../media/local-media.js';
+import { emit, type DetailOf, type RoomState, type RtcRoomEventMap } from '../events.js';
 import type { Participant } from '../room/participant.js';
 import { isRoomId } from '../room/room-id.js';
 import type { RoomSession } from '../room/room-session.js';
 import type { ServerApi } from '../room/server-api.js';
 import type { TransportFactory } from '../transport/transport.js';
+import { DeviceController } from './device-controller.js';
+import { readJoinSettings } from './join-settings.js';
+import { TokenRenewal } from './token-renewal.js';
 
 /** The call chunk: session, local media and the server's API, loaded on prejoin or join. */
 export type CallModule = typeof import('../room/call.js');
 
 /** What the controller reads from the element when joining. */
 export interface RoomHost extends ReactiveControllerHost, HTMLElement {
+  /** Whether the host has rendered once. */
+  readonly hasUpdated: boolean;
   roomId: string;
   server: string | null;
   name: string;
@@ -24,6 +28,7 @@ export interface RoomHost extends ReactiveControllerHost, HTMLElement {
   token: string | null;
   muted: boolean;
   videoOff: boolean;
+  noPrejoin: boolean;
   /** Largest picture accepted in chat, in bytes (0: the built-in limit). */
   maxImageSize: number;
 }
@@ -38,32 +43,24 @@ export interface RoomControllerOptions {
 }
 
 /**
- * Holds the element's one RoomSession: builds it from the attributes on join, turns its
- * events into DOM events and re-renders, and leaves when the page goes away.
+ * Holds the element's one RoomSession and the element's state: builds the session from the
+ * attributes on join, turns its events into DOM events and re-renders, and leaves when the page
+ * goes away.
  */
 export class RoomController implements ReactiveController {
+  private currentState: RoomState = 'idle';
   private session: RoomSession | null = null;
   private call: Promise<CallModule> | null = null;
   /** A join waiting for the call chunk; `state` is `joining` meanwhile. */
   private pendingJoin: { isCancelled: boolean } | null = null;
-  /** Left while the call chunk was loading: no session was ever made. */
-  private hasLeftEarly = false;
   private removalTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The token the page was last asked to renew (undefined: none asked for yet). */
-  private askedForToken: string | null | undefined = undefined;
+  private readonly token: TokenRenewal;
   /** Problems the visitor should read while the room goes on (refused camera, lost server). */
   notices: RoomError[] = [];
   /** The error that stopped the last join, shown in the `error` state. */
   fatalError: RoomError | null = null;
-  isSignallingLost = false;
-  /** Camera and microphone opened before joining (the preview), then handed to the session. */
-  private media: LocalMedia | null = null;
-  /** Bumped when a preview is dropped, so one still opening is dropped too. */
-  private previewGeneration = 0;
-  /** Why the preview has no camera or microphone (refused, missing), if it has not. */
-  previewError: RoomError | null = null;
-  /** The cameras, microphones and speakers to pick from. */
-  devices: DeviceList = { cameras: [], microphones: [], speakers: [] };
+  /** The camera and microphone, from the preview on. */
+  readonly devices: DeviceController;
   /** The server's API as made in the prejoin, with the join's first requests already sent. */
   private earlyApi: ServerApi | null = null;
 
@@ -72,25 +69,27 @@ export class RoomController implements ReactiveController {
     private readonly options: RoomControllerOptions,
   ) {
     host.addController(this);
+    this.token = new TokenRenewal(host);
+    this.devices = new DeviceController(host, {
+      loadCall: () => this.loadCall(),
+      state: () => this.state,
+      sessionMedia: () => (this.isInCall() ? this.session!.media : null),
+      report: (error) => this.report(error),
+    });
   }
 
-  /** The element's state; `idle` and `prejoin` depend on whether a room ID is set. */
+  /** The element's state, as `state` and in `rtc-state`. */
   get state(): RoomState {
-    const sessionState = this.session?.state ?? 'idle';
-    if (sessionState !== 'idle') return sessionState;
-    if (this.pendingJoin) return 'joining';
-    if (this.hasLeftEarly) return 'left';
-    if (this.fatalError) return 'error';
-    return this.host.roomId ? 'prejoin' : 'idle';
+    return this.currentState;
+  }
+
+  /** Whether the signalling server is lost while in the room; calls already up go on. */
+  get isSignallingLost(): boolean {
+    return this.isInCall() && this.session!.isSignallingLost;
   }
 
   get participants(): Participant[] {
-    const state = this.session?.state;
-    return state === 'joining' || state === 'joined' ? this.session!.participants : [];
-  }
-
-  get peerId(): string | null {
-    return this.session?.peerId ?? null;
+    return this.isInCall() ? this.session!.participants : [];
   }
 
   get messages(): readonly ChatMessage[] {
@@ -125,7 +124,7 @@ export class RoomController implements ReactiveController {
     const server = parseServerUrl(host.server, this.options.scriptUrl);
     if (this.state !== 'prejoin' || !server.ok || !isRoomId(host.roomId)) return;
     if (this.earlyApi?.base.href !== server.value.href) {
-      this.earlyApi = new call.ServerApi(server.value, undefined, () => this.currentToken());
+      this.earlyApi = new call.ServerApi(server.value, undefined, () => this.token.current());
     }
     const pageIce = parseIceServers(host.iceServers);
     this.earlyApi.prefetch(host.roomId, { ice: !(pageIce.ok && pageIce.value) });
@@ -134,101 +133,20 @@ export class RoomController implements ReactiveController {
   hostConnected(): void {
     // Reattached after a move in the DOM: the call goes on.
     clearTimeout(this.removalTimer);
+    // Before the first render too, `state` says whether a room ID is set.
+    this.followRoomId(this.host.hasUpdated);
     window.addEventListener('pagehide', this.handlePageHide);
-    navigator.mediaDevices?.addEventListener('devicechange', this.handleDeviceChange);
   }
 
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.handlePageHide);
-    navigator.mediaDevices?.removeEventListener('devicechange', this.handleDeviceChange);
     // Leave only if the element is not put back in the same task (a move, not a removal).
     this.removalTimer = setTimeout(() => {
       if (!this.host.isConnected) {
         this.leave();
-        this.stopPreview();
+        this.devices.stopPreview();
       }
     });
-  }
-
-  /** The camera as the visitor sees it in the preview or their tile, or null. */
-  get localPreview(): MediaStream | null {
-    return this.media?.preview ?? null;
-  }
-
-  /** The live microphone, for a level meter, or null. */
-  get microphoneTrack(): MediaStreamTrack | null {
-    return this.media?.microphoneTrack ?? null;
-  }
-
-  /** The IDs of the camera and microphone in use. */
-  get deviceIds(): { camera: string | null; microphone: string | null } {
-    return this.media?.deviceIds ?? { camera: null, microphone: null };
-  }
-
-  /**
-   * Opens the camera and microphone before joining, as the host's `muted` and `video-off` say,
-   * so the visitor sees and hears what they will send; again after a refusal, to retry.
-   */
-  async startPreview(): Promise<void> {
-    const generation = ++this.previewGeneration;
-    let call: CallModule;
-    try {
-      call = await this.loadCall();
-    } catch {
-      return; // Joining reports it.
-    }
-    if (generation !== this.previewGeneration || this.state !== 'prejoin') return;
-    if (!this.media) {
-      const media = new call.LocalMedia();
-      media.on('change', () => this.host.requestUpdate());
-      this.media = media;
-    }
-    const errors = await this.media.start({ audio: !this.host.muted, video: !this.host.videoOff });
-    if (generation !== this.previewGeneration) return;
-    this.previewError = errors[0] ?? null;
-    await this.refreshDevices();
-  }
-
-  // Names come once a device is allowed; the lists change when one is plugged in or out.
-  private async refreshDevices(): Promise<void> {
-    if (!this.media) return;
-    this.devices = await this.media.listDevices();
-    this.host.requestUpdate();
-  }
-
-  /** Releases the preview's devices (the visitor went back to the lobby, or the page left). */
-  stopPreview(): void {
-    this.previewGeneration++;
-    if (this.state === 'joining' || this.state === 'joined') return;
-    this.media?.stop();
-    this.media = null;
-    this.previewError = null;
-  }
-
-  /** Turns a device on or off in the preview; the host's `muted` / `video-off` follow. */
-  async setPreviewDevice(kind: MediaKind, on: boolean): Promise<void> {
-    if (kind === 'audio') this.host.muted = !on;
-    else this.host.videoOff = !on;
-    if (!this.media) return;
-    try {
-      if (kind === 'audio') await this.media.setMicrophoneEnabled(on);
-      else await this.media.setCameraEnabled(on);
-      this.previewError = null;
-    } catch (error) {
-      this.previewError = toRoomError(error);
-    }
-    this.host.requestUpdate();
-  }
-
-  /** Uses another camera or microphone, before joining or during the call (every link follows). */
-  async chooseDevice(kind: MediaKind, deviceId: string): Promise<void> {
-    if (!this.media) return;
-    try {
-      await this.media.useDevice(kind, deviceId);
-    } catch (error) {
-      this.report(toRoomError(error));
-    }
-    this.host.requestUpdate();
   }
 
   /** Joins the room named by the host's `room-id`. */
@@ -238,29 +156,19 @@ export class RoomController implements ReactiveController {
     const host = this.host;
     this.notices = [];
     this.fatalError = null;
-    this.hasLeftEarly = false;
-    const server = parseServerUrl(host.server, this.options.scriptUrl);
-    const ice = parseIceServers(host.iceServers);
-    if (!ice.ok) this.report(ice.error);
-    if (!server.ok) {
-      this.fail(server.error);
+    const { settings, iceError } = readJoinSettings(host, this.options.scriptUrl);
+    if (iceError) this.report(iceError);
+    if (!settings.ok) {
+      this.fail(settings.error);
       return;
     }
-    const token = parseToken(host.token);
-    if (!token.ok) {
-      this.fail(token.error);
-      return;
-    }
-    if (token.value?.roomId && token.value.roomId !== host.roomId) {
-      this.fail(new RoomError('unauthorized', 'token is for another room than room-id'));
-      return;
-    }
+    const { server, iceServers, token } = settings.value;
     // Both chunks load at once, and while the call chunk loads the element shows `joining`.
     const transportFactory = this.options.loadTransport();
     transportFactory.catch(() => undefined);
     const pending = { isCancelled: false };
     this.pendingJoin = pending;
-    this.changed('joining');
+    this.setState('joining');
     let call: CallModule;
     try {
       call = await this.loadCall();
@@ -280,20 +188,20 @@ export class RoomController implements ReactiveController {
     this.pendingJoin = null;
     const { LocalMedia, RoomSession, ServerApi } = call;
     const api =
-      this.earlyApi?.base.href === server.value.href
+      this.earlyApi?.base.href === server.href
         ? this.earlyApi
-        : new ServerApi(server.value, undefined, () => this.currentToken());
+        : new ServerApi(server, undefined, () => this.token.current());
     this.earlyApi = null;
     const session = new RoomSession({
       roomId: host.roomId,
       // The name the host site vouched for in the token, unless the page set one.
-      name: host.name || token.value?.name || '',
-      iceServers: ice.ok ? ice.value : null,
+      name: host.name || token?.name || '',
+      iceServers,
       iceTransportPolicy: parseIceTransportPolicy(host.iceTransportPolicy),
       startWith: { audio: !host.muted, video: !host.videoOff },
       api,
-      readToken: () => this.currentToken(),
-      media: this.takeMedia(() => new LocalMedia()),
+      readToken: () => this.token.current(),
+      media: this.devices.takePreview(() => new LocalMedia()),
       createTransport: async (options) => (await transportFactory)(options),
       chatLimits: host.maxImageSize > 0 ? { maxImageBytes: host.maxImageSize } : undefined,
     });
@@ -301,7 +209,7 @@ export class RoomController implements ReactiveController {
     this.watch(session);
     try {
       await session.join();
-      await this.refreshDevices();
+      await this.devices.refreshDevices();
     } catch {
       // The session reported the error and entered `error`.
     }
@@ -312,9 +220,8 @@ export class RoomController implements ReactiveController {
       // Left before the call arrived: nothing was opened yet.
       this.pendingJoin.isCancelled = true;
       this.pendingJoin = null;
-      this.hasLeftEarly = true;
       emit(this.host, 'rtc-leave', { roomId: this.host.roomId });
-      this.changed(this.state);
+      this.setState('left');
       return;
     }
     this.session?.leave();
@@ -330,11 +237,6 @@ export class RoomController implements ReactiveController {
 
   stopScreenShare(): void {
     this.session?.stopScreenShare();
-  }
-
-  /** Whether this browser can share a screen at all. */
-  get canShareScreen(): boolean {
-    return typeof navigator.mediaDevices?.getDisplayMedia === 'function';
   }
 
   setCameraEnabled(on: boolean): Promise<void> {
@@ -367,25 +269,11 @@ export class RoomController implements ReactiveController {
    * expired token is tried again.
    */
   tokenChanged(): void {
-    this.askedForToken = null;
+    this.token.changed();
     if (this.state === 'error' && this.fatalError instanceof TokenExpiredError) {
       this.reset();
       void this.join();
     }
-  }
-
-  /** The join token to send now: the host's, when it is well formed. */
-  private currentToken(): string | null {
-    const token = parseToken(this.host.token);
-    return token.ok ? (token.value?.value ?? null) : null;
-  }
-
-  /** Asks the page for a fresh token, once per token. */
-  private askForToken(): void {
-    const token = this.currentToken();
-    if (this.askedForToken === token) return;
-    this.askedForToken = token;
-    emit(this.host, 'rtc-token-expired', { roomId: this.host.roomId });
   }
 
   /** Forgets a finished session so the element shows `prejoin` or `idle` again. */
@@ -393,21 +281,24 @@ export class RoomController implements ReactiveController {
     if (this.state === 'joining' || this.state === 'joined') this.leave();
     this.session = null;
     this.fatalError = null;
-    this.hasLeftEarly = false;
     this.notices = [];
-    this.changed(this.state);
+    this.setState(this.host.roomId ? 'prejoin' : 'idle');
   }
 
-  // The preview's devices go on into the call; a session after a left one starts afresh.
-  // Made only when needed: a LocalMedia opens stand-in tracks (an audio context, a canvas).
-  private takeMedia(create: () => LocalMedia): LocalMedia {
-    if (!this.media) {
-      const fresh = create();
-      this.media = fresh;
-      fresh.on('change', () => this.host.requestUpdate());
-    }
-    this.previewGeneration++;
-    return this.media;
+  /**
+   * The host's `room-id` changed (`previous` is the one before): before joining, the state
+   * follows it (a first one moves idle to prejoin); a new one ends the visit to the old room.
+   */
+  roomIdChanged(previous: string | undefined, isFirstUpdate: boolean): void {
+    const isBeforeJoin = this.state === 'idle' || this.state === 'prejoin';
+    if (isBeforeJoin) this.followRoomId(!isFirstUpdate);
+    else if (previous && !isFirstUpdate) this.reset();
+  }
+
+  private followRoomId(isAnnounced: boolean): void {
+    const state = this.state;
+    if (state !== 'idle' && state !== 'prejoin') return;
+    this.setState(this.host.roomId ? 'prejoin' : 'idle', isAnnounced);
   }
 
   private loadCall(): Promise<CallModule> {
@@ -419,40 +310,21 @@ export class RoomController implements ReactiveController {
     const host = this.host;
     session.on('state', (state) => {
       if (this.session !== session) return;
-      if (state === 'joining') {
-        // Announced when the call chunk started loading.
-        host.requestUpdate();
-        return;
-      }
       if (state === 'joined')
         emit(host, 'rtc-join', { roomId: host.roomId, peerId: session.peerId });
-      // The session released its devices: a later preview or join opens them afresh.
-      if (state === 'left' || state === 'error') this.media = null;
-      if (state === 'left') {
-        this.isSignallingLost = false;
-        emit(host, 'rtc-leave', { roomId: host.roomId });
-      }
-      this.changed(state);
-    });
-    session.on('peer-join', (participant) => {
-      emit(host, 'rtc-peer-join', { participant });
+      if (state === 'left') emit(host, 'rtc-leave', { roomId: host.roomId });
+      // `joining` was announced when the call chunk started loading.
+      if (state !== 'idle') this.setState(state);
       host.requestUpdate();
     });
-    session.on('peer-leave', (participant) => {
-      emit(host, 'rtc-peer-leave', { participant });
-      host.requestUpdate();
-    });
+    session.on('peer-join', (participant) => this.tell('rtc-peer-join', { participant }));
+    session.on('peer-leave', (participant) => this.tell('rtc-peer-leave', { participant }));
     session.on('participants', () => host.requestUpdate());
-    session.on('message', (message) => {
-      emit(host, 'rtc-message', { message });
-      host.requestUpdate();
-    });
+    session.on('message', (message) => this.tell('rtc-message', { message }));
     session.on('chat', () => host.requestUpdate());
+    // The session says it once per outage, after its `signalling-lost`: the page can stop saying so.
     session.on('signalling', (isConnected) => {
-      const wasLost = this.isSignallingLost;
-      this.isSignallingLost = !isConnected;
-      // Once per outage, after its `signalling-lost`: the page can stop saying so.
-      if (isConnected && wasLost) {
+      if (isConnected) {
         emit(host, 'rtc-error', {
           code: 'signalling-restored',
           message: 'Connected to the signalling server again',
@@ -461,13 +333,12 @@ export class RoomController implements ReactiveController {
       host.requestUpdate();
     });
     session.on('error', (error) => {
-      if (error instanceof TokenExpiredError) this.askForToken();
+      if (error instanceof TokenExpiredError) this.token.askForFresh();
       // While in the room, an expired token is the page's to renew, not the visitor's to read.
       if (error instanceof TokenExpiredError && session.state !== 'error') return;
       if (session.state === 'error') this.fatalError = error;
       else if (error.code !== 'signalling-lost') this.addNotice(error);
-      emit(host, 'rtc-error', { code: error.code, message: error.message });
-      host.requestUpdate();
+      this.tell('rtc-error', { code: error.code, message: error.message });
     });
   }
 
@@ -501,22 +372,34 @@ export class RoomController implements ReactiveController {
 
   private report(error: RoomError): void {
     this.addNotice(error);
-    emit(this.host, 'rtc-error', { code: error.code, message: error.message });
+    this.tell('rtc-error', { code: error.code, message: error.message });
+  }
+
+  /** Tells the page, and re-renders for what it was told. */
+  private tell<K extends keyof RtcRoomEventMap>(type: K, detail: DetailOf<K>): void {
+    emit(this.host, type, detail);
     this.host.requestUpdate();
   }
 
   private fail(error: RoomError): void {
     this.fatalError = error;
     emit(this.host, 'rtc-error', { code: error.code, message: error.message });
-    this.changed('error');
+    this.setState('error');
   }
 
-  private changed(state: RoomState): void {
-    emit(this.host, 'rtc-state', { state });
+  // The one place the state changes: every `rtc-state` tells of a new one. Only the state the
+  // host starts in, before its first render, is not announced: nobody saw another before it.
+  private setState(state: RoomState, isAnnounced = true): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    if (isAnnounced) emit(this.host, 'rtc-state', { state });
     this.host.requestUpdate();
   }
 
-  private handlePageHide = (): void => this.leave();
+  private isInCall(): boolean {
+    const state = this.session?.state;
+    return state === 'joining' || state === 'joined';
+  }
 
-  private handleDeviceChange = (): void => void this.refreshDevices();
+  private handlePageHide = (): void => this.leave();
 }

@@ -3,12 +3,12 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, ChatPicture } from '../chat/chat-room.js';
-import { checkImage } from '../chat/image-sniff.js';
 import { splitLinks } from '../chat/links.js';
 import { en, type Strings } from '../i18n/strings.js';
+import { PictureIntakeController } from '../controllers/picture-intake-controller.js';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from '../protocol/chat-messages.js';
 import { styles } from './chat-panel.styles.js';
-import { EMOJI_COLUMNS, emojiIndexAfter, emojiName, type Emoji } from './emoji.js';
+import { EmojiPicker, renderEmojiPicker } from './emoji.js';
 import { glyph } from './icons.js';
 
 /** The chat panel's sentences. */
@@ -81,11 +81,15 @@ export class RtcChatPanel extends LitElement {
   @query('input[type="file"]') private fileInput!: HTMLInputElement;
   @query('dialog') private dialog!: HTMLDialogElement;
 
+  private readonly emojiPicker = new EmojiPicker(this, (emoji) => this.insertEmoji(emoji));
+  private readonly pictures = new PictureIntakeController(this, {
+    maxBytes: () => this.maxImageBytes,
+    isDisabled: () => this.disabled,
+    send: (file) => this.emitEvent('chat-send-image', { file }),
+    strings: () => this.strings,
+  });
+
   @state() private draft = '';
-  @state() private refusal = '';
-  @state() private isEmojiOpen = false;
-  @state() private activeEmoji = 0;
-  @state() private emoji: readonly Emoji[] = [];
   @state() private openPicture: { url: string; alt: string } | null = null;
 
   /** The conversation, in order (from the room's chat model). */
@@ -125,7 +129,7 @@ export class RtcChatPanel extends LitElement {
 
   private handleInput(event: InputEvent): void {
     this.draft = (event.target as HTMLTextAreaElement).value;
-    this.refusal = '';
+    this.pictures.clearRefusal();
   }
 
   private handleKeydown(event: KeyboardEvent): void {
@@ -158,108 +162,11 @@ export class RtcChatPanel extends LitElement {
     this.fileInput.click();
   }
 
-  private handleFileChosen(): void {
-    const files = [...(this.fileInput.files ?? [])];
-    this.fileInput.value = '';
-    void this.offerFiles(files);
-  }
-
-  private handlePaste(event: ClipboardEvent): void {
-    const files = [...(event.clipboardData?.files ?? [])];
-    if (files.length === 0) return;
-    event.preventDefault();
-    void this.offerFiles(files);
-  }
-
-  private handleDragOver(event: DragEvent): void {
-    if (this.disabled || !event.dataTransfer?.types.includes('Files')) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-  }
-
-  private handleDrop(event: DragEvent): void {
-    const files = [...(event.dataTransfer?.files ?? [])];
-    if (files.length === 0) return;
-    event.preventDefault();
-    void this.offerFiles(files);
-  }
-
-  /** Checks each file's size and first bytes; sends those that pass, explains the first that fails. */
-  private async offerFiles(files: File[]): Promise<void> {
-    if (this.disabled) return;
-    this.refusal = '';
-    const maxBytes = Math.min(this.maxImageBytes, MAX_IMAGE_BYTES);
-    for (const file of files) {
-      const check = await checkImage(file, maxBytes);
-      if (check.ok) {
-        this.emitEvent('chat-send-image', { file });
-      } else if (!this.refusal) {
-        this.refusal =
-          check.refusal === 'too-large'
-            ? this.strings.refusedTooLarge(maxBytes)
-            : this.strings.refusedNotImage;
-      }
-    }
-  }
-
-  private async handleEmojiToggle(): Promise<void> {
-    if (this.isEmojiOpen) {
-      this.closeEmoji();
-      return;
-    }
-    if (!this.emoji.length) this.emoji = (await import('./emoji-list.js')).EMOJI;
-    this.isEmojiOpen = true;
-    await this.updateComplete;
-    this.focusEmoji();
-  }
-
-  private handleEmojiKeydown(event: KeyboardEvent): void {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      this.closeEmoji();
-      return;
-    }
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      this.insertEmoji(this.emoji[this.activeEmoji].char);
-      return;
-    }
-    const next = emojiIndexAfter(this.activeEmoji, event.key, this.emoji.length);
-    if (next === null) return;
-    event.preventDefault();
-    this.activeEmoji = next;
-    void this.updateComplete.then(() => this.focusEmoji());
-  }
-
-  private handleEmojiClick(event: MouseEvent): void {
-    const option = (event.target as Element).closest<HTMLElement>('[role="option"]');
-    if (!option) return;
-    this.activeEmoji = Number(option.dataset.index);
-    this.insertEmoji(option.dataset.emoji ?? '');
-  }
-
-  private handleEmojiFocusOut(event: FocusEvent): void {
-    const next = event.relatedTarget as Node | null;
-    const toggle = this.renderRoot.querySelector('.emoji-toggle');
-    const picker = event.currentTarget as HTMLElement;
-    // Tabbing or clicking away closes the picker; the toggle button handles its own click.
-    if (next && !picker.contains(next) && next !== toggle) this.isEmojiOpen = false;
-  }
-
-  private focusEmoji(): void {
-    this.renderRoot.querySelector<HTMLElement>(`[data-index="${this.activeEmoji}"]`)?.focus();
-  }
-
-  private closeEmoji(): void {
-    this.isEmojiOpen = false;
-    this.renderRoot.querySelector<HTMLElement>('.emoji-toggle')?.focus();
-  }
-
   private insertEmoji(emoji: string): void {
     const input = this.input;
     input.setRangeText(emoji, input.selectionStart, input.selectionEnd, 'end');
     this.draft = input.value;
-    this.isEmojiOpen = false;
+    this.emojiPicker.show(false);
     input.focus();
   }
 
@@ -285,7 +192,11 @@ export class RtcChatPanel extends LitElement {
   override render(): TemplateResult {
     const strings = this.strings;
     return html`
-      <div class="panel" @dragover=${this.handleDragOver} @drop=${this.handleDrop}>
+      <div
+        class="panel"
+        @dragover=${this.pictures.handleDragOver}
+        @drop=${this.pictures.handleDrop}
+      >
         <div
           part="messages"
           class="log"
@@ -305,8 +216,12 @@ export class RtcChatPanel extends LitElement {
                 )
           }
         </div>
-        <p part="refusal" class="refusal" role="alert">${this.refusal}</p>
-        ${this.isEmojiOpen ? this.renderEmojiPicker() : nothing}
+        <p part="refusal" class="refusal" role="alert">${this.pictures.refusal}</p>
+        ${
+          this.emojiPicker.isOpen
+            ? renderEmojiPicker(this.emojiPicker, strings.emojiPicker, strings.locale)
+            : nothing
+        }
         <form part="composer" class="composer" @submit=${this.handleSubmit}>
           <label class="visually-hidden" for="chat-input">${strings.inputLabel}</label>
           <textarea
@@ -319,7 +234,7 @@ export class RtcChatPanel extends LitElement {
             ?disabled=${this.disabled}
             @input=${this.handleInput}
             @keydown=${this.handleKeydown}
-            @paste=${this.handlePaste}
+            @paste=${this.pictures.handlePaste}
           ></textarea>
           <button
             part="button"
@@ -328,10 +243,10 @@ export class RtcChatPanel extends LitElement {
             aria-label=${strings.emoji}
             title=${strings.emoji}
             aria-haspopup="listbox"
-            aria-expanded=${this.isEmojiOpen ? 'true' : 'false'}
+            aria-expanded=${this.emojiPicker.isOpen ? 'true' : 'false'}
             aria-controls="emoji-picker"
             ?disabled=${this.disabled}
-            @click=${this.handleEmojiToggle}
+            @click=${() => void this.emojiPicker.toggle()}
           >
             ${emojiIcon}
           </button>
@@ -352,7 +267,7 @@ export class RtcChatPanel extends LitElement {
             multiple
             hidden
             tabindex="-1"
-            @change=${this.handleFileChosen}
+            @change=${this.pictures.handleFileChosen}
           />
           <button
             part="button"
@@ -445,36 +360,6 @@ export class RtcChatPanel extends LitElement {
           : nothing
       }
     `;
-  }
-
-  private renderEmojiPicker(): TemplateResult {
-    const locale = this.strings.locale;
-    return html`<div
-      id="emoji-picker"
-      part="emoji-picker"
-      class="emoji-picker"
-      role="listbox"
-      aria-label=${this.strings.emojiPicker}
-      style="--columns: ${EMOJI_COLUMNS}"
-      @keydown=${this.handleEmojiKeydown}
-      @click=${this.handleEmojiClick}
-      @focusout=${this.handleEmojiFocusOut}
-    >
-      ${this.emoji.map(
-        (emoji, index) =>
-          html`<span
-            part="emoji"
-            role="option"
-            aria-label=${emojiName(emoji, locale)}
-            title=${emojiName(emoji, locale)}
-            aria-selected=${index === this.activeEmoji ? 'true' : 'false'}
-            tabindex=${index === this.activeEmoji ? '0' : '-1'}
-            data-index=${index}
-            data-emoji=${emoji.char}
-            >${emoji.char}</span
-          >`,
-      )}
-    </div>`;
   }
 }
 

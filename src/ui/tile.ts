@@ -5,7 +5,7 @@ import type { Participant, ParticipantConnection } from '../room/participant.js'
 import { renderIconButton } from './icon-button.js';
 import { fullscreenIcon, infoIcon, micOffIcon, pinIcon, signalIcon } from './icons.js';
 import { mediaStream } from './media-stream.js';
-import type { Rect } from './tile-layout.js';
+import type { PlacedTile, Tile } from './stage.js';
 
 /** The names whose flag is set, as a `part` or `class` value. */
 function tokens(flags: Record<string, boolean>): string {
@@ -84,55 +84,81 @@ function renderQuality(
   >`;
 }
 
-export interface TileOptions {
-  /** Where the tile goes on the stage. */
-  rect: Rect;
-  /** Whether it holds the large slot of the `speaker` or `sidebar` layout. */
-  isFeatured: boolean;
-  /** Whether the visitor pinned it to that slot. */
-  isPinned: boolean;
-  /** Whether they are the active speaker. */
-  isSpeaking: boolean;
-  /** Whether this tile shows a shared screen rather than a camera. */
-  isScreen?: boolean;
+export interface TileActions {
   onTogglePin: (id: string) => void;
   onFullscreen: (id: string) => void;
 }
 
-/**
- * One participant's tile. A remote tile keeps its <video> even with the camera off (it also
- * plays their sound) and covers it with a placeholder, so nobody sees a frozen frame. Render it
- * in a `repeat()` keyed by participant ID, so each video keeps its element.
- */
-export function renderTile(
-  participant: Participant,
-  strings: Strings,
-  { rect, isFeatured, isPinned, isSpeaking, isScreen, onTogglePin, onFullscreen }: TileOptions,
-): TemplateResult {
+/** What a tile shows, whether it holds a camera or a shared screen. */
+interface TileFace {
+  name: string;
+  participant: Participant | null;
+  stream: MediaStream | null;
+  isLocal: boolean;
+  /** Whether the muted icon shows (a screen has none). */
+  isMuted: boolean;
+  hasVideo: boolean;
+}
+
+function faceOf(tile: Tile, strings: Strings): TileFace {
+  if (tile.kind === 'screen') {
+    const name = strings.screenOf(tile.sharer.name || strings.guest);
+    return {
+      name,
+      participant: null,
+      stream: tile.stream,
+      isLocal: false,
+      isMuted: false,
+      hasVideo: true,
+    };
+  }
+  const { participant } = tile;
   // A peer whose picture came before its hello has no name yet.
   const isNameless = !participant.name && participant.connection?.state === 'connecting';
-  const name = participant.name || (isNameless ? strings.connecting : strings.guest);
-  const label = participant.isLocal ? `${name} (${strings.you})` : name;
-  const showsVideo = participant.hasVideo && participant.stream !== null;
-  const keepsVideo = showsVideo || (!participant.isLocal && participant.stream !== null);
-  const isUnreachable = participant.connection?.state === 'unreachable';
+  return {
+    name: participant.name || (isNameless ? strings.connecting : strings.guest),
+    participant,
+    stream: participant.stream,
+    isLocal: participant.isLocal,
+    isMuted: !participant.hasAudio,
+    hasVideo: participant.hasVideo,
+  };
+}
+
+/**
+ * One tile: a participant or their shared screen. A remote tile keeps its <video> even with the
+ * camera off (it also plays their sound) and covers it with a placeholder, so nobody sees a
+ * frozen frame. Render it in a `repeat()` keyed by tile ID, so each video keeps its element.
+ */
+export function renderTile(
+  { tile, rect, isFeatured, isPinned, isSpeaking }: PlacedTile,
+  strings: Strings,
+  { onTogglePin, onFullscreen }: TileActions,
+): TemplateResult {
+  const { name, participant, stream, isLocal, isMuted, hasVideo } = faceOf(tile, strings);
+  const isScreen = tile.kind === 'screen';
+  const connection = participant?.connection ?? null;
+  const label = isLocal ? `${name} (${strings.you})` : name;
+  const showsVideo = hasVideo && stream !== null;
+  const keepsVideo = showsVideo || (!isLocal && stream !== null);
+  const isUnreachable = connection?.state === 'unreachable';
   // Silent for 5 s: the picture may be frozen, so say so over it.
-  const isReconnecting = participant.connection?.state === 'reconnecting';
+  const isReconnecting = connection?.state === 'reconnecting';
   return html`
     <figure
       part=${tokens({
         tile: true,
-        'tile-local': participant.isLocal,
+        'tile-local': isLocal,
         'tile-featured': isFeatured,
         'tile-speaking': isSpeaking,
-        'tile-screen': isScreen === true,
+        'tile-screen': isScreen,
       })}
       class=${tokens({
         tile: true,
-        local: participant.isLocal,
+        local: isLocal,
         featured: isFeatured,
         speaking: isSpeaking,
-        screen: isScreen === true,
+        screen: isScreen,
         'no-video': !showsVideo,
         unreachable: isUnreachable,
         reconnecting: isReconnecting,
@@ -143,8 +169,8 @@ export function renderTile(
         width: `${rect.width}px`,
         height: `${rect.height}px`,
       })}
-      data-peer-id=${participant.id}
-      data-connection=${participant.connection?.state ?? 'local'}
+      data-peer-id=${tile.id}
+      data-connection=${connection?.state ?? 'local'}
       aria-label=${label}
     >
       ${
@@ -158,8 +184,8 @@ export function renderTile(
         keepsVideo
           ? html`<video
               part="video"
-              ${mediaStream(participant.stream)}
-              .muted=${participant.isLocal}
+              ${mediaStream(stream)}
+              .muted=${isLocal}
               ?hidden=${!showsVideo}
               autoplay
               playsinline
@@ -180,14 +206,14 @@ export function renderTile(
       }
       <figcaption part="name" class="name">
         ${
-          participant.hasAudio
-            ? nothing
-            : html`<span class="muted-icon" role="img" aria-label=${strings.microphoneOff}
+          isMuted
+            ? html`<span class="muted-icon" role="img" aria-label=${strings.microphoneOff}
                 >${micOffIcon}</span
               >`
+            : nothing
         }
         <span>${label}</span>
-        ${renderQuality(participant, strings)}
+        ${participant ? renderQuality(participant, strings) : nothing}
       </figcaption>
       <div class="tile-actions">
         ${renderIconButton({
@@ -195,15 +221,15 @@ export function renderTile(
           icon: pinIcon,
           action: 'pin',
           isPressed: isPinned,
-          onClick: () => onTogglePin(participant.id),
+          onClick: () => onTogglePin(tile.id),
         })}
         ${renderIconButton({
           label: strings.fullscreenTile(name),
           icon: fullscreenIcon,
           action: 'fullscreen-tile',
-          onClick: () => onFullscreen(participant.id),
+          onClick: () => onFullscreen(tile.id),
         })}
-        ${renderConnectionInfo(participant, strings)}
+        ${participant ? renderConnectionInfo(participant, strings) : nothing}
       </div>
     </figure>
   `;

@@ -1,0 +1,81 @@
+import type { ReactiveControllerHost } from 'lit';
+import { checkImage } from '../chat/image-sniff.js';
+import type { Strings } from '../i18n/strings.js';
+import { MAX_IMAGE_BYTES } from '../protocol/chat-messages.js';
+
+export interface PictureIntakeOptions {
+  /** Largest picture accepted, in bytes (never above the protocol's limit). */
+  maxBytes: () => number;
+  /** Whether sending is off: nothing is taken. */
+  isDisabled: () => boolean;
+  /** Sends a picture that passed the checks. */
+  send: (file: File) => void;
+  /** The chat's sentences in the visitor's language. */
+  strings: () => Strings['chat'];
+}
+
+/**
+ * Pictures the visitor offers, chosen, pasted or dropped: each file's size and first bytes are
+ * checked; those that pass are sent, and the first that fails says why (`refusal`).
+ */
+export class PictureIntakeController {
+  /** Why the last offered file was refused, or ''. */
+  refusal = '';
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: PictureIntakeOptions,
+  ) {}
+
+  /** Forgets the last refusal (the visitor moved on). */
+  clearRefusal(): void {
+    this.refusal = '';
+    this.host.requestUpdate();
+  }
+
+  readonly handleFileChosen = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    void this.offer(files);
+  };
+
+  readonly handlePaste = (event: ClipboardEvent): void => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    void this.offer(files);
+  };
+
+  readonly handleDragOver = (event: DragEvent): void => {
+    if (this.options.isDisabled() || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  };
+
+  readonly handleDrop = (event: DragEvent): void => {
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    void this.offer(files);
+  };
+
+  private async offer(files: File[]): Promise<void> {
+    if (this.options.isDisabled()) return;
+    this.clearRefusal();
+    const maxBytes = Math.min(this.options.maxBytes(), MAX_IMAGE_BYTES);
+    for (const file of files) {
+      const check = await checkImage(file, maxBytes);
+      if (check.ok) {
+        this.options.send(file);
+      } else if (!this.refusal) {
+        const strings = this.options.strings();
+        this.refusal =
+          check.refusal === 'too-large'
+            ? strings.refusedTooLarge(maxBytes)
+            : strings.refusedNotImage;
+        this.host.requestUpdate();
+      }
+    }
+  }
+}

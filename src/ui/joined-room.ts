@@ -1,0 +1,210 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatMessage } from '../chat/chat-room.js';
+import type { Layout } from '../config.js';
+import type { ChatPaneController } from '../controllers/chat-pane-controller.js';
+import type { CopyLinkController } from '../controllers/copy-link-controller.js';
+import type { FullscreenController } from '../controllers/fullscreen-controller.js';
+import type { PlaybackController } from '../controllers/playback-controller.js';
+import type { RoomController } from '../controllers/room-controller.js';
+import type { Strings } from '../i18n/strings.js';
+import type { Participant } from '../room/participant.js';
+import type { ChatSendImageDetail, ChatSendTextDetail } from './chat-panel.js';
+import { renderControls } from './controls.js';
+import { devicePickersOf } from './device-views.js';
+import { renderIconButton } from './icon-button.js';
+import { closeIcon } from './icons.js';
+import { arrangeStage, type StageOptions } from './stage.js';
+import { renderTile } from './tile.js';
+
+/** What the joined room's buttons act on: the element's public properties and methods. */
+export interface RoomActions {
+  readonly participants: readonly Participant[];
+  layout: Layout;
+  readonly noChat: boolean;
+  leave(): void;
+  setMicrophoneEnabled(on: boolean): Promise<void>;
+  setCameraEnabled(on: boolean): Promise<void>;
+  startScreenShare(): Promise<void>;
+  stopScreenShare(): void;
+  sendMessage(text: string): Promise<ChatMessage>;
+  sendImage(file: Blob): Promise<ChatMessage>;
+}
+
+/** Everything the joined room shows and acts on. */
+export interface JoinedRoomView {
+  strings: Strings;
+  element: RoomActions;
+  room: RoomController;
+  playback: PlaybackController;
+  fullscreen: FullscreenController;
+  chatPane: ChatPaneController;
+  copyLink: CopyLinkController;
+  /** The invite link. */
+  shareUrl: string;
+  stage: StageOptions;
+  onTogglePin: (id: string) => void;
+  /** What the screen reader is told last (a message, someone joining). */
+  announcement: string;
+}
+
+// Tiles keep their elements (keyed by ID) and only move: a video never reloads on a render.
+function renderStage({ strings, element, stage, fullscreen, onTogglePin }: JoinedRoomView) {
+  const participants = element.participants;
+  return html`<section
+    part="stage"
+    class="stage"
+    aria-label=${strings.participants(participants.length)}
+  >
+    ${repeat(
+      arrangeStage(participants, stage),
+      (placed) => placed.tile.id,
+      (placed) =>
+        renderTile(placed, strings, {
+          onTogglePin,
+          onFullscreen: (id) => fullscreen.showTile(id),
+        }),
+    )}
+    ${participants.length === 1 ? html`<p class="hint">${strings.alone}</p>` : nothing}
+  </section>`;
+}
+
+function renderNotices({ strings, room, playback }: JoinedRoomView): TemplateResult {
+  return html`<div class="notices">
+    ${room.notices.map(
+      (notice) =>
+        html`<p part="notice" class="notice" role="alert">
+          <span>${strings.errors[notice.code]}</span>
+          <button
+            part="button"
+            class="dismiss"
+            aria-label=${strings.dismiss}
+            title=${strings.dismiss}
+            @click=${() => room.dismissNotice(notice.code)}
+          >
+            ×
+          </button>
+        </p>`,
+    )}
+    ${
+      room.isSignallingLost
+        ? html`<p part="notice" class="notice" role="status">${strings.reconnecting}</p>`
+        : nothing
+    }
+    ${
+      playback.needsSoundUnlock
+        ? html`<button part="button" class="notice" @click=${() => playback.unlockSound()}>
+            ${strings.enableSound}
+          </button>`
+        : nothing
+    }
+  </div>`;
+}
+
+function handleChatText(element: RoomActions, event: CustomEvent<ChatSendTextDetail>): void {
+  // A refusal is reported as rtc-error and shown, and the panel gives the draft back.
+  const sending = element.sendMessage(event.detail.text);
+  sending.catch(() => undefined);
+  event.detail.waitUntil(sending);
+}
+
+// Kept in the page while closed, so a draft and the scroll position survive closing it.
+function renderChatPane({ strings, element, room, chatPane }: JoinedRoomView): TemplateResult {
+  return html`<aside
+    id="chat-pane"
+    class="chat-pane"
+    aria-label=${strings.chat.title}
+    ?hidden=${!chatPane.isOpen}
+  >
+    <header class="chat-header">
+      <h2>${strings.chat.title}</h2>
+      ${renderIconButton({
+        label: strings.closeChat,
+        icon: closeIcon,
+        action: 'close-chat',
+        className: 'close-chat',
+        onClick: () => void chatPane.close(),
+      })}
+    </header>
+    <rtc-chat-panel
+      part="chat"
+      class="chat"
+      exportparts="messages, message, message-own, sender, time, text, link, picture, progress, picture-status, refusal, composer, input, button, emoji-picker, emoji, picture-dialog"
+      .messages=${room.messages}
+      .strings=${strings.chat}
+      .maxImageBytes=${room.maxImageBytes ?? 0}
+      @chat-send-text=${(event: CustomEvent<ChatSendTextDetail>) => handleChatText(element, event)}
+      @chat-send-image=${(event: CustomEvent<ChatSendImageDetail>) =>
+        element.sendImage(event.detail.file).catch(() => undefined)}
+    ></rtc-chat-panel>
+  </aside>`;
+}
+
+function renderShare({ strings, shareUrl, copyLink }: JoinedRoomView): TemplateResult {
+  return html`<div part="share" class="share">
+    <span class="share-label" aria-hidden="true">${strings.shareLink}</span>
+    <input
+      part="input"
+      readonly
+      aria-label=${strings.shareLink}
+      .value=${shareUrl}
+      @focus=${selectAll}
+    />
+    <button part="button" @click=${() => void copyLink.copy(shareUrl)}>
+      ${copyLink.isCopied ? strings.copied : strings.copyLink}
+    </button>
+  </div>`;
+}
+
+function selectAll(event: FocusEvent): void {
+  (event.target as HTMLInputElement).select();
+}
+
+function renderRoomControls(view: JoinedRoomView): TemplateResult {
+  const { strings, element, room, playback, fullscreen, chatPane } = view;
+  const local = element.participants[0];
+  return renderControls({
+    strings,
+    hasAudio: local?.hasAudio ?? false,
+    hasVideo: local?.hasVideo ?? false,
+    layout: element.layout,
+    hasChat: !element.noChat,
+    isChatOpen: chatPane.isOpen,
+    unreadMessages: room.unreadMessages,
+    // What a press does is read when pressed: the participant may have changed since this render.
+    onToggleMicrophone: () => {
+      const on = !element.participants[0]?.hasAudio;
+      element.setMicrophoneEnabled(on).catch(() => undefined);
+    },
+    onToggleCamera: () => {
+      const on = !element.participants[0]?.hasVideo;
+      element.setCameraEnabled(on).catch(() => undefined);
+    },
+    onToggleChat: () => void chatPane.toggle(),
+    onChooseLayout: (layout) => {
+      element.layout = layout;
+    },
+    isFullscreen: fullscreen.isFullscreen,
+    onToggleFullscreen: () => fullscreen.toggle(),
+    canShareScreen: typeof navigator.mediaDevices?.getDisplayMedia === 'function',
+    isSharingScreen: local?.screen != null,
+    onToggleScreenShare: () => {
+      if (element.participants[0]?.screen) element.stopScreenShare();
+      else element.startScreenShare().catch(() => undefined);
+    },
+    devices: devicePickersOf({ strings, devices: room.devices, playback }),
+    onLeave: () => element.leave(),
+  });
+}
+
+/** The room once joined: the stage, the chat beside it, notices, the controls and the invite link. */
+export function renderJoinedRoom(view: JoinedRoomView): TemplateResult {
+  return html`
+    <div class="body">
+      ${renderStage(view)} ${view.element.noChat ? nothing : renderChatPane(view)}
+      ${renderNotices(view)}
+    </div>
+    ${renderRoomControls(view)} ${renderShare(view)}
+    <div class="visually-hidden" role="status" aria-live="polite">${view.announcement}</div>
+  `;
+}
