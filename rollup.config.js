@@ -67,9 +67,10 @@ export default {
     chunkFileNames: 'chunks/[name]-[hash].js',
     manualChunks: lazyChunks({
       // Loaded on demand, not by every join: see ON_DEMAND in build/size-report.js.
-      // Lit's `live` directive too: only the chat panel's draft uses it.
+      // Lit's `live` directive too: only the chat panel's draft uses it; and the link finder,
+      // which only the panel's message lines use.
       'chat-panel':
-        /\/src\/ui\/(chat-panel|chat-panel\.styles|emoji)\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
+        /\/src\/ui\/(chat-panel|chat-panel\.styles|emoji)\.ts$|\/src\/chat\/links\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
       emoji: /\/src\/ui\/emoji-list\.ts$/,
       'zh-CN': /\/src\/i18n\/zh-cn\.ts$/,
       // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive

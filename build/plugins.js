@@ -238,12 +238,14 @@ export function minifyTemplates() {
   };
 }
 
-/** PeerJS 1.5.5's logger and serializer classes, as its bundled module names them. */
+/** PeerJS 1.5.5's logger, as its bundled module names it. */
 const PEERJS_LOGGER = '(0, $257947e92926277a$export$2e2bcd8739ae039)';
-const PEERJS_RAW = '(0, $bbaee3f15f714663$export$6f88fe47d32c9c94)';
-const PEERJS_OTHER_SERIALIZERS = [
-  '(0, $817f931e3f9096cf$export$48880ac635f47186)', // JSON
-  '(0, $9fcfddb3ae148f88$export$f0a5a64d5bb37108)', // BinaryPack
+/** Where its Peer lists its data connection classes, and where it makes one for an offer. */
+const PEERJS_SERIALIZERS = /this\._serializers = \{\n\s+raw: [^}]+\}/;
+const PEERJS_DATA_OFFER = 'payload.type === (0, $78455e22dea96b8c$export$3157d57b4135e3bc).Data';
+const PEERJS_DATA_STATICS = [
+  ['static #_ = this.ID_PREFIX = "dc_";', 'static ID_PREFIX = "dc_";'],
+  ['static #_2 = this.MAX_BUFFERED_AMOUNT = 8388608;', 'static MAX_BUFFERED_AMOUNT = 8388608;'],
 ];
 
 const PEERJS_SUPPORTS_START = 'this.supports = function() {';
@@ -290,10 +292,10 @@ const PEERJS_EMITTER = `var $c4dcfd1d1ea86647$exports = { EventEmitter: class {
 
 /**
  * Trims PeerJS to what rtc-room uses. Its log calls go: the transport creates every Peer with
- * `debug: 0`, so they never print, and their messages are a sixth of PeerJS's bytes. Every
- * serialization maps to `raw`, the only one we speak, which leaves the JSON and BinaryPack
- * connections out (a plain PeerJS client that dials with them is refused by the transport
- * anyway), and its bundled eventemitter3 gives way to a small emitter. Fails the build when PeerJS no longer looks as expected (a new version) rather than
+ * `debug: 0`, so they never print, and their messages are a sixth of PeerJS's bytes. Its data
+ * connections go (our links are calls with a data channel of our own; a plain PeerJS client's
+ * data connection is dropped unanswered, as the transport would refuse it anyway), and its
+ * bundled eventemitter3 gives way to a small emitter. Fails the build when PeerJS no longer looks as expected (a new version) rather than
  * silently keeping them.
  * @returns {import('rollup').Plugin}
  */
@@ -342,15 +344,28 @@ export function trimPeerJs() {
       if (emitterStart >= 0 && emitterEnd > emitterStart) {
         text.overwrite(emitterStart, emitterEnd + PEERJS_EMITTER_END.length, PEERJS_EMITTER);
       }
-      const serializers = PEERJS_OTHER_SERIALIZERS.map((name) => replaceAll(name, PEERJS_RAW));
+      // Our links are calls carrying a data channel of our own: no data connection class is
+      // needed, and a data connection offered by a plain PeerJS client is dropped unanswered.
+      const serializers = PEERJS_SERIALIZERS.exec(code);
+      if (serializers) {
+        const start = serializers.index + 'this._serializers = '.length;
+        text.overwrite(start, serializers.index + serializers[0].length, '{}');
+      }
+      const dataOffers = replaceAll(PEERJS_DATA_OFFER, 'false');
+      // Plain static fields, which leave the class free of side effects: unused, it goes.
+      const dataStatics = PEERJS_DATA_STATICS.map(([field, plain]) => replaceAll(field, plain));
       if (
         logCalls < 50 ||
         logSettings !== 2 ||
-        serializers.join() !== '1,3' ||
+        !serializers ||
+        dataOffers !== 1 ||
+        dataStatics.join() !== '1,1' ||
         supportsStart < 0 ||
         emitterEnd < 0
       ) {
-        this.error(`PeerJS is not the 1.5.5 the build trims (${logCalls} logs, ${serializers})`);
+        this.error(
+          `PeerJS is not the 1.5.5 the build trims (${logCalls} logs, ${dataOffers} data offers)`,
+        );
       }
       text.prepend(
         'const $rtcRoomSilent = { logLevel: 0, setLogFunction() {}, log() {}, warn() {}, error() {} };\n',
