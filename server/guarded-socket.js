@@ -24,6 +24,11 @@ export const OPEN_FRAME = JSON.stringify({ type: 'OPEN' });
 /** @typedef {import('peer').IClient} PeerClient */
 
 /**
+ * The open sockets of one client address, shared by those sockets.
+ * @typedef {{ address: string, sockets: number }} AddressShare
+ */
+
+/**
  * What all the sockets of one server share.
  * @typedef {object} SocketContext
  * @property {import('./rooms.js').RoomRegistry} rooms
@@ -39,28 +44,27 @@ export const OPEN_FRAME = JSON.stringify({ type: 'OPEN' });
 export class GuardedSocket extends WebSocket {
   /** @type {SocketContext | null} */
   #context = null;
-  /** The client address the socket counts against. */
-  address = '';
-  /** @type {string | null} the peer ID, once handed to PeerServer */
-  #senderId = null;
+  /** @type {AddressShare | null} the client address the socket counts against */
+  share = null;
+  /** @type {string | null} the peer ID PeerServer is registering, for its OPEN frame */
+  #openingId = null;
   /** @type {string | null} */
   #senderRoom = null;
   /** @type {PeerClient | null} PeerServer's client, once registered */
   #client = null;
-  /** @type {TokenBucket | null} */
+  /** @type {TokenBucket | null} made at the first frame: a socket that never speaks needs none */
   #bucket = null;
   /** @type {Map<string, number> | null} when each absent peer was last reported to the sender */
   #expiredAt = null;
-  #isOpening = false;
 
   /**
    * Ties the socket to its server and the address it counts against, until it closes.
    * @param {SocketContext} context
-   * @param {string} address
+   * @param {AddressShare} share
    */
-  track(context, address) {
+  track(context, share) {
     this.#context = context;
-    this.address = address;
+    this.share = share;
   }
 
   /**
@@ -68,10 +72,7 @@ export class GuardedSocket extends WebSocket {
    * @param {string} id
    */
   register(id) {
-    this.#senderId = id;
-    this.#senderRoom = roomOfPeerId(id);
-    this.#bucket = new TokenBucket({ ...RATE_LIMIT, overdraft: RATE_LIMIT.burst });
-    this.#isOpening = true;
+    this.#openingId = id;
   }
 
   /**
@@ -79,8 +80,10 @@ export class GuardedSocket extends WebSocket {
    * @param {PeerClient | null} client
    */
   attach(client) {
+    this.#openingId = null;
+    if (!client) return;
     this.#client = client;
-    this.#isOpening = false;
+    this.#senderRoom = roomOfPeerId(client.getId());
   }
 
   /**
@@ -89,9 +92,10 @@ export class GuardedSocket extends WebSocket {
    * @param {any[]} rest
    */
   send(data, ...rest) {
-    if (this.#isOpening && data === OPEN_FRAME && this.#context && this.#senderId) {
-      this.#isOpening = false;
-      return super.send(openFrame(this.#context.rooms, this.#senderId), ...rest);
+    const id = this.#openingId;
+    if (id && data === OPEN_FRAME && this.#context) {
+      this.#openingId = null;
+      return super.send(openFrame(this.#context.rooms, id), ...rest);
     }
     return super.send(data, ...rest);
   }
@@ -120,11 +124,11 @@ export class GuardedSocket extends WebSocket {
   #receive(data, isBinary) {
     const context = this.#context;
     const client = this.#client;
-    const bucket = this.#bucket;
-    if (!context || !client || !bucket || this.readyState !== WebSocket.OPEN) return;
+    if (!context || !client || this.readyState !== WebSocket.OPEN) return;
     const { rooms, metrics } = context;
-    const verdict = bucket.take();
-    if (verdict === 'overdrawn') this.#closeForFlooding(context);
+    this.#bucket ??= new TokenBucket({ ...RATE_LIMIT, overdraft: RATE_LIMIT.burst });
+    const verdict = this.#bucket.take();
+    if (verdict === 'overdrawn') this.#closeForFlooding(context, client);
     if (verdict !== 'granted') {
       metrics.dropped('rate');
       return;
@@ -153,26 +157,32 @@ export class GuardedSocket extends WebSocket {
     }
     // PeerServer would queue it, without a cap, for a peer that may never come.
     metrics.dropped('absent');
-    if (type !== 'LEAVE') this.#reportAbsent(dst);
+    if (type !== 'LEAVE') this.#reportAbsent(dst, client.getId());
   }
 
-  /** @param {SocketContext} context */
-  #closeForFlooding({ metrics, logger }) {
+  /**
+   * @param {SocketContext} context
+   * @param {PeerClient} client
+   */
+  #closeForFlooding({ metrics, logger }, client) {
     metrics.refused('flooding');
     logger.warn(
       {
         event: 'refusal',
         reason: 'flooding',
         room: roomTag(this.#senderRoom),
-        peer: peerTag(this.#senderId ?? ''),
+        peer: peerTag(client.getId()),
       },
       'closed a socket that kept flooding past the rate limit',
     );
     this.close(POLICY_VIOLATION, 'rate limit exceeded');
   }
 
-  /** @param {string} dst */
-  #reportAbsent(dst) {
+  /**
+   * @param {string} dst
+   * @param {string} senderId
+   */
+  #reportAbsent(dst, senderId) {
     const now = performance.now();
     const expiredAt = (this.#expiredAt ??= new Map());
     if (now - (expiredAt.get(dst) ?? -Infinity) < EXPIRE_REPEAT_MS) return;
@@ -180,7 +190,7 @@ export class GuardedSocket extends WebSocket {
       for (const [id, at] of expiredAt) if (now - at >= EXPIRE_REPEAT_MS) expiredAt.delete(id);
     }
     expiredAt.set(dst, now);
-    this.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: this.#senderId }));
+    this.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: senderId }));
   }
 }
 

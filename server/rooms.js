@@ -9,7 +9,7 @@ import { roomOfPeerId } from '../src/room/room-id.js';
 export class RoomRegistry {
   /** @type {Map<string, PeerClient>} */
   #clients = new Map();
-  /** @type {Map<string, Set<string>>} */
+  /** @type {Map<string, string[]>} the peer IDs of each room in the order they joined; an array is a fraction of a Set's size */
   #rooms = new Map();
 
   /**
@@ -21,9 +21,9 @@ export class RoomRegistry {
     this.#clients.set(id, client);
     const roomId = roomOfPeerId(id);
     if (!roomId) return;
-    const members = this.#rooms.get(roomId) ?? new Set();
-    members.add(id);
-    this.#rooms.set(roomId, members);
+    const members = this.#rooms.get(roomId);
+    if (!members) this.#rooms.set(roomId, [id]);
+    else if (!members.includes(id)) members.push(id);
   }
 
   /**
@@ -37,8 +37,9 @@ export class RoomRegistry {
     const roomId = roomOfPeerId(id);
     const members = roomId ? this.#rooms.get(roomId) : undefined;
     if (!roomId || !members) return;
-    members.delete(id);
-    if (members.size === 0) this.#rooms.delete(roomId);
+    const at = members.indexOf(id);
+    if (at !== -1) members.splice(at, 1);
+    if (members.length === 0) this.#rooms.delete(roomId);
   }
 
   /**
@@ -72,7 +73,7 @@ export class RoomRegistry {
    * @returns {number}
    */
   sizeOf(roomId) {
-    return this.#rooms.get(roomId)?.size ?? 0;
+    return this.#rooms.get(roomId)?.length ?? 0;
   }
 
   /** Connected peers, in rooms or not. */

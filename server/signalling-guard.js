@@ -44,7 +44,7 @@ async function admit(request, { tokens }) {
 /** A WebSocketServer that refuses or guards each socket before PeerServer sees it. */
 class GuardedWebSocketServer extends WebSocketServer {
   #guard;
-  /** @type {Map<string, number>} open sockets per client address */
+  /** @type {Map<string, import('./guarded-socket.js').AddressShare>} open sockets per client address */
   #perAddress = new Map();
   #registrations;
   /** @type {import('./guarded-socket.js').SocketContext} */
@@ -86,8 +86,10 @@ class GuardedWebSocketServer extends WebSocketServer {
     const [socket, request] = /** @type {[GuardedSocket, AdmittedRequest]} */ (args);
     const { rooms, config, metrics, logger } = this.#guard;
     const address = clientAddress(request, config.trustProxy);
-    socket.track(this.#socketContext, address);
-    this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+    const share = this.#perAddress.get(address) ?? { address, sockets: 0 };
+    share.sockets++;
+    this.#perAddress.set(address, share);
+    socket.track(this.#socketContext, share);
     const query = new URL(request.url ?? '', 'http://localhost').searchParams;
     const id = query.get('id') ?? '';
     const token = query.get('token') ?? '';
@@ -113,12 +115,12 @@ class GuardedWebSocketServer extends WebSocketServer {
       // The owner is back with a renewed join token while its old socket lingers: PeerServer
       // would say ID-TAKEN, so end the old socket first and register once it is gone.
       staleSocket.once('close', () => {
-        if (socket.readyState === WebSocket.OPEN) this.#register(socket, request, id, secret);
+        if (socket.readyState === WebSocket.OPEN) this.#register(socket, request, id);
       });
       staleSocket.terminate();
       return true;
     }
-    return this.#register(socket, request, id, secret);
+    return this.#register(socket, request, id);
   }
 
   /**
@@ -126,25 +128,27 @@ class GuardedWebSocketServer extends WebSocketServer {
    * @param {GuardedSocket} socket
    * @param {AdmittedRequest} request
    * @param {string} id
-   * @param {string} secret
    */
-  #register(socket, request, id, secret) {
+  #register(socket, request, id) {
     const { rooms, owners, logger, config } = this.#guard;
     const registered = rooms.clientOf(id);
     const staleSocket = registered?.getSocket();
     socket.register(id);
     const handled = super.emit('connection', socket, request);
     const client = rooms.clientOf(id);
-    const isRegistered = client?.getSocket() === socket;
-    socket.attach(isRegistered && client ? client : null);
-    if (!isRegistered) return handled;
+    if (!client || client.getSocket() !== socket) {
+      socket.attach(null);
+      return handled;
+    }
+    socket.attach(client);
     // PeerServer re-attaches a known client's socket without sending OPEN (PeerJS's reconnect()
     // would wait forever); the old socket is then orphaned, so close it.
     if (registered) {
       if (socket.readyState === WebSocket.OPEN) socket.send(openFrame(rooms, id));
       if (staleSocket && staleSocket !== socket) staleSocket.terminate();
     }
-    owners.bind(id, secret);
+    // Kept strings come from PeerServer's client: a slice of this request's URL would keep all of it.
+    owners.bind(client.getId(), splitPeerToken(client.getToken()).secret);
     logger.info(
       {
         event: 'join',
@@ -162,10 +166,9 @@ class GuardedWebSocketServer extends WebSocketServer {
    * A socket closed: one fewer for its address.
    * @param {GuardedSocket} socket
    */
-  #uncount({ address }) {
-    const left = (this.#perAddress.get(address) ?? 1) - 1;
-    if (left > 0) this.#perAddress.set(address, left);
-    else this.#perAddress.delete(address);
+  #uncount({ share }) {
+    if (!share || --share.sockets > 0) return;
+    this.#perAddress.delete(share.address);
   }
 
   /**
@@ -180,7 +183,7 @@ class GuardedWebSocketServer extends WebSocketServer {
     const { rooms, owners, config, tokens } = this.#guard;
     const { limits } = config;
     if (this.clients.size > limits.maxConnections) return 'server-full';
-    if ((this.#perAddress.get(address) ?? 0) > limits.connectionsPerIp) {
+    if ((this.#perAddress.get(address)?.sockets ?? 0) > limits.connectionsPerIp) {
       return 'too-many-connections';
     }
     if (this.#registrations.take(address) > 0) return 'too-many-registrations';
