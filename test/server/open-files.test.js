@@ -78,9 +78,7 @@ describe('the open-file limit', () => {
         'connections, files and logs; raise the limit to hold more\n',
     );
 
-    const peers = [];
-    for (let i = 0; i < fitting; i++)
-      peers.push(await TestPeer.join(port, makePeerId(newRoomId())));
+    for (let i = 0; i < fitting; i++) await TestPeer.join(port, makePeerId(newRoomId()));
     const refused = await TestPeer.connect(port, makePeerId(newRoomId()));
     assert.deepEqual(await refused.next(), { type: 'ERROR', payload: { msg: 'server-full' } });
     assert.equal((await refused.closed).code, 1008);
