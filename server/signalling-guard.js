@@ -15,6 +15,16 @@ import { RateLimiter } from './rate-limiter.js';
 /** Largest frame a client may send; an SDP offer with many candidates stays far below it. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
+/**
+ * @typedef {object} GuardOptions
+ * @property {import('./rooms.js').RoomRegistry} rooms
+ * @property {import('./peer-ids.js').PeerIdOwners} owners
+ * @property {Pick<import('./config.js').Config, 'maxRoomSize' | 'allowedOrigins' | 'allowNoOrigin' | 'trustProxy' | 'limits'>} config
+ * @property {ReturnType<typeof import('./join-tokens.js').createTokenChecker> | null} tokens null: rooms are open
+ * @property {import('./metrics.js').Metrics} metrics
+ * @property {import('pino').Logger} logger
+ */
+
 /** Where the admission check done during the upgrade is kept on the request. */
 const ADMISSION = Symbol('rtc-room admission');
 

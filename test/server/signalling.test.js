@@ -38,7 +38,11 @@ describe('signalling', () => {
     const { port } = await startServer(t);
     const roomId = newRoomId();
     const [first, second, third] = [makePeerId(roomId), makePeerId(roomId), makePeerId(roomId)];
-    const opened = async (/** @type {string} */ id, /** @type {string=} */ token) => {
+    /**
+     * @param {string} id
+     * @param {string} [token]
+     */
+    const opened = async (id, token) => {
       const peer = await TestPeer.connect(port, id, token ? { token } : {});
       return { peer, open: await peer.next() };
     };
@@ -74,6 +78,7 @@ describe('signalling', () => {
       await TestPeer.join(port, makePeerId(newRoomId()), { ...page, from: '127.0.0.2' });
     }
 
+    /** @type {[string, string, import('./support.js').ConnectOptions][]} */
     const attempts = [
       ['no Origin', makePeerId(roomId), {}],
       ['a forged Origin', makePeerId(roomId), { origin: 'https://evil.example' }],
