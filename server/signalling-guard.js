@@ -65,19 +65,19 @@ class GuardedWebSocketServer extends WebSocketServer {
    * @param {GuardOptions} guard
    */
   constructor(options, guard) {
+    /** @type {import('ws').VerifyClientCallbackAsync<AdmittedRequest>} */
+    const verifyClient = ({ req }, done) => {
+      admit(req, guard).then(
+        () => done(true),
+        () => done(true),
+      );
+    };
+    // Without join tokens there is nothing to check before the socket opens.
     super({
       ...options,
       maxPayload: MAX_PAYLOAD_BYTES,
       WebSocket: GuardedSocket,
-      verifyClient: (
-        /** @type {{ req: AdmittedRequest }} */ { req },
-        /** @type {(ok: boolean) => void} */ done,
-      ) => {
-        admit(req, guard).then(
-          () => done(true),
-          () => done(true),
-        );
-      },
+      ...(guard.tokens ? { verifyClient } : {}),
     });
     this.#guard = guard;
     this.#registrations = new RateLimiter({ perMinute: guard.config.limits.registrationsPerIp });
@@ -159,6 +159,8 @@ class GuardedWebSocketServer extends WebSocketServer {
     }
     // Kept strings come from PeerServer's client: a slice of this request's URL would keep all of it.
     owners.bind(client.getId(), splitPeerToken(client.getToken()).secret);
+    // Its tags are hashes: made only for a line that is written.
+    if (!logger.isLevelEnabled('info')) return handled;
     logger.info(
       {
         event: 'join',
