@@ -46,7 +46,8 @@ async function serve(kind) {
   }
   process.on('message', () => {
     globalThis.gc?.();
-    process.send?.({ rss: process.memoryUsage().rss });
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send?.({ rss, heapUsed });
   });
   process.send?.({ port });
 }
@@ -55,11 +56,12 @@ function startChild(kind) {
   const child = fork(SELF, ['--serve', kind, String(CAP)], { execArgv: ['--expose-gc'] });
   return new Promise((resolve) => {
     child.once('message', ({ port }) => {
+      /** @returns {Promise<{ rss: number, heapUsed: number }>} after a full GC */
       const rss = async () => {
         await new Promise((r) => setTimeout(r, 300));
         child.send('rss');
-        const [{ rss: value }] = await once(child, 'message');
-        return value;
+        const [memory] = await once(child, 'message');
+        return memory;
       };
       resolve({ port, rss, stop: () => child.kill() });
     });
@@ -216,7 +218,7 @@ async function main() {
     // Everyone: past the cap, 50 per address.
     const all = await fill(server.port, CAP + 200, PER_ADDRESS);
     const loaded = await server.rss();
-    const perThousand = ((loaded - idle) / all.length) * 1000;
+    const perThousand = (key) => (((loaded[key] - idle[key]) / all.length) * 1000) / 2 ** 20;
     for (const socket of all) socket.terminate();
     await new Promise((r) => setTimeout(r, 1000));
     const throughput = await relay(server.port);
@@ -229,8 +231,9 @@ async function main() {
     results[kind] = {
       oneAddressHeld: one.length,
       heldAtCap: all.length,
-      rssIdleMiB: +(idle / 2 ** 20).toFixed(1),
-      rssPerThousandMiB: +(perThousand / 2 ** 20).toFixed(2),
+      rssIdleMiB: +(idle.rss / 2 ** 20).toFixed(1),
+      rssPerThousandMiB: +perThousand('rss').toFixed(2),
+      heapPerThousandMiB: +perThousand('heapUsed').toFixed(2),
       relayPerSecond: throughput.perSecond,
       relayed: `${throughput.received}/${throughput.total}`,
       pacedRelayPerSecond: paced.perSecond,
@@ -242,6 +245,8 @@ async function main() {
     server.stop();
   }
   const ratio = (key) => +(results.guard[key] / results.stock[key]).toFixed(2);
+  results.rssRatio = ratio('rssPerThousandMiB');
+  results.heapRatio = ratio('heapPerThousandMiB');
   results.relayRatio = ratio('relayPerSecond');
   results.pacedRelayRatio = ratio('pacedRelayPerSecond');
   results.latencyP50Ratio = ratio('relayLatencyP50Ms');

@@ -24,6 +24,11 @@ export const OPEN_FRAME = JSON.stringify({ type: 'OPEN' });
 /** @typedef {import('peer').IClient} PeerClient */
 
 /**
+ * What a socket that speaks keeps: its rate, and when it was last told each absent peer is gone.
+ * @typedef {{ bucket: TokenBucket, expiredAt: Map<string, number> }} Talk
+ */
+
+/**
  * The open sockets of one client address, shared by those sockets.
  * @typedef {{ address: string, sockets: number }} AddressShare
  */
@@ -48,14 +53,10 @@ export class GuardedSocket extends WebSocket {
   share = null;
   /** @type {string | null} the peer ID PeerServer is registering, for its OPEN frame */
   #openingId = null;
-  /** @type {string | null} */
-  #senderRoom = null;
   /** @type {PeerClient | null} PeerServer's client, once registered */
   #client = null;
-  /** @type {TokenBucket | null} made at the first frame: a socket that never speaks needs none */
-  #bucket = null;
-  /** @type {Map<string, number> | null} when each absent peer was last reported to the sender */
-  #expiredAt = null;
+  /** @type {Talk | null} made at the first frame: a socket that never speaks needs none */
+  #talk = null;
 
   /**
    * Ties the socket to its server and the address it counts against, until it closes.
@@ -83,7 +84,6 @@ export class GuardedSocket extends WebSocket {
     this.#openingId = null;
     if (!client) return;
     this.#client = client;
-    this.#senderRoom = roomOfPeerId(client.getId());
   }
 
   /**
@@ -126,8 +126,11 @@ export class GuardedSocket extends WebSocket {
     const client = this.#client;
     if (!context || !client || this.readyState !== WebSocket.OPEN) return;
     const { rooms, metrics } = context;
-    this.#bucket ??= new TokenBucket({ ...RATE_LIMIT, overdraft: RATE_LIMIT.burst });
-    const verdict = this.#bucket.take();
+    this.#talk ??= {
+      bucket: new TokenBucket({ ...RATE_LIMIT, overdraft: RATE_LIMIT.burst }),
+      expiredAt: new Map(),
+    };
+    const verdict = this.#talk.bucket.take();
     if (verdict === 'overdrawn') this.#closeForFlooding(context, client);
     if (verdict !== 'granted') {
       metrics.dropped('rate');
@@ -144,7 +147,7 @@ export class GuardedSocket extends WebSocket {
       return;
     }
     const { type, dst, payload } = message;
-    if (roomOfPeerId(dst) !== this.#senderRoom) {
+    if (roomOfPeerId(dst) !== roomOfPeerId(client.getId())) {
       metrics.dropped('other-room');
       return;
     }
@@ -157,7 +160,7 @@ export class GuardedSocket extends WebSocket {
     }
     // PeerServer would queue it, without a cap, for a peer that may never come.
     metrics.dropped('absent');
-    if (type !== 'LEAVE') this.#reportAbsent(dst, client.getId());
+    if (type !== 'LEAVE') this.#reportAbsent(this.#talk.expiredAt, dst, client.getId());
   }
 
   /**
@@ -170,7 +173,7 @@ export class GuardedSocket extends WebSocket {
       {
         event: 'refusal',
         reason: 'flooding',
-        room: roomTag(this.#senderRoom),
+        room: roomTag(roomOfPeerId(client.getId())),
         peer: peerTag(client.getId()),
       },
       'closed a socket that kept flooding past the rate limit',
@@ -179,12 +182,12 @@ export class GuardedSocket extends WebSocket {
   }
 
   /**
+   * @param {Map<string, number>} expiredAt when each absent peer was last reported to the sender
    * @param {string} dst
    * @param {string} senderId
    */
-  #reportAbsent(dst, senderId) {
+  #reportAbsent(expiredAt, dst, senderId) {
     const now = performance.now();
-    const expiredAt = (this.#expiredAt ??= new Map());
     if (now - (expiredAt.get(dst) ?? -Infinity) < EXPIRE_REPEAT_MS) return;
     if (expiredAt.size >= RATE_LIMIT.burst) {
       for (const [id, at] of expiredAt) if (now - at >= EXPIRE_REPEAT_MS) expiredAt.delete(id);
