@@ -9,7 +9,11 @@ import { roomOfPeerId } from '../src/room/room-id.js';
 export class RoomRegistry {
   /** @type {Map<string, PeerClient>} */
   #clients = new Map();
-  /** @type {Map<string, string[]>} the peer IDs of each room in the order they joined; an array is a fraction of a Set's size */
+  /**
+   * The peer IDs of each room in the order they joined: one ID alone, as most rooms hold one
+   * peer at a time, else an array (a fraction of a Set's size).
+   * @type {Map<string, string | string[]>}
+   */
   #rooms = new Map();
 
   /**
@@ -22,8 +26,10 @@ export class RoomRegistry {
     const roomId = roomOfPeerId(id);
     if (!roomId) return;
     const members = this.#rooms.get(roomId);
-    if (!members) this.#rooms.set(roomId, [id]);
-    else if (!members.includes(id)) members.push(id);
+    if (members === undefined) this.#rooms.set(roomId, id);
+    else if (typeof members === 'string') {
+      if (members !== id) this.#rooms.set(roomId, [members, id]);
+    } else if (!members.includes(id)) members.push(id);
   }
 
   /**
@@ -36,7 +42,11 @@ export class RoomRegistry {
     this.#clients.delete(id);
     const roomId = roomOfPeerId(id);
     const members = roomId ? this.#rooms.get(roomId) : undefined;
-    if (!roomId || !members) return;
+    if (!roomId || members === undefined) return;
+    if (typeof members === 'string') {
+      if (members === id) this.#rooms.delete(roomId);
+      return;
+    }
     const at = members.indexOf(id);
     if (at !== -1) members.splice(at, 1);
     if (members.length === 0) this.#rooms.delete(roomId);
@@ -65,7 +75,9 @@ export class RoomRegistry {
    * @returns {string[]}
    */
   peersOf(roomId) {
-    return [...(this.#rooms.get(roomId) ?? [])];
+    const members = this.#rooms.get(roomId);
+    if (members === undefined) return [];
+    return typeof members === 'string' ? [members] : [...members];
   }
 
   /**
@@ -73,7 +85,9 @@ export class RoomRegistry {
    * @returns {number}
    */
   sizeOf(roomId) {
-    return this.#rooms.get(roomId)?.length ?? 0;
+    const members = this.#rooms.get(roomId);
+    if (members === undefined) return 0;
+    return typeof members === 'string' ? 1 : members.length;
   }
 
   /** Connected peers, in rooms or not. */
