@@ -1,6 +1,6 @@
 // rtc-room-server against the stock `peer` server, on loopback, in one run: the sockets one
 // address can hold, the total held at the cap with memory per 1,000 sockets, registrations per
-// second, relay throughput in a burst, and relay latency and throughput at a steady pace. Each
+// second, relay throughput in a burst (the best of three), and relay latency and throughput at a steady pace. Each
 // server runs in a child process of its own so that its memory is its own.
 // Usage: node bench/server.js [cap]   (stops by itself; clients come from 127.0.0.2, 127.0.0.3, …)
 import { fork } from 'node:child_process';
@@ -221,7 +221,13 @@ async function main() {
     const perThousand = (key) => (((loaded[key] - idle[key]) / all.length) * 1000) / 2 ** 20;
     for (const socket of all) socket.terminate();
     await new Promise((r) => setTimeout(r, 1000));
-    const throughput = await relay(server.port);
+    // The best of three bursts: one burst lasts well under a second, less than a load spike here.
+    let throughput = await relay(server.port);
+    for (let round = 1; round < 3; round++) {
+      await new Promise((r) => setTimeout(r, 300));
+      const next = await relay(server.port);
+      if (next.perSecond > throughput.perSecond) throughput = next;
+    }
     await new Promise((r) => setTimeout(r, 1000));
     const paced = await pacedRelay(server.port);
     await new Promise((r) => setTimeout(r, 1000));
