@@ -1,7 +1,8 @@
 // rtc-room-server against the stock `peer` server, on loopback, in one run: the sockets one
-// address can hold, the total held at the cap with memory per 1,000 sockets, registrations per
-// second, relay throughput in a burst (the best of three), and relay latency and throughput at a steady pace. Each
-// server runs in a child process of its own so that its memory is its own.
+// address can hold, the total held at the cap with memory (RSS and heap) per 1,000 sockets,
+// registrations per second, relay throughput in a burst (the best of three), and relay latency
+// and throughput at a steady pace. Each server runs in a child process of its own so that its
+// memory is its own.
 // Usage: node bench/server.js [cap]   (stops by itself; clients come from 127.0.0.2, 127.0.0.3, …)
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
