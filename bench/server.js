@@ -1,7 +1,8 @@
 // rtc-room-server against the stock `peer` server, on loopback, in one run: the sockets one
-// address can hold, the total held at the cap with memory per 1,000 sockets, registrations per
-// second, relay throughput in a burst, and relay latency and throughput at a steady pace. Each
-// server runs in a child process of its own so that its memory is its own.
+// address can hold, the total held at the cap with memory (RSS and heap) per 1,000 sockets,
+// registrations per second, relay throughput in a burst (the best of three), and relay latency
+// and throughput at a steady pace. Each server runs in a child process of its own so that its
+// memory is its own.
 // Usage: node bench/server.js [cap]   (stops by itself; clients come from 127.0.0.2, 127.0.0.3, …)
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -46,7 +47,8 @@ async function serve(kind) {
   }
   process.on('message', () => {
     globalThis.gc?.();
-    process.send?.({ rss: process.memoryUsage().rss });
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send?.({ rss, heapUsed });
   });
   process.send?.({ port });
 }
@@ -55,11 +57,12 @@ function startChild(kind) {
   const child = fork(SELF, ['--serve', kind, String(CAP)], { execArgv: ['--expose-gc'] });
   return new Promise((resolve) => {
     child.once('message', ({ port }) => {
+      /** @returns {Promise<{ rss: number, heapUsed: number }>} after a full GC */
       const rss = async () => {
         await new Promise((r) => setTimeout(r, 300));
         child.send('rss');
-        const [{ rss: value }] = await once(child, 'message');
-        return value;
+        const [memory] = await once(child, 'message');
+        return memory;
       };
       resolve({ port, rss, stop: () => child.kill() });
     });
@@ -216,10 +219,16 @@ async function main() {
     // Everyone: past the cap, 50 per address.
     const all = await fill(server.port, CAP + 200, PER_ADDRESS);
     const loaded = await server.rss();
-    const perThousand = ((loaded - idle) / all.length) * 1000;
+    const perThousand = (key) => (((loaded[key] - idle[key]) / all.length) * 1000) / 2 ** 20;
     for (const socket of all) socket.terminate();
     await new Promise((r) => setTimeout(r, 1000));
-    const throughput = await relay(server.port);
+    // The best of three bursts: one burst lasts well under a second, less than a load spike here.
+    let throughput = await relay(server.port);
+    for (let round = 1; round < 3; round++) {
+      await new Promise((r) => setTimeout(r, 300));
+      const next = await relay(server.port);
+      if (next.perSecond > throughput.perSecond) throughput = next;
+    }
     await new Promise((r) => setTimeout(r, 1000));
     const paced = await pacedRelay(server.port);
     await new Promise((r) => setTimeout(r, 1000));
@@ -229,8 +238,9 @@ async function main() {
     results[kind] = {
       oneAddressHeld: one.length,
       heldAtCap: all.length,
-      rssIdleMiB: +(idle / 2 ** 20).toFixed(1),
-      rssPerThousandMiB: +(perThousand / 2 ** 20).toFixed(2),
+      rssIdleMiB: +(idle.rss / 2 ** 20).toFixed(1),
+      rssPerThousandMiB: +perThousand('rss').toFixed(2),
+      heapPerThousandMiB: +perThousand('heapUsed').toFixed(2),
       relayPerSecond: throughput.perSecond,
       relayed: `${throughput.received}/${throughput.total}`,
       pacedRelayPerSecond: paced.perSecond,
@@ -242,6 +252,8 @@ async function main() {
     server.stop();
   }
   const ratio = (key) => +(results.guard[key] / results.stock[key]).toFixed(2);
+  results.rssRatio = ratio('rssPerThousandMiB');
+  results.heapRatio = ratio('heapPerThousandMiB');
   results.relayRatio = ratio('relayPerSecond');
   results.pacedRelayRatio = ratio('pacedRelayPerSecond');
   results.latencyP50Ratio = ratio('relayLatencyP50Ms');

@@ -99,6 +99,7 @@ export function createRoomServer(config) {
     owners.release(id);
     const since = joinedAt.get(id) ?? Date.now();
     joinedAt.delete(id);
+    if (!logger.isLevelEnabled('info')) return;
     logger.info(
       {
         event: 'leave',

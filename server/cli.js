@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRoomServer } from './app.js';
 import { ConfigError, HELP, parseConfig } from './config.js';
+import { fitToOpenFiles, readOpenFileLimit } from './open-files.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -24,7 +25,12 @@ if (config.help) {
   process.exit(0);
 }
 
-const { server, close } = createRoomServer(config);
+const fitted = fitToOpenFiles(config.limits.maxConnections, readOpenFileLimit());
+if (fitted.notice) process.stderr.write(`rtc-room-server: ${fitted.notice}\n`);
+const { server, close } = createRoomServer({
+  ...config,
+  limits: { ...config.limits, maxConnections: fitted.maxConnections },
+});
 const scheme = config.tls ? 'https' : 'http';
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 

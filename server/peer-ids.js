@@ -6,8 +6,10 @@ export const RECLAIM_GRACE_MS = 60_000;
  * connected, and for a grace period after, nobody else may register that ID.
  */
 export class PeerIdOwners {
-  /** @type {Map<string, { secret: string, timer: NodeJS.Timeout | null }>} */
+  /** @type {Map<string, string>} the secret of each ID's owner */
   #owners = new Map();
+  /** @type {Map<string, NodeJS.Timeout>} IDs whose owner is away, until their grace period ends */
+  #releases = new Map();
   #graceMs;
 
   /** @param {{ graceMs?: number }} [options] */
@@ -22,7 +24,7 @@ export class PeerIdOwners {
    */
   mayRegister(id, secret) {
     const owner = this.#owners.get(id);
-    return !owner || owner.secret === secret;
+    return owner === undefined || owner === secret;
   }
 
   /**
@@ -31,7 +33,7 @@ export class PeerIdOwners {
    * @param {string} secret
    */
   isOwner(id, secret) {
-    return this.#owners.get(id)?.secret === secret;
+    return this.#owners.get(id) === secret;
   }
 
   /**
@@ -40,9 +42,9 @@ export class PeerIdOwners {
    * @param {string} secret
    */
   bind(id, secret) {
-    const owner = this.#owners.get(id);
-    if (owner?.timer) clearTimeout(owner.timer);
-    this.#owners.set(id, { secret, timer: null });
+    clearTimeout(this.#releases.get(id));
+    this.#releases.delete(id);
+    this.#owners.set(id, secret);
   }
 
   /**
@@ -50,21 +52,23 @@ export class PeerIdOwners {
    * @param {string} id
    */
   release(id) {
-    const owner = this.#owners.get(id);
-    if (!owner || owner.timer) return;
-    owner.timer = setTimeout(() => this.#owners.delete(id), this.#graceMs);
-    owner.timer.unref();
+    if (!this.#owners.has(id) || this.#releases.has(id)) return;
+    const timer = setTimeout(() => {
+      this.#owners.delete(id);
+      this.#releases.delete(id);
+    }, this.#graceMs);
+    timer.unref();
+    this.#releases.set(id, timer);
   }
 
   /** IDs reserved for an owner that is away. */
   get reservedCount() {
-    let count = 0;
-    for (const owner of this.#owners.values()) if (owner.timer) count++;
-    return count;
+    return this.#releases.size;
   }
 
   close() {
-    for (const owner of this.#owners.values()) if (owner.timer) clearTimeout(owner.timer);
+    for (const timer of this.#releases.values()) clearTimeout(timer);
+    this.#releases.clear();
     this.#owners.clear();
   }
 }

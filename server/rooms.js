@@ -9,7 +9,11 @@ import { roomOfPeerId } from '../src/room/room-id.js';
 export class RoomRegistry {
   /** @type {Map<string, PeerClient>} */
   #clients = new Map();
-  /** @type {Map<string, Set<string>>} */
+  /**
+   * The peer IDs of each room in the order they joined: one ID alone, as most rooms hold one
+   * peer at a time, else an array (a fraction of a Set's size).
+   * @type {Map<string, string | string[]>}
+   */
   #rooms = new Map();
 
   /**
@@ -21,9 +25,11 @@ export class RoomRegistry {
     this.#clients.set(id, client);
     const roomId = roomOfPeerId(id);
     if (!roomId) return;
-    const members = this.#rooms.get(roomId) ?? new Set();
-    members.add(id);
-    this.#rooms.set(roomId, members);
+    const members = this.#rooms.get(roomId);
+    if (members === undefined) this.#rooms.set(roomId, id);
+    else if (typeof members === 'string') {
+      if (members !== id) this.#rooms.set(roomId, [members, id]);
+    } else if (!members.includes(id)) members.push(id);
   }
 
   /**
@@ -36,9 +42,14 @@ export class RoomRegistry {
     this.#clients.delete(id);
     const roomId = roomOfPeerId(id);
     const members = roomId ? this.#rooms.get(roomId) : undefined;
-    if (!roomId || !members) return;
-    members.delete(id);
-    if (members.size === 0) this.#rooms.delete(roomId);
+    if (!roomId || members === undefined) return;
+    if (typeof members === 'string') {
+      if (members === id) this.#rooms.delete(roomId);
+      return;
+    }
+    const at = members.indexOf(id);
+    if (at !== -1) members.splice(at, 1);
+    if (members.length === 0) this.#rooms.delete(roomId);
   }
 
   /**
@@ -64,7 +75,9 @@ export class RoomRegistry {
    * @returns {string[]}
    */
   peersOf(roomId) {
-    return [...(this.#rooms.get(roomId) ?? [])];
+    const members = this.#rooms.get(roomId);
+    if (members === undefined) return [];
+    return typeof members === 'string' ? [members] : [...members];
   }
 
   /**
@@ -72,7 +85,9 @@ export class RoomRegistry {
    * @returns {number}
    */
   sizeOf(roomId) {
-    return this.#rooms.get(roomId)?.size ?? 0;
+    const members = this.#rooms.get(roomId);
+    if (members === undefined) return 0;
+    return typeof members === 'string' ? 1 : members.length;
   }
 
   /** Connected peers, in rooms or not. */

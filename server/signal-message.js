@@ -4,8 +4,9 @@ import { PEER_ID_PATTERN } from '../src/room/room-id.js';
 const RELAYED_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 
 /**
- * A client message worth handing to PeerServer: a heartbeat, or signalling for one peer.
- * @typedef {{ type: 'HEARTBEAT' } | { type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string }} SignalMessage
+ * A client message worth acting on: a heartbeat, or signalling for one peer (its `payload` as sent,
+ * absent when the frame had none).
+ * @typedef {{ type: 'HEARTBEAT' } | { type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string, payload?: unknown }} SignalMessage
  */
 
 /**
@@ -25,9 +26,11 @@ export function parseSignalMessage(data, isBinary) {
     return null;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { type, dst } = /** @type {{ type?: unknown, dst?: unknown }} */ (value);
+  const { type, dst, payload } =
+    /** @type {{ type?: unknown, dst?: unknown, payload?: unknown }} */ (value);
   if (type === 'HEARTBEAT') return { type };
   if (typeof type !== 'string' || !RELAYED_TYPES.has(type)) return null;
   if (typeof dst !== 'string' || !PEER_ID_PATTERN.test(dst)) return null;
-  return { type: /** @type {'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE'} */ (type), dst };
+  const relayed = /** @type {'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE'} */ (type);
+  return payload === undefined ? { type: relayed, dst } : { type: relayed, dst, payload };
 }

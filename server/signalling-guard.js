@@ -1,29 +1,19 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { PEER_ID_PATTERN, roomOfPeerId } from '../src/room/room-id.js';
 import { clientAddress } from './client-address.js';
+import { GuardedSocket, POLICY_VIOLATION, openFrame } from './guarded-socket.js';
 import { splitPeerToken } from './join-tokens.js';
 import { peerTag, roomTag } from './log-tags.js';
 import { isOriginAllowed } from './origins.js';
 import { RateLimiter } from './rate-limiter.js';
-import { parseSignalMessage } from './signal-message.js';
-import { TokenBucket } from './token-bucket.js';
 
 // What PeerServer lacks, added through its `createWebSocketServer` hook instead of a fork: a size
 // cap, refusals before registration (limits per address and in all, foreign origin, bad ID, join
-// token, an ID owned by someone else, full room), and a filter in front of its message handler
-// (malformed frames, cross-room signalling, offline queueing, floods).
+// token, an ID owned by someone else, full room), and sockets that check and deliver their own
+// frames (malformed frames, cross-room signalling, offline queueing, floods: see guarded-socket.js).
 
 /** Largest frame a client may send; an SDP offer with many candidates stays far below it. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
-
-/** Per-socket message rate; PeerJS sends a heartbeat every 5 s and a few dozen messages per call. */
-export const RATE_LIMIT = { perSecond: 100, burst: 300 };
-
-/** How long one EXPIRE answers for further messages to the same absent peer. */
-const EXPIRE_REPEAT_MS = 2000;
-
-/** WebSocket close code for a policy violation. */
-const POLICY_VIOLATION = 1008;
 
 /**
  * @typedef {object} GuardOptions
@@ -34,64 +24,6 @@ const POLICY_VIOLATION = 1008;
  * @property {import('./metrics.js').Metrics} metrics
  * @property {import('pino').Logger} logger
  */
-
-/** @typedef {(data: import('ws').RawData, isBinary: boolean) => boolean} MessageFilter */
-
-/** What PeerServer sends a client it has just registered. */
-const OPEN_FRAME = JSON.stringify({ type: 'OPEN' });
-
-/**
- * A server-side socket whose messages reach listeners only through its filter, and whose OPEN
- * frame can carry more than PeerServer puts in it.
- */
-class GuardedSocket extends WebSocket {
-  /** @type {MessageFilter | null} */
-  #filter = null;
-  /** @type {(() => string) | null} */
-  #openFrame = null;
-
-  /**
-   * Sends `frame()` instead of PeerServer's bare OPEN frame, once.
-   * @param {() => string} frame
-   */
-  openWith(frame) {
-    this.#openFrame = frame;
-  }
-
-  /**
-   * @override
-   * @param {any} data
-   * @param {any[]} rest
-   */
-  send(data, ...rest) {
-    const frame = this.#openFrame;
-    if (frame && data === OPEN_FRAME) {
-      this.#openFrame = null;
-      return super.send(frame(), ...rest);
-    }
-    return super.send(data, ...rest);
-  }
-
-  /**
-   * Lets messages through `filter`; until then every message is dropped.
-   * @param {MessageFilter} filter
-   */
-  guardWith(filter) {
-    this.#filter = filter;
-  }
-
-  /**
-   * @override
-   * @param {string | symbol} event
-   * @param {any[]} args
-   * @returns {boolean}
-   */
-  emit(event, ...args) {
-    if (event !== 'message') return super.emit(event, ...args);
-    const [data, isBinary] = args;
-    return this.#filter?.(data, isBinary) ? super.emit(event, data, isBinary) : false;
-  }
-}
 
 /** Where the admission check done during the upgrade is kept on the request. */
 const ADMISSION = Symbol('rtc-room admission');
@@ -122,31 +54,35 @@ async function admit(request, { tokens }) {
 /** A WebSocketServer that refuses or guards each socket before PeerServer sees it. */
 class GuardedWebSocketServer extends WebSocketServer {
   #guard;
-  /** @type {Map<string, number>} open sockets per client address */
+  /** @type {Map<string, import('./guarded-socket.js').AddressShare>} open sockets per client address */
   #perAddress = new Map();
   #registrations;
+  /** @type {import('./guarded-socket.js').SocketContext} */
+  #socketContext;
 
   /**
    * @param {import('ws').ServerOptions} options PeerServer's (path and http server)
    * @param {GuardOptions} guard
    */
   constructor(options, guard) {
+    /** @type {import('ws').VerifyClientCallbackAsync<AdmittedRequest>} */
+    const verifyClient = ({ req }, done) => {
+      admit(req, guard).then(
+        () => done(true),
+        () => done(true),
+      );
+    };
+    // Without join tokens there is nothing to check before the socket opens.
     super({
       ...options,
       maxPayload: MAX_PAYLOAD_BYTES,
       WebSocket: GuardedSocket,
-      verifyClient: (
-        /** @type {{ req: AdmittedRequest }} */ { req },
-        /** @type {(ok: boolean) => void} */ done,
-      ) => {
-        admit(req, guard).then(
-          () => done(true),
-          () => done(true),
-        );
-      },
+      ...(guard.tokens ? { verifyClient } : {}),
     });
     this.#guard = guard;
     this.#registrations = new RateLimiter({ perMinute: guard.config.limits.registrationsPerIp });
+    const { rooms, metrics, logger } = guard;
+    this.#socketContext = { rooms, metrics, logger, onClose: (socket) => this.#uncount(socket) };
   }
 
   /**
@@ -158,11 +94,12 @@ class GuardedWebSocketServer extends WebSocketServer {
   emit(event, ...args) {
     if (event !== 'connection') return super.emit(event, ...args);
     const [socket, request] = /** @type {[GuardedSocket, AdmittedRequest]} */ (args);
-    // A socket refused before PeerServer adds its listener must not crash the process on a bad frame.
-    socket.on('error', () => {});
     const { rooms, config, metrics, logger } = this.#guard;
     const address = clientAddress(request, config.trustProxy);
-    this.#count(socket, address);
+    const share = this.#perAddress.get(address) ?? { address, sockets: 0 };
+    share.sockets++;
+    this.#perAddress.set(address, share);
+    socket.track(this.#socketContext, share);
     const query = new URL(request.url ?? '', 'http://localhost').searchParams;
     const id = query.get('id') ?? '';
     const token = query.get('token') ?? '';
@@ -188,36 +125,42 @@ class GuardedWebSocketServer extends WebSocketServer {
       // The owner is back with a renewed join token while its old socket lingers: PeerServer
       // would say ID-TAKEN, so end the old socket first and register once it is gone.
       staleSocket.once('close', () => {
-        if (socket.readyState === WebSocket.OPEN) this.#register(socket, request, id, secret);
+        if (socket.readyState === WebSocket.OPEN) this.#register(socket, request, id);
       });
       staleSocket.terminate();
       return true;
     }
-    return this.#register(socket, request, id, secret);
+    return this.#register(socket, request, id);
   }
 
   /**
-   * Hands the socket to PeerServer, behind the message filter.
+   * Hands the socket to PeerServer; the socket delivers its own frames once registered.
    * @param {GuardedSocket} socket
    * @param {AdmittedRequest} request
    * @param {string} id
-   * @param {string} secret
    */
-  #register(socket, request, id, secret) {
+  #register(socket, request, id) {
     const { rooms, owners, logger, config } = this.#guard;
     const registered = rooms.clientOf(id);
     const staleSocket = registered?.getSocket();
-    socket.guardWith(createMessageFilter(socket, id, this.#guard));
-    socket.openWith(() => openFrame(rooms, id));
+    socket.register(id);
     const handled = super.emit('connection', socket, request);
-    if (rooms.clientOf(id)?.getSocket() !== socket) return handled;
+    const client = rooms.clientOf(id);
+    if (!client || client.getSocket() !== socket) {
+      socket.attach(null);
+      return handled;
+    }
+    socket.attach(client);
     // PeerServer re-attaches a known client's socket without sending OPEN (PeerJS's reconnect()
     // would wait forever); the old socket is then orphaned, so close it.
     if (registered) {
       if (socket.readyState === WebSocket.OPEN) socket.send(openFrame(rooms, id));
       if (staleSocket && staleSocket !== socket) staleSocket.terminate();
     }
-    owners.bind(id, secret);
+    // Kept strings come from PeerServer's client: a slice of this request's URL would keep all of it.
+    owners.bind(client.getId(), splitPeerToken(client.getToken()).secret);
+    // Its tags are hashes: made only for a line that is written.
+    if (!logger.isLevelEnabled('info')) return handled;
     logger.info(
       {
         event: 'join',
@@ -232,17 +175,12 @@ class GuardedWebSocketServer extends WebSocketServer {
   }
 
   /**
-   * Counts the open sockets of each address.
-   * @param {WebSocket} socket
-   * @param {string} address
+   * A socket closed: one fewer for its address.
+   * @param {GuardedSocket} socket
    */
-  #count(socket, address) {
-    this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
-    socket.once('close', () => {
-      const left = (this.#perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.#perAddress.set(address, left);
-      else this.#perAddress.delete(address);
-    });
+  #uncount({ share }) {
+    if (!share || --share.sockets > 0) return;
+    this.#perAddress.delete(share.address);
   }
 
   /**
@@ -257,7 +195,7 @@ class GuardedWebSocketServer extends WebSocketServer {
     const { rooms, owners, config, tokens } = this.#guard;
     const { limits } = config;
     if (this.clients.size > limits.maxConnections) return 'server-full';
-    if ((this.#perAddress.get(address) ?? 0) > limits.connectionsPerIp) {
+    if ((this.#perAddress.get(address)?.sockets ?? 0) > limits.connectionsPerIp) {
       return 'too-many-connections';
     }
     if (this.#registrations.take(address) > 0) return 'too-many-registrations';
@@ -278,88 +216,6 @@ class GuardedWebSocketServer extends WebSocketServer {
     if (roomId && !rooms.isConnected(id) && rooms.sizeOf(roomId) >= roomSize) return 'room-full';
     return null;
   }
-}
-
-/**
- * The OPEN frame for `id`, naming everyone in its room as it registers (itself included): the
- * client calls them at once, with no request of its own, and whoever registers after gets a list
- * that names it. PeerJS reads only the type; the element reads `payload.peers`.
- * @param {import('./rooms.js').RoomRegistry} rooms
- * @param {string} id
- * @returns {string}
- */
-function openFrame(rooms, id) {
-  const roomId = roomOfPeerId(id);
-  if (!roomId) return OPEN_FRAME;
-  const peers = rooms.peersOf(roomId);
-  // PeerServer says OPEN before it reports the client registered: it is not in its room yet.
-  if (!peers.includes(id)) peers.push(id);
-  return JSON.stringify({ type: 'OPEN', payload: { peers } });
-}
-
-/**
- * Decides which messages from `senderId` PeerServer may handle.
- * @param {GuardedSocket} socket
- * @param {string} senderId
- * @param {GuardOptions} guard
- * @returns {MessageFilter}
- */
-function createMessageFilter(socket, senderId, { rooms, metrics, logger }) {
-  const senderRoom = roomOfPeerId(senderId);
-  const bucket = new TokenBucket(RATE_LIMIT);
-  /** @type {Map<string, number>} when each absent peer was last reported to the sender */
-  const expiredAt = new Map();
-
-  /** @param {string} dst */
-  const reportAbsent = (dst) => {
-    const now = performance.now();
-    if (now - (expiredAt.get(dst) ?? -Infinity) < EXPIRE_REPEAT_MS) return;
-    if (expiredAt.size >= RATE_LIMIT.burst) {
-      for (const [id, at] of expiredAt) if (now - at >= EXPIRE_REPEAT_MS) expiredAt.delete(id);
-    }
-    expiredAt.set(dst, now);
-    socket.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: senderId }));
-  };
-
-  return (data, isBinary) => {
-    if (socket.readyState !== WebSocket.OPEN) return false;
-    const verdict = bucket.take();
-    if (verdict === 'overdrawn') {
-      metrics.refused('flooding');
-      logger.warn(
-        {
-          event: 'refusal',
-          reason: 'flooding',
-          room: roomTag(senderRoom),
-          peer: peerTag(senderId),
-        },
-        'closed a socket that kept flooding past the rate limit',
-      );
-      socket.close(POLICY_VIOLATION, 'rate limit exceeded');
-    }
-    if (verdict !== 'granted') {
-      metrics.dropped('rate');
-      return false;
-    }
-    const message = parseSignalMessage(data, isBinary);
-    if (!message) {
-      metrics.dropped('malformed');
-      return false;
-    }
-    if (message.type === 'HEARTBEAT') return true;
-    if (roomOfPeerId(message.dst) !== senderRoom) {
-      metrics.dropped('other-room');
-      return false;
-    }
-    if (rooms.isConnected(message.dst)) {
-      metrics.relayed();
-      return true;
-    }
-    // PeerServer would queue it, without a cap, for a peer that may never come.
-    metrics.dropped('absent');
-    if (message.type !== 'LEAVE') reportAbsent(message.dst);
-    return false;
-  };
 }
 
 /**

@@ -1,4 +1,5 @@
 // The one place where attribute values become configuration, each with its RoomError.
+import { checkIceServers, type IceServersProblem } from './config/ice-servers.js';
 import { RoomError } from './errors.js';
 
 /** How the tiles are arranged. */
@@ -12,8 +13,6 @@ export type Theme = 'auto' | 'light' | 'dark';
 /** Most ICE server entries accepted from a page; more is a mistake, not a configuration. */
 export const MAX_ICE_SERVERS = 16;
 
-const ICE_URL_PATTERN = /^(stun|stuns|turn|turns):[^\s]+$/i;
-
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: RoomError };
 
 function fail<T>(code: RoomError['code'], message: string): Parsed<T> {
@@ -26,48 +25,40 @@ function fail<T>(code: RoomError['code'], message: string): Parsed<T> {
  */
 export function parseIceServers(value: string | null): Parsed<RTCIceServer[] | null> {
   if (value === null || value.trim() === '') return { ok: true, value: null };
-  let data: unknown;
-  try {
-    data = JSON.parse(value);
-  } catch {
-    return fail('bad-ice-servers', 'ice-servers is not valid JSON');
+  const checked = checkIceServers(value, { maxEntries: MAX_ICE_SERVERS });
+  if (!checked.ok) return fail('bad-ice-servers', iceServersMessage(checked.problem));
+  return {
+    ok: true,
+    value: checked.value.map(({ urls, username, credential }) => ({
+      urls: typeof urls === 'string' ? [urls] : urls,
+      username,
+      credential,
+    })),
+  };
+}
+
+function iceServersMessage(problem: IceServersProblem): string {
+  const where = 'index' in problem ? `ice-servers[${problem.index}]` : 'ice-servers';
+  switch (problem.kind) {
+    case 'not-json':
+      return 'ice-servers is not valid JSON';
+    case 'not-array':
+      return 'ice-servers must be a JSON array';
+    case 'too-many':
+      return `ice-servers has more than ${problem.max} entries`;
+    case 'not-object':
+      return `${where} must be an object with "urls"`;
+    case 'no-urls':
+      return `${where}.urls must be a URL or a non-empty array of URLs`;
+    case 'bad-url':
+      return `${where}.urls has "${String(problem.url)}", not a stun: or turn: URL`;
+    case 'bad-username':
+      return `${where}.username must be a string`;
+    case 'bad-credential':
+      return `${where}.credential must be a string`;
+    case 'turn-without-credentials':
+      return `${where} is a TURN server and needs username and credential`;
   }
-  if (!Array.isArray(data)) return fail('bad-ice-servers', 'ice-servers must be a JSON array');
-  if (data.length > MAX_ICE_SERVERS) {
-    return fail('bad-ice-servers', `ice-servers has more than ${MAX_ICE_SERVERS} entries`);
-  }
-  const servers: RTCIceServer[] = [];
-  for (const [index, entry] of data.entries()) {
-    const where = `ice-servers[${index}]`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      return fail('bad-ice-servers', `${where} must be an object with "urls"`);
-    }
-    const { urls, username, credential } = entry as Record<string, unknown>;
-    const list = typeof urls === 'string' ? [urls] : urls;
-    if (!Array.isArray(list) || list.length === 0) {
-      return fail('bad-ice-servers', `${where}.urls must be a URL or a non-empty array of URLs`);
-    }
-    for (const url of list) {
-      if (typeof url !== 'string' || !ICE_URL_PATTERN.test(url)) {
-        return fail(
-          'bad-ice-servers',
-          `${where}.urls has "${String(url)}", not a stun: or turn: URL`,
-        );
-      }
-    }
-    if (username !== undefined && typeof username !== 'string') {
-      return fail('bad-ice-servers', `${where}.username must be a string`);
-    }
-    if (credential !== undefined && typeof credential !== 'string') {
-      return fail('bad-ice-servers', `${where}.credential must be a string`);
-    }
-    const isTurn = list.some((url: string) => /^turns?:/i.test(url));
-    if (isTurn && (username === undefined || credential === undefined)) {
-      return fail('bad-ice-servers', `${where} is a TURN server and needs username and credential`);
-    }
-    servers.push({ urls: list as string[], username, credential });
-  }
-  return { ok: true, value: servers };
 }
 
 /** Parses the `server` attribute; without it, the origin this script was loaded from. */

@@ -1,28 +1,19 @@
+import { TokenBucket as SharedTokenBucket } from '../limits/token-bucket.js';
+
 /**
- * A token bucket: `burst` messages at once, then `perSecond` on average. Each peer gets one, so a
- * flood from one of them is cut off while everyone else's messages go on.
+ * The chat's rate limit: `burst` messages at once, then `perSecond` on average, on the bucket the
+ * server's signalling uses too. Each peer gets one, so a flood from one of them is cut off while
+ * everyone else's messages go on; a dropped message costs nothing.
  */
 export class TokenBucket {
-  private tokens: number;
-  private last: number;
+  private readonly bucket: SharedTokenBucket;
 
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    this.tokens = burst;
-    this.last = now();
+  constructor(perSecond: number, burst: number, now?: () => number) {
+    this.bucket = new SharedTokenBucket({ perSecond, burst, now });
   }
 
   /** Takes one token; false when the bucket is empty (the message is to be dropped). */
   take(): boolean {
-    const now = this.now();
-    const elapsed = Math.max(0, now - this.last) / 1000;
-    this.last = now;
-    this.tokens = Math.min(this.burst, this.tokens + elapsed * this.perSecond);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.bucket.take() === 'granted';
   }
 }

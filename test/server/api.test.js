@@ -12,6 +12,7 @@ describe('the /api routes', () => {
     await TestPeer.join(port, makePeerId(newRoomId()));
     await TestPeer.join(port, 'plainpeer');
 
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').HealthAnswer>} */
     const { response, body } = await getJson(`${origin}/api/health`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
@@ -55,6 +56,7 @@ describe('the /api routes', () => {
 
     await first.close();
     await eventually(async () => {
+      /** @type {import('./support.js').JsonAnswer<import('./support.js').PeersAnswer>} */
       const { body: after } = await getJson(`${origin}/api/rooms/${roomId}/peers`);
       assert.deepEqual(after.peers, [second.id]);
     });
@@ -77,6 +79,7 @@ describe('the /api routes', () => {
   ]) {
     test(`a malformed room ID (${roomId.slice(0, 20)}) gets 400 with a message`, async (t) => {
       const { origin } = await startServer(t);
+      /** @type {import('./support.js').JsonAnswer<import('./support.js').ErrorAnswer>} */
       const { response, body } = await getJson(`${origin}/api/rooms/${roomId}/peers`);
       assert.equal(response.status, 400);
       assert.equal(body.error, 'bad-room-id');
@@ -88,6 +91,7 @@ describe('the /api routes', () => {
     const { port, origin } = await startServer(t);
     await TestPeer.join(port, makePeerId(newRoomId()));
     for (const path of ['/api/rooms', '/api/rooms/', '/api/peers']) {
+      /** @type {import('./support.js').JsonAnswer<import('./support.js').ErrorAnswer>} */
       const { response, body } = await getJson(`${origin}${path}`);
       assert.equal(response.status, 404, path);
       assert.equal(body.error, 'not-found');
@@ -120,6 +124,7 @@ describe('the /api routes', () => {
 
   test('a request the server cannot decode gets a JSON 400', async (t) => {
     const { origin } = await startServer(t);
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').ErrorAnswer>} */
     const { response, body } = await getJson(`${origin}/api/rooms/%E0%A4%A/peers`);
     assert.equal(response.status, 400);
     assert.equal(body.error, 'bad-request');
@@ -141,7 +146,10 @@ describe('the /api routes', () => {
       headers: { origin: 'https://evil.example' },
     });
     assert.equal(refused.status, 403);
-    assert.equal((await refused.json()).error, 'origin-not-allowed');
+    assert.equal(
+      /** @type {import('./support.js').ErrorAnswer} */ (await refused.json()).error,
+      'origin-not-allowed',
+    );
     assert.equal(refused.headers.get('access-control-allow-origin'), 'https://evil.example');
 
     const preflight = await fetch(`${origin}/api/ice`, {

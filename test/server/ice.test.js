@@ -61,6 +61,7 @@ describe('ICE configuration', () => {
   test('/api/ice hands out the servers given with --ice-servers', async (t) => {
     const servers = [{ urls: ['turn:relay.example:3478'], username: 'u', credential: 'p' }];
     const { origin } = await startServer(t, ['--ice-servers', JSON.stringify(servers)]);
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').IceAnswer>} */
     const { body } = await getJson(`${origin}/api/ice`);
     assert.deepEqual(body.iceServers, servers);
   });
@@ -68,34 +69,34 @@ describe('ICE configuration', () => {
   test('/api/ice adds a fresh short-lived TURN credential beside the STUN servers', async (t) => {
     const { origin } = await startServer(t, TURN_FLAGS);
     const before = Date.now();
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').IceAnswer>} */
     const { body } = await getJson(`${origin}/api/ice`);
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').IceAnswer>} */
     const { body: again } = await getJson(`${origin}/api/ice`);
 
     assert.deepEqual(body.iceServers.slice(0, 2), DEFAULT_ICE_SERVERS);
     const relay = body.iceServers[2];
     assert.deepEqual(relay.urls, ['turn:127.0.0.1:3478', 'turns:turn.example:5349']);
-    const [expiry, id] = relay.username.split(':');
-    assert.match(relay.username, /^\d+:[0-9a-f]{8}$/);
-    assert.equal(
-      relay.credential,
-      createHmac('sha1', SECRET).update(relay.username).digest('base64'),
-    );
+    const { username } = relay;
+    assert.ok(username);
+    const [expiry, id] = username.split(':');
+    assert.match(username, /^\d+:[0-9a-f]{8}$/);
+    assert.equal(relay.credential, createHmac('sha1', SECRET).update(username).digest('base64'));
     assert.equal(body.ttl, DEFAULT_TURN_TTL);
     assert.equal(body.expiresAt, Number(expiry) * 1000);
     const expected = before / 1000 + DEFAULT_TURN_TTL;
     assert.ok(Math.abs(Number(expiry) - expected) <= 2, `expiry ${expiry} is about now + ttl`);
-    assert.notEqual(
-      again.iceServers[2].username.split(':')[1],
-      id,
-      'each request gets its own username',
-    );
+    const { username: other } = again.iceServers[2];
+    assert.ok(other);
+    assert.notEqual(other.split(':')[1], id, 'each request gets its own username');
   });
 
   test('--turn-ttl sets the credential lifetime', async (t) => {
     const { origin } = await startServer(t, [...TURN_FLAGS, '--turn-ttl', '120']);
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').IceAnswer>} */
     const { body } = await getJson(`${origin}/api/ice`);
     assert.equal(body.ttl, 120);
-    assert.ok(Math.abs(body.expiresAt - (Date.now() + 120_000)) <= 2000);
+    assert.ok(body.expiresAt !== null && Math.abs(body.expiresAt - (Date.now() + 120_000)) <= 2000);
   });
 
   test('the TURN secret never appears in any response body or header', async (t) => {

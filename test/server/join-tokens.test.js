@@ -100,6 +100,7 @@ describe('join tokens', () => {
         [otherRoom, 'unauthorized'],
         [expired, 'token-expired'],
       ])) {
+        /** @type {import('./support.js').JsonAnswer<import('./support.js').ErrorAnswer>} */
         const { response, body } = await getJson(`${origin}${path}`, auth(bearer));
         assert.equal(response.status, 401, `${path} with ${error}`);
         assert.equal(response.headers.get('www-authenticate'), 'Bearer');
@@ -108,14 +109,18 @@ describe('join tokens', () => {
         assert.doesNotMatch(JSON.stringify(body), /turn:|peers|_/);
       }
     }
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').PeersAnswer>} */
     const peers = await getJson(`${origin}/api/rooms/${roomId}/peers`, auth(token));
     assert.deepEqual(peers.body.peers, [member.id]);
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').IceAnswer>} */
     const ice = await getJson(`${origin}/api/ice?room=${roomId}`, auth(token));
-    assert.equal(ice.body.iceServers.at(-1).urls[0], 'turn:127.0.0.1:3478');
+    assert.equal(ice.body.iceServers.at(-1)?.urls[0], 'turn:127.0.0.1:3478');
     // Without ?room= the token's own room is the one asked about.
     assert.equal((await getJson(`${origin}/api/ice`, auth(token))).response.status, 200);
     // Configuration says that tokens are needed, nothing more.
-    assert.equal((await getJson(`${origin}/api/config`)).body.joinTokens, true);
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').ConfigAnswer>} */
+    const config = await getJson(`${origin}/api/config`);
+    assert.equal(config.body.joinTokens, true);
   });
 
   test('without a join secret rooms stay open to whoever knows the ID', async (t) => {

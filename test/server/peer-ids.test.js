@@ -18,6 +18,7 @@ describe('a peer ID belongs to whoever first registered it', () => {
     const victim = await TestPeer.join(port, makePeerId(roomId), { token: 'victims-own-token' });
 
     // The attacker polls the member list and waits for the victim's socket to drop.
+    /** @type {import('./support.js').JsonAnswer<import('./support.js').PeersAnswer>} */
     const listed = await getJson(`${origin}/api/rooms/${roomId}/peers`);
     assert.deepEqual(listed.body.peers, [victim.id]);
     victim.socket.terminate();

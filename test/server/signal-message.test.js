@@ -12,7 +12,7 @@ describe('parseSignalMessage', () => {
     [
       'an offer to a plain peer',
       frame({ type: 'OFFER', dst: 'bob', payload: {} }),
-      { type: 'OFFER', dst: 'bob' },
+      { type: 'OFFER', dst: 'bob', payload: {} },
     ],
     [
       'an answer to a room peer',
@@ -22,7 +22,7 @@ describe('parseSignalMessage', () => {
     [
       'a candidate',
       frame({ type: 'CANDIDATE', dst: 'a b', payload: 1 }),
-      { type: 'CANDIDATE', dst: 'a b' },
+      { type: 'CANDIDATE', dst: 'a b', payload: 1 },
     ],
     ['a leave with a dst', frame({ type: 'LEAVE', dst: 'bob' }), { type: 'LEAVE', dst: 'bob' }],
   ];

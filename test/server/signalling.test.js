@@ -38,7 +38,11 @@ describe('signalling', () => {
     const { port } = await startServer(t);
     const roomId = newRoomId();
     const [first, second, third] = [makePeerId(roomId), makePeerId(roomId), makePeerId(roomId)];
-    const opened = async (/** @type {string} */ id, /** @type {string=} */ token) => {
+    /**
+     * @param {string} id
+     * @param {string} [token]
+     */
+    const opened = async (id, token) => {
       const peer = await TestPeer.connect(port, id, token ? { token } : {});
       return { peer, open: await peer.next() };
     };
@@ -74,6 +78,7 @@ describe('signalling', () => {
       await TestPeer.join(port, makePeerId(newRoomId()), { ...page, from: '127.0.0.2' });
     }
 
+    /** @type {[string, string, import('./support.js').ConnectOptions][]} */
     const attempts = [
       ['no Origin', makePeerId(roomId), {}],
       ['a forged Origin', makePeerId(roomId), { origin: 'https://evil.example' }],
@@ -132,6 +137,25 @@ describe('signalling', () => {
     assert.deepEqual(inB.unread, []);
     assert.deepEqual(plain.unread, []);
     assert.deepEqual(inA.unread, []);
+  });
+
+  test('a frame that names dst twice, or spells it with escapes, reaches only the dst it was checked for', async (t) => {
+    const { port } = await startServer(t);
+    const roomA = newRoomId();
+    const sender = await TestPeer.join(port, makePeerId(roomA));
+    const mate = await TestPeer.join(port, makePeerId(roomA));
+    const stranger = await TestPeer.join(port, makePeerId(newRoomId()));
+
+    sender.send(`{"type":"OFFER","dst":"${mate.id}","dst":"${stranger.id}","payload":{}}`);
+    sender.send(`{"type":"OFFER","d\\u0073t":"${stranger.id}","payload":{}}`);
+    sender.send(`{"type":"OFFER","dst":"${mate.id}","payload":{},"d\\u0073t":"${stranger.id}"}`);
+    sender.send(`{"type":"OFFER","dst":"${stranger.id}","dst":"${mate.id}","payload":{"n":1}}`);
+    await sender.roundTrip();
+
+    assert.deepEqual(mate.unread, [
+      { type: 'OFFER', src: sender.id, dst: mate.id, payload: { n: 1 } },
+    ]);
+    assert.deepEqual(stranger.unread, []);
   });
 
   test('a message to a peer that is not connected gets one EXPIRE back and is not queued', async (t) => {

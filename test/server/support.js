@@ -252,11 +252,25 @@ export function getFrom(url, { from = '127.0.0.1', headers = {} } = {}) {
 }
 
 /**
- * GETs a path of the server and parses its JSON body.
+ * GETs a path of the server and parses its JSON body as the answer the caller expects (`T`,
+ * from the type it declares, e.g. `JsonAnswer<ErrorAnswer>`).
+ * @template T
  * @param {string} url
  * @param {RequestInit} [init]
+ * @returns {Promise<JsonAnswer<T>>}
  */
 export async function getJson(url, init) {
   const response = await fetch(url, init);
-  return { response, body: await response.json() };
+  return { response, body: /** @type {T} */ (await response.json()) };
 }
+
+/**
+ * @template T
+ * @typedef {{ response: Response, body: T }} JsonAnswer
+ */
+
+/** @typedef {{ ok: boolean, peers: number, rooms: number, uptimeSeconds: number }} HealthAnswer */
+/** @typedef {{ roomId: string, peers: string[], maxRoomSize: number }} PeersAnswer */
+/** @typedef {{ error: string, message: string }} ErrorAnswer */
+/** @typedef {import('../../server/ice.js').IceResponse} IceAnswer */
+/** @typedef {{ version: number, peer: { path: string, key: string }, maxRoomSize: number, joinTokens: boolean }} ConfigAnswer */
