@@ -148,8 +148,8 @@ export function launchChromium({ grantsMedia = true } = {}) {
   });
 }
 
-/** Headless Firefox ESR over WebDriver BiDi with a fake camera and microphone. */
-export function launchFirefox() {
+/** Headless Firefox ESR over WebDriver BiDi with a fake camera and microphone; `prefs` add to its own. */
+export function launchFirefox({ prefs = {} } = {}) {
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: findBrowser('firefox'),
@@ -161,6 +161,7 @@ export function launchFirefox() {
       'media.autoplay.default': 0,
       'media.autoplay.blocking_policy': 0,
       'network.proxy.allow_hijacking_localhost': false,
+      ...prefs,
     },
   });
 }

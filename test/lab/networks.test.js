@@ -13,9 +13,9 @@ import {
 import { startLabStack } from './stack.js';
 
 /**
- * A suite's lab: `visitors` (network descriptions named `a` and `b`) join one room once the lab
- * is up; the suite reads `pages`.
- * @param {import('./network.js').VisitorNetwork[]} visitors
+ * A suite's lab: `visitors` (network descriptions named `a` and `b`, in Chromium unless `browser`
+ * says `firefox`) join one room once the lab is up; the suite reads `pages`.
+ * @param {Array<import('./network.js').VisitorNetwork & { browser?: 'firefox' }>} visitors
  */
 function useLabRoom(visitors, { turn = true } = {}) {
   const suite = {
@@ -30,7 +30,11 @@ function useLabRoom(visitors, { turn = true } = {}) {
     suite.stack = await startLabStack({ visitors, turn });
     const roomId = crypto.randomUUID();
     const { host, server } = suite.stack.urls;
-    const browsers = await Promise.all(visitors.map(({ name }) => suite.stack.browserOf(name)));
+    const browsers = await Promise.all(
+      visitors.map(({ name, browser }) =>
+        browser === 'firefox' ? suite.stack.firefoxOf(name) : suite.stack.browserOf(name),
+      ),
+    );
     suite.pages = await Promise.all(
       browsers.map((browser, index) =>
         visitRoom(browser, { url: host }, { url: server }, roomId, visitors[index].name),
@@ -73,9 +77,10 @@ function markTiles(pages) {
         const root = document.querySelector('rtc-room').shadowRoot;
         const tiles = [...root.querySelectorAll('[part~="tile"]:not([part~="tile-local"])')];
         window.labTiles = tiles.map((tile) => [tile, tile.querySelector('video')]);
-        return tiles.map(
-          (tile) => tile.querySelector('video').getVideoPlaybackQuality().totalVideoFrames,
-        );
+        // Firefox leaves totalVideoFrames at 0 for a stream, and counts painted frames instead.
+        window.labFramesOf = (video) =>
+          video.mozPaintedFrames ?? video.getVideoPlaybackQuality().totalVideoFrames;
+        return tiles.map((tile) => window.labFramesOf(tile.querySelector('video')));
       }),
     ),
   );
@@ -92,7 +97,7 @@ function readMarkedFrames(pages) {
         const root = document.querySelector('rtc-room').shadowRoot;
         return window.labTiles.map(([tile, video]) =>
           root.contains(tile) && tile.querySelector('video') === video
-            ? video.getVideoPlaybackQuality().totalVideoFrames
+            ? window.labFramesOf(video)
             : null,
         );
       }),
@@ -171,6 +176,24 @@ describe('visitors behind symmetric NATs, with STUN and TURN', () => {
       const [path] = await readSelectedPaths(page);
       assert.ok(path.local === 'relay' || path.remote === 'relay', JSON.stringify(path));
     }
+  });
+
+  it('keep each other’s video steady for 10 s and chat both ways', async () => {
+    await assertSteadyVideo(suite, 10);
+    await assertChatBothWays(suite);
+  });
+});
+
+describe('a Firefox visitor and a Chromium visitor behind symmetric NATs, with TURN', () => {
+  const suite = useLabRoom([
+    { name: 'a', nat: 'symmetric', browser: 'firefox' },
+    { name: 'b', nat: 'symmetric' },
+  ]);
+
+  it('connect through the relay', async () => {
+    await assertVideoWithin(suite, 20);
+    const [path] = await readSelectedPaths(suite.pages[1]);
+    assert.ok(path.local === 'relay' || path.remote === 'relay', JSON.stringify(path));
   });
 
   it('keep each other’s video steady for 10 s and chat both ways', async () => {

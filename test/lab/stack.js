@@ -69,6 +69,14 @@ export async function startLabStack({ visitors, turn = true }) {
         browsers.push(browser);
         return browser;
       },
+      /** Firefox inside `visitor`'s LAN, driven through a driver process there. */
+      firefoxOf: async (/** @type {string} */ visitor) => {
+        const host = lab.visitors.get(visitor)?.host;
+        if (!host) throw new Error(`no visitor ${visitor} in the lab`);
+        const browser = await FirefoxInLab.start(lab, host);
+        browsers.push(browser);
+        return browser;
+      },
       close,
     };
     return stack;
@@ -170,4 +178,71 @@ async function launchChromiumIn(lab, visitor, dir, urls) {
       `--unsafely-treat-insecure-origin-as-secure=${urls.host},${urls.server}`,
     ],
   });
+}
+
+const FIREFOX_DRIVER = fileURLToPath(new URL('./firefox-driver.js', import.meta.url));
+
+/**
+ * A Firefox in a lab namespace, as far as the tests' helpers use a puppeteer browser and its
+ * pages: each call goes as one JSON line to firefox-driver.js there, page functions as source.
+ */
+class FirefoxInLab {
+  /** @param {import('node:child_process').ChildProcess} driver */
+  constructor(driver) {
+    this.driver = driver;
+    this.nextId = 1;
+    /** @type {Map<number, { resolve: (value: unknown) => void, reject: (error: Error) => void }>} */
+    this.waiting = new Map();
+    createInterface({ input: driver.stdout }).on('line', (line) => {
+      const { id, result, error } = JSON.parse(line);
+      const call = this.waiting.get(id);
+      this.waiting.delete(id);
+      if (error) call?.reject(new Error(error));
+      else call?.resolve(result);
+    });
+    driver.once('exit', () => {
+      for (const call of this.waiting.values()) call.reject(new Error('the Firefox driver exited'));
+      this.waiting.clear();
+    });
+  }
+
+  static async start(lab, host) {
+    const driver = lab.spawnIn(host, process.execPath, [FIREFOX_DRIVER], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    await firstLine(driver, 'the Firefox driver');
+    return new FirefoxInLab(driver);
+  }
+
+  send(order, fields = {}) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.driver.stdin.write(`${JSON.stringify({ id, order, ...fields })}\n`);
+    });
+  }
+
+  defaultBrowserContext() {
+    return this;
+  }
+
+  async newPage() {
+    const page = await this.send('newPage');
+    const send = (order, fields) => this.send(order, { page, ...fields });
+    return {
+      on: () => undefined,
+      goto: (url) => send('goto', { url }),
+      setViewport: (viewport) => send('setViewport', { viewport }),
+      evaluate: (fn, ...args) => send('evaluate', { source: String(fn), args }),
+      evaluateOnNewDocument: (fn) => send('evaluateOnNewDocument', { source: String(fn) }),
+      waitForFunction: (fn, { timeout }, arg) =>
+        send('waitForFunction', { source: String(fn), timeout, arg }),
+      close: () => send('closePage'),
+    };
+  }
+
+  async close() {
+    this.driver.stdin.end();
+    await new Promise((resolve) => this.driver.once('exit', resolve));
+  }
 }
