@@ -39,7 +39,7 @@ export default tseslint.config(
   },
   {
     // Node scripts that also hand functions to the browser pages they drive.
-    files: ['test/e2e/**/*.js', 'bench/**/*.js'],
+    files: ['test/e2e/**/*.js', 'test/lab/**/*.js', 'bench/**/*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {

@@ -1,7 +1,7 @@
 // Chat between real visitors: text, a picture, history for a late joiner, and a hostile peer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, visitRoom, waitForRemoteVideo, waitInPage } from './harness.js';
+import { readChatLines, startStack, visitRoom, waitForRemoteVideo, waitInPage } from './harness.js';
 
 /** The chat as the page's element holds it. */
 function readMessages(page) {
@@ -15,29 +15,6 @@ function readMessages(page) {
       isHistory: message.isHistory,
       hasPicture: Boolean(message.picture?.url),
     })),
-  );
-}
-
-/** Opens the chat panel and returns the text of every message line a person sees. */
-async function readChatLines(page) {
-  await page.evaluate(() => {
-    const room = document.querySelector('rtc-room');
-    const toggle = room.shadowRoot.querySelector('[data-action="chat"]');
-    if (toggle.getAttribute('aria-expanded') !== 'true') toggle.click();
-  });
-  await waitInPage(
-    page,
-    () => document.querySelector('rtc-room').shadowRoot.querySelector('rtc-chat-panel')?.shadowRoot,
-    undefined,
-    'the chat panel',
-  );
-  return page.evaluate(() =>
-    [
-      ...document
-        .querySelector('rtc-room')
-        .shadowRoot.querySelector('rtc-chat-panel')
-        .shadowRoot.querySelectorAll('[part~="message"]'),
-    ].map((line) => line.textContent.replace(/\s+/g, ' ').trim()),
   );
 }
 

@@ -18,16 +18,19 @@ const PEERJS_BUNDLE = fileURLToPath(
   new URL('../../node_modules/peerjs/dist/peerjs.min.js', import.meta.url),
 );
 
-/** Starts rtc-room-server on a free loopback port; extra flags as on the command line. */
-export async function startRoomServer(flags = []) {
+/**
+ * Starts rtc-room-server on a free port of `address` (loopback unless a lab host's); extra flags
+ * as on the command line.
+ */
+export async function startRoomServer(flags = [], address = '127.0.0.1') {
   const config = parseConfig(
-    ['--host', '127.0.0.1', '--port', '0', '--ice', 'none', '--log-level', 'error', ...flags],
+    ['--host', address, '--port', '0', '--ice', 'none', '--log-level', 'error', ...flags],
     {},
   );
   const room = createRoomServer(config);
-  await new Promise((resolve) => room.server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => room.server.listen(0, address, resolve));
   const { port } = room.server.address();
-  return { url: `http://127.0.0.1:${port}`, room, close: () => room.close() };
+  return { url: `http://${address}:${port}`, room, close: () => room.close() };
 }
 
 /**
@@ -79,8 +82,11 @@ export function useHostAndChromium() {
   return suite;
 }
 
-/** Serves the host page fixtures on their own port: a different origin from the server. */
-export async function startHostPages() {
+/**
+ * Serves the host page fixtures on their own port: a different origin from the server. On
+ * loopback they are named `localhost`, a secure context; a lab host's address is not one.
+ */
+export async function startHostPages(address = '127.0.0.1', port = 0) {
   const server = createServer(async (request, response) => {
     const { pathname } = new URL(request.url, 'http://localhost');
     const name = pathname.replace(/^\/+/, '') || 'room.html';
@@ -101,16 +107,17 @@ export async function startHostPages() {
       response.writeHead(404).end();
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
+  await new Promise((resolve) => server.listen(port, address, resolve));
+  const url = new URL(`http://${address}:${server.address().port}`);
+  // localhost, not 127.0.0.1: another origin than the server's, and still a secure context.
+  if (address === '127.0.0.1') url.hostname = 'localhost';
   return {
-    // localhost, not 127.0.0.1: another origin than the server's, and still a secure context.
-    url: `http://localhost:${port}`,
+    url: url.origin,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',
@@ -141,8 +148,8 @@ export function launchChromium({ grantsMedia = true } = {}) {
   });
 }
 
-/** Headless Firefox ESR over WebDriver BiDi with a fake camera and microphone. */
-export function launchFirefox() {
+/** Headless Firefox ESR over WebDriver BiDi with a fake camera and microphone; `prefs` add to its own. */
+export function launchFirefox({ prefs = {} } = {}) {
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: findBrowser('firefox'),
@@ -154,6 +161,7 @@ export function launchFirefox() {
       'media.autoplay.default': 0,
       'media.autoplay.blocking_policy': 0,
       'network.proxy.allow_hijacking_localhost': false,
+      ...prefs,
     },
   });
 }
@@ -450,4 +458,60 @@ export function readConnections(page) {
       .participants.filter((participant) => !participant.isLocal)
       .map((participant) => ({ name: participant.name, ...participant.connection })),
   );
+}
+
+/** Opens the chat panel and returns the text of every message line a person sees. */
+export async function readChatLines(page) {
+  await page.evaluate(() => {
+    const room = document.querySelector('rtc-room');
+    const toggle = room.shadowRoot.querySelector('[data-action="chat"]');
+    if (toggle.getAttribute('aria-expanded') !== 'true') toggle.click();
+  });
+  await waitInPage(
+    page,
+    () => document.querySelector('rtc-room').shadowRoot.querySelector('rtc-chat-panel')?.shadowRoot,
+    undefined,
+    'the chat panel',
+  );
+  return page.evaluate(() =>
+    [
+      ...document
+        .querySelector('rtc-room')
+        .shadowRoot.querySelector('rtc-chat-panel')
+        .shadowRoot.querySelectorAll('[part~="message"]'),
+    ].map((line) => line.textContent.replace(/\s+/g, ' ').trim()),
+  );
+}
+
+/**
+ * The candidate pair each remote participant's connection uses now, from the element's
+ * `getStats`: both ends' candidate types, and how this side reaches its TURN server.
+ */
+export function readSelectedPaths(page) {
+  return page.evaluate(async () => {
+    const room = document.querySelector('rtc-room');
+    const paths = [];
+    for (const participant of room.participants.filter((p) => !p.isLocal)) {
+      const report = await room.getStats(participant.id);
+      const stats = [...(report?.values() ?? [])];
+      const transport = stats.find(
+        (stat) => stat.type === 'transport' && stat.selectedCandidatePairId,
+      );
+      const pair =
+        stats.find((stat) => stat.id === transport?.selectedCandidatePairId) ??
+        stats.find(
+          (stat) => stat.type === 'candidate-pair' && stat.nominated && stat.state === 'succeeded',
+        );
+      const local = stats.find((stat) => stat.id === pair?.localCandidateId);
+      const remote = stats.find((stat) => stat.id === pair?.remoteCandidateId);
+      paths.push({
+        name: participant.name,
+        local: local?.candidateType ?? null,
+        remote: remote?.candidateType ?? null,
+        relayProtocol: local?.relayProtocol ?? null,
+        turnUrl: local?.url ?? null,
+      });
+    }
+    return paths;
+  });
 }

@@ -1,0 +1,248 @@
+// A room in the network lab: rtc-room-server, the host pages and coturn on the internet segment,
+// and a headless Chromium inside each visitor's LAN, driven over a pipe so that this process
+// never opens a lab address itself.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { findBrowser, findTurnServer } from '../browsers.js';
+import { CHROMIUM_ARGS } from '../e2e/harness.js';
+import { createLab, INTERNET } from './network.js';
+
+const SERVE = fileURLToPath(new URL('./serve.js', import.meta.url));
+const TURN_SECRET = 'lab-turn-secret';
+
+/** Where coturn answers: STUN and TURN on 3478 (UDP and TCP), TURN over TLS on 443. */
+export const TURN_URLS = {
+  udp: `turn:${INTERNET.turn}:3478?transport=udp`,
+  tcp: `turn:${INTERNET.turn}:3478?transport=tcp`,
+  tls: `turns:${INTERNET.turn}:443?transport=tcp`,
+};
+export const STUN_URL = `stun:${INTERNET.turn}:3478`;
+
+/**
+ * @typedef {object} LabStackOptions
+ * @property {import('./network.js').VisitorNetwork[]} visitors
+ * @property {boolean} [turn] whether the server hands out TURN (coturn runs either way, for STUN)
+ */
+
+/** Builds the lab and starts everything in it; `close()` tears all of it down. */
+export async function startLabStack({ visitors, turn = true }) {
+  const lab = createLab(visitors);
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-room-lab-'));
+  /** @type {import('puppeteer-core').Browser[]} */
+  const browsers = [];
+  /** @type {import('node:child_process').ChildProcess[]} */
+  const children = [];
+  const close = async () => {
+    await Promise.all(browsers.map((browser) => browser.close().catch(() => undefined)));
+    for (const child of children) child.kill('SIGKILL');
+    lab.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    children.push(startCoturn(lab, dir));
+    const flags = ['--ice-servers', JSON.stringify([{ urls: STUN_URL }])];
+    if (turn) {
+      flags.push('--turn-secret', TURN_SECRET, '--turn-urls', Object.values(TURN_URLS).join(','));
+    }
+    const serve = lab.spawnIn(
+      lab.internet,
+      process.execPath,
+      [SERVE, INTERNET.server, INTERNET.pages, ...flags],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    children.push(serve);
+    const urls = await firstLine(serve, 'the lab server');
+    await waitForPorts(lab, INTERNET.turn, [3478, 443]);
+    const stack = {
+      lab,
+      /** @type {{ server: string, host: string }} */
+      urls: JSON.parse(urls),
+      /** Chromium inside `visitor`'s LAN (one per visitor, launched on first use). */
+      browserOf: async (/** @type {string} */ visitor) => {
+        const browser = await launchChromiumIn(lab, visitor, dir, stack.urls);
+        browsers.push(browser);
+        return browser;
+      },
+      /** Firefox inside `visitor`'s LAN, driven through a driver process there. */
+      firefoxOf: async (/** @type {string} */ visitor) => {
+        const host = lab.visitors.get(visitor)?.host;
+        if (!host) throw new Error(`no visitor ${visitor} in the lab`);
+        const browser = await FirefoxInLab.start(lab, host);
+        browsers.push(browser);
+        return browser;
+      },
+      close,
+    };
+    return stack;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function startCoturn(lab, dir) {
+  const cert = join(dir, 'turn-cert.pem');
+  const key = join(dir, 'turn-key.pem');
+  lab.exec(lab.internet, 'openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=turn.lab',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
+  return lab.spawnIn(
+    lab.internet,
+    findTurnServer(),
+    [
+      '-n',
+      `--listening-ip=${INTERNET.turn}`,
+      `--relay-ip=${INTERNET.turn}`,
+      '--listening-port=3478',
+      '--tls-listening-port=443',
+      `--cert=${cert}`,
+      `--pkey=${key}`,
+      '--min-port=40000',
+      '--max-port=40999',
+      '--use-auth-secret',
+      `--static-auth-secret=${TURN_SECRET}`,
+      '--realm=rtc-room.lab',
+      '--fingerprint',
+      '--no-dtls',
+      '--no-cli',
+      '--no-stdout-log',
+      ...(process.env.LAB_TURN_LOG
+        ? ['--verbose', `--log-file=${process.env.LAB_TURN_LOG}`, '--simple-log']
+        : ['--log-file=/dev/null']),
+    ],
+    { stdio: 'ignore' },
+  );
+}
+
+/** The first line `child` prints; rejects if it exits first. */
+function firstLine(child, what) {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it started`)));
+  });
+}
+
+/** Waits, from inside the internet namespace, until every TCP port of the server listens. */
+async function waitForPorts(lab, address, ports) {
+  const probe = `
+    const net = require('node:net');
+    const ports = ${JSON.stringify(ports)};
+    const tryPort = (port, left) => new Promise((resolve, reject) => {
+      const socket = net.connect(port, '${address}', () => { socket.destroy(); resolve(); });
+      socket.on('error', () => left > 0
+        ? setTimeout(() => tryPort(port, left - 1).then(resolve, reject), 100)
+        : reject(new Error('nothing listens on ' + port)));
+    });
+    Promise.all(ports.map((port) => tryPort(port, 50))).catch((error) => {
+      console.error(error.message);
+      process.exit(1);
+    });`;
+  lab.exec(lab.internet, process.execPath, ['-e', probe]);
+}
+
+/** Chromium in `visitor`'s namespace; the lab's pages count as secure for camera access. */
+async function launchChromiumIn(lab, visitor, dir, urls) {
+  const host = lab.visitors.get(visitor)?.host;
+  if (!host) throw new Error(`no visitor ${visitor} in the lab`);
+  const wrapper = join(dir, `chromium-${visitor}`);
+  writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${host} ${findBrowser('chromium')} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return puppeteer.launch({
+    executablePath: wrapper,
+    pipe: true,
+    headless: true,
+    args: [
+      ...CHROMIUM_ARGS.filter((arg) => arg !== '--allow-loopback-in-peer-connection'),
+      '--use-fake-ui-for-media-stream',
+      // coturn's TLS certificate is the lab's own, signed by nobody Chromium knows.
+      '--ignore-certificate-errors',
+      `--unsafely-treat-insecure-origin-as-secure=${urls.host},${urls.server}`,
+    ],
+  });
+}
+
+const FIREFOX_DRIVER = fileURLToPath(new URL('./firefox-driver.js', import.meta.url));
+
+/**
+ * A Firefox in a lab namespace, as far as the tests' helpers use a puppeteer browser and its
+ * pages: each call goes as one JSON line to firefox-driver.js there, page functions as source.
+ */
+class FirefoxInLab {
+  /** @param {import('node:child_process').ChildProcess} driver */
+  constructor(driver) {
+    this.driver = driver;
+    this.nextId = 1;
+    /** @type {Map<number, { resolve: (value: unknown) => void, reject: (error: Error) => void }>} */
+    this.waiting = new Map();
+    createInterface({ input: driver.stdout }).on('line', (line) => {
+      const { id, result, error } = JSON.parse(line);
+      const call = this.waiting.get(id);
+      this.waiting.delete(id);
+      if (error) call?.reject(new Error(error));
+      else call?.resolve(result);
+    });
+    driver.once('exit', () => {
+      for (const call of this.waiting.values()) call.reject(new Error('the Firefox driver exited'));
+      this.waiting.clear();
+    });
+  }
+
+  static async start(lab, host) {
+    const driver = lab.spawnIn(host, process.execPath, [FIREFOX_DRIVER], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    await firstLine(driver, 'the Firefox driver');
+    return new FirefoxInLab(driver);
+  }
+
+  send(order, fields = {}) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.driver.stdin.write(`${JSON.stringify({ id, order, ...fields })}\n`);
+    });
+  }
+
+  defaultBrowserContext() {
+    return this;
+  }
+
+  async newPage() {
+    const page = await this.send('newPage');
+    const send = (order, fields) => this.send(order, { page, ...fields });
+    return {
+      on: () => undefined,
+      goto: (url) => send('goto', { url }),
+      setViewport: (viewport) => send('setViewport', { viewport }),
+      evaluate: (fn, ...args) => send('evaluate', { source: String(fn), args }),
+      evaluateOnNewDocument: (fn) => send('evaluateOnNewDocument', { source: String(fn) }),
+      waitForFunction: (fn, { timeout }, arg) =>
+        send('waitForFunction', { source: String(fn), timeout, arg }),
+      close: () => send('closePage'),
+    };
+  }
+
+  async close() {
+    this.driver.stdin.end();
+    await new Promise((resolve) => this.driver.once('exit', resolve));
+  }
+}
