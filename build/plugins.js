@@ -10,7 +10,12 @@ import browserslist from 'browserslist';
 import { transform } from 'esbuild';
 import { digestOf, ENCODINGS, PRECOMPRESSED_MANIFEST } from '../server/static-files.js';
 
-/** browserslist's names for the browsers esbuild can target. */
+/** @typedef {import('../server/static-files.js').PrecompressedManifest} PrecompressedManifest */
+
+/**
+ * browserslist's names for the browsers esbuild can target.
+ * @type {Record<string, string | undefined>}
+ */
 const ESBUILD_NAMES = {
   chrome: 'chrome',
   and_chr: 'chrome',
@@ -29,6 +34,7 @@ const ESBUILD_NAMES = {
  * @returns {string[]}
  */
 export function esbuildTargets(cwd = process.cwd()) {
+  /** @type {Map<string, string>} */
   const oldest = new Map();
   for (const entry of browserslist(undefined, { path: cwd })) {
     const [name, versions] = entry.split(' ');
@@ -41,6 +47,11 @@ export function esbuildTargets(cwd = process.cwd()) {
   return [...oldest].map(([family, version]) => `${family}${version}`).sort();
 }
 
+/**
+ * @param {string} a
+ * @param {string} b
+ * @returns {number}
+ */
 function compareVersions(a, b) {
   const [x, y] = [a, b].map((v) => v.split('.').map(Number));
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
@@ -86,7 +97,9 @@ export function inputSourceMaps() {
       if (!reference || reference[1].startsWith('data:')) return null;
       const mapPath = join(dirname(id), reference[1]);
       if (!existsSync(mapPath)) return null;
-      const map = JSON.parse(readFileSync(mapPath, 'utf8'));
+      const map = /** @type {import('rollup').ExistingRawSourceMap} */ (
+        JSON.parse(readFileSync(mapPath, 'utf8'))
+      );
       // Only maps that carry their sources can be followed; otherwise keep the compiled file.
       if (!map.sourcesContent?.every((content) => typeof content === 'string')) return null;
       return { code: code.slice(0, reference.index), map };
@@ -104,6 +117,15 @@ export function bundleGraph(fileName) {
   return {
     name: 'bundle-graph',
     generateBundle(_options, bundle) {
+      /**
+       * @type {Record<string, {
+       *   name: string,
+       *   isEntry: boolean,
+       *   imports: string[],
+       *   dynamicImports: string[],
+       *   modules: Record<string, number>,
+       * }>}
+       */
       const chunks = {};
       for (const output of Object.values(bundle)) {
         if (output.type !== 'chunk') continue;
@@ -115,10 +137,12 @@ export function bundleGraph(fileName) {
           // Minified later: these lengths only rank what a chunk is made of.
           modules: Object.fromEntries(
             Object.entries(output.modules)
-              .map(([id, module]) => [
-                relative(process.cwd(), id.replace(/^\0/, '')),
-                module.renderedLength,
-              ])
+              .map(
+                /** @returns {[string, number]} */ ([id, module]) => [
+                  relative(process.cwd(), id.replace(/^\0/, '')),
+                  module.renderedLength,
+                ],
+              )
               .sort((x, y) => y[1] - x[1]),
           ),
         };
@@ -140,10 +164,12 @@ export function bundleGraph(fileName) {
  * @param {string[]} names
  */
 export async function writePrecompressed(dir, names) {
+  /** @type {PrecompressedManifest} */
   const manifest = {};
   for (const name of [...names].sort()) {
     const path = join(dir, name);
     const body = await readFile(path);
+    /** @type {Record<string, Buffer>} */
     const copies = {
       br: brotliCompressSync(body, {
         params: {
@@ -153,6 +179,7 @@ export async function writePrecompressed(dir, names) {
       }),
       gzip: gzipSync(body, { level: 9 }),
     };
+    /** @type {Record<string, string>} */
     const entry = { identity: digestOf(body) };
     for (const { name: encoding, suffix } of ENCODINGS) {
       await writeFile(path + suffix, copies[encoding]);
@@ -172,13 +199,17 @@ export function precompress() {
     name: 'precompress',
     async writeBundle(options, bundle) {
       const names = Object.keys(bundle).filter((name) => /\.(js|map)$/.test(name));
-      await writePrecompressed(options.dir, names);
+      // The build's output options always name a dir.
+      await writePrecompressed(/** @type {string} */ (options.dir), names);
     },
   };
 }
 
 /** Static CSS text: comments out, whitespace collapsed, none around braces, semicolons and
- * child combinators, nor after commas and colons (a selector never has a space after a colon). */
+ * child combinators, nor after commas and colons (a selector never has a space after a colon).
+ * @param {string} text
+ * @returns {string}
+ */
 export function minifyCssText(text) {
   return text
     .replace(/\/\*[\s\S]*?\*\//g, '')
@@ -192,16 +223,33 @@ export function minifyCssText(text) {
  * Static HTML text: a run of whitespace that spans lines becomes one newline. Browsers render
  * both alike wherever whitespace collapses (everywhere in our templates: text shown as typed sits
  * in expressions, not in the template).
+ * @param {string} text
+ * @returns {string}
  */
 export function minifyHtmlText(text) {
   return text.replace(/[ \t]*\n\s*/g, '\n');
 }
 
+/** @type {Record<string, ((text: string) => string) | undefined>} */
 const TEMPLATE_MINIFIERS = { css: minifyCssText, html: minifyHtmlText };
 
+/**
+ * A tagged template whose tag is a plain name, with its quasis' offsets in the code.
+ * @typedef {import('estree').TaggedTemplateExpression & {
+ *   tag: import('estree').Identifier,
+ *   quasi: { quasis: (import('estree').TemplateElement & { start: number, end: number })[] },
+ * }} NamedTaggedTemplate
+ */
+
+/**
+ * @param {import('estree').Node} node
+ * @returns {Generator<NamedTaggedTemplate>}
+ */
 function* taggedTemplates(node) {
   if (!node || typeof node.type !== 'string') return;
-  if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier') yield node;
+  if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier') {
+    yield /** @type {NamedTaggedTemplate} */ (node);
+  }
   for (const value of Object.values(node)) {
     if (Array.isArray(value)) for (const child of value) yield* taggedTemplates(child);
     else if (value && typeof value === 'object' && typeof value.type === 'string') {
@@ -306,6 +354,11 @@ export function trimPeerJs() {
       if (!/\/node_modules\/peerjs\/dist\/bundler\.mjs$/.test(id)) return null;
       const { default: MagicString } = await import('magic-string');
       const text = new MagicString(code);
+      /**
+       * @param {string} search
+       * @param {string} replacement
+       * @param {RegExp} [follows]
+       */
       const replaceAll = (search, replacement, follows = /^/) => {
         let count = 0;
         for (let at = code.indexOf(search); at >= 0; at = code.indexOf(search, at + 1)) {
@@ -382,6 +435,7 @@ export function trimPeerJs() {
  * @returns {import('rollup').Plugin}
  */
 export function manglePeerJsInternals() {
+  /** @type {string[]} */
   let names;
   return {
     name: 'mangle-peerjs-internals',
@@ -412,7 +466,11 @@ export function manglePeerJsInternals() {
         format: { comments: false },
         sourceMap: true,
       });
-      return { code: result.code, map: result.map };
+      // terser resolves with the code it made, and its map as JSON text.
+      return {
+        code: /** @type {string} */ (result.code),
+        map: /** @type {string} */ (result.map),
+      };
     },
   };
 }

@@ -13,7 +13,10 @@ const CHUNK_CACHE = 'public, max-age=31536000, immutable';
 /** rtc-room.js keeps its name across releases: caches keep it briefly, then revalidate it. */
 const ENTRY_CACHE = 'public, max-age=300, must-revalidate';
 
-/** The copies the build writes beside each file, in the order we prefer them. */
+/**
+ * The copies the build writes beside each file, in the order we prefer them.
+ * @type {{ name: string, suffix: string }[]}
+ */
 export const ENCODINGS = [
   { name: 'br', suffix: '.br' },
   { name: 'gzip', suffix: '.gz' },
@@ -24,6 +27,8 @@ export const ENCODINGS = [
  * of each compressed copy made from them (`br`, `gzip`).
  */
 export const PRECOMPRESSED_MANIFEST = 'precompressed.json';
+
+/** @typedef {Record<string, Record<string, string>>} PrecompressedManifest digests by file */
 
 /**
  * What identifies a file's bytes, in the manifest and in ETags: SHA-256, base64url.
@@ -58,9 +63,17 @@ export function acceptedEncodings(header) {
   return accepted;
 }
 
-/** Digests by file, computed once per version of the file (its size and mtime). */
+/**
+ * Digests by file, computed once per version of the file (its size and mtime).
+ * @type {Map<string, string>}
+ */
 const digests = new Map();
 
+/**
+ * @param {string} path
+ * @param {import('node:fs').Stats} info
+ * @returns {Promise<string>}
+ */
 async function fileDigest(path, info) {
   const key = `${path}:${info.size}:${info.mtimeMs}`;
   let digest = digests.get(key);
@@ -71,10 +84,17 @@ async function fileDigest(path, info) {
   return digest;
 }
 
-/** Manifests by path, read again when the file changes. */
+/**
+ * Manifests by path, read again when the file changes.
+ * @type {Map<string, { key: string, manifest: PrecompressedManifest }>}
+ */
 const manifests = new Map();
 
-/** The build's manifest of compressed copies in `distDir`, or `{}` without a readable one. */
+/**
+ * The build's manifest of compressed copies in `distDir`, or `{}` without a readable one.
+ * @param {string} distDir
+ * @returns {Promise<PrecompressedManifest>}
+ */
 async function readManifest(distDir) {
   const path = join(distDir, PRECOMPRESSED_MANIFEST);
   const info = await statOrNull(path);
@@ -82,6 +102,7 @@ async function readManifest(distDir) {
   const key = `${info.size}:${info.mtimeMs}`;
   const known = manifests.get(path);
   if (known?.key === key) return known.manifest;
+  /** @type {PrecompressedManifest} */
   let manifest = {};
   try {
     manifest = JSON.parse(await readFile(path, 'utf8'));
@@ -92,6 +113,10 @@ async function readManifest(distDir) {
   return manifest;
 }
 
+/**
+ * @param {string} path
+ * @returns {Promise<import('node:fs').Stats | null>}
+ */
 async function statOrNull(path) {
   try {
     const info = await stat(path);
@@ -101,6 +126,10 @@ async function statOrNull(path) {
   }
 }
 
+/**
+ * @param {string | undefined} header
+ * @param {string} etag
+ */
 function matchesEtag(header, etag) {
   if (!header) return false;
   return header
@@ -113,6 +142,11 @@ function matchesEtag(header, etag) {
  * Sends one built file (`name` inside `distDir`): the brotli or gzip copy beside it when the
  * client takes it and the build's manifest vouches for it, with `Vary`, a strong ETag per
  * encoding (304 on a match), CORS for any site, and `cacheControl`.
+ * @param {import('express').Request} request
+ * @param {import('express').Response} response
+ * @param {string} distDir
+ * @param {string} name
+ * @param {string} cacheControl
  * @returns {Promise<boolean>} false when the file does not exist
  */
 async function sendBuilt(request, response, distDir, name, cacheControl) {
@@ -122,6 +156,7 @@ async function sendBuilt(request, response, distDir, name, cacheControl) {
   const identity = await fileDigest(path, original);
   const accepted = acceptedEncodings(request.get('accept-encoding'));
   const listed = (await readManifest(distDir))[name];
+  /** @type {{ path: string, info: import('node:fs').Stats, digest: string, encoding: string | null }} */
   let chosen = { path, info: original, digest: identity, encoding: null };
   // A copy made from other bytes than the file's (a build stopped half-way, a file replaced by
   // hand) is stale: send the file itself.
@@ -166,6 +201,11 @@ async function sendBuilt(request, response, distDir, name, cacheControl) {
  */
 export function createStaticRouter({ demoDir, distDir }) {
   const router = express.Router();
+  /**
+   * @param {string} name
+   * @param {string} cacheControl
+   * @returns {import('express').RequestHandler}
+   */
   const serve = (name, cacheControl) => async (request, response, next) => {
     try {
       if (await sendBuilt(request, response, distDir, name, cacheControl)) return;

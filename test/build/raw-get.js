@@ -12,6 +12,7 @@ import http from 'node:http';
 export function rawGet(origin, path, headers = {}, method = 'GET') {
   return new Promise((resolve, reject) => {
     const request = http.request(`${origin}${path}`, { method, headers }, (response) => {
+      /** @type {Buffer[]} */
       const parts = [];
       response.on('data', (part) => parts.push(part));
       response.on('end', () =>

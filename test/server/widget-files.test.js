@@ -13,7 +13,10 @@ import { startServer, tempDir } from './support.js';
 const ENTRY = 'import("./chunks/call-AbC123.js");\n'.repeat(20);
 const CHUNK = 'export const call = 1;\n'.repeat(20);
 
-/** A dist directory as the build leaves it: each file with its .br and .gz beside it. */
+/**
+ * A dist directory as the build leaves it: each file with its .br and .gz beside it.
+ * @param {import('node:test').TestContext} t
+ */
 async function builtDist(t) {
   const distDir = tempDir(t);
   mkdirSync(join(distDir, 'chunks'));
@@ -62,7 +65,7 @@ describe('widget files', () => {
     assert.notEqual(br.headers.etag, plain.headers.etag);
     const again = await get(origin, '/rtc-room.js', {
       'accept-encoding': 'br',
-      'if-none-match': br.headers.etag,
+      'if-none-match': /** @type {string} */ (br.headers.etag),
     });
     assert.equal(again.status, 304);
     assert.equal(again.body.length, 0);
@@ -70,7 +73,7 @@ describe('widget files', () => {
     // The plain copy's tag does not validate the brotli response.
     const other = await get(origin, '/rtc-room.js', {
       'accept-encoding': 'br',
-      'if-none-match': plain.headers.etag,
+      'if-none-match': /** @type {string} */ (plain.headers.etag),
     });
     assert.equal(other.status, 200);
   });
@@ -163,6 +166,7 @@ describe('widget files', () => {
 });
 
 describe('acceptedEncodings', () => {
+  /** @type {[string | undefined, string[]][]} */
   const cases = [
     ['gzip, deflate, br', ['gzip', 'deflate', 'br']],
     ['br;q=0, gzip;q=0.5', ['gzip']],
