@@ -15,7 +15,7 @@ import {
   visitRoom,
   waitForRemoteVideo,
 } from '../test/e2e/harness.js';
-import { printTable, rounds, summarize, writeResults } from './lib.js';
+import { printTable, rounds, summarize, within, writeResults } from './lib.js';
 
 const ROUNDS = rounds(4);
 /**
@@ -244,15 +244,6 @@ async function timePlainFromLink(browser, host, server) {
   } finally {
     await Promise.all([answerer.close(), caller?.close()]);
   }
-}
-
-/** `promise`, or a rejection after `ms` (the pages it waits on are closed by its caller). */
-function within(ms, promise) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** One sample, or a failed one (NaN, left out of the statistics) when the machine cannot cope. */

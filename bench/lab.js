@@ -1,7 +1,7 @@
 // Join → first remote frame on real networks (the lab of test/lab): for each network, a visitor
 // joins a room where another waits, with <rtc-room>, and the same two visitors as a bare
 // RTCPeerConnection pair with the same ICE servers, in the same lab and the same run. Needs root.
-import { printTable, rounds, summarize, writeResults } from './lib.js';
+import { printTable, rounds, summarize, within, writeResults } from './lib.js';
 import { visitRoom, waitInPage } from '../test/e2e/harness.js';
 import { startLabStack } from '../test/lab/stack.js';
 
@@ -78,7 +78,7 @@ async function timeWidget(stack, [newcomer, present]) {
         beforeLoad: watchJoinToFrame,
       },
     );
-    return await withTimeout(joining.evaluate(() => window.labJoin));
+    return await joining.evaluate(() => window.labJoin);
   } finally {
     await Promise.all([waiting.close(), joining?.close()]);
   }
@@ -103,7 +103,7 @@ async function timeBarePair(stack, [newcomer, present]) {
     await Promise.all(
       pages.map((page) => page.evaluate(setUpBarePeer, stack.urls.server, page === pages[0])),
     );
-    return await withTimeout(pages[0].evaluate(() => window.labCall()));
+    return await pages[0].evaluate(() => window.labCall());
   } finally {
     await Promise.all(pages.map((page) => page.close()));
   }
@@ -154,17 +154,10 @@ async function setUpBarePeer(server, isCaller) {
   }
 }
 
-function withTimeout(promise, ms = 60_000) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no frame in ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
+/** One sample, or NaN (left out of the statistics) when it found no frame in a minute. */
 async function sample(what, measure) {
   try {
-    return await measure();
+    return await within(60_000, measure());
   } catch (error) {
     console.error(`${what}: ${error.message.split('\n')[0]}`);
     return NaN;

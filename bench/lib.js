@@ -69,3 +69,12 @@ export function writeResults(name, data) {
 export const rounds = (fallback) => Number(process.env.BENCH_ROUNDS ?? fallback);
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `promise`, or a rejection after `ms` (the pages it waits on are closed by its caller). */
+export function within(ms, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
