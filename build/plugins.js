@@ -291,6 +291,9 @@ const PEERJS_LOGGER = '(0, $257947e92926277a$export$2e2bcd8739ae039)';
 /** Where its Peer lists its data connection classes, and where it makes one for an offer. */
 const PEERJS_SERIALIZERS = /this\._serializers = \{\n\s+raw: [^}]+\}/;
 const PEERJS_DATA_OFFER = 'payload.type === (0, $78455e22dea96b8c$export$3157d57b4135e3bc).Data';
+/** Its HTTP API (an ID from the server, the list of all peers) and its data `connect()`. */
+const PEERJS_API = 'new (0, $abf266641927cd89$export$2c4e825dc9120f87)(options)';
+const PEERJS_CONNECT = /connect\(peer, options = \{\}\) \{[\s\S]*?return dataConnection;\n {4}\}/;
 const PEERJS_DATA_STATICS = [
   ['static #_ = this.ID_PREFIX = "dc_";', 'static ID_PREFIX = "dc_";'],
   ['static #_2 = this.MAX_BUFFERED_AMOUNT = 8388608;', 'static MAX_BUFFERED_AMOUNT = 8388608;'],
@@ -405,6 +408,11 @@ export function trimPeerJs() {
         text.overwrite(start, serializers.index + serializers[0].length, '{}');
       }
       const dataOffers = replaceAll(PEERJS_DATA_OFFER, 'false');
+      // The transport always names its peer ID and never asks for the list of every peer, so
+      // PeerJS's HTTP API goes; so does `connect()`, which makes data connections.
+      const apis = replaceAll(PEERJS_API, 'null');
+      const connect = PEERJS_CONNECT.exec(code);
+      if (connect) text.overwrite(connect.index, connect.index + connect[0].length, 'connect() {}');
       // Plain static fields, which leave the class free of side effects: unused, it goes.
       const dataStatics = PEERJS_DATA_STATICS.map(([field, plain]) => replaceAll(field, plain));
       if (
@@ -412,6 +420,8 @@ export function trimPeerJs() {
         logSettings !== 2 ||
         !serializers ||
         dataOffers !== 1 ||
+        apis !== 1 ||
+        !connect ||
         dataStatics.join() !== '1,1' ||
         supportsStart < 0 ||
         emitterEnd < 0
