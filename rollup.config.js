@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import commonjs from '@rollup/plugin-commonjs';
-import resolve from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
-import typescript from '@rollup/plugin-typescript';
+import commonjsModule from '@rollup/plugin-commonjs';
+import { nodeResolve as resolve } from '@rollup/plugin-node-resolve';
+import terserModule from '@rollup/plugin-terser';
+import typescriptModule from '@rollup/plugin-typescript';
 import {
   bundleGraph,
   esbuildTargets,
@@ -14,9 +14,23 @@ import {
   trimPeerJs,
 } from './build/plugins.js';
 
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+// These plugins' types describe only their CommonJS build, so TypeScript takes a default import
+// of them for the module object; Node loads their ES build, whose default export is the plugin
+// function (rollup/plugins#1329).
+const commonjs = /** @type {typeof commonjsModule.default} */ (
+  /** @type {unknown} */ (commonjsModule)
+);
+const terser = /** @type {typeof terserModule.default} */ (/** @type {unknown} */ (terserModule));
+const typescript = /** @type {typeof typescriptModule.default} */ (
+  /** @type {unknown} */ (typescriptModule)
+);
 
-/** Modules the bundle replaces: nothing may patch the host page, and only `raw` is spoken. */
+const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Modules the bundle replaces: nothing may patch the host page, and only `raw` is spoken.
+ * @type {Record<string, string>}
+ */
 const REPLACED = {
   // PeerJS reads only `browserDetails` from webrtc-adapter; the detector gives the same answer.
   'webrtc-adapter': here('./src/transport/browser-details.ts'),
@@ -37,15 +51,18 @@ const replaceModules = {
 /**
  * Groups what a join loads into a few chunks: helpers shared by the lazy chunks go with them
  * instead of into tiny files of their own. Modules the first file imports are never moved.
+ * @param {Record<string, RegExp>} groups
+ * @returns {import('rollup').GetManualChunk}
  */
 function lazyChunks(groups) {
+  /** @type {Set<string> | undefined} */
   let firstFile;
   return (id, { getModuleIds, getModuleInfo }) => {
     if (!firstFile) {
       firstFile = new Set();
       const pending = [...getModuleIds()].filter((moduleId) => getModuleInfo(moduleId)?.isEntry);
-      while (pending.length) {
-        const next = pending.pop();
+      let next;
+      while ((next = pending.pop()) !== undefined) {
         if (firstFile.has(next)) continue;
         firstFile.add(next);
         pending.push(...(getModuleInfo(next)?.importedIds ?? []));
@@ -56,6 +73,7 @@ function lazyChunks(groups) {
   };
 }
 
+/** @type {import('rollup').RollupOptions} */
 export default {
   input: { 'rtc-room': 'src/index.ts' },
   // The chunks import Lit and shared helpers from rtc-room.js itself, not from a copy of it.
