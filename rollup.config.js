@@ -1,8 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import commonjsModule from '@rollup/plugin-commonjs';
-import { nodeResolve as resolve } from '@rollup/plugin-node-resolve';
-import terserModule from '@rollup/plugin-terser';
-import typescriptModule from '@rollup/plugin-typescript';
 import {
   bundleGraph,
   esbuildTargets,
@@ -13,17 +9,7 @@ import {
   precompress,
   trimPeerJs,
 } from './build/plugins.js';
-
-// These plugins' types describe only their CommonJS build, so TypeScript takes a default import
-// of them for the module object; Node loads their ES build, whose default export is the plugin
-// function (rollup/plugins#1329).
-const commonjs = /** @type {typeof commonjsModule.default} */ (
-  /** @type {unknown} */ (commonjsModule)
-);
-const terser = /** @type {typeof terserModule.default} */ (/** @type {unknown} */ (terserModule));
-const typescript = /** @type {typeof typescriptModule.default} */ (
-  /** @type {unknown} */ (typescriptModule)
-);
+import { commonjs, nodeResolve as resolve, terser, typescript } from './build/rollup-plugins.js';
 
 const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.meta.url));
 

@@ -55,6 +55,10 @@ declare global {
   /** PeerJS's browser bundle, on the pages that load /peerjs.js. */
   var peerjs: typeof import('peerjs');
 
+  // Set by the React 18 app of build/installed-package.test.js.
+  var reactVersion: string;
+  var joins: DetailOf<'rtc-join'>[];
+
   interface Window {
     // Set by fixtures/embed.js, on every page that embeds the element.
     rtcEvents: RecordedEvent[];
