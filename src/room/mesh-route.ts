@@ -27,7 +27,10 @@ export interface MeshRouteOptions {
   clock?: Clock;
 }
 
-/** Attempts to connect to one peer before it is shown as unreachable. */
+/**
+ * Attempts to connect to one peer before it is shown as unreachable, when links to it close or
+ * fail for other reasons than ICE finding no path (see `handleGone`).
+ */
 export const MAX_CONNECT_ATTEMPTS = 3;
 
 /** Longest the page's re-renders wait for an offer or answer being made (see `whenDescribed`). */
@@ -44,8 +47,12 @@ interface MeshPeer {
   remote: RemotePeer | null;
   /** Failed attempts since it was last connected. */
   failures: number;
-  /** Given up on after `MAX_CONNECT_ATTEMPTS`. */
+  /** Given up on (see `handleGone`). */
   isUnreachable: boolean;
+  /** Whether it ever said hello on one of its links. */
+  hasConnected: boolean;
+  /** Whether links to it are dialled relay-only: a full ICE attempt found no path. */
+  isRelayOnly: boolean;
   /** It said goodbye: never dialled again. */
   hasLeft: boolean;
 }
@@ -164,7 +171,8 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     );
     const { selfId, transport, media } = this.options;
     for (const id of peersToDial(selfId, listed, linked, skipped, isJoining)) {
-      this.adopt(transport.dial(id, media.outgoing));
+      const relayOnly = this.entries.get(id)?.isRelayOnly ?? false;
+      this.adopt(transport.dial(id, media.outgoing, { relayOnly }));
     }
   }
 
@@ -194,7 +202,14 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     const previous = entry?.remote ?? undefined;
     if (!entry || !previous) {
       // A peer back after a gap comes last, as a newcomer would.
-      entry ??= { remote: null, failures: 0, isUnreachable: false, hasLeft: false };
+      entry ??= {
+        remote: null,
+        failures: 0,
+        isUnreachable: false,
+        hasLeft: false,
+        hasConnected: false,
+        isRelayOnly: false,
+      };
       this.entries.delete(link.remoteId);
       this.entries.set(link.remoteId, entry);
     }
@@ -231,6 +246,7 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       const screen = this.options.media.screen;
       if (screen) peer.link.shareScreen(screen);
       entry.failures = 0;
+      entry.hasConnected = true;
       if (entry.isUnreachable) {
         entry.isUnreachable = false;
         this.emit('forgotten', undefined);
@@ -255,17 +271,32 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   }
 
   // A failed peer is retried (the smaller ID redials, after a back-off) a bounded number of
-  // times, then shown as unreachable.
+  // times, then shown as unreachable. When ICE found no path to a peer never reached, the same
+  // servers on the same networks would fail the same way after another full ICE timeout: it gets
+  // one retry at once through TURN alone where TURN is configured, else is unreachable at once.
   private handleGone(peerId: string, entry: MeshPeer, reason: GoneReason): void {
-    if (reason !== 'failed' || !this.isJoined) {
+    if ((reason !== 'failed' && reason !== 'no-path') || !this.isJoined) {
       this.forgetIfIdle(peerId, entry);
       return;
     }
     entry.failures++;
+    if (reason === 'no-path' && !entry.hasConnected) {
+      if (entry.isRelayOnly || !this.options.transport.canRelay) {
+        this.giveUp(peerId, entry);
+        return;
+      }
+      entry.isRelayOnly = true;
+      this.scheduleRecheck(0);
+      return;
+    }
     if (entry.failures < MAX_CONNECT_ATTEMPTS) {
       this.scheduleRecheck(500 * 2 ** (entry.failures - 1));
       return;
     }
+    this.giveUp(peerId, entry);
+  }
+
+  private giveUp(peerId: string, entry: MeshPeer): void {
     entry.isUnreachable = true;
     this.emit('unreachable', { peerId, attempts: entry.failures });
   }
@@ -282,8 +313,9 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   private redial(peer: RemotePeer): void {
     const { transport, selfId, media } = this.options;
     if (!this.isJoined || transport.isSignallingLost) return;
-    if (this.entries.get(peer.id)?.remote !== peer || !keepsOwnDial(selfId, peer.id)) return;
-    this.adopt(transport.dial(peer.id, media.outgoing));
+    const entry = this.entries.get(peer.id);
+    if (entry?.remote !== peer || !keepsOwnDial(selfId, peer.id)) return;
+    this.adopt(transport.dial(peer.id, media.outgoing, { relayOnly: entry.isRelayOnly }));
   }
 
   // A link's certificates never change: each peer's safety code is read once its DTLS is up.

@@ -18,8 +18,12 @@ import type { Participant, ParticipantConnection } from './participant.js';
 /** How long a new link may take to carry the peer's hello before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 15_000;
 
-/** Why a remote peer is gone: it said goodbye, its connection failed, or its link was closed. */
-export type GoneReason = 'left' | 'failed' | 'closed';
+/**
+ * Why a remote peer is gone: it said goodbye, ICE found no path to it (or none within
+ * `CONNECT_TIMEOUT_MS`) before it ever said hello on the link, its link failed otherwise, or the
+ * link was closed.
+ */
+export type GoneReason = 'left' | 'no-path' | 'failed' | 'closed';
 
 export interface RemotePeerEvents {
   /** The first hello arrived on this link: the peer is a participant (again). */
@@ -117,7 +121,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     // A link that ends before it ever carried a hello is a failed attempt to connect.
     link.on('close', () => this.end(this.hasLinkHello ? 'closed' : 'failed'));
     this.connectTimer = this.clock.setTimeout(() => {
-      if (!this.hasLinkHello) this.end('failed');
+      if (!this.hasLinkHello) this.end('no-path');
     }, CONNECT_TIMEOUT_MS);
   }
 
@@ -311,7 +315,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   }
 
   private handleState(state: RTCPeerConnectionState): void {
-    if (state === 'failed') this.end('failed');
+    if (state === 'failed') this.end(this.hasLinkHello ? 'failed' : 'no-path');
     else if (state === 'closed') this.end('closed');
     // ICE lost the path: shown at once; the fresh call and the removal still follow silence.
     else if (state === 'disconnected' && this.hasLinkHello) this.showSilent();

@@ -5,6 +5,7 @@ import { Emitter } from '../util/emitter.js';
 import { isRecord } from '../util/is-record.js';
 import { PeerJsLink } from './peerjs-link.js';
 import type {
+  DialOptions,
   PeerLink,
   PeerTransport,
   PeerTransportEvents,
@@ -159,11 +160,20 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     });
   }
 
-  dial(remoteId: string, stream: MediaStream): PeerLink {
+  get canRelay(): boolean {
+    // PeerJS's copy holds renewed servers (see `setIceServers`).
+    const config: RTCConfiguration = this.peer?.options.config ?? this.options;
+    const urls = (config.iceServers ?? []).flatMap((server) => [server.urls].flat());
+    return config.iceTransportPolicy !== 'relay' && urls.some((url) => /^turns?:/i.test(url));
+  }
+
+  dial(remoteId: string, stream: MediaStream, { relayOnly = false }: DialOptions = {}): PeerLink {
     const peer = this.requirePeer();
     const linkId = crypto.randomUUID();
     const media = peer.call(remoteId, stream, { metadata: { [LINK_METADATA_KEY]: linkId } });
-    return this.createLink(remoteId, linkId, true, media);
+    const link = this.createLink(remoteId, linkId, true, media);
+    if (relayOnly) link.restrictToRelay();
+    return link;
   }
 
   setIceServers(iceServers: RTCIceServer[]): void {

@@ -45,8 +45,13 @@ export interface PeerTransport extends Emitter<PeerTransportEvents> {
    * them at registration (this one included), or null when it did not. Rejects with a RoomError.
    */
   open(): Promise<readonly string[] | null>;
+  /**
+   * Whether a relay-only attempt could reach a peer that a full ICE attempt did not: TURN servers
+   * are configured and links are not relay-only already.
+   */
+  readonly canRelay: boolean;
   /** Dials a remote peer, sending `stream`; its media and data channel come as link events. */
-  dial(remoteId: string, stream: MediaStream): PeerLink;
+  dial(remoteId: string, stream: MediaStream, options?: DialOptions): PeerLink;
   /**
    * Retries the signalling server now if it was lost and a retry is waiting (a peer got back to
    * it, so it is likely up); ignored otherwise, and at most twice a second.
@@ -56,6 +61,12 @@ export interface PeerTransport extends Emitter<PeerTransportEvents> {
   setIceServers(iceServers: RTCIceServer[]): void;
   /** Closes every link and the signalling connection. */
   destroy(): void;
+}
+
+/** How one link is dialled. */
+export interface DialOptions {
+  /** Gather TURN relay candidates only (a retry after a full ICE attempt found no path). */
+  relayOnly?: boolean;
 }
 
 export interface PeerLinkEvents {

@@ -21,13 +21,13 @@ import {
   remoteIds,
 } from '../support/session-setup.js';
 
-/** Fails each of the mesh's attempts to call a peer as it is made. */
+/** Fails each of the mesh's attempts to call a peer as it is made: its link closes unanswered. */
 async function failEveryAttempt(transport: FakeTransport): Promise<void> {
   for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
     await waitUntil(() => transport.dialled.length === attempt, `attempt ${attempt}`, {
       timeout: 3000,
     });
-    transport.dialled[attempt - 1].fire('state', 'failed');
+    transport.dialled[attempt - 1].close();
   }
 }
 
@@ -214,7 +214,7 @@ describe('MeshRoute', () => {
   });
 
   describe('recovering from failed connections', () => {
-    it('retries a failed peer, then shows it unreachable with ice-failed after three attempts', async () => {
+    it('retries a peer whose links close unanswered, then shows it unreachable with ice-failed', async () => {
       const { session, api, log, ...rest } = setup();
       api.peers = [HIGHER];
       await session.join();
@@ -236,6 +236,67 @@ describe('MeshRoute', () => {
       await waitUntil(() => rest.transport().dialled.length === 2, 'retried after the back-off');
     });
 
+    it('shows a peer ICE found no path to as unreachable at once when there is no TURN', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      rest.transport().dialled[0].fire('state', 'failed');
+      expect(log.of('error').map((error) => error.code)).to.deep.equal(['ice-failed']);
+      const unreachable = session.participants.find((p) => p.id === HIGHER);
+      expect(unreachable?.connection?.state).to.equal('unreachable');
+      await aTimeout(1200);
+      expect(rest.transport().dialled, 'no second full ICE attempt').to.have.length(1);
+    });
+
+    it('retries a peer ICE found no path to once, at once and relay-only, when TURN is configured', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      const transport = rest.transport();
+      transport.canRelay = true;
+      transport.dialled[0].fire('state', 'failed');
+      await waitUntil(() => transport.dialled.length === 2, 'the relay-only retry', {
+        timeout: 200,
+      });
+      expect(transport.dialled.map((link) => link.isRelayOnly)).to.deep.equal([false, true]);
+      expect(log.of('error')).to.have.length(0);
+      transport.dialled[1].fire('state', 'failed');
+      expect(log.of('error').map((error) => error.code)).to.deep.equal(['ice-failed']);
+      await aTimeout(1200);
+      expect(transport.dialled, 'nothing after the relay-only retry').to.have.length(2);
+    });
+
+    it('connects through the relay-only retry and keeps dialling that peer relay-only', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      const transport = rest.transport();
+      transport.canRelay = true;
+      transport.dialled[0].fire('state', 'failed');
+      await waitUntil(() => transport.dialled.length === 2, 'the relay-only retry');
+      makeReady(transport.dialled[1], 'Grace');
+      expect(session.participants.find((p) => p.id === HIGHER)?.connection?.state).to.equal(
+        'connected',
+      );
+      // Connected before, then lost: retried with the back-off, through the relay again.
+      transport.dialled[1].fire('state', 'failed');
+      await waitUntil(() => transport.dialled.length === 3, 'retried after the back-off');
+      expect(transport.dialled[2].isRelayOnly).to.equal(true);
+      expect(log.of('error')).to.have.length(0);
+    });
+
+    it('retries a peer that was reached and then failed, with the back-off', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      const transport = rest.transport();
+      makeReady(transport.dialled[0], 'Grace');
+      transport.dialled[0].fire('state', 'failed');
+      await waitUntil(() => transport.dialled.length === 2, 'retried after the back-off');
+      expect(transport.dialled[1].isRelayOnly).to.equal(false);
+      expect(log.of('error')).to.have.length(0);
+    });
+
     it('forgets an unreachable peer once the room no longer lists it', async () => {
       const { session, api, ...rest } = setup({ recheckIntervalMs: 50 });
       api.peers = [HIGHER];
@@ -250,7 +311,7 @@ describe('MeshRoute', () => {
       const { session, api, log, ...rest } = setup();
       api.peers = [HIGHER];
       await session.join();
-      rest.transport().dialled[0].fire('state', 'failed');
+      rest.transport().dialled[0].close();
       await waitUntil(() => rest.transport().dialled.length === 2, 'second attempt');
       makeReady(rest.transport().dialled[1], 'Grace');
       expect(session.participants.find((p) => p.id === HIGHER)?.connection?.state).to.equal(

@@ -5,7 +5,11 @@ import {
   type HelloMessage,
 } from '../../../src/protocol/messages.js';
 import { DEFAULT_LIVENESS } from '../../../src/room/liveness-policy.js';
-import { RemotePeer, type RemotePeerEvents } from '../../../src/room/remote-peer.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  RemotePeer,
+  type RemotePeerEvents,
+} from '../../../src/room/remote-peer.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { FakeLink } from '../support/fake-transport.js';
 
@@ -127,6 +131,23 @@ describe('RemotePeer', () => {
     link.fire('message', helloFrom('Grace'));
     link.fire('state', 'failed');
     expect(events.at(-1)).to.deep.equal(['gone', 'failed']);
+    expect(link.isClosed).to.equal(true);
+  });
+
+  it('is gone as finding no path when its connection fails before any hello', () => {
+    const { link, events } = peerWithLog();
+    link.fire('state', 'failed');
+    expect(events).to.deep.equal([['gone', 'no-path']]);
+    expect(link.isClosed).to.equal(true);
+  });
+
+  it('is gone as finding no path when no hello comes within CONNECT_TIMEOUT_MS', () => {
+    const clock = new FakeClock();
+    const { link, events } = peerWithLog(clock);
+    clock.tick(CONNECT_TIMEOUT_MS - 1);
+    expect(events).to.deep.equal([]);
+    clock.tick(1);
+    expect(events).to.deep.equal([['gone', 'no-path']]);
     expect(link.isClosed).to.equal(true);
   });
 

@@ -1,6 +1,7 @@
 // Test doubles for the transport: links and a transport the tests drive by hand, and a tiny
 // in-memory network that wires two fake transports together. No PeerJS.
 import type {
+  DialOptions,
   PeerLink,
   PeerLinkEvents,
   PeerTransport,
@@ -23,6 +24,8 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
   readonly iceServerUpdates: RTCIceServer[][] = [];
   acceptedStream: MediaStream | null = null;
   isClosed = false;
+  /** Whether it was dialled relay-only. */
+  isRelayOnly = false;
   /** The other end, when the link belongs to a FakeNetwork. */
   other: FakeLink | null = null;
 
@@ -167,8 +170,12 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
     return Promise.resolve(this.listedAtRegistration);
   }
 
-  dial(remoteId: string): FakeLink {
+  /** Whether TURN is configured, so that a relay-only retry could help. */
+  canRelay = false;
+
+  dial(remoteId: string, _stream?: MediaStream, { relayOnly = false }: DialOptions = {}): FakeLink {
     const link = new FakeLink(remoteId, true, this.holdsDescriptions);
+    link.isRelayOnly = relayOnly;
     this.dialled.push(link);
     this.network?.connect(this.id, link);
     return link;
