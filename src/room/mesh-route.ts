@@ -82,6 +82,7 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     transport.on('reconnected', () => {
       for (const peer of this.peers) peer.sendSignallingBack();
     });
+    transport.on('network-changed', () => this.replaceLinks());
   }
 
   get peers(): RemotePeer[] {
@@ -183,8 +184,10 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     }
     // Both dialled at once (or the peer redialled): keep the link the smaller ID dialled.
     // An incoming link while we hold an incoming one means the peer lost its side: take it.
+    // A replacement (the peer's network changed) is taken unless ours replaces one too.
     const existing = this.entries.get(link.remoteId)?.remote;
-    if (existing?.link.isOutgoing && keepsOwnDial(this.options.selfId, link.remoteId)) {
+    const winsOver = !link.isReplacement || existing?.link.isReplacement;
+    if (existing?.link.isOutgoing && winsOver && keepsOwnDial(this.options.selfId, link.remoteId)) {
       link.close();
       return;
     }
@@ -316,6 +319,20 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     const entry = this.entries.get(peer.id);
     if (entry?.remote !== peer || !keepsOwnDial(selfId, peer.id)) return;
     this.adopt(transport.dial(peer.id, media.outgoing, { relayOnly: entry.isRelayOnly }));
+  }
+
+  // Our network changed under every link: each peer gets a fresh call from us, whichever ID is
+  // smaller, marked so that it takes the call over the link it holds, which it may not know
+  // is dead for seconds yet.
+  private replaceLinks(): void {
+    const { transport, media } = this.options;
+    if (!this.isJoined) return;
+    for (const [id, entry] of this.entries) {
+      if (!entry.remote) continue;
+      this.adopt(
+        transport.dial(id, media.outgoing, { relayOnly: entry.isRelayOnly, replaces: true }),
+      );
+    }
   }
 
   // A link's certificates never change: each peer's safety code is read once its DTLS is up.

@@ -35,6 +35,7 @@ export class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     readonly remoteId: string,
     readonly linkId: string,
     readonly isOutgoing: boolean,
+    readonly isReplacement: boolean,
     private readonly media: MediaConnection,
     private readonly onClosed: (link: PeerJsLink) => void,
     private readonly callScreen: (link: PeerJsLink, stream: MediaStream) => MediaConnection,

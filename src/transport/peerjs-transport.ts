@@ -56,6 +56,9 @@ function fromPeerError(error: PeerError<string>): RoomError {
   return new RoomError(code, error.message || error.type, { cause: error });
 }
 
+/** Marks a call that replaces the caller's link to us (see `PeerLink.isReplacement`). */
+const REPLACES_METADATA_KEY = 'replaces';
+
 /** Marks the call that carries a shared screen, beside the link's camera call. */
 const SCREEN_METADATA_KEY = 'screen';
 
@@ -80,6 +83,13 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
   /** Whether an outage is under way (reported once, however many retries fail). */
   private hasLostSignalling = false;
   private lastAttemptAt = 0;
+  /** Whether the server accepted our registration once (`open` resolved). */
+  private isRegistered = false;
+  /** Whether the socket is being dropped on purpose, for one from a new network. */
+  private isDroppingSocket = false;
+  /** Whether the next registration is from a network we came back online on. */
+  private isOnNewNetwork = false;
+  private readonly renewSignalling = (): void => this.registerFromNewNetwork();
   private readonly reconnectPolicy: ReconnectPolicy;
   private isDestroyed = false;
 
@@ -121,22 +131,27 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
       if (isRecord(message) && message.type === 'OPEN') listed = peersIn(message);
     });
     return new Promise((resolve, reject) => {
-      let isOpen = false;
       peer.on('open', () => {
         this.reconnectAttempts = 0;
-        if (isOpen) {
-          if (!this.hasLostSignalling) return;
-          this.hasLostSignalling = false;
-          this.emit('reconnected', undefined);
+        if (this.isRegistered) {
+          if (this.hasLostSignalling) {
+            this.hasLostSignalling = false;
+            this.emit('reconnected', undefined);
+          }
+          if (this.isOnNewNetwork) {
+            this.isOnNewNetwork = false;
+            this.emit('network-changed', undefined);
+          }
           return;
         }
-        isOpen = true;
+        this.isRegistered = true;
+        globalThis.addEventListener?.('online', this.renewSignalling);
         // Resolved from within PeerJS's handling of the frame; read once the socket has it too.
         queueMicrotask(() => resolve(listed));
       });
       peer.on('error', (error) => {
         const roomError = fromPeerError(error);
-        if (!isOpen) {
+        if (!this.isRegistered) {
           reject(roomError);
           this.destroy();
         } else if (error.type === 'peer-unavailable' || error.type === 'webrtc') {
@@ -146,7 +161,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
         }
       });
       peer.on('disconnected', () => {
-        if (!isOpen || this.isDestroyed) return;
+        if (!this.isRegistered || this.isDestroyed || this.isDroppingSocket) return;
         // PeerJS says `disconnected` again after every failed retry: one outage, one report.
         if (!this.hasLostSignalling) {
           this.hasLostSignalling = true;
@@ -167,11 +182,19 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     return config.iceTransportPolicy !== 'relay' && urls.some((url) => /^turns?:/i.test(url));
   }
 
-  dial(remoteId: string, stream: MediaStream, { relayOnly = false }: DialOptions = {}): PeerLink {
+  dial(
+    remoteId: string,
+    stream: MediaStream,
+    { relayOnly = false, replaces = false }: DialOptions = {},
+  ): PeerLink {
     const peer = this.requirePeer();
     const linkId = crypto.randomUUID();
-    const media = peer.call(remoteId, stream, { metadata: { [LINK_METADATA_KEY]: linkId } });
-    const link = this.createLink(remoteId, linkId, true, media);
+    const metadata = {
+      [LINK_METADATA_KEY]: linkId,
+      ...(replaces && { [REPLACES_METADATA_KEY]: true }),
+    };
+    const media = peer.call(remoteId, stream, { metadata });
+    const link = this.createLink(remoteId, linkId, true, replaces, media);
     if (relayOnly) link.restrictToRelay();
     return link;
   }
@@ -187,6 +210,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     if (this.isDestroyed) return;
     this.isDestroyed = true;
     clearTimeout(this.reconnectTimer);
+    globalThis.removeEventListener?.('online', this.renewSignalling);
     for (const link of [...this.links.values()]) link.close();
     this.peer?.destroy();
     this.peer = null;
@@ -207,19 +231,23 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
       media.close();
       return;
     }
-    this.emit('incoming', this.createLink(media.peer, linkId, false, media));
+    const metadata: unknown = media.metadata;
+    const replaces = isRecord(metadata) && metadata[REPLACES_METADATA_KEY] === true;
+    this.emit('incoming', this.createLink(media.peer, linkId, false, replaces, media));
   }
 
   private createLink(
     remoteId: string,
     linkId: string,
     isOutgoing: boolean,
+    isReplacement: boolean,
     media: MediaConnection,
   ): PeerJsLink {
     const link = new PeerJsLink(
       remoteId,
       linkId,
       isOutgoing,
+      isReplacement,
       media,
       (closed) => {
         if (this.links.get(closed.linkId) === closed) this.links.delete(closed.linkId);
@@ -237,6 +265,22 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     // A hint from a peer, so bounded: at most one early retry per half second.
     if (!this.hasLostSignalling || performance.now() - this.lastAttemptAt < 500) return;
     clearTimeout(this.reconnectTimer);
+    this.reconnect();
+  }
+
+  // Back online, perhaps on another network: a socket from the old one may look open for minutes
+  // while nothing gets through (its packets leave from an address that is gone), so register
+  // afresh now; the mesh then replaces its links (`network-changed`).
+  private registerFromNewNetwork(): void {
+    const peer = this.peer;
+    if (!peer || this.isDestroyed || peer.destroyed) return;
+    this.isOnNewNetwork = true;
+    clearTimeout(this.reconnectTimer);
+    if (!peer.disconnected) {
+      this.isDroppingSocket = true;
+      peer.disconnect();
+      this.isDroppingSocket = false;
+    }
     this.reconnect();
   }
 

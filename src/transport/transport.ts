@@ -33,6 +33,11 @@ export interface PeerTransportEvents {
   error: RoomError;
   /** Signalling is back after a drop; once per outage. */
   reconnected: void;
+  /**
+   * The browser came back online, perhaps on another network, and signalling was registered
+   * afresh from it: links made before may be dead without knowing it yet.
+   */
+  'network-changed': void;
 }
 
 /** Signalling plus peer connections: the only thing the session knows about PeerJS. */
@@ -67,6 +72,8 @@ export interface PeerTransport extends Emitter<PeerTransportEvents> {
 export interface DialOptions {
   /** Gather TURN relay candidates only (a retry after a full ICE attempt found no path). */
   relayOnly?: boolean;
+  /** Tells the peer this replaces the link it holds to us (see `PeerLink.isReplacement`). */
+  replaces?: boolean;
 }
 
 export interface PeerLinkEvents {
@@ -89,6 +96,11 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
   readonly remoteId: string;
   /** Whether we dialled (true) or were dialled (false). */
   readonly isOutgoing: boolean;
+  /**
+   * Whether the caller said this replaces the link it had to us: its network changed, so that
+   * link is dead, even where our own dial would otherwise win.
+   */
+  readonly isReplacement: boolean;
   /** For an incoming link: answer its call with `stream`. */
   accept(stream: MediaStream): void;
   /**

@@ -213,6 +213,51 @@ describe('MeshRoute', () => {
     }
   });
 
+  describe('when its network changes', () => {
+    it('calls every peer afresh, marked as a replacement, keeping each tile', async () => {
+      const { session, log, dialled, ...rest } = await joinedDialling([LOWER, HIGHER]);
+      dialled.forEach((link, i) => makeReady(link, ['Ada', 'Grace'][i]));
+      rest.transport().fire('network-changed', undefined);
+      const fresh = rest.transport().dialled.slice(2);
+      expect(fresh.map((link) => [link.remoteId, link.isReplacement])).to.deep.equal([
+        [LOWER, true],
+        [HIGHER, true],
+      ]);
+      expect(dialled.slice(0, 2).every((link) => link.isClosed)).to.equal(true);
+      expect(connectionStates(session)).to.deep.equal({
+        [LOWER]: 'reconnecting',
+        [HIGHER]: 'reconnecting',
+      });
+      fresh.forEach((link, i) => makeReady(link, ['Ada', 'Grace'][i]));
+      expect(connectionStates(session)).to.deep.equal({
+        [LOWER]: 'connected',
+        [HIGHER]: 'connected',
+      });
+      expect(log.count('peer-join')).to.equal(2);
+      expect(log.count('peer-leave')).to.equal(0);
+    });
+
+    it('takes a replacement from a peer whose network changed over its own dial', async () => {
+      const { session, dialled, ...rest } = await joinedDialling([HIGHER]);
+      makeReady(dialled[0], 'Grace');
+      const replacement = rest.transport().ring(HIGHER, { replaces: true });
+      expect(replacement.isClosed).to.equal(false);
+      expect(dialled[0].isClosed).to.equal(true);
+      makeReady(replacement, 'Grace');
+      expect(connectionStates(session)).to.deep.equal({ [HIGHER]: 'connected' });
+    });
+
+    it('keeps its own replacement when both networks changed at once and its ID is smaller', async () => {
+      const { dialled, ...rest } = await joinedDialling([HIGHER]);
+      makeReady(dialled[0], 'Grace');
+      rest.transport().fire('network-changed', undefined);
+      const ours = rest.transport().dialled[1];
+      const theirs = rest.transport().ring(HIGHER, { replaces: true });
+      expect(theirs.isClosed).to.equal(true);
+      expect(ours.isClosed).to.equal(false);
+    });
+  });
+
   describe('recovering from failed connections', () => {
     it('retries a peer whose links close unanswered, then shows it unreachable with ice-failed', async () => {
       const { session, api, log, ...rest } = setup();

@@ -26,6 +26,8 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
   isClosed = false;
   /** Whether it was dialled relay-only. */
   isRelayOnly = false;
+  /** Whether it replaces a link the caller had (see `PeerLink.isReplacement`). */
+  isReplacement = false;
   /** The other end, when the link belongs to a FakeNetwork. */
   other: FakeLink | null = null;
 
@@ -155,8 +157,9 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
   }
 
   /** A remote peer dials us; returns its link as the session receives it. */
-  ring(remoteId: string): FakeLink {
+  ring(remoteId: string, { replaces = false } = {}): FakeLink {
     const link = new FakeLink(remoteId, false, this.holdsDescriptions);
+    link.isReplacement = replaces;
     this.incoming.push(link);
     this.emit('incoming', link);
     return link;
@@ -173,9 +176,14 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
   /** Whether TURN is configured, so that a relay-only retry could help. */
   canRelay = false;
 
-  dial(remoteId: string, _stream?: MediaStream, { relayOnly = false }: DialOptions = {}): FakeLink {
+  dial(
+    remoteId: string,
+    _stream?: MediaStream,
+    { relayOnly = false, replaces = false }: DialOptions = {},
+  ): FakeLink {
     const link = new FakeLink(remoteId, true, this.holdsDescriptions);
     link.isRelayOnly = relayOnly;
+    link.isReplacement = replaces;
     this.dialled.push(link);
     this.network?.connect(this.id, link);
     return link;
@@ -218,6 +226,7 @@ export class FakeNetwork {
       const remote = this.transports.get(outgoing.remoteId);
       if (!remote || outgoing.isClosed) continue;
       const incoming = new FakeLink(fromId, false);
+      incoming.isReplacement = outgoing.isReplacement;
       incoming.other = outgoing;
       outgoing.other = incoming;
       remote.incoming.push(incoming);
