@@ -243,6 +243,7 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       this.scheduleRecheck(0);
     });
     peer.on('signalling-back', () => this.options.transport.retrySignalling());
+    peer.on('quiet', () => this.options.transport.checkSignalling());
     peer.on('ready', () => {
       this.adaptEncodings();
       // Someone arriving while the screen is shared gets it too.

@@ -56,6 +56,9 @@ function fromPeerError(error: PeerError<string>): RoomError {
   return new RoomError(code, error.message || error.type, { cause: error });
 }
 
+/** How long the server may take to answer a probing heartbeat before our socket counts as dead. */
+export const PROBE_TIMEOUT_MS = 1_000;
+
 /** Marks a call that replaces the caller's link to us (see `PeerLink.isReplacement`). */
 const REPLACES_METADATA_KEY = 'replaces';
 
@@ -89,6 +92,9 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
   private isDroppingSocket = false;
   /** Whether the next registration is from a network we came back online on. */
   private isOnNewNetwork = false;
+  /** Whether our server answers probing heartbeats (it names the room's peers in OPEN). */
+  private canProbe = false;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly renewSignalling = (): void => this.registerFromNewNetwork();
   private readonly reconnectPolicy: ReconnectPolicy;
   private isDestroyed = false;
@@ -128,7 +134,14 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     // The socket hears each frame after PeerJS has: by `open`'s resolution the list is here.
     let listed: string[] | null = null;
     peer.socket.on('message', (message: unknown) => {
-      if (isRecord(message) && message.type === 'OPEN') listed = peersIn(message);
+      if (!isRecord(message)) return;
+      if (message.type === 'OPEN') {
+        listed = peersIn(message);
+        this.canProbe ||= listed !== null;
+      }
+      // Any frame answers a probe: the socket reaches the server.
+      clearTimeout(this.probeTimer);
+      this.probeTimer = undefined;
     });
     return new Promise((resolve, reject) => {
       peer.on('open', () => {
@@ -210,6 +223,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     if (this.isDestroyed) return;
     this.isDestroyed = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.probeTimer);
     globalThis.removeEventListener?.('online', this.renewSignalling);
     for (const link of [...this.links.values()]) link.close();
     this.peer?.destroy();
@@ -268,14 +282,28 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     this.reconnect();
   }
 
-  // Back online, perhaps on another network: a socket from the old one may look open for minutes
-  // while nothing gets through (its packets leave from an address that is gone), so register
-  // afresh now; the mesh then replaces its links (`network-changed`).
+  checkSignalling(): void {
+    const peer = this.peer;
+    const isIdle = this.probeTimer === undefined && !this.hasLostSignalling;
+    if (!peer || !this.canProbe || !isIdle || !this.isRegistered || peer.disconnected) return;
+    peer.socket.send({ type: 'HEARTBEAT', probe: true });
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      this.registerFromNewNetwork();
+    }, PROBE_TIMEOUT_MS);
+  }
+
+  // Back online, or a probe went unanswered: perhaps on another network, where a socket from the
+  // old one may look open for minutes while nothing gets through (its packets leave from an
+  // address that is gone). Register afresh now; the mesh then replaces its links
+  // (`network-changed`).
   private registerFromNewNetwork(): void {
     const peer = this.peer;
     if (!peer || this.isDestroyed || peer.destroyed) return;
     this.isOnNewNetwork = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
     if (!peer.disconnected) {
       this.isDroppingSocket = true;
       peer.disconnect();

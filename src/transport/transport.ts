@@ -62,6 +62,12 @@ export interface PeerTransport extends Emitter<PeerTransportEvents> {
    * it, so it is likely up); ignored otherwise, and at most twice a second.
    */
   retrySignalling(): void;
+  /**
+   * Asks the signalling server for an answer now (a peer went quiet: our network may have
+   * changed under us); without one soon, registers afresh and reports `network-changed`.
+   * Ignored while signalling is lost or a check is under way.
+   */
+  checkSignalling(): void;
   /** New ICE servers (renewed TURN credentials) for new links and later ICE restarts. */
   setIceServers(iceServers: RTCIceServer[]): void;
   /** Closes every link and the signalling connection. */

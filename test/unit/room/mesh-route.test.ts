@@ -237,6 +237,14 @@ describe('MeshRoute', () => {
       expect(log.count('peer-leave')).to.equal(0);
     });
 
+    it('asks the transport to check its signalling when a peer goes quiet', async () => {
+      const { dialled, ...rest } = await joinedDialling([HIGHER]);
+      makeReady(dialled[0], 'Grace');
+      expect(rest.transport().signallingChecks).to.equal(0);
+      dialled[0].fire('state', 'disconnected');
+      expect(rest.transport().signallingChecks).to.equal(1);
+    });
+
     it('takes a replacement from a peer whose network changed over its own dial', async () => {
       const { session, dialled, ...rest } = await joinedDialling([HIGHER]);
       makeReady(dialled[0], 'Grace');

@@ -197,6 +197,13 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
     this.signallingRetries++;
   }
 
+  /** How often the session asked whether the signalling socket still reaches the server. */
+  signallingChecks = 0;
+
+  checkSignalling(): void {
+    this.signallingChecks++;
+  }
+
   destroy(): void {
     this.isDestroyed = true;
     for (const link of [...this.dialled, ...this.incoming]) link.close();
