@@ -53,6 +53,8 @@ interface MeshPeer {
   hasConnected: boolean;
   /** Whether links to it are dialled relay-only: a full ICE attempt found no path. */
   isRelayOnly: boolean;
+  /** Whether the last re-check found it silent and no longer listed by the server. */
+  wasUnlisted: boolean;
   /** It said goodbye: never dialled again. */
   hasLeft: boolean;
 }
@@ -212,6 +214,7 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
         hasLeft: false,
         hasConnected: false,
         isRelayOnly: false,
+        wasUnlisted: false,
       };
       this.entries.delete(link.remoteId);
       this.entries.set(link.remoteId, entry);
@@ -384,10 +387,15 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
         this.forgetIfIdle(id, entry);
       }
       if (isPruned) this.emit('forgotten', undefined);
-      // A silent peer the server no longer lists has gone: its page closed before its goodbye
-      // got out. (One that only lost the network is still listed until the server notices.)
-      for (const peer of this.peers) {
-        if (peer.connectionState === 'reconnecting' && !listed.includes(peer.id)) peer.close();
+      // A silent peer the server no longer lists in two re-checks in a row has gone: its page
+      // closed before its goodbye got out. (One that only lost the network is still listed until
+      // the server notices; one re-check may fall between the socket it left on another network
+      // closing and its registration from the new one.)
+      for (const entry of this.entries.values()) {
+        const peer = entry.remote;
+        const isGoing = peer?.connectionState === 'reconnecting' && !listed.includes(peer.id);
+        if (isGoing && entry.wasUnlisted) peer.close();
+        entry.wasUnlisted = isGoing;
       }
       this.dial(listed, false);
     } catch (error) {

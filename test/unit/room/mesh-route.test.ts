@@ -410,9 +410,9 @@ describe('MeshRoute', () => {
   });
 
   describe('a peer that goes silent', () => {
-    async function joinedWith(remoteId: string) {
+    async function joinedWith(remoteId: string, recheckIntervalMs?: number) {
       const clock = new FakeClock();
-      const setupResult = setup({ clock });
+      const setupResult = setup({ clock, recheckIntervalMs });
       setupResult.api.peers = [remoteId];
       await setupResult.session.join();
       const [link] = setupResult.transport().dialled;
@@ -460,11 +460,23 @@ describe('MeshRoute', () => {
     });
 
     it('is removed once the server no longer lists it: its page closed before its goodbye', async () => {
-      const { clock, session, api, log } = await joinedWith(LOWER);
+      const { clock, session, api, log } = await joinedWith(LOWER, 50);
       api.peers = [];
       clock.tick(DEFAULT_LIVENESS.silenceMs);
       await waitUntil(() => remoteIds(session).length === 0, 'the tile goes');
       expect(log.count('peer-leave')).to.equal(1);
+    });
+
+    it('stays through one re-check that does not list it: it may be registering from a new network', async () => {
+      const { clock, session, api, log } = await joinedWith(LOWER, 300);
+      api.peers = [];
+      const calls = api.roomPeerCalls;
+      clock.tick(DEFAULT_LIVENESS.silenceMs);
+      await waitUntil(() => api.roomPeerCalls > calls, 'the room is listed again at once');
+      api.peers = [LOWER];
+      await waitUntil(() => api.roomPeerCalls > calls + 2, 'two more re-checks', { timeout: 3000 });
+      expect(connectionStates(session)).to.deep.equal({ [LOWER]: 'reconnecting' });
+      expect(log.count('peer-leave')).to.equal(0);
     });
 
     it('keeps a message written meanwhile pending, and delivers it once the peer is back', async () => {
