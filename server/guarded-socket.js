@@ -15,6 +15,9 @@ export const RATE_LIMIT = { perSecond: 100, burst: 300 };
 /** How long one EXPIRE answers for further messages to the same absent peer. */
 const EXPIRE_REPEAT_MS = 2000;
 
+/** The answer to a client's probing heartbeat: its socket still reaches us. */
+const HEARTBEAT_FRAME = JSON.stringify({ type: 'HEARTBEAT' });
+
 /** WebSocket close code for a policy violation. */
 export const POLICY_VIOLATION = 1008;
 
@@ -144,6 +147,7 @@ export class GuardedSocket extends WebSocket {
     if (message.type === 'HEARTBEAT') {
       // What PeerServer's heartbeat handler does: the client is alive.
       client.setLastPing(Date.now());
+      if (message.probe) this.send(HEARTBEAT_FRAME);
       return;
     }
     const { type, dst, payload } = message;

@@ -4,9 +4,10 @@ import { PEER_ID_PATTERN } from '../src/room/room-id.js';
 const RELAYED_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 
 /**
- * A client message worth acting on: a heartbeat, or signalling for one peer (its `payload` as sent,
+ * A client message worth acting on: a heartbeat (`probe` when the client asks for one back, to
+ * learn whether its socket still reaches us), or signalling for one peer (its `payload` as sent,
  * absent when the frame had none).
- * @typedef {{ type: 'HEARTBEAT' } | { type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string, payload?: unknown }} SignalMessage
+ * @typedef {{ type: 'HEARTBEAT', probe?: true } | { type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string, payload?: unknown }} SignalMessage
  */
 
 /**
@@ -26,9 +27,9 @@ export function parseSignalMessage(data, isBinary) {
     return null;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { type, dst, payload } =
-    /** @type {{ type?: unknown, dst?: unknown, payload?: unknown }} */ (value);
-  if (type === 'HEARTBEAT') return { type };
+  const { type, dst, payload, probe } =
+    /** @type {{ type?: unknown, dst?: unknown, payload?: unknown, probe?: unknown }} */ (value);
+  if (type === 'HEARTBEAT') return probe === true ? { type, probe } : { type };
   if (typeof type !== 'string' || !RELAYED_TYPES.has(type)) return null;
   if (typeof dst !== 'string' || !PEER_ID_PATTERN.test(dst)) return null;
   const relayed = /** @type {'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE'} */ (type);

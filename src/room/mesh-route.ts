@@ -27,7 +27,10 @@ export interface MeshRouteOptions {
   clock?: Clock;
 }
 
-/** Attempts to connect to one peer before it is shown as unreachable. */
+/**
+ * Attempts to connect to one peer before it is shown as unreachable, when links to it close or
+ * fail for other reasons than ICE finding no path (see `handleGone`).
+ */
 export const MAX_CONNECT_ATTEMPTS = 3;
 
 /** Longest the page's re-renders wait for an offer or answer being made (see `whenDescribed`). */
@@ -44,8 +47,14 @@ interface MeshPeer {
   remote: RemotePeer | null;
   /** Failed attempts since it was last connected. */
   failures: number;
-  /** Given up on after `MAX_CONNECT_ATTEMPTS`. */
+  /** Given up on (see `handleGone`). */
   isUnreachable: boolean;
+  /** Whether it ever said hello on one of its links. */
+  hasConnected: boolean;
+  /** Whether links to it are dialled relay-only: a full ICE attempt found no path. */
+  isRelayOnly: boolean;
+  /** Whether the last re-check found it silent and no longer listed by the server. */
+  wasUnlisted: boolean;
   /** It said goodbye: never dialled again. */
   hasLeft: boolean;
 }
@@ -75,6 +84,7 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     transport.on('reconnected', () => {
       for (const peer of this.peers) peer.sendSignallingBack();
     });
+    transport.on('network-changed', () => this.replaceLinks());
   }
 
   get peers(): RemotePeer[] {
@@ -164,7 +174,8 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     );
     const { selfId, transport, media } = this.options;
     for (const id of peersToDial(selfId, listed, linked, skipped, isJoining)) {
-      this.adopt(transport.dial(id, media.outgoing));
+      const relayOnly = this.entries.get(id)?.isRelayOnly ?? false;
+      this.adopt(transport.dial(id, media.outgoing, { relayOnly }));
     }
   }
 
@@ -175,8 +186,10 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     }
     // Both dialled at once (or the peer redialled): keep the link the smaller ID dialled.
     // An incoming link while we hold an incoming one means the peer lost its side: take it.
+    // A replacement (the peer's network changed) is taken unless ours replaces one too.
     const existing = this.entries.get(link.remoteId)?.remote;
-    if (existing?.link.isOutgoing && keepsOwnDial(this.options.selfId, link.remoteId)) {
+    const winsOver = !link.isReplacement || existing?.link.isReplacement;
+    if (existing?.link.isOutgoing && winsOver && keepsOwnDial(this.options.selfId, link.remoteId)) {
       link.close();
       return;
     }
@@ -194,7 +207,15 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     const previous = entry?.remote ?? undefined;
     if (!entry || !previous) {
       // A peer back after a gap comes last, as a newcomer would.
-      entry ??= { remote: null, failures: 0, isUnreachable: false, hasLeft: false };
+      entry ??= {
+        remote: null,
+        failures: 0,
+        isUnreachable: false,
+        hasLeft: false,
+        hasConnected: false,
+        isRelayOnly: false,
+        wasUnlisted: false,
+      };
       this.entries.delete(link.remoteId);
       this.entries.set(link.remoteId, entry);
     }
@@ -225,12 +246,14 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       this.scheduleRecheck(0);
     });
     peer.on('signalling-back', () => this.options.transport.retrySignalling());
+    peer.on('quiet', () => this.options.transport.checkSignalling());
     peer.on('ready', () => {
       this.adaptEncodings();
       // Someone arriving while the screen is shared gets it too.
       const screen = this.options.media.screen;
       if (screen) peer.link.shareScreen(screen);
       entry.failures = 0;
+      entry.hasConnected = true;
       if (entry.isUnreachable) {
         entry.isUnreachable = false;
         this.emit('forgotten', undefined);
@@ -255,17 +278,32 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   }
 
   // A failed peer is retried (the smaller ID redials, after a back-off) a bounded number of
-  // times, then shown as unreachable.
+  // times, then shown as unreachable. When ICE found no path to a peer never reached, the same
+  // servers on the same networks would fail the same way after another full ICE timeout: it gets
+  // one retry at once through TURN alone where TURN is configured, else is unreachable at once.
   private handleGone(peerId: string, entry: MeshPeer, reason: GoneReason): void {
-    if (reason !== 'failed' || !this.isJoined) {
+    if ((reason !== 'failed' && reason !== 'no-path') || !this.isJoined) {
       this.forgetIfIdle(peerId, entry);
       return;
     }
     entry.failures++;
+    if (reason === 'no-path' && !entry.hasConnected) {
+      if (entry.isRelayOnly || !this.options.transport.canRelay) {
+        this.giveUp(peerId, entry);
+        return;
+      }
+      entry.isRelayOnly = true;
+      this.scheduleRecheck(0);
+      return;
+    }
     if (entry.failures < MAX_CONNECT_ATTEMPTS) {
       this.scheduleRecheck(500 * 2 ** (entry.failures - 1));
       return;
     }
+    this.giveUp(peerId, entry);
+  }
+
+  private giveUp(peerId: string, entry: MeshPeer): void {
     entry.isUnreachable = true;
     this.emit('unreachable', { peerId, attempts: entry.failures });
   }
@@ -282,8 +320,23 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   private redial(peer: RemotePeer): void {
     const { transport, selfId, media } = this.options;
     if (!this.isJoined || transport.isSignallingLost) return;
-    if (this.entries.get(peer.id)?.remote !== peer || !keepsOwnDial(selfId, peer.id)) return;
-    this.adopt(transport.dial(peer.id, media.outgoing));
+    const entry = this.entries.get(peer.id);
+    if (entry?.remote !== peer || !keepsOwnDial(selfId, peer.id)) return;
+    this.adopt(transport.dial(peer.id, media.outgoing, { relayOnly: entry.isRelayOnly }));
+  }
+
+  // Our network changed under every link: each peer gets a fresh call from us, whichever ID is
+  // smaller, marked so that it takes the call over the link it holds, which it may not know
+  // is dead for seconds yet.
+  private replaceLinks(): void {
+    const { transport, media } = this.options;
+    if (!this.isJoined) return;
+    for (const [id, entry] of this.entries) {
+      if (!entry.remote) continue;
+      this.adopt(
+        transport.dial(id, media.outgoing, { relayOnly: entry.isRelayOnly, replaces: true }),
+      );
+    }
   }
 
   // A link's certificates never change: each peer's safety code is read once its DTLS is up.
@@ -334,10 +387,15 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
         this.forgetIfIdle(id, entry);
       }
       if (isPruned) this.emit('forgotten', undefined);
-      // A silent peer the server no longer lists has gone: its page closed before its goodbye
-      // got out. (One that only lost the network is still listed until the server notices.)
-      for (const peer of this.peers) {
-        if (peer.connectionState === 'reconnecting' && !listed.includes(peer.id)) peer.close();
+      // A silent peer the server no longer lists in two re-checks in a row has gone: its page
+      // closed before its goodbye got out. (One that only lost the network is still listed until
+      // the server notices; one re-check may fall between the socket it left on another network
+      // closing and its registration from the new one.)
+      for (const entry of this.entries.values()) {
+        const peer = entry.remote;
+        const isGoing = peer?.connectionState === 'reconnecting' && !listed.includes(peer.id);
+        if (isGoing && entry.wasUnlisted) peer.close();
+        entry.wasUnlisted = isGoing;
       }
       this.dial(listed, false);
     } catch (error) {

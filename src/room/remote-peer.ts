@@ -18,14 +18,20 @@ import type { Participant, ParticipantConnection } from './participant.js';
 /** How long a new link may take to carry the peer's hello before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 15_000;
 
-/** Why a remote peer is gone: it said goodbye, its connection failed, or its link was closed. */
-export type GoneReason = 'left' | 'failed' | 'closed';
+/**
+ * Why a remote peer is gone: it said goodbye, ICE found no path to it (or none within
+ * `CONNECT_TIMEOUT_MS`) before it ever said hello on the link, its link failed otherwise, or the
+ * link was closed.
+ */
+export type GoneReason = 'left' | 'no-path' | 'failed' | 'closed';
 
 export interface RemotePeerEvents {
   /** The first hello arrived on this link: the peer is a participant (again). */
   ready: void;
   /** Name, media state, stream or connection state changed. */
   update: void;
+  /** The peer has been quiet for `suspectMs`, or ICE lost the path: once per silence. */
+  quiet: void;
   /** The peer went silent: shown as reconnecting; a fresh call may bring it back. */
   reconnecting: void;
   /** The peer got back to the signalling server after losing it. */
@@ -64,6 +70,8 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   private isSilent = false;
   /** Whether `reconnecting` was emitted for this silence (a fresh call asked for once). */
   private hasAskedRedial = false;
+  /** Whether `quiet` was emitted for this silence. */
+  private isQuiet = false;
   private heartbeatTimer: TimerHandle | undefined;
   private silenceTimer: TimerHandle | undefined;
   private windowTimer: TimerHandle | undefined;
@@ -117,7 +125,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     // A link that ends before it ever carried a hello is a failed attempt to connect.
     link.on('close', () => this.end(this.hasLinkHello ? 'closed' : 'failed'));
     this.connectTimer = this.clock.setTimeout(() => {
-      if (!this.hasLinkHello) this.end('failed');
+      if (!this.hasLinkHello) this.end('no-path');
     }, CONNECT_TIMEOUT_MS);
   }
 
@@ -260,7 +268,8 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   private heard(): void {
     if (!this.hasLinkHello || this.isGone) return;
     this.lastHeardAt = this.clock.now();
-    if (this.silenceTimer === undefined) this.watchSilence(this.liveness.silenceMs);
+    this.isQuiet = false;
+    if (this.silenceTimer === undefined) this.watchSilence(this.liveness.suspectMs);
     if (!this.isSilent) return;
     this.isSilent = false;
     this.hasAskedRedial = false;
@@ -269,13 +278,16 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     this.emit('update', undefined);
   }
 
-  // One timer, re-armed for what remains of the silence when it fires: no timer churn per frame.
+  // One timer, re-armed for what remains of the quiet or the silence when it fires: no timer
+  // churn per frame.
   private watchSilence(delay: number): void {
     this.silenceTimer = this.clock.setTimeout(() => {
       this.silenceTimer = undefined;
       const silentFor = this.clock.now() - this.lastHeardAt;
-      if (silentFor < this.liveness.silenceMs) {
-        this.watchSilence(this.liveness.silenceMs - silentFor);
+      const { suspectMs, silenceMs } = this.liveness;
+      if (silentFor >= suspectMs) this.becomeQuiet();
+      if (silentFor < silenceMs) {
+        this.watchSilence((silentFor < suspectMs ? suspectMs : silenceMs) - silentFor);
         return;
       }
       this.showSilent();
@@ -311,10 +323,19 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   }
 
   private handleState(state: RTCPeerConnectionState): void {
-    if (state === 'failed') this.end('failed');
+    if (state === 'failed') this.end(this.hasLinkHello ? 'failed' : 'no-path');
     else if (state === 'closed') this.end('closed');
     // ICE lost the path: shown at once; the fresh call and the removal still follow silence.
-    else if (state === 'disconnected' && this.hasLinkHello) this.showSilent();
+    else if (state === 'disconnected' && this.hasLinkHello) {
+      this.showSilent();
+      this.becomeQuiet();
+    }
+  }
+
+  private becomeQuiet(): void {
+    if (this.isQuiet || this.isGone) return;
+    this.isQuiet = true;
+    this.emit('quiet', undefined);
   }
 
   private end(reason: GoneReason): void {

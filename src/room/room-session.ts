@@ -353,7 +353,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     });
     route.on('unreachable', ({ peerId, attempts }) => {
       const name = this.roster.nameOf(peerId);
-      const reason = `after ${attempts} attempts (no working ICE path)`;
+      const reason = `after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} (no working ICE path)`;
       this.emit(
         'error',
         new RoomError('ice-failed', `Could not connect to ${name || peerId} ${reason}`),

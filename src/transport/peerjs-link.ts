@@ -11,6 +11,13 @@ import type { PeerLink, PeerLinkEvents } from './transport.js';
  */
 const CHANNEL = { label: 'rtc-room', id: 5 } as const;
 
+function relayOnly(media: MediaConnection): void {
+  const connection = media.peerConnection;
+  if (connection && connection.signalingState !== 'closed') {
+    connection.setConfiguration({ ...connection.getConfiguration(), iceTransportPolicy: 'relay' });
+  }
+}
+
 /** One remote peer over PeerJS: a call, with our data channel on its peer connection. */
 export class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   private channel: RTCDataChannel | null = null;
@@ -18,6 +25,8 @@ export class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   private screenOut: MediaConnection | null = null;
   private screenIn: MediaConnection | null = null;
   private isClosed = false;
+  /** Whether this link's connections gather relay candidates only. */
+  private isRelayOnly = false;
   readonly described: Promise<void>;
   private markDescribed!: () => void;
 
@@ -26,6 +35,7 @@ export class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
     readonly remoteId: string,
     readonly linkId: string,
     readonly isOutgoing: boolean,
+    readonly isReplacement: boolean,
     private readonly media: MediaConnection,
     private readonly onClosed: (link: PeerJsLink) => void,
     private readonly callScreen: (link: PeerJsLink, stream: MediaStream) => MediaConnection,
@@ -47,6 +57,16 @@ export class PeerJsLink extends Emitter<PeerLinkEvents> implements PeerLink {
   shareScreen(stream: MediaStream | null): void {
     this.screenOut?.close();
     this.screenOut = stream && !this.isClosed ? this.callScreen(this, stream) : null;
+    if (this.isRelayOnly && this.screenOut) relayOnly(this.screenOut);
+  }
+
+  /**
+   * Gathers TURN relay candidates only, on this link's call and its screen calls. Applied right
+   * after dialling: PeerJS makes its offer a task later, so nothing has been gathered yet.
+   */
+  restrictToRelay(): void {
+    this.isRelayOnly = true;
+    relayOnly(this.media);
   }
 
   /** The peer's screen call: answered without sending anything back. */

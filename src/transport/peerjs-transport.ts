@@ -5,6 +5,7 @@ import { Emitter } from '../util/emitter.js';
 import { isRecord } from '../util/is-record.js';
 import { PeerJsLink } from './peerjs-link.js';
 import type {
+  DialOptions,
   PeerLink,
   PeerTransport,
   PeerTransportEvents,
@@ -55,6 +56,12 @@ function fromPeerError(error: PeerError<string>): RoomError {
   return new RoomError(code, error.message || error.type, { cause: error });
 }
 
+/** How long the server may take to answer a probing heartbeat before our socket counts as dead. */
+export const PROBE_TIMEOUT_MS = 1_000;
+
+/** Marks a call that replaces the caller's link to us (see `PeerLink.isReplacement`). */
+const REPLACES_METADATA_KEY = 'replaces';
+
 /** Marks the call that carries a shared screen, beside the link's camera call. */
 const SCREEN_METADATA_KEY = 'screen';
 
@@ -79,6 +86,16 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
   /** Whether an outage is under way (reported once, however many retries fail). */
   private hasLostSignalling = false;
   private lastAttemptAt = 0;
+  /** Whether the server accepted our registration once (`open` resolved). */
+  private isRegistered = false;
+  /** Whether the socket is being dropped on purpose, for one from a new network. */
+  private isDroppingSocket = false;
+  /** Whether the next registration is from a network we came back online on. */
+  private isOnNewNetwork = false;
+  /** Whether our server answers probing heartbeats (it names the room's peers in OPEN). */
+  private canProbe = false;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly renewSignalling = (): void => this.registerFromNewNetwork();
   private readonly reconnectPolicy: ReconnectPolicy;
   private isDestroyed = false;
 
@@ -117,25 +134,37 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     // The socket hears each frame after PeerJS has: by `open`'s resolution the list is here.
     let listed: string[] | null = null;
     peer.socket.on('message', (message: unknown) => {
-      if (isRecord(message) && message.type === 'OPEN') listed = peersIn(message);
+      if (!isRecord(message)) return;
+      if (message.type === 'OPEN') {
+        listed = peersIn(message);
+        this.canProbe ||= listed !== null;
+      }
+      // Any frame answers a probe: the socket reaches the server.
+      clearTimeout(this.probeTimer);
+      this.probeTimer = undefined;
     });
     return new Promise((resolve, reject) => {
-      let isOpen = false;
       peer.on('open', () => {
         this.reconnectAttempts = 0;
-        if (isOpen) {
-          if (!this.hasLostSignalling) return;
-          this.hasLostSignalling = false;
-          this.emit('reconnected', undefined);
+        if (this.isRegistered) {
+          if (this.hasLostSignalling) {
+            this.hasLostSignalling = false;
+            this.emit('reconnected', undefined);
+          }
+          if (this.isOnNewNetwork) {
+            this.isOnNewNetwork = false;
+            this.emit('network-changed', undefined);
+          }
           return;
         }
-        isOpen = true;
+        this.isRegistered = true;
+        globalThis.addEventListener?.('online', this.renewSignalling);
         // Resolved from within PeerJS's handling of the frame; read once the socket has it too.
         queueMicrotask(() => resolve(listed));
       });
       peer.on('error', (error) => {
         const roomError = fromPeerError(error);
-        if (!isOpen) {
+        if (!this.isRegistered) {
           reject(roomError);
           this.destroy();
         } else if (error.type === 'peer-unavailable' || error.type === 'webrtc') {
@@ -145,7 +174,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
         }
       });
       peer.on('disconnected', () => {
-        if (!isOpen || this.isDestroyed) return;
+        if (!this.isRegistered || this.isDestroyed || this.isDroppingSocket) return;
         // PeerJS says `disconnected` again after every failed retry: one outage, one report.
         if (!this.hasLostSignalling) {
           this.hasLostSignalling = true;
@@ -159,11 +188,28 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     });
   }
 
-  dial(remoteId: string, stream: MediaStream): PeerLink {
+  get canRelay(): boolean {
+    // PeerJS's copy holds renewed servers (see `setIceServers`).
+    const config: RTCConfiguration = this.peer?.options.config ?? this.options;
+    const urls = (config.iceServers ?? []).flatMap((server) => [server.urls].flat());
+    return config.iceTransportPolicy !== 'relay' && urls.some((url) => /^turns?:/i.test(url));
+  }
+
+  dial(
+    remoteId: string,
+    stream: MediaStream,
+    { relayOnly = false, replaces = false }: DialOptions = {},
+  ): PeerLink {
     const peer = this.requirePeer();
     const linkId = crypto.randomUUID();
-    const media = peer.call(remoteId, stream, { metadata: { [LINK_METADATA_KEY]: linkId } });
-    return this.createLink(remoteId, linkId, true, media);
+    const metadata = {
+      [LINK_METADATA_KEY]: linkId,
+      ...(replaces && { [REPLACES_METADATA_KEY]: true }),
+    };
+    const media = peer.call(remoteId, stream, { metadata });
+    const link = this.createLink(remoteId, linkId, true, replaces, media);
+    if (relayOnly) link.restrictToRelay();
+    return link;
   }
 
   setIceServers(iceServers: RTCIceServer[]): void {
@@ -177,6 +223,8 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     if (this.isDestroyed) return;
     this.isDestroyed = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.probeTimer);
+    globalThis.removeEventListener?.('online', this.renewSignalling);
     for (const link of [...this.links.values()]) link.close();
     this.peer?.destroy();
     this.peer = null;
@@ -197,19 +245,23 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
       media.close();
       return;
     }
-    this.emit('incoming', this.createLink(media.peer, linkId, false, media));
+    const metadata: unknown = media.metadata;
+    const replaces = isRecord(metadata) && metadata[REPLACES_METADATA_KEY] === true;
+    this.emit('incoming', this.createLink(media.peer, linkId, false, replaces, media));
   }
 
   private createLink(
     remoteId: string,
     linkId: string,
     isOutgoing: boolean,
+    isReplacement: boolean,
     media: MediaConnection,
   ): PeerJsLink {
     const link = new PeerJsLink(
       remoteId,
       linkId,
       isOutgoing,
+      isReplacement,
       media,
       (closed) => {
         if (this.links.get(closed.linkId) === closed) this.links.delete(closed.linkId);
@@ -227,6 +279,36 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     // A hint from a peer, so bounded: at most one early retry per half second.
     if (!this.hasLostSignalling || performance.now() - this.lastAttemptAt < 500) return;
     clearTimeout(this.reconnectTimer);
+    this.reconnect();
+  }
+
+  checkSignalling(): void {
+    const peer = this.peer;
+    const isIdle = this.probeTimer === undefined && !this.hasLostSignalling;
+    if (!peer || !this.canProbe || !isIdle || !this.isRegistered || peer.disconnected) return;
+    peer.socket.send({ type: 'HEARTBEAT', probe: true });
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      this.registerFromNewNetwork();
+    }, PROBE_TIMEOUT_MS);
+  }
+
+  // Back online, or a probe went unanswered: perhaps on another network, where a socket from the
+  // old one may look open for minutes while nothing gets through (its packets leave from an
+  // address that is gone). Register afresh now; the mesh then replaces its links
+  // (`network-changed`).
+  private registerFromNewNetwork(): void {
+    const peer = this.peer;
+    if (!peer || this.isDestroyed || peer.destroyed) return;
+    this.isOnNewNetwork = true;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    if (!peer.disconnected) {
+      this.isDroppingSocket = true;
+      peer.disconnect();
+      this.isDroppingSocket = false;
+    }
     this.reconnect();
   }
 

@@ -33,6 +33,11 @@ export interface PeerTransportEvents {
   error: RoomError;
   /** Signalling is back after a drop; once per outage. */
   reconnected: void;
+  /**
+   * The browser came back online, perhaps on another network, and signalling was registered
+   * afresh from it: links made before may be dead without knowing it yet.
+   */
+  'network-changed': void;
 }
 
 /** Signalling plus peer connections: the only thing the session knows about PeerJS. */
@@ -45,17 +50,36 @@ export interface PeerTransport extends Emitter<PeerTransportEvents> {
    * them at registration (this one included), or null when it did not. Rejects with a RoomError.
    */
   open(): Promise<readonly string[] | null>;
+  /**
+   * Whether a relay-only attempt could reach a peer that a full ICE attempt did not: TURN servers
+   * are configured and links are not relay-only already.
+   */
+  readonly canRelay: boolean;
   /** Dials a remote peer, sending `stream`; its media and data channel come as link events. */
-  dial(remoteId: string, stream: MediaStream): PeerLink;
+  dial(remoteId: string, stream: MediaStream, options?: DialOptions): PeerLink;
   /**
    * Retries the signalling server now if it was lost and a retry is waiting (a peer got back to
    * it, so it is likely up); ignored otherwise, and at most twice a second.
    */
   retrySignalling(): void;
+  /**
+   * Asks the signalling server for an answer now (a peer went quiet: our network may have
+   * changed under us); without one soon, registers afresh and reports `network-changed`.
+   * Ignored while signalling is lost or a check is under way.
+   */
+  checkSignalling(): void;
   /** New ICE servers (renewed TURN credentials) for new links and later ICE restarts. */
   setIceServers(iceServers: RTCIceServer[]): void;
   /** Closes every link and the signalling connection. */
   destroy(): void;
+}
+
+/** How one link is dialled. */
+export interface DialOptions {
+  /** Gather TURN relay candidates only (a retry after a full ICE attempt found no path). */
+  relayOnly?: boolean;
+  /** Tells the peer this replaces the link it holds to us (see `PeerLink.isReplacement`). */
+  replaces?: boolean;
 }
 
 export interface PeerLinkEvents {
@@ -78,6 +102,11 @@ export interface PeerLink extends Emitter<PeerLinkEvents> {
   readonly remoteId: string;
   /** Whether we dialled (true) or were dialled (false). */
   readonly isOutgoing: boolean;
+  /**
+   * Whether the caller said this replaces the link it had to us: its network changed, so that
+   * link is dead, even where our own dial would otherwise win.
+   */
+  readonly isReplacement: boolean;
   /** For an incoming link: answer its call with `stream`. */
   accept(stream: MediaStream): void;
   /**

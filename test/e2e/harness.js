@@ -655,6 +655,7 @@ export function readSelectedPaths(page) {
         remote: remote?.candidateType ?? null,
         relayProtocol: local?.relayProtocol ?? null,
         turnUrl: local?.url ?? null,
+        remoteAddress: remote?.address ?? null,
       });
     }
     return paths;

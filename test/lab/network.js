@@ -96,15 +96,16 @@ export function createLab(visitors) {
     },
     /**
      * Moves `visitor` to its second network (another router, LAN and public address), as a
-     * phone leaving Wi-Fi does: the first network's link goes down at once.
+     * phone leaving Wi-Fi for its mobile network does: the new link comes up and takes the
+     * default route, and the old one goes down at once.
      */
     moveVisitor: (/** @type {string} */ visitor) => {
       const sides = lab.visitors.get(visitor);
       if (sides?.routers.length !== 2) throw new Error(`visitor ${visitor} cannot move`);
       const [from, to] = sides.current === 0 ? sides.routers : [...sides.routers].reverse();
-      lab.exec(sides.host, 'ip', ['link', 'set', from.lan, 'down']);
       lab.exec(sides.host, 'ip', ['link', 'set', to.lan, 'up']);
       lab.exec(sides.host, 'ip', ['route', 'replace', 'default', 'via', to.gateway]);
+      lab.exec(sides.host, 'ip', ['link', 'set', from.lan, 'down']);
       sides.current = 1 - sides.current;
     },
     destroy: () => {

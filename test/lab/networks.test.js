@@ -205,6 +205,37 @@ describeRelayedPair(
   [1],
 );
 
+describe('visitors behind symmetric NATs, with STUN only', () => {
+  const suite = useLabRoom(
+    [
+      { name: 'a', nat: 'symmetric' },
+      { name: 'b', nat: 'symmetric' },
+    ],
+    { turn: false },
+  );
+
+  it('are each told ice-failed and shown "Cannot connect" within 20 s of the join', async () => {
+    const deadline = suite.joinedAt + 20_000;
+    for (const page of suite.pages) {
+      await waitInPage(
+        page,
+        () => {
+          const room = document.querySelector('rtc-room');
+          const label = room.shadowRoot.querySelector('.unreachable-label');
+          return (
+            window.rtcEvents.some(
+              (e) => e.type === 'rtc-error' && e.detail.code === 'ice-failed',
+            ) && label?.textContent.trim() === 'Cannot connect'
+          );
+        },
+        undefined,
+        'ice-failed and "Cannot connect"',
+        Math.max(1, deadline - Date.now()),
+      );
+    }
+  });
+});
+
 describe('a visitor whose network drops all UDP, with TURN over TCP and TLS', () => {
   const suite = useLabRoom([
     { name: 'a', nat: 'port-preserving' },
@@ -314,6 +345,44 @@ describe('a visitor whose network goes away for 8 s', () => {
     await assertSteadyVideo(suite, 4);
     const lines = await readChatLines(a);
     assert.equal(lines.filter((line) => line.includes(text)).length, 1, 'shown once');
+  });
+});
+
+describe('a visitor who moves to another network mid-call', () => {
+  const suite = useLabRoom([
+    { name: 'a', nat: 'port-preserving', canMove: true },
+    { name: 'b', nat: 'port-preserving' },
+  ]);
+
+  it('is back in the call within 5 s of the move, on the same tile, from its new address', async () => {
+    await assertVideoWithin(suite, 20);
+    const [a, b] = suite.pages;
+    await markTiles(suite.pages);
+    const newAddress = suite.stack.lab.visitors.get('a')?.routers[1].wanAddress;
+    suite.stack.lab.moveVisitor('a');
+    const deadline = Date.now() + 5000;
+    const isBack = async () => {
+      const [path] = await readSelectedPaths(b);
+      const states = await Promise.all(
+        [a, b].map((page) =>
+          page.evaluate(
+            () => document.querySelector('rtc-room').participants[1]?.connection?.state,
+          ),
+        ),
+      );
+      return path?.remoteAddress === newAddress && states.every((state) => state === 'connected');
+    };
+    while (!(await isBack())) {
+      assert.ok(Date.now() < deadline, "both connected again, over a's new address, within 5 s");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const frames = await readMarkedFrames(suite.pages);
+    assert.ok(
+      frames.flat().every((count) => count !== null),
+      'the same tiles, with the same video elements',
+    );
+    await assertSteadyVideo(suite, 4);
+    await assertChatBothWays(suite);
   });
 });
 

@@ -10,6 +10,16 @@ describe('parseSignalMessage', () => {
   const accepted = [
     ['a heartbeat', frame({ type: 'HEARTBEAT' }), { type: 'HEARTBEAT' }],
     [
+      'a heartbeat that asks for one back',
+      frame({ type: 'HEARTBEAT', probe: true }),
+      { type: 'HEARTBEAT', probe: true },
+    ],
+    [
+      'a heartbeat with a probe that is not true',
+      frame({ type: 'HEARTBEAT', probe: 1 }),
+      { type: 'HEARTBEAT' },
+    ],
+    [
       'an offer to a plain peer',
       frame({ type: 'OFFER', dst: 'bob', payload: {} }),
       { type: 'OFFER', dst: 'bob', payload: {} },

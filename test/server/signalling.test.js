@@ -176,6 +176,16 @@ describe('signalling', () => {
     assert.deepEqual(late.unread, [], 'nothing was kept for the peer that came later');
   });
 
+  test('a heartbeat that asks for one back gets one, and a plain heartbeat gets nothing', async (t) => {
+    const { port } = await startServer(t);
+    const peer = await TestPeer.join(port, makePeerId(newRoomId()));
+    peer.send({ type: 'HEARTBEAT' });
+    await peer.roundTrip();
+    assert.deepEqual(peer.unread, []);
+    peer.send({ type: 'HEARTBEAT', probe: true });
+    assert.deepEqual(await peer.next(), { type: 'HEARTBEAT' });
+  });
+
   test('malformed frames are dropped without a crash and the server keeps relaying', async (t) => {
     const { port, rooms, logs } = await startServer(t);
     const roomId = newRoomId();

@@ -21,13 +21,13 @@ import {
   remoteIds,
 } from '../support/session-setup.js';
 
-/** Fails each of the mesh's attempts to call a peer as it is made. */
+/** Fails each of the mesh's attempts to call a peer as it is made: its link closes unanswered. */
 async function failEveryAttempt(transport: FakeTransport): Promise<void> {
   for (let attempt = 1; attempt <= MAX_CONNECT_ATTEMPTS; attempt++) {
     await waitUntil(() => transport.dialled.length === attempt, `attempt ${attempt}`, {
       timeout: 3000,
     });
-    transport.dialled[attempt - 1].fire('state', 'failed');
+    transport.dialled[attempt - 1].close();
   }
 }
 
@@ -213,8 +213,61 @@ describe('MeshRoute', () => {
     }
   });
 
+  describe('when its network changes', () => {
+    it('calls every peer afresh, marked as a replacement, keeping each tile', async () => {
+      const { session, log, dialled, ...rest } = await joinedDialling([LOWER, HIGHER]);
+      dialled.forEach((link, i) => makeReady(link, ['Ada', 'Grace'][i]));
+      rest.transport().fire('network-changed', undefined);
+      const fresh = rest.transport().dialled.slice(2);
+      expect(fresh.map((link) => [link.remoteId, link.isReplacement])).to.deep.equal([
+        [LOWER, true],
+        [HIGHER, true],
+      ]);
+      expect(dialled.slice(0, 2).every((link) => link.isClosed)).to.equal(true);
+      expect(connectionStates(session)).to.deep.equal({
+        [LOWER]: 'reconnecting',
+        [HIGHER]: 'reconnecting',
+      });
+      fresh.forEach((link, i) => makeReady(link, ['Ada', 'Grace'][i]));
+      expect(connectionStates(session)).to.deep.equal({
+        [LOWER]: 'connected',
+        [HIGHER]: 'connected',
+      });
+      expect(log.count('peer-join')).to.equal(2);
+      expect(log.count('peer-leave')).to.equal(0);
+    });
+
+    it('asks the transport to check its signalling when a peer goes quiet', async () => {
+      const { dialled, ...rest } = await joinedDialling([HIGHER]);
+      makeReady(dialled[0], 'Grace');
+      expect(rest.transport().signallingChecks).to.equal(0);
+      dialled[0].fire('state', 'disconnected');
+      expect(rest.transport().signallingChecks).to.equal(1);
+    });
+
+    it('takes a replacement from a peer whose network changed over its own dial', async () => {
+      const { session, dialled, ...rest } = await joinedDialling([HIGHER]);
+      makeReady(dialled[0], 'Grace');
+      const replacement = rest.transport().ring(HIGHER, { replaces: true });
+      expect(replacement.isClosed).to.equal(false);
+      expect(dialled[0].isClosed).to.equal(true);
+      makeReady(replacement, 'Grace');
+      expect(connectionStates(session)).to.deep.equal({ [HIGHER]: 'connected' });
+    });
+
+    it('keeps its own replacement when both networks changed at once and its ID is smaller', async () => {
+      const { dialled, ...rest } = await joinedDialling([HIGHER]);
+      makeReady(dialled[0], 'Grace');
+      rest.transport().fire('network-changed', undefined);
+      const ours = rest.transport().dialled[1];
+      const theirs = rest.transport().ring(HIGHER, { replaces: true });
+      expect(theirs.isClosed).to.equal(true);
+      expect(ours.isClosed).to.equal(false);
+    });
+  });
+
   describe('recovering from failed connections', () => {
-    it('retries a failed peer, then shows it unreachable with ice-failed after three attempts', async () => {
+    it('retries a peer whose links close unanswered, then shows it unreachable with ice-failed', async () => {
       const { session, api, log, ...rest } = setup();
       api.peers = [HIGHER];
       await session.join();
@@ -236,6 +289,67 @@ describe('MeshRoute', () => {
       await waitUntil(() => rest.transport().dialled.length === 2, 'retried after the back-off');
     });
 
+    it('shows a peer ICE found no path to as unreachable at once when there is no TURN', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      rest.transport().dialled[0].fire('state', 'failed');
+      expect(log.of('error').map((error) => error.code)).to.deep.equal(['ice-failed']);
+      const unreachable = session.participants.find((p) => p.id === HIGHER);
+      expect(unreachable?.connection?.state).to.equal('unreachable');
+      await aTimeout(1200);
+      expect(rest.transport().dialled, 'no second full ICE attempt').to.have.length(1);
+    });
+
+    it('retries a peer ICE found no path to once, at once and relay-only, when TURN is configured', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      const transport = rest.transport();
+      transport.canRelay = true;
+      transport.dialled[0].fire('state', 'failed');
+      await waitUntil(() => transport.dialled.length === 2, 'the relay-only retry', {
+        timeout: 200,
+      });
+      expect(transport.dialled.map((link) => link.isRelayOnly)).to.deep.equal([false, true]);
+      expect(log.of('error')).to.have.length(0);
+      transport.dialled[1].fire('state', 'failed');
+      expect(log.of('error').map((error) => error.code)).to.deep.equal(['ice-failed']);
+      await aTimeout(1200);
+      expect(transport.dialled, 'nothing after the relay-only retry').to.have.length(2);
+    });
+
+    it('connects through the relay-only retry and keeps dialling that peer relay-only', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      const transport = rest.transport();
+      transport.canRelay = true;
+      transport.dialled[0].fire('state', 'failed');
+      await waitUntil(() => transport.dialled.length === 2, 'the relay-only retry');
+      makeReady(transport.dialled[1], 'Grace');
+      expect(session.participants.find((p) => p.id === HIGHER)?.connection?.state).to.equal(
+        'connected',
+      );
+      // Connected before, then lost: retried with the back-off, through the relay again.
+      transport.dialled[1].fire('state', 'failed');
+      await waitUntil(() => transport.dialled.length === 3, 'retried after the back-off');
+      expect(transport.dialled[2].isRelayOnly).to.equal(true);
+      expect(log.of('error')).to.have.length(0);
+    });
+
+    it('retries a peer that was reached and then failed, with the back-off', async () => {
+      const { session, api, log, ...rest } = setup();
+      api.peers = [HIGHER];
+      await session.join();
+      const transport = rest.transport();
+      makeReady(transport.dialled[0], 'Grace');
+      transport.dialled[0].fire('state', 'failed');
+      await waitUntil(() => transport.dialled.length === 2, 'retried after the back-off');
+      expect(transport.dialled[1].isRelayOnly).to.equal(false);
+      expect(log.of('error')).to.have.length(0);
+    });
+
     it('forgets an unreachable peer once the room no longer lists it', async () => {
       const { session, api, ...rest } = setup({ recheckIntervalMs: 50 });
       api.peers = [HIGHER];
@@ -250,7 +364,7 @@ describe('MeshRoute', () => {
       const { session, api, log, ...rest } = setup();
       api.peers = [HIGHER];
       await session.join();
-      rest.transport().dialled[0].fire('state', 'failed');
+      rest.transport().dialled[0].close();
       await waitUntil(() => rest.transport().dialled.length === 2, 'second attempt');
       makeReady(rest.transport().dialled[1], 'Grace');
       expect(session.participants.find((p) => p.id === HIGHER)?.connection?.state).to.equal(
@@ -296,9 +410,9 @@ describe('MeshRoute', () => {
   });
 
   describe('a peer that goes silent', () => {
-    async function joinedWith(remoteId: string) {
+    async function joinedWith(remoteId: string, recheckIntervalMs?: number) {
       const clock = new FakeClock();
-      const setupResult = setup({ clock });
+      const setupResult = setup({ clock, recheckIntervalMs });
       setupResult.api.peers = [remoteId];
       await setupResult.session.join();
       const [link] = setupResult.transport().dialled;
@@ -346,11 +460,23 @@ describe('MeshRoute', () => {
     });
 
     it('is removed once the server no longer lists it: its page closed before its goodbye', async () => {
-      const { clock, session, api, log } = await joinedWith(LOWER);
+      const { clock, session, api, log } = await joinedWith(LOWER, 50);
       api.peers = [];
       clock.tick(DEFAULT_LIVENESS.silenceMs);
       await waitUntil(() => remoteIds(session).length === 0, 'the tile goes');
       expect(log.count('peer-leave')).to.equal(1);
+    });
+
+    it('stays through one re-check that does not list it: it may be registering from a new network', async () => {
+      const { clock, session, api, log } = await joinedWith(LOWER, 300);
+      api.peers = [];
+      const calls = api.roomPeerCalls;
+      clock.tick(DEFAULT_LIVENESS.silenceMs);
+      await waitUntil(() => api.roomPeerCalls > calls, 'the room is listed again at once');
+      api.peers = [LOWER];
+      await waitUntil(() => api.roomPeerCalls > calls + 2, 'two more re-checks', { timeout: 3000 });
+      expect(connectionStates(session)).to.deep.equal({ [LOWER]: 'reconnecting' });
+      expect(log.count('peer-leave')).to.equal(0);
     });
 
     it('keeps a message written meanwhile pending, and delivers it once the peer is back', async () => {

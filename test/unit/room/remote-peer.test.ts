@@ -5,7 +5,11 @@ import {
   type HelloMessage,
 } from '../../../src/protocol/messages.js';
 import { DEFAULT_LIVENESS } from '../../../src/room/liveness-policy.js';
-import { RemotePeer, type RemotePeerEvents } from '../../../src/room/remote-peer.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  RemotePeer,
+  type RemotePeerEvents,
+} from '../../../src/room/remote-peer.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { FakeLink } from '../support/fake-transport.js';
 
@@ -36,7 +40,7 @@ function peerWithLog(
 }
 
 const HEARTBEAT = encodeMessage({ v: PROTOCOL_VERSION, type: 'heartbeat' });
-const { heartbeatMs, silenceMs, reconnectWindowMs } = DEFAULT_LIVENESS;
+const { heartbeatMs, suspectMs, silenceMs, reconnectWindowMs } = DEFAULT_LIVENESS;
 
 const helloFrom = (name: string): string => encodeMessage({ ...OWN_HELLO, name });
 
@@ -130,6 +134,23 @@ describe('RemotePeer', () => {
     expect(link.isClosed).to.equal(true);
   });
 
+  it('is gone as finding no path when its connection fails before any hello', () => {
+    const { link, events } = peerWithLog();
+    link.fire('state', 'failed');
+    expect(events).to.deep.equal([['gone', 'no-path']]);
+    expect(link.isClosed).to.equal(true);
+  });
+
+  it('is gone as finding no path when no hello comes within CONNECT_TIMEOUT_MS', () => {
+    const clock = new FakeClock();
+    const { link, events } = peerWithLog(clock);
+    clock.tick(CONNECT_TIMEOUT_MS - 1);
+    expect(events).to.deep.equal([]);
+    clock.tick(1);
+    expect(events).to.deep.equal([['gone', 'no-path']]);
+    expect(link.isClosed).to.equal(true);
+  });
+
   it('sends bye before closing when leaving', () => {
     const { link, peer, events } = peerWithLog();
     peer.leave();
@@ -189,7 +210,7 @@ describe('RemotePeer', () => {
     const heartbeatsSent = (link: FakeLink) =>
       link.sentMessages.filter((m) => m.type === 'heartbeat').length;
 
-    it('sends a heartbeat every 2 s once its channel is open', () => {
+    it('sends a heartbeat every heartbeatMs once its channel is open', () => {
       const { clock, link } = heardPeer();
       clock.tick(heartbeatMs - 1);
       expect(heartbeatsSent(link)).to.equal(0);
@@ -222,6 +243,31 @@ describe('RemotePeer', () => {
       expect(peer.isReachable).to.equal(false);
       expect(peer.isReady, 'keeps its tile').to.equal(true);
       expect(events.map(([type]) => type)).to.deep.equal(['ready', 'update', 'reconnecting']);
+    });
+
+    it('is quiet once, suspectMs after its last frame, and again only after it was heard', () => {
+      const { clock, link, peer } = heardPeer();
+      let quiet = 0;
+      peer.on('quiet', () => quiet++);
+      clock.tick(suspectMs - 1);
+      expect(quiet).to.equal(0);
+      clock.tick(1);
+      expect(quiet).to.equal(1);
+      expect(peer.connectionState, 'quiet is not yet reconnecting').to.equal('connected');
+      clock.tick(silenceMs);
+      expect(quiet).to.equal(1);
+      link.fire('message', HEARTBEAT);
+      clock.tick(suspectMs);
+      expect(quiet).to.equal(2);
+    });
+
+    it('is quiet at once when ICE loses the path', () => {
+      const { link, peer } = heardPeer();
+      let quiet = 0;
+      peer.on('quiet', () => quiet++);
+      link.fire('state', 'disconnected');
+      expect(quiet).to.equal(1);
+      expect(peer.connectionState).to.equal('reconnecting');
     });
 
     /** The peer keeps sending heartbeats for `ms`. */

@@ -1,6 +1,7 @@
 // Test doubles for the transport: links and a transport the tests drive by hand, and a tiny
 // in-memory network that wires two fake transports together. No PeerJS.
 import type {
+  DialOptions,
   PeerLink,
   PeerLinkEvents,
   PeerTransport,
@@ -23,6 +24,10 @@ export class FakeLink extends Emitter<PeerLinkEvents> implements PeerLink {
   readonly iceServerUpdates: RTCIceServer[][] = [];
   acceptedStream: MediaStream | null = null;
   isClosed = false;
+  /** Whether it was dialled relay-only. */
+  isRelayOnly = false;
+  /** Whether it replaces a link the caller had (see `PeerLink.isReplacement`). */
+  isReplacement = false;
   /** The other end, when the link belongs to a FakeNetwork. */
   other: FakeLink | null = null;
 
@@ -152,8 +157,9 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
   }
 
   /** A remote peer dials us; returns its link as the session receives it. */
-  ring(remoteId: string): FakeLink {
+  ring(remoteId: string, { replaces = false } = {}): FakeLink {
     const link = new FakeLink(remoteId, false, this.holdsDescriptions);
+    link.isReplacement = replaces;
     this.incoming.push(link);
     this.emit('incoming', link);
     return link;
@@ -167,8 +173,17 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
     return Promise.resolve(this.listedAtRegistration);
   }
 
-  dial(remoteId: string): FakeLink {
+  /** Whether TURN is configured, so that a relay-only retry could help. */
+  canRelay = false;
+
+  dial(
+    remoteId: string,
+    _stream?: MediaStream,
+    { relayOnly = false, replaces = false }: DialOptions = {},
+  ): FakeLink {
     const link = new FakeLink(remoteId, true, this.holdsDescriptions);
+    link.isRelayOnly = relayOnly;
+    link.isReplacement = replaces;
     this.dialled.push(link);
     this.network?.connect(this.id, link);
     return link;
@@ -180,6 +195,13 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
 
   retrySignalling(): void {
     this.signallingRetries++;
+  }
+
+  /** How often the session asked whether the signalling socket still reaches the server. */
+  signallingChecks = 0;
+
+  checkSignalling(): void {
+    this.signallingChecks++;
   }
 
   destroy(): void {
@@ -211,6 +233,7 @@ export class FakeNetwork {
       const remote = this.transports.get(outgoing.remoteId);
       if (!remote || outgoing.isClosed) continue;
       const incoming = new FakeLink(fromId, false);
+      incoming.isReplacement = outgoing.isReplacement;
       incoming.other = outgoing;
       outgoing.other = incoming;
       remote.incoming.push(incoming);
