@@ -48,9 +48,11 @@ declare global {
     querySelector(selectors: 'rtc-room'): RoomOnPage;
   }
 
-  /** The element's events bubble and are composed: the page's window hears them too. */
+  /** The element's events bubble and are composed: the page's document and window hear them. */
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface WindowEventMap extends RtcRoomEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends RtcRoomEventMap {}
 
   /** PeerJS's browser bundle, on the pages that load /peerjs.js. */
   var peerjs: typeof import('peerjs');
@@ -107,7 +109,8 @@ declare global {
     // Set by e2e/steady-video.test.js.
     stopWatchingVideos(): import('./e2e/steady-video.test.js').WatchedVideo[];
 
-    // Set by lab/networks.test.js.
+    // Set by lab/networks.test.js: each remote tile with its video, and a video's frames (a tile
+    // without a video fails the test there).
     labTiles: [Element, HTMLVideoElement | null][];
     labFramesOf(video: HTMLVideoElement | null): number;
 
