@@ -1,7 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import lit from 'eslint-plugin-lit';
-import wc from 'eslint-plugin-wc';
+// Their named `configs`, typed config by config (the default export's are a loose record).
+import { configs as lit } from 'eslint-plugin-lit';
+import { configs as wc } from 'eslint-plugin-wc';
 import compat from 'eslint-plugin-compat';
 import globals from 'globals';
 
@@ -11,11 +12,11 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts', 'test/unit/**/*.ts'],
-    ...lit.configs['flat/recommended'],
+    ...lit['flat/recommended'],
   },
   {
     files: ['src/**/*.ts', 'test/unit/**/*.ts'],
-    ...wc.configs['flat/recommended'],
+    ...wc['flat/recommended'],
   },
   {
     // Web APIs the browsers of package.json's browserslist lack (Safari and iOS included).

@@ -1,8 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import commonjs from '@rollup/plugin-commonjs';
-import resolve from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
-import typescript from '@rollup/plugin-typescript';
 import {
   bundleGraph,
   esbuildTargets,
@@ -13,10 +9,14 @@ import {
   precompress,
   trimPeerJs,
 } from './build/plugins.js';
+import { commonjs, nodeResolve as resolve, terser, typescript } from './build/rollup-plugins.js';
 
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.meta.url));
 
-/** Modules the bundle replaces: nothing may patch the host page, and only `raw` is spoken. */
+/**
+ * Modules the bundle replaces: nothing may patch the host page, and only `raw` is spoken.
+ * @type {Record<string, string>}
+ */
 const REPLACED = {
   // PeerJS reads only `browserDetails` from webrtc-adapter; the detector gives the same answer.
   'webrtc-adapter': here('./src/transport/browser-details.ts'),
@@ -37,15 +37,18 @@ const replaceModules = {
 /**
  * Groups what a join loads into a few chunks: helpers shared by the lazy chunks go with them
  * instead of into tiny files of their own. Modules the first file imports are never moved.
+ * @param {Record<string, RegExp>} groups
+ * @returns {import('rollup').GetManualChunk}
  */
 function lazyChunks(groups) {
+  /** @type {Set<string> | undefined} */
   let firstFile;
   return (id, { getModuleIds, getModuleInfo }) => {
     if (!firstFile) {
       firstFile = new Set();
       const pending = [...getModuleIds()].filter((moduleId) => getModuleInfo(moduleId)?.isEntry);
-      while (pending.length) {
-        const next = pending.pop();
+      let next;
+      while ((next = pending.pop()) !== undefined) {
         if (firstFile.has(next)) continue;
         firstFile.add(next);
         pending.push(...(getModuleInfo(next)?.importedIds ?? []));
@@ -56,6 +59,7 @@ function lazyChunks(groups) {
   };
 }
 
+/** @type {import('rollup').RollupOptions} */
 export default {
   input: { 'rtc-room': 'src/index.ts' },
   // The chunks import Lit and shared helpers from rtc-room.js itself, not from a copy of it.

@@ -13,21 +13,29 @@ const ROUNDS = rounds(3);
 const TEXT_ROUNDS = 20;
 const MB = 1024 * 1024;
 
+/** @typedef {import('../test/e2e/harness.js').Page} Page */
+
 /**
  * ms to send `size` random bytes over a bare RTCDataChannel from `sender` to `receiver`
  * (offer and answer carried by the test, ICE gathered first).
+ * @param {Page} sender
+ * @param {Page} receiver
+ * @param {number} size
  */
 async function timeBareChannel(sender, receiver, size) {
   const offer = await sender.evaluate(async () => {
     const connection = new RTCPeerConnection();
     window.bare = { connection, channel: connection.createDataChannel('bare') };
     await connection.setLocalDescription();
-    await new Promise((resolve) => {
-      if (connection.iceGatheringState === 'complete') resolve();
-      connection.addEventListener('icegatheringstatechange', () => {
+    await /** @type {Promise<void>} */ (
+      new Promise((resolve) => {
         if (connection.iceGatheringState === 'complete') resolve();
-      });
-    });
+        connection.addEventListener('icegatheringstatechange', () => {
+          if (connection.iceGatheringState === 'complete') resolve();
+        });
+      })
+    );
+    if (!connection.localDescription) throw new Error('no local description');
     return connection.localDescription.toJSON();
   });
   const answer = await receiver.evaluate(
@@ -46,12 +54,15 @@ async function timeBareChannel(sender, receiver, size) {
       });
       await connection.setRemoteDescription(description);
       await connection.setLocalDescription();
-      await new Promise((resolve) => {
-        if (connection.iceGatheringState === 'complete') resolve();
-        connection.addEventListener('icegatheringstatechange', () => {
+      await /** @type {Promise<void>} */ (
+        new Promise((resolve) => {
           if (connection.iceGatheringState === 'complete') resolve();
-        });
-      });
+          connection.addEventListener('icegatheringstatechange', () => {
+            if (connection.iceGatheringState === 'complete') resolve();
+          });
+        })
+      );
+      if (!connection.localDescription) throw new Error('no local description');
       return connection.localDescription.toJSON();
     },
     offer,
@@ -60,6 +71,7 @@ async function timeBareChannel(sender, receiver, size) {
   const start = await sender.evaluate(
     async (description, bytes) => {
       const { connection, channel } = window.bare;
+      if (!channel) throw new Error('this page holds no bare channel');
       await connection.setRemoteDescription(description);
       if (channel.readyState !== 'open') {
         await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
@@ -84,10 +96,16 @@ async function timeBareChannel(sender, receiver, size) {
   await Promise.all(
     [sender, receiver].map((page) => page.evaluate(() => window.bare.connection.close())),
   );
-  return end - start;
+  // NaN, left out of the statistics, if the receiver's page lost its promise.
+  return (end ?? NaN) - start;
 }
 
-/** ms from sendImage() to the receiver holding the whole picture, for a PNG-headed blob of `size`. */
+/**
+ * ms from sendImage() to the receiver holding the whole picture, for a PNG-headed blob of `size`.
+ * @param {Page} sender
+ * @param {Page} receiver
+ * @param {number} size
+ */
 async function timePicture(sender, receiver, size) {
   const before = await receiver.evaluate(() => document.querySelector('rtc-room').messages.length);
   const start = await sender.evaluate(async (bytes) => {
@@ -117,8 +135,15 @@ async function timePicture(sender, receiver, size) {
   return end - start;
 }
 
+/**
+ * @param {import('../test/e2e/harness.js').Browser} browser
+ * @param {{ url: string }} host
+ * @param {{ url: string }} server
+ * @param {number} size
+ */
 async function timeRawPeerJs(browser, host, server, size) {
   const receiver = await openPlainPeerPage(browser, host.url, { server: server.url });
+  /** @type {Page | undefined} */
   let sender;
   try {
     sender = await openPlainPeerPage(browser, host.url, { server: server.url });
@@ -137,23 +162,30 @@ async function timeRawPeerJs(browser, host, server, size) {
   }
 }
 
-/** For each of `rounds` messages from the first page, ms until the last of the others has it. */
+/**
+ * For each of `rounds` messages from the first page, ms until the last of the others has it.
+ * @param {Page[]} pages
+ * @param {number} rounds
+ */
 async function timeText(pages, rounds) {
   const [writer, ...readers] = pages;
+  /** @type {number[]} */
   const latencies = [];
   for (let round = 0; round < rounds; round++) {
     const text = `latency ${round} ${crypto.randomUUID()}`;
     const waits = readers.map((page) =>
       page.evaluate(
         (expected) =>
-          new Promise((resolve) => {
-            const room = document.querySelector('rtc-room');
-            room.addEventListener('rtc-message', function handle(event) {
-              if (event.detail.message.text !== expected) return;
-              room.removeEventListener('rtc-message', handle);
-              resolve(performance.timeOrigin + performance.now());
-            });
-          }),
+          /** @type {Promise<number>} */ (
+            new Promise((resolve) => {
+              const room = document.querySelector('rtc-room');
+              room.addEventListener('rtc-message', function handle(event) {
+                if (event.detail.message.text !== expected) return;
+                room.removeEventListener('rtc-message', handle);
+                resolve(performance.timeOrigin + performance.now());
+              });
+            })
+          ),
         text,
       ),
     );
@@ -174,19 +206,22 @@ async function timeText(pages, rounds) {
 
 const stack = await startStack();
 const { server, host, chromium: browser } = stack;
-const samples = {};
+/** @type {Record<string, { peerjs: number[], bare: number[], widget: number[] }>} */
+const pictures = {};
+/** @type {number[]} */
+let text;
 try {
   for (const size of [1 * MB, 8 * MB]) {
     const label = `${size / MB} MiB`;
-    samples[label] = { peerjs: [], bare: [], widget: [] };
+    pictures[label] = { peerjs: [], bare: [], widget: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      samples[label].peerjs.push(await timeRawPeerJs(browser, host, server, size));
+      pictures[label].peerjs.push(await timeRawPeerJs(browser, host, server, size));
       const roomId = crypto.randomUUID();
       const sender = await visitRoom(browser, host, server, roomId, 'Sender');
       const receiver = await visitRoom(browser, host, server, roomId, 'Receiver');
       await waitForRemoteVideo(receiver, 1);
-      samples[label].widget.push(await timePicture(sender, receiver, size));
-      samples[label].bare.push(await timeBareChannel(sender, receiver, size));
+      pictures[label].widget.push(await timePicture(sender, receiver, size));
+      pictures[label].bare.push(await timeBareChannel(sender, receiver, size));
       await sender.close();
       await receiver.close();
     }
@@ -197,17 +232,19 @@ try {
     pages.push(await visitRoom(browser, host, server, roomId, name));
   }
   for (const page of pages) await waitForRemoteVideo(page, 3, 60_000);
-  samples.text = await timeText(pages, TEXT_ROUNDS);
+  text = await timeText(pages, TEXT_ROUNDS);
   await Promise.all(pages.map((page) => page.close()));
 } finally {
   await stack.close();
 }
 
-const rate = (list, size) => list.map((ms) => size / MB / (ms / 1000));
+const rate = (/** @type {number[]} */ list, /** @type {number} */ size) =>
+  list.map((ms) => size / MB / (ms / 1000));
+/** @type {import('./lib.js').Row[]} */
 const rows = [];
 for (const size of [1 * MB, 8 * MB]) {
   const label = `${size / MB} MiB`;
-  const { bare, peerjs, widget } = samples[label];
+  const { bare, peerjs, widget } = pictures[label];
   const bareMedian = summarize(rate(bare, size)).median;
   rows.push([`${label}, bare RTCDataChannel (same pages)`, rate(bare, size), 1]);
   rows.push([
@@ -233,7 +270,7 @@ printTable(
 printTable(
   `Chat text latency to all 3 others in a room of 4 (${TEXT_ROUNDS} messages)`,
   'ms',
-  [['sendMessage() → rtc-message at the last reader', samples.text]],
+  [['sendMessage() → rtc-message at the last reader', text]],
   { digits: 1 },
 );
-writeResults('chat', { rounds: ROUNDS, samples });
+writeResults('chat', { rounds: ROUNDS, samples: { ...pictures, text } });

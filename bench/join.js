@@ -17,19 +17,38 @@ import {
 } from '../test/e2e/harness.js';
 import { printTable, rounds, summarize, within, writeResults } from './lib.js';
 
+/** @typedef {import('../test/e2e/harness.js').Browser} Browser */
+/** @typedef {import('../test/e2e/harness.js').Page} Page */
+/** @typedef {{ url: string }} Origin the host pages' or the server's */
+/** @typedef {'first' | 'last' | 'joined' | 'firstHello' | 'registered'} Figure */
+/**
+ * One timed run, in ms: the figures it measures (the first remote frame always), or NaN and
+ * `failed` when the machine could not cope.
+ * @typedef {{ first: number } & Partial<Record<Exclude<Figure, 'first'>, number>> & {
+ *   failed?: boolean,
+ * }} Timing
+ */
+
 const ROUNDS = rounds(4);
 /**
  * Rounds of a room of `size`: half again as many for two visitors (a few seconds each, and the
  * ratio the join is judged by), a share of them for more.
  */
-const roundsFor = (size) =>
+const roundsFor = (/** @type {number} */ size) =>
   size <= 2 ? Math.ceil(1.5 * ROUNDS) : Math.max(1, Math.ceil(ROUNDS / size));
 const SIZES = (process.env.BENCH_SIZES ?? '2,4,6').split(',').map(Number);
 const MOST_ROUNDS = Math.max(...SIZES.map(roundsFor));
 
-/** The last of `size` visitors joins from its prejoin; its timings in ms from join(). */
+/**
+ * The last of `size` visitors joins from its prejoin; its timings in ms from join().
+ * @param {Browser} browser
+ * @param {Origin} host
+ * @param {Origin} server
+ * @param {number} size
+ */
 async function timeWidgetJoin(browser, host, server, size) {
   const roomId = crypto.randomUUID();
+  /** @type {Page[]} */
   const present = [];
   for (let i = 1; i < size; i++) {
     present.push(await visitRoom(browser, host, server, roomId, `Present ${i}`));
@@ -51,6 +70,8 @@ async function timeWidgetJoin(browser, host, server, size) {
  * Joins from the prejoin once it shows the camera (the call chunk loaded, as a visitor sees it);
  * ms from join() to the first and the last of `expected` remote frames, to `joined` and to the
  * first hello.
+ * @param {Page} newcomer
+ * @param {number} expected
  */
 async function joinFromPrejoin(newcomer, expected) {
   await newcomer.waitForFunction(
@@ -63,6 +84,7 @@ async function joinFromPrejoin(newcomer, expected) {
   );
   return newcomer.evaluate(async (expected) => {
     const room = document.querySelector('rtc-room');
+    /** @type {{ joined: number, peerJoins: number[] }} */
     const marks = { joined: NaN, peerJoins: [] };
     const start = performance.now();
     room.addEventListener('rtc-state', (event) => {
@@ -70,11 +92,15 @@ async function joinFromPrejoin(newcomer, expected) {
     });
     room.addEventListener('rtc-peer-join', () => marks.peerJoins.push(performance.now() - start));
     void room.join();
+    /** @type {number[]} */
     const framesAt = [];
+    /** @type {Set<HTMLVideoElement>} */
     const seen = new Set();
-    await new Promise((resolve) => {
+    /** @type {Promise<void>} */
+    const meshed = new Promise((resolve) => {
       const isDone = () => framesAt.length >= expected || performance.now() - start > 60_000;
       const tick = () => {
+        /** @type {NodeListOf<HTMLVideoElement>} */
         const videos = room.shadowRoot.querySelectorAll(
           '[part~="tile"]:not([part~="tile-local"]) video',
         );
@@ -94,6 +120,7 @@ async function joinFromPrejoin(newcomer, expected) {
       };
       tick();
     });
+    await meshed;
     return {
       first: framesAt[0],
       last: framesAt.length >= expected ? framesAt.at(-1) : NaN,
@@ -103,7 +130,13 @@ async function joinFromPrejoin(newcomer, expected) {
   }, expected);
 }
 
-/** A visitor in `roomId`, once joined. */
+/**
+ * A visitor in `roomId`, once joined.
+ * @param {Browser} browser
+ * @param {Origin} host
+ * @param {Origin} server
+ * @param {string} roomId
+ */
 async function presentVisitor(browser, host, server, roomId) {
   const page = await visitRoom(browser, host, server, roomId, 'Present');
   try {
@@ -121,10 +154,14 @@ async function presentVisitor(browser, host, server, roomId) {
 /**
  * One of each, to tell which side the extra time is on: the widget's newcomer calls a plain
  * PeerJS page of its room that shows nothing, as the bare baseline's answerer.
+ * @param {Browser} browser
+ * @param {Origin} host
+ * @param {Origin} server
  */
 async function timeWidgetCallingPlain(browser, host, server) {
   const roomId = crypto.randomUUID();
   const answerer = await openPlainPeerPage(browser, host.url, { server: server.url });
+  /** @type {Page | undefined} */
   let newcomer;
   try {
     await answerer.evaluate((room) => window.answerCalls(window.peerIdIn(room)), roomId);
@@ -138,10 +175,16 @@ async function timeWidgetCallingPlain(browser, host, server) {
   }
 }
 
-/** And the other way: a bare plain PeerJS newcomer calls a widget's visitor, as a visitor does. */
+/**
+ * And the other way: a bare plain PeerJS newcomer calls a widget's visitor, as a visitor does.
+ * @param {Browser} browser
+ * @param {Origin} host
+ * @param {Origin} server
+ */
 async function timePlainCallingWidget(browser, host, server) {
   const roomId = crypto.randomUUID();
   const present = await presentVisitor(browser, host, server, roomId);
+  /** @type {Page | undefined} */
   let caller;
   try {
     const presentId = await present.evaluate(
@@ -162,12 +205,19 @@ async function timePlainCallingWidget(browser, host, server) {
 /**
  * Plain PeerJS: `size - 1` pages join one after another, each calling those before it (a full
  * mesh, as in the widget's room); the last registers and calls each of them.
+ * @param {Browser} browser
+ * @param {Origin} host
+ * @param {Origin} server
+ * @param {number} size
+ * @param {{ shows: boolean }} options
  */
 async function timePlainPeerJs(browser, host, server, size, { shows }) {
   const params = { server: server.url, ...(shows ? { show: '' } : {}) };
+  /** @type {Page[]} */
   const pages = [];
   try {
     // The visitors already there form a full mesh first, as the widget's do.
+    /** @type {string[]} */
     const answerers = [];
     for (let i = 1; i < size; i++) {
       const page = await openPlainPeerPage(browser, host.url, params);
@@ -195,10 +245,9 @@ async function timePlainPeerJs(browser, host, server, size, { shows }) {
 function watchFirstRemoteFrame() {
   window.firstRemoteFrame = new Promise((resolve) => {
     const tick = () => {
-      const video = document
-        .querySelector('rtc-room')
-        ?.shadowRoot?.querySelector('[part~="tile"]:not([part~="tile-local"]) video');
-      if (!video) setTimeout(tick, 5);
+      const root = document.querySelector('rtc-room')?.shadowRoot;
+      const video = root?.querySelector('[part~="tile"]:not([part~="tile-local"]) video');
+      if (!(video instanceof HTMLVideoElement)) setTimeout(tick, 5);
       else if (video.videoWidth > 0) resolve(performance.now());
       else video.requestVideoFrameCallback(() => resolve(performance.now()));
     };
@@ -209,10 +258,14 @@ function watchFirstRemoteFrame() {
 /**
  * A visitor opens a link to a room where one visitor waits (`no-prejoin`: the camera opens and
  * the join starts as the page loads); ms from navigation start to the first remote frame.
+ * @param {Browser} browser
+ * @param {Origin} host
+ * @param {Origin} server
  */
 async function timeWidgetFromLink(browser, host, server) {
   const roomId = crypto.randomUUID();
   const present = await presentVisitor(browser, host, server, roomId);
+  /** @type {Page | undefined} */
   let newcomer;
   try {
     newcomer = await visitRoom(
@@ -232,9 +285,15 @@ async function timeWidgetFromLink(browser, host, server) {
   }
 }
 
-/** The same with plain PeerJS: the page opens the camera, registers and calls as it loads. */
+/**
+ * The same with plain PeerJS: the page opens the camera, registers and calls as it loads.
+ * @param {Browser} browser
+ * @param {Origin} host
+ * @param {Origin} server
+ */
 async function timePlainFromLink(browser, host, server) {
   const answerer = await openPlainPeerPage(browser, host.url, { server: server.url });
+  /** @type {Page | undefined} */
   let caller;
   try {
     const id = `plain-${crypto.randomUUID()}`;
@@ -246,12 +305,18 @@ async function timePlainFromLink(browser, host, server) {
   }
 }
 
-/** One sample, or a failed one (NaN, left out of the statistics) when the machine cannot cope. */
+/**
+ * One sample, or a failed one (NaN, left out of the statistics) when the machine cannot cope.
+ * @param {string} what
+ * @param {() => Promise<Timing>} measure
+ * @returns {Promise<Timing>}
+ */
 async function sample(what, measure) {
   try {
     return await within(150_000, measure());
   } catch (error) {
-    console.error(`${what}: ${error.message.split('\n')[0]}`);
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`${what}: ${message.split('\n')[0]}`);
     return { first: NaN, last: NaN, failed: true };
   }
 }
@@ -259,8 +324,11 @@ async function sample(what, measure) {
 // Every round registers six visitors or more, more than one address may in a minute by default.
 const stack = await startStack({ serverFlags: ['--max-registrations-per-ip', '100000'] });
 const { server, host, chromium: browser } = stack;
+/** @type {Record<number, { widget: Timing[], plain: Timing[], shown: Timing[] }>} */
 const samples = {};
+/** @type {{ widget: Timing[], plain: Timing[] }} */
 const fromLink = { widget: [], plain: [] };
+/** @type {{ widgetCallingPlain: Timing[], plainCallingWidget: Timing[] }} */
 const mixed = { widgetCallingPlain: [], plainCallingWidget: [] };
 try {
   for (const size of SIZES) samples[size] = { widget: [], plain: [], shown: [] };
@@ -309,22 +377,32 @@ try {
   await stack.close();
 }
 
-const median = (list, key) => summarize(list.map((t) => t[key])).median;
-for (const [key, what] of [
+/**
+ * A figure of every timing, NaN where a run does not measure it (summarize leaves NaN out).
+ * @param {Timing[]} list
+ * @param {Figure} key
+ */
+const figures = (list, key) => list.map((t) => t[key] ?? NaN);
+const median = (/** @type {Timing[]} */ list, /** @type {Figure} */ key) =>
+  summarize(figures(list, key)).median;
+/** @type {[Figure, string][]} */
+const tables = [
   ['first', 'join → first remote frame'],
   ['last', 'join → full mesh (a frame from everyone)'],
-]) {
+];
+for (const [key, what] of tables) {
+  /** @type {import('./lib.js').Row[]} */
   const rows = [];
   for (const size of SIZES) {
     const { widget, plain, shown } = samples[size];
-    const ratio = (baseline) => median(widget, key) / median(baseline, key);
-    rows.push([`plain PeerJS, ${size} visitors`, plain.map((t) => t[key]), '', '']);
+    const ratio = (/** @type {Timing[]} */ baseline) => median(widget, key) / median(baseline, key);
+    rows.push([`plain PeerJS, ${size} visitors`, figures(plain, key), '', '']);
     if (shown.length > 0) {
-      rows.push([`plain PeerJS showing its videos, ${size}`, shown.map((t) => t[key]), '', '']);
+      rows.push([`plain PeerJS showing its videos, ${size}`, figures(shown, key), '', '']);
     }
     rows.push([
       `<rtc-room>, ${size} visitors`,
-      widget.map((t) => t[key]),
+      figures(widget, key),
       ratio(plain),
       shown.length > 0 ? ratio(shown) : '',
     ]);
@@ -339,13 +417,13 @@ printTable(
   [
     [
       'registered, the room listed with it, calls out (joined; config and ICE came in the prejoin)',
-      samples[2].widget.map((t) => t.joined),
+      figures(samples[2].widget, 'joined'),
     ],
-    ['plain PeerJS: registered', samples[2].plain.map((t) => t.registered)],
-    ['hello from the peer (rtc-peer-join)', samples[2].widget.map((t) => t.firstHello)],
-    ['first remote frame on its tile', samples[2].widget.map((t) => t.first)],
-    ['plain PeerJS: first remote frame', samples[2].plain.map((t) => t.first)],
-    ['plain PeerJS showing its videos: first frame', samples[2].shown.map((t) => t.first)],
+    ['plain PeerJS: registered', figures(samples[2].plain, 'registered')],
+    ['hello from the peer (rtc-peer-join)', figures(samples[2].widget, 'firstHello')],
+    ['first remote frame on its tile', figures(samples[2].widget, 'first')],
+    ['plain PeerJS: first remote frame', figures(samples[2].plain, 'first')],
+    ['plain PeerJS showing its videos: first frame', figures(samples[2].shown, 'first')],
   ],
 );
 if (mixed.widgetCallingPlain.length > 0) {

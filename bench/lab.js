@@ -5,10 +5,19 @@ import { printTable, rounds, summarize, within, writeResults } from './lib.js';
 import { visitRoom, waitInPage } from '../test/e2e/harness.js';
 import { startLabStack } from '../test/lab/stack.js';
 
+/** @typedef {import('../test/e2e/harness.js').Browser} Browser */
+/** @typedef {import('../test/e2e/harness.js').Page} Page */
+/** @typedef {Awaited<ReturnType<typeof startLabStack>>} LabStack */
+
 const ROUNDS = rounds(5);
 const UPLINK = { rateKbit: 1000, queueMs: 400, lossPercent: 3 };
 
-/** The networks of test/lab/networks.test.js where two visitors connect. */
+/** @typedef {Omit<import('../test/lab/network.js').VisitorNetwork, 'name'>} Network unnamed */
+
+/**
+ * The networks of test/lab/networks.test.js where two visitors connect, and whether TURN is on.
+ * @type {[string, Network[], boolean][]}
+ */
 const NETWORKS = [
   [
     'port-preserving NATs, STUN only',
@@ -44,10 +53,9 @@ function watchJoinToFrame() {
       if (event.detail.state === 'joining') joiningAt = performance.now();
     });
     const tick = () => {
-      const video = document
-        .querySelector('rtc-room')
-        ?.shadowRoot?.querySelector('[part~="tile"]:not([part~="tile-local"]) video');
-      if (!video) setTimeout(tick, 5);
+      const root = document.querySelector('rtc-room')?.shadowRoot;
+      const video = root?.querySelector('[part~="tile"]:not([part~="tile-local"]) video');
+      if (!(video instanceof HTMLVideoElement)) setTimeout(tick, 5);
       else if (video.videoWidth > 0) resolve(performance.now() - joiningAt);
       else video.requestVideoFrameCallback(() => resolve(performance.now() - joiningAt));
     };
@@ -55,10 +63,15 @@ function watchJoinToFrame() {
   });
 }
 
+/**
+ * @param {LabStack} stack
+ * @param {[Browser, Browser]} browsers the newcomer's and the present visitor's
+ */
 async function timeWidget(stack, [newcomer, present]) {
   const { host, server } = stack.urls;
   const roomId = crypto.randomUUID();
   const waiting = await visitRoom(present, { url: host }, { url: server }, roomId, 'b');
+  /** @type {Page | undefined} */
   let joining;
   try {
     await waitInPage(
@@ -87,6 +100,8 @@ async function timeWidget(stack, [newcomer, present]) {
 /**
  * Two bare RTCPeerConnections with the server's ICE servers: descriptions and candidates pass
  * through this process at once. ms from the newcomer's getUserMedia to its first remote frame.
+ * @param {LabStack} stack
+ * @param {[Browser, Browser]} browsers the newcomer's and the present visitor's
  */
 async function timeBarePair(stack, [newcomer, present]) {
   const pages = await Promise.all([newcomer.newPage(), present.newPage()]);
@@ -95,8 +110,10 @@ async function timeBarePair(stack, [newcomer, present]) {
     await Promise.all(pages.map((page) => page.goto(`${stack.urls.host}/room.html?bare`)));
     await Promise.all(
       pages.map((page, index) =>
-        page.exposeFunction('labSignal', (message) =>
-          pages[1 - index].evaluate((m) => window.labReceive(m), message),
+        page.exposeFunction(
+          'labSignal',
+          (/** @type {import('../test/page-globals.js').LabSignal} */ message) =>
+            pages[1 - index].evaluate((m) => window.labReceive(m), message),
         ),
       ),
     );
@@ -109,8 +126,13 @@ async function timeBarePair(stack, [newcomer, present]) {
   }
 }
 
-/** In the page: one RTCPeerConnection that signals through `window.labSignal`. */
+/**
+ * In the page: one RTCPeerConnection that signals through `window.labSignal`.
+ * @param {string} server
+ * @param {boolean} isCaller
+ */
 async function setUpBarePeer(server, isCaller) {
+  /** @type {{ iceServers: RTCIceServer[] }} */
   const ice = await (await fetch(`${server}/api/ice`)).json();
   const start = async () => {
     const startedAt = performance.now();
@@ -119,6 +141,7 @@ async function setUpBarePeer(server, isCaller) {
     for (const track of stream.getTracks()) pc.addTrack(track, stream);
     pc.onicecandidate = ({ candidate }) =>
       candidate && window.labSignal({ candidate: candidate.toJSON() });
+    /** @type {Promise<number>} */
     const frame = new Promise((resolve) => {
       pc.ontrack = ({ streams: [remote], track }) => {
         if (track.kind !== 'video') return;
@@ -136,6 +159,7 @@ async function setUpBarePeer(server, isCaller) {
         await pc.setRemoteDescription(description);
         if (description.type === 'offer') {
           await pc.setLocalDescription();
+          if (!pc.localDescription) throw new Error('no local description');
           window.labSignal({ description: pc.localDescription.toJSON() });
         }
       }
@@ -146,6 +170,7 @@ async function setUpBarePeer(server, isCaller) {
     window.labCall = async () => {
       const { pc, frame } = await start();
       await pc.setLocalDescription();
+      if (!pc.localDescription) throw new Error('no local description');
       window.labSignal({ description: pc.localDescription.toJSON() });
       return frame;
     };
@@ -154,16 +179,22 @@ async function setUpBarePeer(server, isCaller) {
   }
 }
 
-/** One sample, or NaN (left out of the statistics) when it found no frame in a minute. */
+/**
+ * One sample, or NaN (left out of the statistics) when it found no frame in a minute.
+ * @param {string} what
+ * @param {() => Promise<number>} measure
+ */
 async function sample(what, measure) {
   try {
     return await within(60_000, measure());
   } catch (error) {
-    console.error(`${what}: ${error.message.split('\n')[0]}`);
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`${what}: ${message.split('\n')[0]}`);
     return NaN;
   }
 }
 
+/** @type {Record<string, { widget: number[], bare: number[] }>} */
 const results = {};
 for (const [label, networks, turn] of NETWORKS) {
   const stack = await startLabStack({
@@ -171,8 +202,11 @@ for (const [label, networks, turn] of NETWORKS) {
     turn,
   });
   try {
+    /** @type {[Browser, Browser]} */
     const browsers = [await stack.browserOf('a'), await stack.browserOf('b')];
+    /** @type {number[]} */
     const widget = [];
+    /** @type {number[]} */
     const bare = [];
     for (let round = 0; round < ROUNDS; round++) {
       bare.push(await sample(`${label}, bare pair`, () => timeBarePair(stack, browsers)));
@@ -184,6 +218,7 @@ for (const [label, networks, turn] of NETWORKS) {
   }
 }
 
+/** @type {import('./lib.js').Row[]} */
 const rows = [];
 for (const [label, { widget, bare }] of Object.entries(results)) {
   rows.push([`${label}: bare pair`, bare, '']);

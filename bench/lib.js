@@ -6,11 +6,15 @@ import { fileURLToPath } from 'node:url';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
-/** Median, 95th and 99th percentiles, min and max of `samples` (nearest rank). */
+/**
+ * Median, 95th and 99th percentiles, min and max of `samples` (nearest rank).
+ * @param {number[]} samples
+ */
 export function summarize(samples) {
   const sorted = [...samples].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (sorted.length === 0) return { n: 0, median: NaN, p95: NaN, p99: NaN, min: NaN, max: NaN };
-  const rank = (p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+  const rank = (/** @type {number} */ p) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
   const middle = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   return {
@@ -19,16 +23,23 @@ export function summarize(samples) {
     p95: rank(0.95),
     p99: rank(0.99),
     min: sorted[0],
-    max: sorted.at(-1),
+    max: sorted.at(-1) ?? NaN,
   };
 }
 
-const cell = (value, digits) =>
+/** @typedef {number | string} Cell a figure, or text printed as it is */
+/** @typedef {[string, number[], ...Cell[]]} Row a label, its samples, and extra cells */
+
+const cell = (/** @type {Cell} */ value, /** @type {number} */ digits) =>
   typeof value === 'number' ? (Number.isFinite(value) ? value.toFixed(digits) : '–') : value;
 
 /**
  * Prints rows of `[label, samples, …extra cells]` as median, p95 and min–max in `unit`, then any
  * extra columns (ratios taken in the same run).
+ * @param {string} title
+ * @param {string} unit
+ * @param {Row[]} rows
+ * @param {{ digits?: number, extra?: string[] }} [options]
  */
 export function printTable(title, unit, rows, { digits = 0, extra = [] } = {}) {
   const header = ['case', `median ${unit}`, `p95 ${unit}`, `min–max ${unit}`, ...extra];
@@ -43,7 +54,7 @@ export function printTable(title, unit, rows, { digits = 0, extra = [] } = {}) {
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-  const format = (cells) =>
+  const format = (/** @type {Cell[]} */ cells) =>
     `| ${cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(' | ')} |`;
   console.log(`\n${title}\n`);
   console.log(format(header));
@@ -53,7 +64,11 @@ export function printTable(title, unit, rows, { digits = 0, extra = [] } = {}) {
   for (const line of lines) console.log(format(line));
 }
 
-/** Writes `data` with the machine's description to bench/results/<name>.json. */
+/**
+ * Writes `data` with the machine's description to bench/results/<name>.json.
+ * @param {string} name
+ * @param {Record<string, unknown>} data
+ */
 export function writeResults(name, data) {
   mkdirSync(RESULTS, { recursive: true });
   const file = `${RESULTS}${name}.json`;
@@ -66,13 +81,23 @@ export function writeResults(name, data) {
 }
 
 /** Rounds from the environment (BENCH_ROUNDS), else `fallback`. */
-export const rounds = (fallback) => Number(process.env.BENCH_ROUNDS ?? fallback);
+export const rounds = (/** @type {number} */ fallback) =>
+  Number(process.env.BENCH_ROUNDS ?? fallback);
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (/** @type {number} */ ms) =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `promise`, or a rejection after `ms` (the pages it waits on are closed by its caller). */
+/**
+ * `promise`, or a rejection after `ms` (the pages it waits on are closed by its caller).
+ * @template T
+ * @param {number} ms
+ * @param {Promise<T>} promise
+ * @returns {Promise<T>}
+ */
 export function within(ms, promise) {
+  /** @type {NodeJS.Timeout | undefined} */
   let timer;
+  /** @type {Promise<never>} */
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms);
   });

@@ -16,6 +16,7 @@ const PROFILE = {
 const server = await startRoomServer();
 const host = await startHostPages();
 const browser = await launchChromium();
+/** @type {{ bytesFirst: number[], defined: number[], bytesPrejoin: number[], prejoin: number[] }} */
 const samples = { bytesFirst: [], defined: [], bytesPrejoin: [], prejoin: [] };
 try {
   for (let round = 0; round < ROUNDS; round++) {
@@ -51,11 +52,13 @@ try {
       const room = document.querySelector('rtc-room');
       const start = performance.now();
       room.setAttribute('room-id', roomId);
-      await new Promise((resolve) => {
-        const tick = () =>
-          room.shadowRoot?.querySelector('video') ? resolve() : setTimeout(tick, 10);
-        tick();
-      });
+      await /** @type {Promise<void>} */ (
+        new Promise((resolve) => {
+          const tick = () =>
+            room.shadowRoot?.querySelector('video') ? resolve() : setTimeout(tick, 10);
+          tick();
+        })
+      );
       return performance.now() - start;
     }, crypto.randomUUID());
     samples.prejoin.push(atPrejoin);
@@ -68,7 +71,7 @@ try {
   await server.close();
 }
 
-const kib = (list) => list.map((bytes) => bytes / 1024);
+const kib = (/** @type {number[]} */ list) => list.map((bytes) => bytes / 1024);
 printTable(`First load on slow 4G (150 ms, 1.6 Mbit/s), ${ROUNDS} cold rounds`, 'ms', [
   ['navigation → customElements.whenDefined', samples.defined],
   ['room-id set → prejoin preview (call chunk)', samples.prejoin],

@@ -7,6 +7,22 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { startStack, waitForRemoteVideo } from '../test/e2e/harness.js';
 import { printTable, rounds, sleep, writeResults } from './lib.js';
 
+/** @typedef {import('../test/e2e/harness.js').Page} Page */
+/** @typedef {Awaited<ReturnType<typeof counters>>} Counters */
+/**
+ * One room measured: per visitor, CPU, memory and bitrate out, and each remote video's frame
+ * rate; a room that did not form is `failed`, with no figures.
+ * @typedef {{
+ *   size: number,
+ *   adapt: boolean,
+ *   failed?: boolean,
+ *   cpuPercentPerVisitor?: number,
+ *   pssMiBPerVisitor?: number,
+ *   kbpsOutPerVisitor: number[],
+ *   fpsReceived: number[],
+ * }} MeshResult
+ */
+
 const ROUNDS = rounds(1);
 const SIZES = (process.env.BENCH_SIZES ?? '2,4,6').split(',').map(Number);
 const SETTLE_MS = 4_000;
@@ -14,8 +30,12 @@ const FORM_MS = 60_000;
 const WINDOW_MS = 8_000;
 const TICKS_PER_SECOND = 100;
 
-/** The browser process and all its descendants. */
+/**
+ * The browser process and all its descendants.
+ * @param {number} root
+ */
 function processTree(root) {
+  /** @type {Map<number, number>} */
   const parents = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -41,7 +61,10 @@ function processTree(root) {
   return [...tree];
 }
 
-/** CPU ticks (user + system) and memory (PSS, bytes) of the browser's processes. */
+/**
+ * CPU ticks (user + system) and memory (PSS, bytes) of the browser's processes.
+ * @param {number} root
+ */
 function usage(root) {
   let ticks = 0;
   let rss = 0;
@@ -60,10 +83,14 @@ function usage(root) {
   return { ticks, rss };
 }
 
-/** Per remote participant: bytes sent to it (audio and video) and its video frames decoded. */
+/**
+ * Per remote participant: bytes sent to it (audio and video) and its video frames decoded.
+ * @param {Page} page
+ */
 function counters(page) {
   return page.evaluate(async () => {
     const room = document.querySelector('rtc-room');
+    /** @type {Record<string, { sent: number, frames: number }>} */
     const peers = {};
     for (const participant of room.participants.filter((p) => !p.isLocal)) {
       const report = await room.getStats(participant.id);
@@ -83,10 +110,13 @@ function counters(page) {
 /**
  * What one page sent and received over the window, from the links there at both ends of it: a
  * link replaced meanwhile (its counters start again) is left out.
+ * @param {Counters} start
+ * @param {Counters} end
  */
 function rates(start, end) {
   const elapsed = (end.at - start.at) / 1000;
   let sent = 0;
+  /** @type {number[]} */
   const fps = [];
   for (const [id, last] of Object.entries(end.peers)) {
     const first = start.peers[id];
@@ -97,6 +127,13 @@ function rates(start, end) {
   return { kbps: (sent * 8) / 1000 / elapsed, fps };
 }
 
+/**
+ * @param {import('../test/e2e/harness.js').Browser} browser
+ * @param {{ url: string }} host
+ * @param {{ url: string }} server
+ * @param {number} size
+ * @param {boolean} adapt
+ */
 async function openMesh(browser, host, server, size, adapt) {
   // One deadline for the whole room, so that a room the machine cannot form costs a minute at
   // most and `npm run bench` stays under ten minutes.
@@ -107,6 +144,7 @@ async function openMesh(browser, host, server, size, adapt) {
     return ms;
   };
   const roomId = crypto.randomUUID();
+  /** @type {Page[]} */
   const pages = [];
   for (let i = 0; i < size; i++) {
     const page = await browser.newPage();
@@ -132,9 +170,11 @@ async function openMesh(browser, host, server, size, adapt) {
 
 const stack = await startStack();
 const { server, host, chromium: browser } = stack;
-const root = browser.process().pid;
+const root = browser.process()?.pid;
+if (root === undefined) throw new Error('the browser runs in no process of ours');
 // The browser with no visitor open, subtracted from memory.
 const idle = usage(root);
+/** @type {MeshResult[]} */
 const results = [];
 try {
   for (let round = 0; round < ROUNDS; round++) {
@@ -145,7 +185,8 @@ try {
           pages = await openMesh(browser, host, server, size, adapt);
         } catch (error) {
           // A machine too busy to mesh them: reported as a failed case, not measured.
-          console.error(`${size} visitors, adapt ${adapt}: ${error.message.split('\n')[0]}`);
+          const message = error instanceof Error ? error.message : String(error);
+          console.error(`${size} visitors, adapt ${adapt}: ${message.split('\n')[0]}`);
           for (const page of await browser.pages()) await page.close().catch(() => {});
           results.push({ size, adapt, failed: true, kbpsOutPerVisitor: [], fpsReceived: [] });
           continue;
@@ -155,7 +196,9 @@ try {
         await sleep(WINDOW_MS);
         const after = { usage: usage(root), pages: await Promise.all(pages.map(counters)) };
         const seconds = WINDOW_MS / 1000;
+        /** @type {number[]} */
         const fps = [];
+        /** @type {number[]} */
         const kbps = [];
         pages.forEach((_, i) => {
           const page = rates(before.pages[i], after.pages[i]);
@@ -180,24 +223,32 @@ try {
   await stack.close();
 }
 
-const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
-const label = (size, adapt) => `${size} visitors, ${adapt ? 'adapted' : 'not adapted'}`;
+const mean = (/** @type {number[]} */ list) => list.reduce((a, b) => a + b, 0) / list.length;
+const label = (/** @type {number} */ size, /** @type {boolean} */ adapt) =>
+  `${size} visitors, ${adapt ? 'adapted' : 'not adapted'}`;
+/**
+ * A row per room size and policy: what `pick` takes of its results (NaN, left out of the
+ * statistics, for a failed room's missing figure).
+ * @param {(result: MeshResult) => number | number[]} pick
+ */
 const rowsOf = (pick) =>
   SIZES.flatMap((size) =>
-    [true, false].map((adapt) => [
-      label(size, adapt),
-      results.filter((r) => r.size === size && r.adapt === adapt).flatMap(pick),
-    ]),
+    [true, false].map(
+      /** @returns {import('./lib.js').Row} */ (adapt) => [
+        label(size, adapt),
+        results.filter((r) => r.size === size && r.adapt === adapt).flatMap(pick),
+      ],
+    ),
   );
 printTable(
   `Browser CPU per visitor (% of one core), ${ROUNDS} round(s) of ${WINDOW_MS / 1000} s`,
   '%',
-  rowsOf((r) => r.cpuPercentPerVisitor),
+  rowsOf((r) => r.cpuPercentPerVisitor ?? NaN),
 );
 printTable(
   'Browser memory per visitor (PSS of all its processes above the idle browser, / visitors)',
   'MiB',
-  rowsOf((r) => r.pssMiBPerVisitor),
+  rowsOf((r) => r.pssMiBPerVisitor ?? NaN),
 );
 printTable(
   'Outbound bitrate per visitor (audio and video, to everyone)',

@@ -14,18 +14,24 @@ const CAP = Number((process.argv[2] === '--serve' ? process.argv[4] : process.ar
 const PER_ADDRESS = 50;
 const SELF = fileURLToPath(import.meta.url);
 
-/** Child: starts one server on a free loopback port and answers RSS questions over IPC. */
+/** @typedef {import('node:net').AddressInfo} AddressInfo */
+
+/**
+ * Child: starts one server on a free loopback port and answers RSS questions over IPC.
+ * @param {string} kind
+ */
 async function serve(kind) {
   let port;
   if (kind === 'stock') {
     const { PeerServer } = await import('peer');
+    /** @type {import('node:http').Server | import('node:https').Server} */
     const server = await new Promise((resolve) => {
       PeerServer(
         { port: 0, host: '127.0.0.1', path: '/peerjs', concurrent_limit: CAP + 1000 },
         resolve,
       );
     });
-    port = server.address().port;
+    port = /** @type {AddressInfo} */ (server.address()).port;
   } else {
     const { createRoomServer } = await import('../server/app.js');
     const { parseConfig } = await import('../server/config.js');
@@ -43,7 +49,7 @@ async function serve(kind) {
     const room = createRoomServer(config);
     room.server.listen(0, '127.0.0.1');
     await once(room.server, 'listening');
-    port = room.server.address().port;
+    port = /** @type {AddressInfo} */ (room.server.address()).port;
   }
   process.on('message', () => {
     globalThis.gc?.();
@@ -53,10 +59,16 @@ async function serve(kind) {
   process.send?.({ port });
 }
 
+/**
+ * @param {string} kind
+ * @returns {Promise<{ port: number, rss: () => Promise<{ rss: number, heapUsed: number }>, stop: () => boolean }>}
+ */
 function startChild(kind) {
   const child = fork(SELF, ['--serve', kind, String(CAP)], { execArgv: ['--expose-gc'] });
   return new Promise((resolve) => {
-    child.once('message', ({ port }) => {
+    child.once('message', (message) => {
+      // The child's first message: the port it listens on.
+      const { port } = /** @type {{ port: number }} */ (message);
       /** @returns {Promise<{ rss: number, heapUsed: number }>} after a full GC */
       const rss = async () => {
         await new Promise((r) => setTimeout(r, 300));
@@ -69,7 +81,13 @@ function startChild(kind) {
   });
 }
 
-/** Opens one PeerJS-like socket and resolves with its first message type (OPEN or ERROR…). */
+/**
+ * Opens one PeerJS-like socket and resolves with its first message type (OPEN or ERROR…).
+ * @param {number} port
+ * @param {string} id
+ * @param {string} from
+ * @returns {Promise<{ socket: WebSocket, type: string }>}
+ */
 function connect(port, id, from) {
   const token = Math.random().toString(36).slice(2);
   const socket = new WebSocket(
@@ -86,11 +104,18 @@ function connect(port, id, from) {
 }
 
 const roomId = () => crypto.randomUUID();
-const peerId = (room) => `${room}_${Math.random().toString(16).slice(2, 18).padEnd(16, '0')}`;
-const address = (i) => `127.0.${2 + Math.floor(i / 250)}.${1 + (i % 250)}`;
+const peerId = (/** @type {string} */ room) =>
+  `${room}_${Math.random().toString(16).slice(2, 18).padEnd(16, '0')}`;
+const address = (/** @type {number} */ i) => `127.0.${2 + Math.floor(i / 250)}.${1 + (i % 250)}`;
 
-/** Opens `count` sockets, `perAddress` from each loopback address; returns those registered. */
+/**
+ * Opens `count` sockets, `perAddress` from each loopback address; returns those registered.
+ * @param {number} port
+ * @param {number} count
+ * @param {number} perAddress
+ */
 async function fill(port, count, perAddress) {
+  /** @type {WebSocket[]} */
   const held = [];
   for (let start = 0; start < count; start += 200) {
     const batch = await Promise.all(
@@ -104,11 +129,15 @@ async function fill(port, count, perAddress) {
   return held;
 }
 
-/** 40 pairs, each sender sends 250 messages at once (within the guard's burst); messages/s. */
+/**
+ * 40 pairs, each sender sends 250 messages at once (within the guard's burst); messages/s.
+ * @param {number} port
+ */
 async function relay(port) {
   const pairs = await openPairs(port);
   const total = pairs.length * 250;
   let received = 0;
+  /** @type {Promise<void>} */
   const done = new Promise((resolve) => {
     for (const [, receiver] of pairs) {
       receiver.on('message', () => {
@@ -133,8 +162,13 @@ async function relay(port) {
   return { received, total, perSecond: Math.round(received / seconds) };
 }
 
-/** Opens 40 sender/receiver pairs, each pair in a room of its own. */
+/**
+ * Opens 40 sender/receiver pairs, each pair in a room of its own: the sockets and the
+ * receiver's ID.
+ * @param {number} port
+ */
 async function openPairs(port) {
+  /** @type {[WebSocket, WebSocket, string | null][]} */
   const pairs = [];
   for (let i = 0; i < 40; i++) {
     const room = roomId();
@@ -150,11 +184,14 @@ const PACE = { perSecond: 50, seconds: 3 };
 /**
  * 40 pairs, each sender at a steady 50 messages a second (under the guard's rate) for 3 s: how
  * long each message takes from sender to receiver, and how many arrive per second.
+ * @param {number} port
  */
 async function pacedRelay(port) {
   const pairs = await openPairs(port);
   const perSender = PACE.perSecond * PACE.seconds;
+  /** @type {number[]} */
   const latencies = [];
+  /** @type {Promise<void>} */
   const done = new Promise((resolve) => {
     for (const [, receiver] of pairs) {
       receiver.on('message', (data) => {
@@ -190,7 +227,10 @@ async function pacedRelay(port) {
   return { latencies, perSecond: Math.round(latencies.length / seconds) };
 }
 
-/** 1,000 registrations, 100 at a time from 20 addresses of 5 sockets each: registrations/s. */
+/**
+ * 1,000 registrations, 100 at a time from 20 addresses of 5 sockets each: registrations/s.
+ * @param {number} port
+ */
 async function registrations(port) {
   const started = performance.now();
   let registered = 0;
@@ -206,8 +246,28 @@ async function registrations(port) {
   return Math.round(registered / ((performance.now() - started) / 1000));
 }
 
+/**
+ * What one server measured.
+ * @typedef {{
+ *   oneAddressHeld: number,
+ *   heldAtCap: number,
+ *   rssIdleMiB: number,
+ *   rssPerThousandMiB: number,
+ *   heapPerThousandMiB: number,
+ *   relayPerSecond: number,
+ *   relayed: string,
+ *   pacedRelayPerSecond: number,
+ *   pacedRelayed: string,
+ *   relayLatencyP50Ms: number,
+ *   relayLatencyP99Ms: number,
+ *   registrationsPerSecond: number,
+ * }} Figures
+ */
+
 async function main() {
-  const results = {};
+  /** @type {Record<string, Figures>} */
+  const figures = {};
+  /** @type {Record<string, number[]>} */
   const latencies = {};
   for (const kind of ['guard', 'stock']) {
     const server = await startChild(kind);
@@ -219,7 +279,8 @@ async function main() {
     // Everyone: past the cap, 50 per address.
     const all = await fill(server.port, CAP + 200, PER_ADDRESS);
     const loaded = await server.rss();
-    const perThousand = (key) => (((loaded[key] - idle[key]) / all.length) * 1000) / 2 ** 20;
+    const perThousand = (/** @type {'rss' | 'heapUsed'} */ key) =>
+      (((loaded[key] - idle[key]) / all.length) * 1000) / 2 ** 20;
     for (const socket of all) socket.terminate();
     await new Promise((r) => setTimeout(r, 1000));
     // The best of three bursts: one burst lasts well under a second, less than a load spike here.
@@ -235,7 +296,7 @@ async function main() {
     const registeredPerSecond = await registrations(server.port);
     latencies[kind] = paced.latencies;
     const { median, p99 } = summarize(paced.latencies);
-    results[kind] = {
+    figures[kind] = {
       oneAddressHeld: one.length,
       heldAtCap: all.length,
       rssIdleMiB: +(idle.rss / 2 ** 20).toFixed(1),
@@ -251,14 +312,18 @@ async function main() {
     };
     server.stop();
   }
-  const ratio = (key) => +(results.guard[key] / results.stock[key]).toFixed(2);
-  results.rssRatio = ratio('rssPerThousandMiB');
-  results.heapRatio = ratio('heapPerThousandMiB');
-  results.relayRatio = ratio('relayPerSecond');
-  results.pacedRelayRatio = ratio('pacedRelayPerSecond');
-  results.latencyP50Ratio = ratio('relayLatencyP50Ms');
-  results.latencyP99Ratio = ratio('relayLatencyP99Ms');
-  results.registrationsRatio = ratio('registrationsPerSecond');
+  /** @param {{ [K in keyof Figures]: Figures[K] extends number ? K : never }[keyof Figures]} key */
+  const ratio = (key) => +(figures.guard[key] / figures.stock[key]).toFixed(2);
+  const results = {
+    ...figures,
+    rssRatio: ratio('rssPerThousandMiB'),
+    heapRatio: ratio('heapPerThousandMiB'),
+    relayRatio: ratio('relayPerSecond'),
+    pacedRelayRatio: ratio('pacedRelayPerSecond'),
+    latencyP50Ratio: ratio('relayLatencyP50Ms'),
+    latencyP99Ratio: ratio('relayLatencyP99Ms'),
+    registrationsRatio: ratio('registrationsPerSecond'),
+  };
   console.log(JSON.stringify({ cap: CAP, ...results }, null, 2));
   printTable(
     `Relay latency at a steady pace (40 pairs, ${PACE.perSecond} messages/s each, ${PACE.seconds} s)`,

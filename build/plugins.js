@@ -108,6 +108,17 @@ export function inputSourceMaps() {
 }
 
 /**
+ * One chunk of bundle-graph.json, under its file name.
+ * @typedef {{
+ *   name: string,
+ *   isEntry: boolean,
+ *   imports: string[],
+ *   dynamicImports: string[],
+ *   modules: Record<string, number>,
+ * }} BundleChunk
+ */
+
+/**
  * Writes `fileName` beside the bundle: each chunk with the chunks it imports and those it loads
  * with import(), so the size budget knows what a join downloads.
  * @param {string} fileName
@@ -117,15 +128,7 @@ export function bundleGraph(fileName) {
   return {
     name: 'bundle-graph',
     generateBundle(_options, bundle) {
-      /**
-       * @type {Record<string, {
-       *   name: string,
-       *   isEntry: boolean,
-       *   imports: string[],
-       *   dynamicImports: string[],
-       *   modules: Record<string, number>,
-       * }>}
-       */
+      /** @type {Record<string, BundleChunk>} */
       const chunks = {};
       for (const output of Object.values(bundle)) {
         if (output.type !== 'chunk') continue;

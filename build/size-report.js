@@ -17,6 +17,7 @@ export const TOTAL_BUDGET = 50 * KIB;
 /**
  * Chunks (by their name in rollup.config.js) that a join does not load: each waits for the one
  * visitor who needs it, and is reported on its own.
+ * @type {Record<string, string>}
  */
 export const ON_DEMAND = {
   'chat-panel': 'when the visitor first opens the chat',
@@ -26,6 +27,7 @@ export const ON_DEMAND = {
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
+/** @param {Buffer} body */
 function sizes(body) {
   return {
     raw: body.length,
@@ -41,15 +43,18 @@ function sizes(body) {
  * @param {string} [distDir]
  */
 export function measureBundle(distDir = DIST) {
+  /** @type {{ chunks: Record<string, import('./plugins.js').BundleChunk> }} */
   const { chunks } = JSON.parse(readFileSync(join(distDir, 'bundle-graph.json'), 'utf8'));
   const entry = Object.keys(chunks).find((name) => chunks[name].isEntry);
+  if (!entry) throw new Error('bundle-graph.json names no entry chunk');
   // Everything reachable from the entry by import or import(), on-demand chunks aside: what a
   // join fetches.
-  const reachable = (skipOnDemand) => {
+  const reachable = (/** @type {boolean} */ skipOnDemand) => {
+    /** @type {Set<string>} */
     const loaded = new Set();
     const pending = [entry];
-    while (pending.length) {
-      const name = pending.pop();
+    let name;
+    while ((name = pending.pop()) !== undefined) {
       if (loaded.has(name) || (skipOnDemand && chunks[name].name in ON_DEMAND)) continue;
       loaded.add(name);
       pending.push(...chunks[name].imports, ...chunks[name].dynamicImports);
@@ -65,15 +70,21 @@ export function measureBundle(distDir = DIST) {
     imports: chunks[name].imports,
     ...sizes(readFileSync(join(distDir, name))),
   }));
+  /** @typedef {(typeof files)[number]} MeasuredFile */
+  /**
+   * @param {MeasuredFile[]} list
+   * @param {'raw' | 'gzip' | 'brotli'} key
+   */
   const sum = (list, key) => list.reduce((total, file) => total + file[key], 0);
   const atJoin = files.filter((file) => !file.onDemand);
-  const total = (list) => ({
+  const total = (/** @type {MeasuredFile[]} */ list) => ({
     raw: sum(list, 'raw'),
     gzip: sum(list, 'gzip'),
     brotli: sum(list, 'brotli'),
   });
   return {
-    entry: files.find((file) => file.isEntry),
+    // The walk starts at the entry, so it is among the files.
+    entry: /** @type {MeasuredFile} */ (files.find((file) => file.isEntry)),
     files,
     total: total(atJoin),
     /** With every on-demand chunk too (a Chinese visitor who opens the emoji picker). */
@@ -81,14 +92,20 @@ export function measureBundle(distDir = DIST) {
   };
 }
 
-const kib = (bytes) => `${(bytes / KIB).toFixed(1)} KiB`;
+const kib = (/** @type {number} */ bytes) => `${(bytes / KIB).toFixed(1)} KiB`;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { files, total, everything, entry } = measureBundle();
+  /** @typedef {[string, number, number, number, (string | null)?]} Row */
+  /** @type {Row[]} */
   const rows = [
-    ...files.filter((f) => !f.onDemand).map((f) => [f.name, f.raw, f.gzip, f.brotli]),
+    ...files
+      .filter((f) => !f.onDemand)
+      .map(/** @returns {Row} */ (f) => [f.name, f.raw, f.gzip, f.brotli]),
     ['total after a join', total.raw, total.gzip, total.brotli],
-    ...files.filter((f) => f.onDemand).map((f) => [f.name, f.raw, f.gzip, f.brotli, f.onDemand]),
+    ...files
+      .filter((f) => f.onDemand)
+      .map(/** @returns {Row} */ (f) => [f.name, f.raw, f.gzip, f.brotli, f.onDemand]),
     ['everything, on-demand chunks too', everything.raw, everything.gzip, everything.brotli],
   ];
   console.log(

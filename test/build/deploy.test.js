@@ -25,13 +25,21 @@ const UNIT = join(DEPLOY, 'rtc-room-server.service');
 const TURN_CONF = join(DEPLOY, 'turnserver.conf');
 const run = promisify(execFile);
 
-/** A program the test runs, or an Error with a one-line install hint. */
+/**
+ * A program the test runs, or an Error with a one-line install hint.
+ * @param {string} path
+ * @param {string} debianPackage
+ */
 function findProgram(path, debianPackage) {
   if (existsSync(path)) return path;
   throw new Error(`${path} not found: install it with \`apt-get install -y ${debianPackage}\``);
 }
 
-/** `key=value` lines (comments and blanks skipped) as [key, value] pairs, in order. */
+/**
+ * `key=value` lines (comments and blanks skipped) as [key, value] pairs, in order.
+ * @param {string} text
+ * @returns {[string, string][]}
+ */
 function settings(text) {
   return text
     .split('\n')
@@ -43,6 +51,10 @@ function settings(text) {
     });
 }
 
+/**
+ * @param {[string, string][]} pairs
+ * @param {string} key
+ */
 function lastSetting(pairs, key) {
   return pairs.findLast(([name]) => name === key)?.[1];
 }
@@ -63,12 +75,16 @@ describe('deploy/rtc-room-server.service', () => {
     assert.equal(lastSetting(unit, 'CapabilityBoundingSet'), '');
     assert.equal(lastSetting(unit, 'EnvironmentFile'), '/etc/rtc-room/server.env');
     assert.equal(lastSetting(unit, 'Restart'), 'on-failure');
-    assert.doesNotMatch(lastSetting(unit, 'ExecStart'), /secret|token/i, 'no secret in ps');
+    assert.doesNotMatch(
+      lastSetting(unit, 'ExecStart') ?? assert.fail('the unit has no ExecStart'),
+      /secret|token/i,
+      'no secret in ps',
+    );
   });
 
   test('its environment and deploy/rtc-room-server.env are a valid configuration that uses coturn', () => {
     const env = Object.fromEntries([
-      ...lastSetting(unit, 'Environment')
+      ...(lastSetting(unit, 'Environment') ?? assert.fail('the unit sets no Environment'))
         .split(' ')
         .map((pair) => pair.split('=')),
       ...settings(readFileSync(join(DEPLOY, 'rtc-room-server.env'), 'utf8')),
@@ -79,7 +95,7 @@ describe('deploy/rtc-room-server.service', () => {
     const turn = settings(readFileSync(TURN_CONF, 'utf8'));
     assert.ok(config.turn, 'TURN credentials are handed out');
     assert.match(config.turn.secret, /change-me/, 'a placeholder, never a real secret');
-    const ports = config.turn.urls.map((url) => Number(/:(\d+)\?/.exec(url)[1]));
+    const ports = config.turn.urls.map((url) => Number(/:(\d+)\?/.exec(url)?.[1]));
     assert.ok(ports.includes(Number(lastSetting(turn, 'listening-port'))), 'plain TURN port');
     assert.ok(config.turn.urls.some((url) => url.startsWith('turns:') && url.includes(':443?')));
   });
@@ -88,7 +104,9 @@ describe('deploy/rtc-room-server.service', () => {
 /** A TCP and UDP port free on loopback now. */
 async function freePort() {
   const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  );
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   await new Promise((resolve) => server.close(resolve));
   return port;
@@ -96,7 +114,9 @@ async function freePort() {
 
 /**
  * A STUN Binding over TLS to 127.0.0.1:`port`, with `alpn` asked for; resolves with the TLS
- * version once it is answered.
+ * version once it is answered (empty if the socket names none).
+ * @param {number} port
+ * @param {string[]} [alpn]
  */
 async function bindingOverTls(port, alpn = []) {
   const socket = connect({
@@ -111,6 +131,7 @@ async function bindingOverTls(port, alpn = []) {
     });
     const request = encodeRequest(METHODS.binding);
     socket.write(request.bytes);
+    /** @type {Buffer} */
     const answer = await new Promise((resolve, reject) => {
       socket
         .once('data', resolve)
@@ -119,7 +140,7 @@ async function bindingOverTls(port, alpn = []) {
     });
     const response = decodeResponse(answer);
     assert.ok(response.isSuccess && response.id.equals(request.id), 'a Binding answer over TLS');
-    return socket.getProtocol();
+    return socket.getProtocol() ?? '';
   } finally {
     socket.destroy();
   }
@@ -128,24 +149,38 @@ async function bindingOverTls(port, alpn = []) {
 /** nginx's folders for buffered bodies: in the run's own folder, not the system's. */
 const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
 
-/** A GET over HTTPS to 127.0.0.1:`port` as a browser opens it (ALPN http/1.1). */
+/**
+ * A GET over HTTPS to 127.0.0.1:`port` as a browser opens it (ALPN http/1.1).
+ * @param {number} port
+ * @param {string} path
+ * @returns {Promise<{ status: number | undefined, body: string }>}
+ */
 function httpsGet(port, path) {
+  // https hands these on to tls.connect, ALPN included, which its option type leaves out.
+  /** @type {import('node:https').RequestOptions & import('node:tls').ConnectionOptions} */
+  const options = {
+    host: '127.0.0.1',
+    port,
+    path,
+    rejectUnauthorized: false,
+    ALPNProtocols: ['http/1.1'],
+  };
   return new Promise((resolve, reject) => {
-    request(
-      { host: '127.0.0.1', port, path, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (part) => (body += part));
-        response.on('end', () => resolve({ status: response.statusCode, body }));
-      },
-    )
+    request(options, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (part) => (body += part));
+      response.on('end', () => resolve({ status: response.statusCode, body }));
+    })
       .on('error', reject)
       .end();
   });
 }
 
-/** A self-signed certificate for localhost in `dir`: { cert, key } paths. */
+/**
+ * A self-signed certificate for localhost in `dir`: { cert, key } paths.
+ * @param {string} dir
+ */
 async function makeCertificate(dir) {
   const openssl = findProgram('/usr/bin/openssl', 'openssl');
   const paths = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
@@ -172,11 +207,17 @@ async function makeCertificate(dir) {
 describe('deploy/turnserver.conf', () => {
   const conf = settings(readFileSync(TURN_CONF, 'utf8'));
   const secret = randomBytes(16).toString('hex');
+  /** @type {string} */
   let dir;
+  /** @type {Awaited<ReturnType<typeof makeCertificate>>} */
   let certificate;
+  /** @type {import('node:child_process').ChildProcess} */
   let coturn;
+  /** @type {Promise<unknown>} */
   let exited;
+  /** @type {{ plain: number, tls: number }} */
   let ports;
+  /** @type {Awaited<ReturnType<typeof openTurnClient>>} */
   let client;
 
   before(async () => {
@@ -208,7 +249,9 @@ describe('deploy/turnserver.conf', () => {
       iceServers: [],
       turn: { secret, urls: [`turn:127.0.0.1:${ports.plain}`], ttl: 600 },
     });
-    client = await openTurnClient(ports.plain, iceServers[0]);
+    const { username, credential } = iceServers[0];
+    if (!username || !credential) throw new Error('rtc-room-server made no TURN credentials');
+    client = await openTurnClient(ports.plain, { username, credential });
     // coturn starts in about a second; the first Binding waits for it.
     const started = Date.now();
     for (;;) {
@@ -238,7 +281,7 @@ describe('deploy/turnserver.conf', () => {
   test('relays, from its port range, for credentials rtc-room-server makes with the secret', async () => {
     const allocation = await client.allocate();
     assert.ok(allocation.isSuccess, `Allocate answered ${allocation.errorCode}`);
-    const { port } = allocation.relayed;
+    const { port } = allocation.relayed ?? assert.fail('no relayed address');
     assert.ok(port >= Number(lastSetting(conf, 'min-port')), `relay port ${port}`);
     assert.ok(port <= Number(lastSetting(conf, 'max-port')), `relay port ${port}`);
     // A public address may be a peer (a permission sends nothing to it).
@@ -266,8 +309,17 @@ describe('deploy/turnserver.conf', () => {
   });
 
   describe('behind deploy/nginx-stream.conf and deploy/nginx-site.conf on one port 443', () => {
-    /** rtc-room-server, nginx in front of it and coturn, and the ports nginx listens on. */
-    const front = { server: null, nginx: null, exited: null, web: null };
+    /**
+     * rtc-room-server, nginx in front of it and coturn, and the ports nginx listens on: filled
+     * in by before(), which runs before any test reads them.
+     * @type {{
+     *   server: import('../e2e/harness.js').RoomServerHandle,
+     *   nginx: import('node:child_process').ChildProcess,
+     *   exited: Promise<unknown>,
+     *   web: { https: number, http: number, site: number, unwrap: number },
+     * }}
+     */
+    const front = /** @type {typeof front} */ ({});
 
     before(async () => {
       const modulePath = findProgram(
@@ -284,7 +336,7 @@ describe('deploy/turnserver.conf', () => {
       front.web = web;
       const serverPort = new URL(front.server.url).port;
       // The shipped files, on loopback ports of this run (IPv6 listeners left out).
-      const replace = (text, pairs) =>
+      const replace = (/** @type {string} */ text, /** @type {[string, string][]} */ pairs) =>
         pairs.reduce((result, [from, to]) => {
           assert.ok(result.includes(from), `the file has ${from}`);
           return result.replaceAll(from, to);
@@ -348,9 +400,12 @@ http {
       assert.equal(health.status, 200);
       assert.equal(JSON.parse(health.body).ok, true);
       const peerId = makePeerId(crypto.randomUUID());
+      // ws hands these on to https, and https to tls.connect, ALPN included.
+      /** @type {import('ws').ClientOptions & import('node:tls').ConnectionOptions} */
+      const options = { rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] };
       const socket = new WebSocket(
         `wss://127.0.0.1:${front.web.https}/peerjs/peerjs?key=peerjs&id=${peerId}&token=t0k3n`,
-        { rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] },
+        options,
       );
       try {
         const message = await new Promise((resolve, reject) => {

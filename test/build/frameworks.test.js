@@ -12,6 +12,7 @@ test('the Vue example compiles, with rtc-room a custom element and its events li
   assert.deepEqual(errors, []);
   const script = compileScript(descriptor, { id: 'room' });
   assert.match(script.content, /import 'rtc-room'/);
+  if (!descriptor.template) throw new Error('the Vue example has no template');
   const template = compileTemplate({
     id: 'room',
     filename: 'Room.vue',

@@ -31,7 +31,8 @@ export async function installPackage(also = []) {
       ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir],
       { ...options, cwd: ROOT },
     );
-    const tarball = join(dir, stdout.trim().split('\n').at(-1));
+    // npm names the tarball on its last line (a split gives one line at least).
+    const tarball = join(dir, stdout.trim().split('\n').at(-1) ?? '');
     const app = join(dir, 'app');
     mkdirSync(app);
     writeFileSync(
@@ -73,16 +74,20 @@ export async function startInstalledServer(app) {
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const close = async () => {
-    if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+    if (child.exitCode === null) {
+      if (child.pid === undefined) throw new Error('npx rtc-room-server did not start');
+      process.kill(-child.pid, 'SIGTERM');
+    }
     await exited;
   };
   let output = '';
+  /** @type {string} */
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no listening line in 30 s: ${output}`)),
       30_000,
     );
-    const read = (chunk) => {
+    const read = (/** @type {Buffer} */ chunk) => {
       output += chunk;
       const address = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (address) {
@@ -103,6 +108,7 @@ export async function startInstalledServer(app) {
   return { url, close };
 }
 
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -129,11 +135,14 @@ export async function serveDirectory(dir) {
       response.writeHead(404).end();
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  );
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
     // localhost: a secure context for the camera, and another origin than the room server's.
     url: `http://localhost:${port}`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      /** @type {Promise<void>} */ (new Promise((resolve) => server.close(() => resolve()))),
   };
 }

@@ -18,8 +18,11 @@ import { rawGet } from './raw-get.js';
 
 /** The call chunk's file name, from the build's graph. */
 function callChunk() {
+  /** @type {{ chunks: Record<string, import('../../build/plugins.js').BundleChunk> }} */
   const graph = JSON.parse(readFileSync(join(ROOT, 'dist/bundle-graph.json'), 'utf8'));
-  return Object.keys(graph.chunks).find((name) => graph.chunks[name].name === 'call');
+  const name = Object.keys(graph.chunks).find((file) => graph.chunks[file].name === 'call');
+  if (!name) throw new Error('the build has no call chunk');
+  return name;
 }
 
 const DECODE = { br: brotliDecompressSync, gzip: gunzipSync };
@@ -69,7 +72,9 @@ createRoot(document.getElementById('root')).render(
 };
 
 describe('the package installed from its tarball', { timeout: 360_000 }, () => {
+  /** @type {Awaited<ReturnType<typeof installPackage>>} */
   let installed;
+  /** @type {Awaited<ReturnType<typeof startInstalledServer>>} */
   let server;
   before(async () => {
     installed = await installPackage(['lit', 'react@18', 'react-dom@18']);
@@ -81,13 +86,16 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
   });
 
   test('npx rtc-room-server sends rtc-room.js and the call chunk brotli and gzip, as built', async (t) => {
-    for (const [path, cacheControl] of [
+    /** @type {[string, string][]} */
+    const files = [
       ['rtc-room.js', 'public, max-age=300, must-revalidate'],
       [callChunk(), 'public, max-age=31536000, immutable'],
-    ]) {
+    ];
+    for (const [path, cacheControl] of files) {
       const built = readFileSync(join(ROOT, 'dist', path));
+      /** @type {Record<string, number>} */
       const sizes = {};
-      for (const encoding of ['br', 'gzip', null]) {
+      for (const encoding of /** @type {const} */ (['br', 'gzip', null])) {
         const response = await rawGet(server.url, `/${path}`, {
           'accept-encoding': encoding ?? 'identity',
         });
@@ -105,7 +113,7 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
         sizes[encoding ?? 'identity'] = response.body.length;
         const again = await rawGet(server.url, `/${path}`, {
           'accept-encoding': encoding ?? 'identity',
-          'if-none-match': response.headers.etag,
+          'if-none-match': response.headers.etag ?? '',
         });
         assert.equal(again.status, 304, `${path} (${encoding}) revalidates by its ETag`);
       }
@@ -130,8 +138,17 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
   });
 
   describe('in apps built with Vite', () => {
-    /** The built app's files, the pages that serve it and the script tag, one Chromium. */
-    const vite = { code: '', site: null, host: null, browser: null };
+    /**
+     * The built app's files, the pages that serve it and the script tag, one Chromium: all but
+     * the code filled in by before(), which runs before any test reads them.
+     * @type {{
+     *   code: string,
+     *   site: Awaited<ReturnType<typeof serveDirectory>>,
+     *   host: import('../e2e/harness.js').HostPages,
+     *   browser: import('../e2e/harness.js').Browser,
+     * }}
+     */
+    const vite = /** @type {typeof vite} */ ({ code: '' });
     before(async () => {
       for (const [name, text] of Object.entries(APP_FILES)) {
         writeFileSync(join(installed.app, name), text);

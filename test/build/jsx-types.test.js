@@ -13,10 +13,15 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The attributes custom-elements.json lists for <rtc-room>, as a TypeScript union. */
 function manifestAttributes() {
+  /**
+   * The part of the manifest read here.
+   * @type {{ modules: { declarations?: { tagName?: string, attributes?: { name: string }[] }[] }[] }}
+   */
   const manifest = JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8'));
   const element = manifest.modules
     .flatMap((module) => module.declarations ?? [])
     .find((declaration) => declaration.tagName === 'rtc-room');
+  if (!element?.attributes) throw new Error('custom-elements.json lists no rtc-room attributes');
   return element.attributes.map((attribute) => `'${attribute.name}'`).join(' | ');
 }
 

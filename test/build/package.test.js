@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import commonjs from '@rollup/plugin-commonjs';
-import resolve from '@rollup/plugin-node-resolve';
 import { rollup } from 'rollup';
+import { commonjs, nodeResolve as resolve } from '../../build/rollup-plugins.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -77,7 +76,11 @@ customElements.define('my-app', MyApp);
       assert.equal(count, 1, `${marker} appears ${count} times`);
     }
     // PeerJS stays in a chunk of its own, loaded when a visitor joins.
-    const main = output.find((chunk) => chunk.type === 'chunk' && chunk.isEntry);
+    const main = output.find(
+      /** @returns {chunk is import('rollup').OutputChunk} */
+      (chunk) => chunk.type === 'chunk' && chunk.isEntry,
+    );
+    if (!main) throw new Error('the app has no entry chunk');
     assert.ok(!main.code.includes('0.peerjs.com'), 'PeerJS is not in the app entry');
     assert.ok(code.includes('0.peerjs.com'), 'PeerJS is in a lazy chunk');
   });

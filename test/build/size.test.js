@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { FIRST_FILE_BUDGET, TOTAL_BUDGET, measureBundle } from '../../build/size-report.js';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const read = (name) => readFileSync(DIST + name, 'utf8');
+const read = (/** @type {string} */ name) => readFileSync(DIST + name, 'utf8');
 const bundle = measureBundle();
 const everything = bundle.files.map((file) => read(file.name)).join('\n');
 

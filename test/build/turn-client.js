@@ -18,6 +18,26 @@ const ATTRIBUTES = {
   xorMappedAddress: 0x0020,
 };
 
+/** @typedef {keyof typeof ATTRIBUTES} AttributeName */
+/** @typedef {{ address: string, port: number }} TransportAddress */
+
+/**
+ * A response as decodeResponse reads it.
+ * @typedef {{
+ *   id: Buffer,
+ *   isSuccess: boolean,
+ *   errorCode?: number,
+ *   realm?: string,
+ *   nonce?: string,
+ *   relayed?: TransportAddress,
+ *   mapped?: TransportAddress,
+ * }} StunResponse
+ */
+
+/**
+ * @param {number} type
+ * @param {Buffer} value
+ */
 function attribute(type, value) {
   const header = Buffer.alloc(4);
   header.writeUInt16BE(type, 0);
@@ -25,6 +45,10 @@ function attribute(type, value) {
   return Buffer.concat([header, value, Buffer.alloc((4 - (value.length % 4)) % 4)]);
 }
 
+/**
+ * @param {string} address
+ * @param {number} port
+ */
 function xorAddress(address, port) {
   const value = Buffer.alloc(8);
   value.writeUInt8(1, 1);
@@ -37,6 +61,10 @@ function xorAddress(address, port) {
   return value;
 }
 
+/**
+ * @param {Buffer} value
+ * @returns {TransportAddress}
+ */
 function readXorAddress(value) {
   const port = value.readUInt16BE(2) ^ (COOKIE >>> 16);
   const raw = (value.readUInt32BE(4) ^ COOKIE) >>> 0;
@@ -45,12 +73,18 @@ function readXorAddress(value) {
 
 /**
  * A request of `method` with `attributes` ({ name: Buffer }), signed with `key` when given.
+ * @param {number} method
+ * @param {Partial<Record<AttributeName, Buffer>>} [attributes]
+ * @param {Buffer | null} [key]
  * @returns {{ id: Buffer, bytes: Buffer }}
  */
 export function encodeRequest(method, attributes = {}, key = null) {
   const id = randomBytes(12);
   const body = Buffer.concat(
-    Object.entries(attributes).map(([name, value]) => attribute(ATTRIBUTES[name], value)),
+    Object.entries(attributes).map(([name, value]) =>
+      // Object.entries names the keys of `attributes` as plain strings.
+      attribute(ATTRIBUTES[/** @type {AttributeName} */ (name)], value),
+    ),
   );
   const header = Buffer.alloc(20);
   header.writeUInt16BE(method, 0);
@@ -68,9 +102,13 @@ export function encodeRequest(method, attributes = {}, key = null) {
   return { id, bytes: Buffer.concat([header, body, attribute(ATTRIBUTES.messageIntegrity, hmac)]) };
 }
 
-/** A response: its class (`success` or `error`), error code, and the attributes we read. */
+/**
+ * A response: its class (`success` or `error`), error code, and the attributes we read.
+ * @param {Buffer} bytes
+ */
 export function decodeResponse(bytes) {
   const type = bytes.readUInt16BE(0);
+  /** @type {StunResponse} */
   const response = { id: bytes.subarray(8, 20), isSuccess: (type & 0x0110) === 0x0100 };
   for (let at = 20; at + 4 <= bytes.length;) {
     const kind = bytes.readUInt16BE(at);
@@ -93,17 +131,25 @@ export function decodeResponse(bytes) {
  */
 export async function openTurnClient(port, { username, credential }) {
   const socket = createSocket('udp4');
-  await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  );
+  /** @type {{ realm: string, nonce: string, key: Buffer } | null} */
   let auth = null;
 
-  /** Sends `bytes` until the answer to `id` comes (3 tries, 1 s each). */
+  /**
+   * Sends `bytes` until the answer to `id` comes (3 tries, 1 s each).
+   * @param {{ id: Buffer, bytes: Buffer }} request
+   */
   async function exchange({ id, bytes }) {
     for (let attempt = 0; attempt < 3; attempt++) {
+      /** @type {Buffer | null} */
       const answer = await new Promise((resolve) => {
         const timer = setTimeout(() => finish(null), 1000);
-        const onMessage = (message) => {
+        const onMessage = (/** @type {Buffer} */ message) => {
           if (message.length >= 20 && message.subarray(8, 20).equals(id)) finish(message);
         };
+        /** @param {Buffer | null} message */
         function finish(message) {
           clearTimeout(timer);
           socket.off('message', onMessage);
@@ -117,7 +163,12 @@ export async function openTurnClient(port, { username, credential }) {
     throw new Error(`no answer from 127.0.0.1:${port}`);
   }
 
+  /**
+   * @param {number} method
+   * @param {Partial<Record<AttributeName, Buffer>>} attributes
+   */
   function signed(method, attributes) {
+    if (!auth) throw new Error('allocate first: no realm and nonce to sign with');
     return encodeRequest(
       method,
       {
@@ -137,12 +188,14 @@ export async function openTurnClient(port, { username, credential }) {
       const transport = { requestedTransport: Buffer.from([17, 0, 0, 0]) };
       const challenge = await exchange(encodeRequest(METHODS.allocate, transport));
       if (challenge.errorCode !== 401) throw new Error(`expected 401, got ${challenge.errorCode}`);
+      if (!challenge.realm || !challenge.nonce) throw new Error('a 401 without realm or nonce');
       const key = createHash('md5').update(`${username}:${challenge.realm}:${credential}`).digest();
       auth = { realm: challenge.realm, nonce: challenge.nonce, key };
       return exchange(signed(METHODS.allocate, transport));
     },
-    createPermission: (address) =>
+    createPermission: (/** @type {string} */ address) =>
       exchange(signed(METHODS.createPermission, { xorPeerAddress: xorAddress(address, 9) })),
-    close: () => new Promise((resolve) => socket.close(resolve)),
+    close: () =>
+      /** @type {Promise<void>} */ (new Promise((resolve) => socket.close(() => resolve()))),
   };
 }

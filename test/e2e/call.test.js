@@ -4,7 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readEvents, startStack, visitRoom, waitForRemoteVideo, waitInPage } from './harness.js';
 
-/** The name on the tile the page shows as the active speaker, or null. */
+/** @typedef {import('./harness.js').Page} Page */
+
+/**
+ * The name on the tile the page shows as the active speaker, or null.
+ * @param {Page} page
+ */
 function speakingTileName(page) {
   return page.evaluate(
     () =>
@@ -15,6 +20,10 @@ function speakingTileName(page) {
   );
 }
 
+/**
+ * @param {Page} page
+ * @param {string} name
+ */
 function waitForSpeaker(page, name) {
   return waitInPage(
     page,
@@ -28,6 +37,10 @@ function waitForSpeaker(page, name) {
   );
 }
 
+/**
+ * @param {Page} page
+ * @param {boolean} on
+ */
 function setMicrophone(page, on) {
   return page.evaluate(
     (value) => document.querySelector('rtc-room').setMicrophoneEnabled(value),
@@ -36,6 +49,7 @@ function setMicrophone(page, on) {
 }
 
 describe('a call', () => {
+  /** @type {import('./harness.js').Stack<true>} */
   let stack;
 
   before(async () => {
@@ -63,11 +77,11 @@ describe('a call', () => {
         document
           .querySelector('rtc-room')
           .shadowRoot.querySelector('[part~="tile-featured"] [part="name"]')
-          .textContent.trim(),
+          ?.textContent.trim(),
       );
       assert.equal(featured, 'Grace', 'the speaker layout shows the speaker large');
       const events = (await readEvents(ada)).filter((event) => event.type === 'rtc-speaker');
-      assert.equal(events.at(-1).detail.participant.name, 'Grace');
+      assert.equal(events.at(-1)?.detail.participant?.name, 'Grace');
 
       // Grace falls silent and Ada speaks: the others follow Ada; a silence keeps no one new.
       await setMicrophone(grace, false);
@@ -90,14 +104,16 @@ describe('a call', () => {
     });
     const fox = await visitRoom(firefox, host, server, roomId, 'Fox', { muted: '' });
     const pages = [ada, grace, fox];
-    const screenFrames = (page) =>
+    const screenFrames = (/** @type {Page} */ page) =>
       waitInPage(
         page,
         () => {
           const tile = document
             .querySelector('rtc-room')
             .shadowRoot.querySelector('[part~="tile-screen"]');
-          return tile?.querySelector('video')?.videoWidth > 0 && tile.getAttribute('aria-label');
+          return (
+            (tile?.querySelector('video')?.videoWidth ?? 0) > 0 && tile?.getAttribute('aria-label')
+          );
         },
         undefined,
         'a shared screen with frames',
@@ -154,7 +170,10 @@ describe('a call', () => {
       await ada.click(`${graceTile} [data-action="fullscreen-tile"]`);
       await waitInPage(
         ada,
-        () => document.querySelector('rtc-room').shadowRoot.fullscreenElement?.dataset.peerId,
+        () =>
+          document
+            .querySelector('rtc-room')
+            .shadowRoot.fullscreenElement?.getAttribute('data-peer-id'),
         undefined,
         'the tile to fill the screen',
       );

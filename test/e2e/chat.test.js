@@ -3,7 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readChatLines, startStack, visitRoom, waitForRemoteVideo, waitInPage } from './harness.js';
 
-/** The chat as the page's element holds it. */
+/** @typedef {import('./harness.js').Page} Page */
+/** @typedef {import('./harness.js').Stack<true>} Stack */
+
+/**
+ * The chat as the page's element holds it.
+ * @param {Page} page
+ */
 function readMessages(page) {
   return page.evaluate(() =>
     document.querySelector('rtc-room').messages.map((message) => ({
@@ -18,20 +24,31 @@ function readMessages(page) {
   );
 }
 
-/** Types into the chat box and presses Enter, as a person would. */
+/**
+ * Types into the chat box and presses Enter, as a person would.
+ * @param {Page} page
+ * @param {string} text
+ */
 async function typeAndSend(page, text) {
   await readChatLines(page);
-  const box = await page.evaluateHandle(() =>
-    document
+  const box = await page.evaluateHandle(() => {
+    const textarea = document
       .querySelector('rtc-room')
       .shadowRoot.querySelector('rtc-chat-panel')
-      .shadowRoot.querySelector('textarea'),
-  );
+      ?.shadowRoot?.querySelector('textarea');
+    if (!textarea) throw new Error('the chat panel shows no text box');
+    return textarea;
+  });
   await box.focus();
   await page.keyboard.sendCharacter(text);
   await page.keyboard.press('Enter');
 }
 
+/**
+ * @param {Page} page
+ * @param {string} text
+ * @param {string} [what]
+ */
 const waitForMessage = (page, text, what) =>
   waitInPage(
     page,
@@ -41,10 +58,15 @@ const waitForMessage = (page, text, what) =>
   );
 
 describe('chat in a room', () => {
+  /** @type {Stack} */
   let stack;
+  /** @type {Stack['server']} */
   let server;
+  /** @type {Stack['host']} */
   let host;
+  /** @type {Stack['chromium']} */
   let chromium;
+  /** @type {Stack['firefox']} */
   let firefox;
 
   before(async () => {
@@ -73,10 +95,11 @@ describe('chat in a room', () => {
         assert.match(lines[0], /李雷/);
         assert.ok(lines[0].includes('你好，世界 👋🏽'), `the line shows the text: ${lines[0]}`);
         const link = await page.evaluate(() => {
+          /** @type {HTMLAnchorElement | null | undefined} */
           const a = document
             .querySelector('rtc-room')
             .shadowRoot.querySelector('rtc-chat-panel')
-            .shadowRoot.querySelector('[part~="message"] a');
+            ?.shadowRoot?.querySelector('[part~="message"] a');
           return { href: a?.href, rel: a?.rel, target: a?.target };
         });
         assert.deepEqual(link, {
@@ -108,11 +131,14 @@ describe('chat in a room', () => {
         canvas.width = 300;
         canvas.height = 200;
         const context = canvas.getContext('2d');
+        if (!context) throw new Error('no 2D canvas');
         context.fillStyle = 'rgb(200, 30, 60)';
         context.fillRect(0, 0, 300, 200);
         context.fillStyle = 'rgb(10, 220, 90)';
         context.fillRect(150, 100, 150, 100);
+        /** @type {Blob | null} */
         const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+        if (!blob) throw new Error('the canvas made no PNG');
         await document.querySelector('rtc-room').sendImage(blob);
       });
       for (const page of receivers) {
@@ -124,13 +150,16 @@ describe('chat in a room', () => {
         );
         const decoded = await page.evaluate(async () => {
           const message = document.querySelector('rtc-room').messages.find((m) => m.picture?.url);
+          const url = message?.picture?.url;
+          if (!url) throw new Error('the picture is gone');
           const image = new Image();
-          image.src = message.picture.url;
+          image.src = url;
           await image.decode();
           const canvas = document.createElement('canvas');
           canvas.width = image.naturalWidth;
           canvas.height = image.naturalHeight;
           const context = canvas.getContext('2d');
+          if (!context) throw new Error('no 2D canvas');
           context.drawImage(image, 0, 0);
           return {
             width: image.naturalWidth,
@@ -149,12 +178,16 @@ describe('chat in a room', () => {
         });
         const thumbnails = await page.evaluate(async () => {
           const room = document.querySelector('rtc-room');
-          room.shadowRoot.querySelector('[data-action="chat"]').click();
+          const toggle = room.shadowRoot.querySelector('[data-action="chat"]');
+          if (!(toggle instanceof HTMLElement)) throw new Error('the room shows no chat button');
+          toggle.click();
           // The panel's chunk loads the first time the chat opens.
           await customElements.whenDefined('rtc-chat-panel');
           await room.updateComplete;
           const panel = room.shadowRoot.querySelector('rtc-chat-panel');
+          if (!panel?.shadowRoot) throw new Error('the chat panel did not open');
           await panel.updateComplete;
+          /** @type {HTMLImageElement | null} */
           const image = panel.shadowRoot.querySelector(
             '[part~="picture"] img, img[part~="picture"]',
           );

@@ -8,9 +8,15 @@ import { startStack, visitRoom, waitInPage } from './harness.js';
 
 const SECONDS = Number(process.env.CHURN_SECONDS ?? 60);
 const SEED = Number(process.env.CHURN_SEED ?? 10);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** @typedef {import('./harness.js').Page} Page */
+/** @typedef {{ name: string, page: Page | null }} Slot a visitor, in the room while it has a page */
 
-/** A small seeded generator (mulberry32): the same seed, the same run. */
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A small seeded generator (mulberry32): the same seed, the same run.
+ * @param {number} seed
+ */
 function random(seed) {
   let state = seed >>> 0;
   return () => {
@@ -23,6 +29,7 @@ function random(seed) {
 }
 
 describe('a room under churn', () => {
+  /** @type {import('./harness.js').Stack<true>} */
   let stack;
 
   before(async () => {
@@ -36,11 +43,19 @@ describe('a room under churn', () => {
     const roomId = crypto.randomUUID();
     const next = random(SEED);
     // Four Chromium and two Firefox visitors; chat only keeps six on two cores.
-    const slots = ['c0', 'c1', 'c2', 'c3', 'f4', 'f5'].map((name) => ({ name, page: null }));
+    const slots = ['c0', 'c1', 'c2', 'c3', 'f4', 'f5'].map(
+      /** @returns {Slot} */ (name) => ({ name, page: null }),
+    );
+    /** @type {{ id: string, delivery: string, from: string }[]} */
     const sent = [];
     let counter = 0;
 
-    const join = async (slot) => {
+    /** @param {Slot} slot a visitor in the room */
+    const pageOf = (slot) => {
+      if (!slot.page) throw new Error(`${slot.name} is not in the room`);
+      return slot.page;
+    };
+    const join = async (/** @type {Slot} */ slot) => {
       const browser = slot.name.startsWith('f') ? firefox : chromium;
       const page = await visitRoom(browser, host, server, roomId, slot.name, {
         muted: '',
@@ -54,14 +69,14 @@ describe('a room under churn', () => {
       );
       slot.page = page;
     };
-    const leave = async (slot) => {
-      const page = slot.page;
+    const leave = async (/** @type {Slot} */ slot) => {
+      const page = pageOf(slot);
       slot.page = null;
       await page.close();
     };
-    const chat = async (slot) => {
+    const chat = async (/** @type {Slot} */ slot) => {
       const text = `${slot.name} #${counter++}`;
-      const message = await slot.page.evaluate(async (value) => {
+      const message = await pageOf(slot).evaluate(async (value) => {
         const m = await document.querySelector('rtc-room').sendMessage(value);
         return { id: m.id, delivery: m.delivery };
       }, text);
@@ -86,7 +101,7 @@ describe('a room under churn', () => {
       // Every present pair connected exactly once: each sees every other once, connected.
       for (const slot of present) {
         await waitInPage(
-          slot.page,
+          pageOf(slot),
           (count) => {
             const room = document.querySelector('rtc-room');
             const remote = room.participants.filter((p) => !p.isLocal);
@@ -104,8 +119,8 @@ describe('a room under churn', () => {
         );
       }
       // Then the chats agree (digests compare every 4 s).
-      const read = (slot) =>
-        slot.page.evaluate(() => document.querySelector('rtc-room').messages.map((m) => m.id));
+      const read = (/** @type {Slot} */ slot) =>
+        pageOf(slot).evaluate(() => document.querySelector('rtc-room').messages.map((m) => m.id));
       const deadline = Date.now() + 30_000;
       let histories = await Promise.all(present.map(read));
       while (
@@ -138,7 +153,7 @@ describe('a room under churn', () => {
       assert.equal(duplicated, 0, 'no message twice');
       for (const history of histories) assert.deepEqual(history, histories[0], 'one order');
     } finally {
-      await Promise.all(slots.filter((s) => s.page).map((s) => s.page.close()));
+      await Promise.all(slots.filter((s) => s.page).map((s) => pageOf(s).close()));
     }
   });
 });

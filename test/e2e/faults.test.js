@@ -13,28 +13,38 @@ import {
   waitInPage,
 } from './harness.js';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values) => {
+/** @typedef {import('./harness.js').Page} Page */
+
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (/** @type {number[]} */ values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-/** Starts rtc-room-server again on a port it had before (a restart, as an operator does one). */
+/**
+ * Starts rtc-room-server again on a port it had before (a restart, as an operator does one).
+ * @param {number} port
+ */
 async function startRoomServerOn(port) {
   const config = parseConfig(
     ['--host', '127.0.0.1', '--port', String(port), '--ice', 'none', '--log-level', 'error'],
     {},
   );
   const room = createRoomServer(config);
-  await new Promise((resolve, reject) => {
-    room.server.once('error', reject);
-    room.server.listen(port, '127.0.0.1', resolve);
-  });
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve, reject) => {
+      room.server.once('error', reject);
+      room.server.listen(port, '127.0.0.1', resolve);
+    })
+  );
   return { url: `http://127.0.0.1:${port}`, room, close: () => room.close() };
 }
 
-/** Resolves with Date.now() at the first successful GET of `url`, polling every 20 ms. */
+/**
+ * Resolves with Date.now() at the first successful GET of `url`, polling every 20 ms.
+ * @param {string} url
+ */
 async function firstSuccess(url, timeout = 10_000) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
@@ -49,16 +59,26 @@ async function firstSuccess(url, timeout = 10_000) {
   throw new Error(`${url} did not answer`);
 }
 
-/** The peer ID each page joined under. */
+/**
+ * The peer ID each page joined under.
+ * @param {Page} page
+ */
 function peerIdOf(page) {
   return page.evaluate(() => window.rtcEvents.find((e) => e.type === 'rtc-join')?.detail.peerId);
 }
 
-/** Message IDs in the order the page's element holds them. */
+/**
+ * Message IDs in the order the page's element holds them.
+ * @param {Page} page
+ */
 function messageIds(page) {
   return page.evaluate(() => document.querySelector('rtc-room').messages.map((m) => m.id));
 }
 
+/**
+ * @param {Page} page
+ * @param {string} text
+ */
 function sendMessage(page, text) {
   return page.evaluate(async (value) => {
     const message = await document.querySelector('rtc-room').sendMessage(value);
@@ -66,11 +86,16 @@ function sendMessage(page, text) {
   }, text);
 }
 
-/** How this page shows the participant `peerId`: the state its element reports, and its tile. */
+/**
+ * How this page shows the participant `peerId`: the state its element reports, and its tile.
+ * @param {Page} page
+ * @param {string | undefined} peerId
+ */
 function connectionTo(page, peerId) {
   return page.evaluate((id) => {
     const room = document.querySelector('rtc-room');
     const participant = room.participants.find((p) => p.id === id);
+    /** @type {HTMLElement | null} */
     const tile = room.shadowRoot.querySelector(`[part~="tile"][data-peer-id="${id}"]`);
     return {
       state: participant?.connection?.state ?? null,
@@ -177,6 +202,7 @@ describe('a room through faults', () => {
           page,
           (id) => {
             const room = document.querySelector('rtc-room');
+            /** @type {NodeListOf<HTMLElement>} */
             const tiles = room.shadowRoot.querySelectorAll(`[part~="tile"][data-peer-id="${id}"]`);
             return tiles.length === 1 && tiles[0].dataset.connection === 'connected';
           },

@@ -9,6 +9,8 @@ import {
   waitForRemoteVideo,
 } from './harness.js';
 
+/** @typedef {import('./harness.js').Stack<true>} Stack */
+
 /**
  * Runs in a visitor's page before the widget loads: records the bundle policy of every peer
  * connection made and the media section of every ICE candidate it gathers.
@@ -16,22 +18,32 @@ import {
 function recordCandidates() {
   const Original = window.RTCPeerConnection;
   window.gathered = { policies: [], sections: [] };
-  window.RTCPeerConnection = function (...args) {
-    const connection = new Original(...args);
-    window.gathered.policies.push(connection.getConfiguration().bundlePolicy);
-    connection.addEventListener('icecandidate', ({ candidate }) => {
-      if (candidate?.candidate) window.gathered.sections.push(candidate.sdpMLineIndex);
-    });
-    return connection;
-  };
+  // A plain function in the constructor's place, as a host page's own wrapper would be.
+  window.RTCPeerConnection = /** @type {typeof RTCPeerConnection} */ (
+    /** @type {unknown} */ (
+      function (/** @type {ConstructorParameters<typeof RTCPeerConnection>} */ ...args) {
+        const connection = new Original(...args);
+        window.gathered.policies.push(connection.getConfiguration().bundlePolicy);
+        connection.addEventListener('icecandidate', ({ candidate }) => {
+          if (candidate?.candidate) window.gathered.sections.push(candidate.sdpMLineIndex);
+        });
+        return connection;
+      }
+    )
+  );
   window.RTCPeerConnection.prototype = Original.prototype;
 }
 
 describe('a room across Firefox and Chromium', () => {
+  /** @type {Stack} */
   let stack;
+  /** @type {Stack['server']} */
   let server;
+  /** @type {Stack['host']} */
   let host;
+  /** @type {Stack['chromium']} */
   let chromium;
+  /** @type {Stack['firefox']} */
   let firefox;
 
   before(async () => {
@@ -66,10 +78,12 @@ describe('a room across Firefox and Chromium', () => {
     ];
     try {
       for (const page of pages) await waitForRemoteVideo(page, 1);
-      for (const [page, name] of [
+      /** @type {[import('./harness.js').Page, string][]} */
+      const named = [
         [pages[0], 'Chromium'],
         [pages[1], 'Firefox'],
-      ]) {
+      ];
+      for (const [page, name] of named) {
         const { policies, sections } = await page.evaluate(() => window.gathered);
         assert.ok(policies.length > 0, `${name} made a peer connection`);
         assert.ok(

@@ -12,6 +12,26 @@ import { findBrowser, findTurnServer } from '../browsers.js';
 import { createRoomServer } from '../../server/app.js';
 import { parseConfig } from '../../server/config.js';
 
+/** @typedef {import('puppeteer-core').Browser} Browser */
+/** @typedef {import('puppeteer-core').Page} Page */
+/** @typedef {Awaited<ReturnType<typeof startRoomServer>>} RoomServerHandle */
+/** @typedef {Awaited<ReturnType<typeof startHostPages>>} HostPages */
+/** @typedef {ReturnType<typeof turnServer>} TurnServer */
+/** @typedef {Awaited<ReturnType<typeof readTiles>>[number]} Tile */
+
+/**
+ * What startStack started: Firefox with `firefox` (F) and coturn with `turn` (T).
+ * @template {boolean} [F=boolean]
+ * @template {boolean} [T=boolean]
+ * @typedef {object} Stack
+ * @property {RoomServerHandle} server
+ * @property {HostPages} host
+ * @property {Browser} chromium
+ * @property {F extends true ? Browser : null} firefox
+ * @property {T extends true ? TurnServer : null} turn
+ * @property {() => Promise<void>} close
+ */
+
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 // Plain PeerJS for pages that bypass the widget (a baseline, a hostile peer).
 const PEERJS_BUNDLE = fileURLToPath(
@@ -21,6 +41,8 @@ const PEERJS_BUNDLE = fileURLToPath(
 /**
  * Starts rtc-room-server on a free port of `address` (loopback unless a lab host's); extra flags
  * as on the command line.
+ * @param {string[]} [flags]
+ * @param {string} [address]
  */
 export async function startRoomServer(flags = [], address = '127.0.0.1') {
   const config = parseConfig(
@@ -28,8 +50,10 @@ export async function startRoomServer(flags = [], address = '127.0.0.1') {
     {},
   );
   const room = createRoomServer(config);
-  await new Promise((resolve) => room.server.listen(0, address, resolve));
-  const { port } = room.server.address();
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve) => room.server.listen(0, address, resolve))
+  );
+  const { port } = /** @type {import('node:net').AddressInfo} */ (room.server.address());
   return { url: `http://${address}:${port}`, room, close: () => room.close() };
 }
 
@@ -37,12 +61,19 @@ export async function startRoomServer(flags = [], address = '127.0.0.1') {
  * Everything an end-to-end suite needs: rtc-room-server (with coturn behind it when `turn`, and
  * `serverFlags` on its command line), the host pages on another origin, and the browsers.
  * `close()` stops all of it.
+ * @template {boolean} [F=false]
+ * @template {boolean} [T=false]
+ * @param {{ firefox?: F, turn?: T, serverFlags?: string[] }} [options]
+ * @returns {Promise<Stack<F, T>>}
  */
-export async function startStack({ firefox = false, turn = false, serverFlags = [] } = {}) {
+export async function startStack({ firefox, turn, serverFlags = [] } = {}) {
+  /** @type {Partial<Stack>} */
   const stack = { turn: null, firefox: null };
   try {
     if (turn) stack.turn = await startTurnServer();
-    const flags = turn ? ['--turn-secret', stack.turn.secret, '--turn-urls', stack.turn.url] : [];
+    const flags = stack.turn
+      ? ['--turn-secret', stack.turn.secret, '--turn-urls', stack.turn.url]
+      : [];
     stack.server = await startRoomServer([...flags, ...serverFlags]);
     stack.host = await startHostPages();
     stack.chromium = await launchChromium();
@@ -52,9 +83,11 @@ export async function startStack({ firefox = false, turn = false, serverFlags = 
     throw error;
   }
   stack.close = () => closeStack(stack);
-  return stack;
+  // Every part has started by now.
+  return /** @type {Stack<F, T>} */ (stack);
 }
 
+/** @param {Partial<Stack>} stack what has started of it */
 async function closeStack({ firefox, chromium, host, server, turn }) {
   await firefox?.close();
   await chromium?.close();
@@ -63,6 +96,7 @@ async function closeStack({ firefox, chromium, host, server, turn }) {
   await turn?.close();
 }
 
+/** @type {Record<string, string>} */
 const FIXTURE_TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8' };
 
 /**
@@ -70,7 +104,8 @@ const FIXTURE_TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; 
  * suite and closed after it. Tests read `host` and `browser` from the returned object.
  */
 export function useHostAndChromium() {
-  const suite = { host: null, browser: null };
+  // Filled in by before(), which runs before any test reads it.
+  const suite = /** @type {{ host: HostPages, browser: Browser }} */ ({});
   before(async () => {
     suite.host = await startHostPages();
     suite.browser = await launchChromium();
@@ -88,14 +123,14 @@ export function useHostAndChromium() {
  */
 export async function startHostPages(address = '127.0.0.1', port = 0) {
   const server = createServer(async (request, response) => {
-    const { pathname } = new URL(request.url, 'http://localhost');
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     const name = pathname.replace(/^\/+/, '') || 'room.html';
     if (name === 'peerjs.js') {
       const body = await readFile(PEERJS_BUNDLE);
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
       return;
     }
-    const type = FIXTURE_TYPES[/^[\w-]+\.(html|js)$/.exec(name)?.[1]];
+    const type = FIXTURE_TYPES[/^[\w-]+\.(html|js)$/.exec(name)?.[1] ?? ''];
     if (!type) {
       response.writeHead(404).end();
       return;
@@ -107,13 +142,17 @@ export async function startHostPages(address = '127.0.0.1', port = 0) {
       response.writeHead(404).end();
     }
   });
-  await new Promise((resolve) => server.listen(port, address, resolve));
-  const url = new URL(`http://${address}:${server.address().port}`);
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve) => server.listen(port, address, resolve))
+  );
+  const { port: listening } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  const url = new URL(`http://${address}:${listening}`);
   // localhost, not 127.0.0.1: another origin than the server's, and still a secure context.
   if (address === '127.0.0.1') url.hostname = 'localhost';
   return {
     url: url.origin,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      /** @type {Promise<void>} */ (new Promise((resolve) => server.close(() => resolve()))),
   };
 }
 
@@ -170,7 +209,12 @@ export function launchFirefox({ prefs = {} } = {}) {
  * Opens a visitor: a host page that embeds <rtc-room> with `attributes`; `fixture` names
  * another host page than room.html, `viewport` sets the page's size before it loads, and
  * `beforeLoad` runs in the page before any of its scripts.
- * @returns {Promise<import('puppeteer-core').Page>}
+ * @param {Browser} browser
+ * @param {string} hostUrl
+ * @param {string} serverUrl
+ * @param {Record<string, string>} attributes
+ * @param {VisitOptions} [options]
+ * @returns {Promise<Page>}
  */
 export async function openVisitor(
   browser,
@@ -181,7 +225,9 @@ export async function openVisitor(
 ) {
   const context = browser.defaultBrowserContext();
   const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[page error]', error.message));
+  page.on('pageerror', (error) =>
+    console.error('[page error]', error instanceof Error ? error.message : error),
+  );
   if (viewport) await page.setViewport(viewport);
   if (beforeLoad) await page.evaluateOnNewDocument(beforeLoad);
   const query = new URLSearchParams({ server: serverUrl, ...attributes });
@@ -189,7 +235,25 @@ export async function openVisitor(
   return page;
 }
 
-/** Opens a visitor who joins `roomId` at once (`no-prejoin`) under `name`. */
+/**
+ * How a visitor's page opens: see openVisitor.
+ * @typedef {{
+ *   fixture?: string,
+ *   viewport?: import('puppeteer-core').Viewport,
+ *   beforeLoad?: () => unknown,
+ * }} VisitOptions
+ */
+
+/**
+ * Opens a visitor who joins `roomId` at once (`no-prejoin`) under `name`.
+ * @param {Browser} browser
+ * @param {{ url: string }} host
+ * @param {{ url: string }} server
+ * @param {string} roomId
+ * @param {string} name
+ * @param {Record<string, string>} [attributes]
+ * @param {VisitOptions} [options]
+ */
 export function visitRoom(browser, host, server, roomId, name, attributes = {}, options = {}) {
   return openVisitor(
     browser,
@@ -200,21 +264,46 @@ export function visitRoom(browser, host, server, roomId, name, attributes = {}, 
   );
 }
 
-/** Resolves when `predicate` (run in the page) returns a truthy value; rejects with `what`. */
+/**
+ * What a value is once known to be truthy.
+ * @template T
+ * @typedef {Exclude<T, null | undefined | false | 0 | ''>} Truthy
+ */
+
+/**
+ * Resolves when `predicate` (run in the page) returns a truthy value; rejects with `what`.
+ * @template A
+ * @template {import('puppeteer-core').EvaluateFunc<[A]>} F
+ * @param {Page} page
+ * @param {F} predicate
+ * @param {A} arg
+ * @param {string} what
+ * @param {number} [timeout]
+ * @returns {Promise<import('puppeteer-core').HandleFor<Truthy<Awaited<ReturnType<F>>>>>}
+ */
 export async function waitInPage(page, predicate, arg, what, timeout = 20_000) {
   try {
-    return await page.waitForFunction(predicate, { timeout, polling: 100 }, arg);
+    const handle = await page.waitForFunction(predicate, { timeout, polling: 100 }, arg);
+    // waitForFunction resolves on a truthy value only.
+    return /** @type {import('puppeteer-core').HandleFor<Truthy<Awaited<ReturnType<F>>>>} */ (
+      handle
+    );
   } catch (error) {
     const events = await page.evaluate(() => JSON.stringify(window.rtcEvents)).catch(() => '');
     throw new Error(`timed out waiting for ${what}; events: ${events}`, { cause: error });
   }
 }
 
-/** What a person sees of the room: every tile, its name and its video's progress. */
+/**
+ * What a person sees of the room: every tile, its name and its video's progress.
+ * @param {Page} page
+ */
 export function readTiles(page) {
   return page.evaluate(() => {
     const root = document.querySelector('rtc-room')?.shadowRoot;
-    return [...(root?.querySelectorAll('[part~="tile"]') ?? [])].map((tile) => {
+    /** @type {NodeListOf<HTMLElement> | undefined} */
+    const tiles = root?.querySelectorAll('[part~="tile"]');
+    return [...(tiles ?? [])].map((tile) => {
       const video = tile.querySelector('video');
       return {
         peerId: tile.dataset.peerId,
@@ -229,15 +318,20 @@ export function readTiles(page) {
   });
 }
 
-/** Waits until `count` remote tiles show video whose frames advance. */
+/**
+ * Waits until `count` remote tiles show video whose frames advance.
+ * @param {Page} page
+ * @param {number} count
+ * @param {number} [timeout]
+ */
 export async function waitForRemoteVideo(page, count, timeout = 30_000) {
   await waitInPage(
     page,
     (expected) => {
       const root = document.querySelector('rtc-room')?.shadowRoot;
-      const videos = [
-        ...(root?.querySelectorAll('[part~="tile"]:not([part~="tile-local"]) video') ?? []),
-      ];
+      /** @type {NodeListOf<HTMLVideoElement> | undefined} */
+      const remote = root?.querySelectorAll('[part~="tile"]:not([part~="tile-local"]) video');
+      const videos = [...(remote ?? [])];
       return videos.filter((v) => v.videoWidth > 0 && !v.hidden).length >= expected;
     },
     count,
@@ -247,7 +341,7 @@ export async function waitForRemoteVideo(page, count, timeout = 30_000) {
   // Frames must keep coming: each remote video's time moves on within a few seconds.
   const before = await readTiles(page);
   let after = before;
-  const hasAdvanced = (tile) =>
+  const hasAdvanced = (/** @type {Tile} */ tile) =>
     (after.find((t) => t.peerId === tile.peerId)?.currentTime ?? 0) > tile.currentTime;
   const remote = before.filter((tile) => !tile.isLocal);
   for (let waited = 0; waited < 5000 && !remote.every(hasAdvanced); waited += 250) {
@@ -257,7 +351,13 @@ export async function waitForRemoteVideo(page, count, timeout = 30_000) {
   return remote.map((tile) => ({ ...tile, advanced: hasAdvanced(tile) }));
 }
 
-/** Waits until the page shows exactly `count` tiles (its own included). */
+/**
+ * Waits until the page shows exactly `count` tiles (its own included).
+ * @param {Page} page
+ * @param {number} count
+ * @param {string} what
+ * @param {number} [timeout]
+ */
 export function waitForTileCount(page, count, what, timeout) {
   return waitInPage(
     page,
@@ -270,7 +370,11 @@ export function waitForTileCount(page, count, what, timeout) {
   );
 }
 
-/** Asserts that audio from each of `count` remote participants keeps arriving. */
+/**
+ * Asserts that audio from each of `count` remote participants keeps arriving.
+ * @param {Page} page
+ * @param {number} count
+ */
 export async function assertAudioArrives(page, count) {
   const first = await inboundAudioBytes(page);
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -284,7 +388,10 @@ export async function assertAudioArrives(page, count) {
 /**
  * Opens the page that uses PeerJS directly, without the widget (peerjs-call.html), with `params`
  * in its query: `server` names rtc-room-server.
- * @returns {Promise<import('puppeteer-core').Page>}
+ * @param {Browser} browser
+ * @param {string} hostUrl
+ * @param {Record<string, string>} params
+ * @returns {Promise<Page>}
  */
 export async function openPlainPeerPage(browser, hostUrl, params) {
   const page = await browser.newPage();
@@ -300,9 +407,13 @@ export async function openPlainPeerPage(browser, hostUrl, params) {
 /**
  * One call between two pages that use PeerJS directly (no widget) through rtc-room-server;
  * resolves with the caller's ms from nothing to the first decoded remote frame.
+ * @param {Browser} browser
+ * @param {{ url: string }} host
+ * @param {{ url: string }} server
  */
 export async function callWithPlainPeerJs(browser, host, server) {
   const answerer = await openPlainPeerPage(browser, host.url, { server: server.url });
+  /** @type {Page | undefined} */
   let caller;
   try {
     caller = await openPlainPeerPage(browser, host.url, { server: server.url });
@@ -313,17 +424,21 @@ export async function callWithPlainPeerJs(browser, host, server) {
       `plain-${crypto.randomUUID()}`,
       answererId,
     );
-    const width = await caller.evaluate(() => document.querySelector('video').videoWidth);
+    const width = await caller.evaluate(() => document.querySelector('video')?.videoWidth ?? 0);
     return { elapsed, width };
   } finally {
     await Promise.all([answerer.close(), caller?.close()]);
   }
 }
 
-/** Inbound audio bytes per remote participant, from the element's `getStats`. */
+/**
+ * Inbound audio bytes per remote participant, from the element's `getStats`.
+ * @param {Page} page
+ */
 export function inboundAudioBytes(page) {
   return page.evaluate(async () => {
     const room = document.querySelector('rtc-room');
+    /** @type {Record<string, number>} */
     const result = {};
     for (const participant of room.participants.filter((p) => !p.isLocal)) {
       const report = await room.getStats(participant.id);
@@ -337,7 +452,10 @@ export function inboundAudioBytes(page) {
   });
 }
 
-/** The events the page's element dispatched so far. */
+/**
+ * The events the page's element dispatched so far.
+ * @param {Page} page
+ */
 export function readEvents(page) {
   return page.evaluate(() => window.rtcEvents);
 }
@@ -350,6 +468,7 @@ export function readEvents(page) {
 async function freeUdpPort() {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
+    /** @type {boolean} */
     const isFree = await new Promise((resolve) => {
       const socket = createSocket('udp4');
       socket.once('error', () => resolve(false));
@@ -359,10 +478,15 @@ async function freeUdpPort() {
   }
 }
 
-/** Resolves with whether a STUN Binding request to 127.0.0.1:port is answered in `timeout` ms. */
+/**
+ * Resolves with whether a STUN Binding request to 127.0.0.1:port is answered in `timeout` ms.
+ * @param {number} port
+ * @param {number} timeout
+ */
 async function answersStun(port, timeout) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
+    /** @type {boolean} */
     const answered = await new Promise((resolve) => {
       const socket = createSocket('udp4');
       // Binding request: type 0x0001, length 0, magic cookie, 12-byte transaction ID.
@@ -407,6 +531,10 @@ export async function startTurnServer() {
   }
 }
 
+/**
+ * @param {number} port
+ * @param {string} secret
+ */
 function spawnTurnServer(port, secret) {
   // Relayed ports below the ephemeral range too, for the same reason.
   const relayBase = 10_000 + Math.floor(Math.random() * 9_000);
@@ -434,11 +562,21 @@ function spawnTurnServer(port, secret) {
   );
 }
 
+/**
+ * @param {number} port
+ * @param {string} secret
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {Promise<unknown>} exited
+ */
 function turnServer(port, secret, child, exited) {
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
     secret,
-    /** Credentials made with the secret, valid until `expiresAt` (seconds since the epoch). */
+    /**
+     * Credentials made with the secret, valid until `expiresAt` (seconds since the epoch).
+     * @param {number} expiresAt
+     * @param {string} [user]
+     */
     credentials(expiresAt, user = 'e2e') {
       const username = `${expiresAt}:${user}`;
       return { username, credential: createHmac('sha1', secret).update(username).digest('base64') };
@@ -450,7 +588,10 @@ function turnServer(port, secret, child, exited) {
   };
 }
 
-/** The connection to every remote participant, as the element reports it. */
+/**
+ * The connection to every remote participant, as the element reports it.
+ * @param {Page} page
+ */
 export function readConnections(page) {
   return page.evaluate(() =>
     document
@@ -460,11 +601,15 @@ export function readConnections(page) {
   );
 }
 
-/** Opens the chat panel and returns the text of every message line a person sees. */
+/**
+ * Opens the chat panel and returns the text of every message line a person sees.
+ * @param {Page} page
+ */
 export async function readChatLines(page) {
   await page.evaluate(() => {
     const room = document.querySelector('rtc-room');
     const toggle = room.shadowRoot.querySelector('[data-action="chat"]');
+    if (!(toggle instanceof HTMLElement)) throw new Error('the room shows no chat button');
     if (toggle.getAttribute('aria-expanded') !== 'true') toggle.click();
   });
   await waitInPage(
@@ -473,19 +618,19 @@ export async function readChatLines(page) {
     undefined,
     'the chat panel',
   );
-  return page.evaluate(() =>
-    [
-      ...document
-        .querySelector('rtc-room')
-        .shadowRoot.querySelector('rtc-chat-panel')
-        .shadowRoot.querySelectorAll('[part~="message"]'),
-    ].map((line) => line.textContent.replace(/\s+/g, ' ').trim()),
-  );
+  return page.evaluate(() => {
+    const panel = document.querySelector('rtc-room').shadowRoot.querySelector('rtc-chat-panel');
+    if (!panel?.shadowRoot) throw new Error('the chat panel is gone');
+    return [...panel.shadowRoot.querySelectorAll('[part~="message"]')].map((line) =>
+      line.textContent.replace(/\s+/g, ' ').trim(),
+    );
+  });
 }
 
 /**
  * The candidate pair each remote participant's connection uses now, from the element's
  * `getStats`: both ends' candidate types, and how this side reaches its TURN server.
+ * @param {Page} page
  */
 export function readSelectedPaths(page) {
   return page.evaluate(async () => {

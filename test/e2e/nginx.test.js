@@ -14,17 +14,19 @@ import { launchChromium, startHostPages, visitRoom, waitForRemoteVideo } from '.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** @returns {Promise<number>} */
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
 }
 
+/** @param {string} url */
 async function waitForHttp(url, timeout = 30_000) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
@@ -65,7 +67,13 @@ async function startProcess() {
   };
 }
 
-/** nginx with deploy/nginx.conf, its upstreams and port set for this run. */
+/** @typedef {Awaited<ReturnType<typeof startProcess>>} ServerProcess */
+/** @typedef {Awaited<ReturnType<typeof startNginx>>} Nginx */
+
+/**
+ * nginx with deploy/nginx.conf, its upstreams and port set for this run.
+ * @param {number[]} upstreamPorts
+ */
 async function startNginx(upstreamPorts) {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-room-nginx-'));
   const port = await freePort();
@@ -124,14 +132,24 @@ http {
   };
 }
 
-/** The port of the process nginx sends `roomId` to. */
+/**
+ * The port of the process nginx sends `roomId` to.
+ * @param {Nginx} nginx
+ * @param {string} roomId
+ */
 async function processOf(nginx, roomId) {
   const response = await fetch(`${nginx.url}/api/config?room=${roomId}`);
   assert.equal(response.status, 200);
-  return Number(response.headers.get('x-upstream').split(':').pop());
+  const upstream = response.headers.get('x-upstream');
+  if (!upstream) throw new Error('nginx named no upstream');
+  return Number(upstream.split(':').pop());
 }
 
-/** A room ID that nginx sends to the process on `port`. */
+/**
+ * A room ID that nginx sends to the process on `port`.
+ * @param {Nginx} nginx
+ * @param {number} port
+ */
 async function roomOn(nginx, port) {
   for (let i = 0; i < 200; i++) {
     const roomId = crypto.randomUUID();
@@ -140,13 +158,26 @@ async function roomOn(nginx, port) {
   throw new Error(`no room lands on ${port}`);
 }
 
+/**
+ * @param {ServerProcess} process
+ * @param {string} roomId
+ * @returns {Promise<string[]>}
+ */
 async function peersOn(process, roomId) {
   const response = await fetch(`${process.url}/api/rooms/${roomId}/peers`);
   return (await response.json()).peers;
 }
 
 describe('rooms over two processes behind nginx', () => {
-  let processes, nginx, host, browser;
+  /** @type {ServerProcess[]} */
+  let processes;
+  /** @type {Nginx} */
+  let nginx;
+  /** @type {import('./harness.js').HostPages} */
+  let host;
+  /** @type {import('./harness.js').Browser} */
+  let browser;
+  /** @type {import('./harness.js').Page[]} */
   const pages = [];
 
   before(async () => {
@@ -167,7 +198,7 @@ describe('rooms over two processes behind nginx', () => {
     await Promise.all((processes ?? []).map((p) => p.stop()));
   });
 
-  const visit = async (roomId, name) => {
+  const visit = async (/** @type {string} */ roomId, /** @type {string} */ name) => {
     const page = await visitRoom(browser, host, nginx, roomId, name);
     pages.push(page);
     return page;

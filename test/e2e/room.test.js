@@ -15,10 +15,16 @@ import {
   waitInPage,
 } from './harness.js';
 
+/** @typedef {import('./harness.js').Stack} Stack */
+
 describe('a room in Chromium', () => {
+  /** @type {Stack} */
   let stack;
+  /** @type {Stack['server']} */
   let server;
+  /** @type {Stack['host']} */
   let host;
+  /** @type {Stack['chromium']} */
   let browser;
 
   before(async () => {
@@ -28,7 +34,8 @@ describe('a room in Chromium', () => {
 
   after(() => stack?.close());
 
-  const visit = (roomId, name) => visitRoom(browser, host, server, roomId, name);
+  const visit = (/** @type {string} */ roomId, /** @type {string} */ name) =>
+    visitRoom(browser, host, server, roomId, name);
 
   it('shows every visitor of three the other two, with moving video and sound', async () => {
     const roomId = crypto.randomUUID();
@@ -142,12 +149,13 @@ describe('a room in Chromium', () => {
             ?.textContent,
       );
       assert.match(notice ?? '', /refused/);
-      await listener.evaluate(() =>
-        document
+      await listener.evaluate(() => {
+        const dismiss = document
           .querySelector('rtc-room')
-          .shadowRoot.querySelector('[part="notice"] .dismiss')
-          .click(),
-      );
+          .shadowRoot.querySelector('[part="notice"] .dismiss');
+        if (!(dismiss instanceof HTMLElement)) throw new Error('the notice has no dismiss button');
+        dismiss.click();
+      });
       await waitInPage(
         listener,
         () => !document.querySelector('rtc-room').shadowRoot.querySelector('[part="notice"]'),
@@ -215,14 +223,19 @@ describe('a room in Chromium', () => {
         beforeLoad: () => {
           const Original = window.RTCPeerConnection;
           window.peerConnectionsMade = 0;
-          window.RTCPeerConnection = function (...args) {
-            window.peerConnectionsMade++;
-            return new Original(...args);
-          };
+          // A plain function in the constructor's place, as a host page's own wrapper would be.
+          window.RTCPeerConnection = /** @type {typeof RTCPeerConnection} */ (
+            /** @type {unknown} */ (
+              function (/** @type {ConstructorParameters<typeof RTCPeerConnection>} */ ...args) {
+                window.peerConnectionsMade++;
+                return new Original(...args);
+              }
+            )
+          );
           window.RTCPeerConnection.prototype = Original.prototype;
           window.ourRTCPeerConnection = window.RTCPeerConnection;
           window.originalMethods = Object.getOwnPropertyNames(Original.prototype).map(
-            (name) => Object.getOwnPropertyDescriptor(Original.prototype, name).value,
+            (name) => Object.getOwnPropertyDescriptor(Original.prototype, name)?.value,
           );
         },
       },
@@ -239,7 +252,7 @@ describe('a room in Chromium', () => {
         sameConstructor: window.RTCPeerConnection === window.ourRTCPeerConnection,
         sameMethods: Object.getOwnPropertyNames(RTCPeerConnection.prototype).every(
           (name, index) =>
-            Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, name).value ===
+            Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, name)?.value ===
             window.originalMethods[index],
         ),
       }));
@@ -258,7 +271,7 @@ describe('a room in Chromium', () => {
         sameConstructor: window.RTCPeerConnection === window.ourRTCPeerConnection,
         sameMethods: Object.getOwnPropertyNames(RTCPeerConnection.prototype).every(
           (name, index) =>
-            Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, name).value ===
+            Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, name)?.value ===
             window.originalMethods[index],
         ),
       }));

@@ -17,27 +17,50 @@ const PHONE = { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, h
 /** Smallest comfortable touch target (WCAG 2.5.5, Apple's and Google's guidelines). */
 const TOUCH_TARGET = 44;
 
-// Runs in the page: every layout fact that does not hold, in words (empty when all hold).
+/** @typedef {import('./harness.js').Page} Page */
+/** @typedef {{ layout: string, lang: string, theme?: string }} View */
+
+/**
+ * What a screenshot's layout must hold: the tiles shown, the room's size in a fixed box, a room
+ * that fills the viewport without scrolling, the smallest button side, an open chat.
+ * @typedef {{
+ *   tiles: number,
+ *   size?: { width: number, height: number },
+ *   fillsViewport?: boolean,
+ *   minButton?: number,
+ *   chatOpen?: boolean,
+ * }} LayoutFacts
+ */
+
+/**
+ * Runs in the page: every layout fact that does not hold, in words (empty when all hold).
+ * @param {LayoutFacts} facts
+ */
 function layoutViolations({ tiles: expectedTiles, size, fillsViewport, minButton, chatOpen }) {
   const room = document.querySelector('rtc-room');
   const root = room.shadowRoot;
   const box = room.getBoundingClientRect();
   const slack = 1; // subpixel rounding
-  const show = (rect) =>
+  const show = (/** @type {DOMRect} */ rect) =>
     `(${Math.round(rect.left)}, ${Math.round(rect.top)}) ${Math.round(rect.width)}×${Math.round(rect.height)}`;
-  const isInside = (rect, outer) =>
+  const isInside = (
+    /** @type {DOMRect} */ rect,
+    /** @type {{ left: number, top: number, right: number, bottom: number }} */ outer,
+  ) =>
     rect.left >= outer.left - slack &&
     rect.top >= outer.top - slack &&
     rect.right <= outer.right + slack &&
     rect.bottom <= outer.bottom + slack;
   const viewport = { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
+  /** @type {string[]} */
   const violations = [];
-  const requireInside = (what, node) => {
+  const requireInside = (/** @type {string} */ what, /** @type {Element} */ node) => {
     const rect = node.getBoundingClientRect();
     if (!isInside(rect, box)) violations.push(`${what} ${show(rect)} leaves the room ${show(box)}`);
   };
-  const nameOf = (tile) => tile.querySelector('[part="name"]')?.textContent.trim() ?? '?';
-  const labelOf = (button) =>
+  const nameOf = (/** @type {Element} */ tile) =>
+    tile.querySelector('[part="name"]')?.textContent.trim() ?? '?';
+  const labelOf = (/** @type {HTMLElement} */ button) =>
     button.dataset.action ?? button.getAttribute('aria-label') ?? button.textContent.trim();
 
   if (
@@ -49,7 +72,8 @@ function layoutViolations({ tiles: expectedTiles, size, fillsViewport, minButton
     );
   }
   if (fillsViewport) {
-    const { scrollWidth, scrollHeight } = document.scrollingElement;
+    // The root element, in the standards mode of every fixture.
+    const { scrollWidth, scrollHeight } = document.scrollingElement ?? document.documentElement;
     if (scrollHeight > innerHeight || scrollWidth > innerWidth) {
       violations.push(
         `the page scrolls: ${scrollWidth}×${scrollHeight} in ${innerWidth}×${innerHeight}`,
@@ -81,7 +105,7 @@ function layoutViolations({ tiles: expectedTiles, size, fillsViewport, minButton
     if (featured.length !== 1) {
       violations.push(`${featured.length} tiles with part tile-featured in ${layout}, not 1`);
     } else {
-      const area = (tile) => {
+      const area = (/** @type {Element} */ tile) => {
         const rect = tile.getBoundingClientRect();
         return rect.width * rect.height;
       };
@@ -97,7 +121,7 @@ function layoutViolations({ tiles: expectedTiles, size, fillsViewport, minButton
   }
 
   // On screen and not covered by anything: a click at its centre reaches it.
-  const isClickable = (button) => {
+  const isClickable = (/** @type {Element} */ button) => {
     const rect = button.getBoundingClientRect();
     const hit = root.elementFromPoint(rect.left + rect.width / 2, rect.top + rect.height / 2);
     return button.checkVisibility() && isInside(rect, viewport) && !!hit && button.contains(hit);
@@ -143,7 +167,11 @@ function layoutViolations({ tiles: expectedTiles, size, fillsViewport, minButton
   return violations;
 }
 
-/** Sets `layout`, `lang` and `theme` on a page's room and resolves once it has rendered them. */
+/**
+ * Sets `layout`, `lang` and `theme` on a page's room and resolves once it has rendered them.
+ * @param {Page} page
+ * @param {View} view
+ */
 function setView(page, { layout, lang, theme = 'auto' }) {
   return page.evaluate(
     async (values) => {
@@ -159,6 +187,10 @@ function setView(page, { layout, lang, theme = 'auto' }) {
 /**
  * Opens `count` visitors of one new room on `fixture`, each seeing everyone else's video; the
  * first in `firstBrowser` (the one photographed), the others in Chromium.
+ * @param {import('./harness.js').Stack} stack
+ * @param {string} fixture
+ * @param {import('puppeteer-core').Viewport} viewport
+ * @param {number} count
  */
 async function openRoom(stack, fixture, viewport, count, firstBrowser = stack.chromium) {
   const { chromium, host, server } = stack;
@@ -172,7 +204,13 @@ async function openRoom(stack, fixture, viewport, count, firstBrowser = stack.ch
   return pages;
 }
 
-/** Shows every page the view, waits for moving video on the first, saves its PNG and its facts. */
+/**
+ * Shows every page the view, waits for moving video on the first, saves its PNG and its facts.
+ * @param {Page[]} pages
+ * @param {View} view
+ * @param {string} file
+ * @param {Omit<LayoutFacts, 'tiles'>} facts
+ */
 async function shoot(pages, view, file, facts) {
   for (const page of pages) await setView(page, view);
   const remote = await waitForRemoteVideo(pages[0], pages.length - 1);
@@ -186,6 +224,7 @@ async function shoot(pages, view, file, facts) {
 }
 
 describe('screenshots and layout facts', () => {
+  /** @type {import('./harness.js').Stack<true>} */
   let stack;
 
   before(async () => {
@@ -200,6 +239,7 @@ describe('screenshots and layout facts', () => {
     const isPhone = viewport === PHONE;
 
     describe(`three visitors, the room filling a ${size} viewport`, () => {
+      /** @type {Page[]} */
       let pages = [];
       before(async () => {
         pages = await openRoom(stack, 'full-viewport.html', viewport, 3);
@@ -243,12 +283,14 @@ describe('screenshots and layout facts', () => {
               assert.deepEqual(found, [], file);
             } finally {
               // Closed by script: a broken layout may have hidden the button from a click.
-              await page.evaluate(() =>
-                document
+              await page.evaluate(() => {
+                const toggle = document
                   .querySelector('rtc-room')
-                  .shadowRoot.querySelector('[data-action="chat"]')
-                  .click(),
-              );
+                  .shadowRoot.querySelector('[data-action="chat"]');
+                if (!(toggle instanceof HTMLElement))
+                  throw new Error('the room shows no chat button');
+                toggle.click();
+              });
               await page.waitForSelector('rtc-room >>> [part~="chat"]', { hidden: true });
             }
           });
@@ -258,6 +300,7 @@ describe('screenshots and layout facts', () => {
   }
 
   describe('four visitors, the room in an 800×450 box on a page of text', () => {
+    /** @type {Page[]} */
     let pages = [];
     before(async () => {
       pages = await openRoom(stack, 'boxed.html', DESKTOP, 4);
@@ -274,6 +317,7 @@ describe('screenshots and layout facts', () => {
           assert.deepEqual(found, [], file);
           if (layout === 'grid' && lang === 'en') {
             const room = await pages[0].$('rtc-room');
+            if (!room) throw new Error('the page shows no rtc-room');
             await room.screenshot({ path: README_PICTURE });
           }
         });
@@ -282,6 +326,7 @@ describe('screenshots and layout facts', () => {
   });
 
   describe('three visitors seen from Firefox, the room in an 800×450 box', () => {
+    /** @type {Page[]} */
     let pages = [];
     before(async () => {
       pages = await openRoom(stack, 'boxed.html', DESKTOP, 3, stack.firefox);
@@ -301,6 +346,7 @@ describe('screenshots and layout facts', () => {
 });
 
 describe('the demo page', () => {
+  /** @type {import('./harness.js').Stack} */
   let stack;
 
   before(async () => {
@@ -319,7 +365,10 @@ describe('the demo page', () => {
         await page.setViewport(viewport);
         await page.goto(`${stack.server.url}/`);
         await page.waitForFunction(() => document.querySelector('rtc-room')?.state === 'idle');
-        const snippet = await page.$eval('#snippet', (code) => code.textContent);
+        const snippet = await page.$eval(
+          '#snippet',
+          (/** @type {Element} */ code) => code.textContent,
+        );
         assert.match(
           snippet,
           new RegExp(
@@ -328,7 +377,7 @@ describe('the demo page', () => {
           ),
         );
         const fit = await page.evaluate(() => ({
-          scrollWidth: document.scrollingElement.scrollWidth,
+          scrollWidth: (document.scrollingElement ?? document.documentElement).scrollWidth,
           roomRight: document.querySelector('rtc-room').getBoundingClientRect().right,
         }));
         assert.ok(fit.scrollWidth <= viewport.width, `no sideways scrolling (${fit.scrollWidth})`);
@@ -341,16 +390,21 @@ describe('the demo page', () => {
         await page.waitForFunction(() => document.querySelector('rtc-room').state === 'prejoin');
         // As a visitor does: Join once the camera shows (the prejoin grows around the preview,
         // and a click aimed before that may land beside the button).
-        await page.waitForFunction(
-          () =>
-            document.querySelector('rtc-room').shadowRoot.querySelector('[part~="preview"] video')
-              ?.videoWidth > 0,
-        );
+        await page.waitForFunction(() => {
+          const video = document
+            .querySelector('rtc-room')
+            .shadowRoot.querySelector('[part~="preview"] video');
+          return video instanceof HTMLVideoElement && video.videoWidth > 0;
+        });
         await page.click('rtc-room >>> [part~="prejoin"] button.primary');
         await page.waitForFunction(() => document.querySelector('rtc-room').state === 'joined');
-        const roomId = await page.$eval('rtc-room', (room) => room.roomId);
+        const roomId = await page.$eval(
+          'rtc-room',
+          (/** @type {import('../../src/rtc-room.js').RtcRoom} */ room) => room.roomId,
+        );
         await page.waitForFunction(
-          (id) => document.querySelector('#snippet').textContent.includes(`room-id="${id}"`),
+          (/** @type {string} */ id) =>
+            document.querySelector('#snippet')?.textContent.includes(`room-id="${id}"`),
           {},
           roomId,
         );

@@ -14,7 +14,15 @@ import {
 
 const JOIN_SECRET = 'end-to-end-join-secret-0123456789';
 
-/** A join token as the host site's backend signs it. */
+/** @typedef {import('./harness.js').Page} Page */
+
+/**
+ * A join token as the host site's backend signs it.
+ * @param {string} room
+ * @param {string} name
+ * @param {string | number} [expiresIn] as jose reads it: a span, or seconds since the epoch
+ * @param {string} [secret]
+ */
 function signJoinToken(room, name, expiresIn = '5m', secret = JOIN_SECRET) {
   return new SignJWT({ room, name })
     .setProtectedHeader({ alg: 'HS256' })
@@ -23,7 +31,12 @@ function signJoinToken(room, name, expiresIn = '5m', secret = JOIN_SECRET) {
     .sign(new TextEncoder().encode(secret));
 }
 
-/** Waits until the page's element is in `state`. */
+/**
+ * Waits until the page's element is in `state`.
+ * @param {Page} page
+ * @param {string} state
+ * @param {string} [what]
+ */
 const waitForState = (page, state, what = `the ${state} state`) =>
   waitInPage(
     page,
@@ -32,7 +45,10 @@ const waitForState = (page, state, what = `the ${state} state`) =>
     what,
   );
 
-/** The rtc-error codes a page saw. */
+/**
+ * The rtc-error codes a page saw.
+ * @param {Page} page
+ */
 async function errorCodes(page) {
   return (await readEvents(page))
     .filter((event) => event.type === 'rtc-error')
@@ -164,9 +180,9 @@ describe('who gets in, and who sits in the middle', () => {
         () => document.querySelector('rtc-room').participants[0].id,
       );
       await hostile.goto(`${suite.host.url}/stranger-probe.html?server=${server.url}`);
-      const connect = (serialization) =>
+      const connect = (/** @type {string} */ serialization) =>
         hostile.evaluate((...args) => window.connect(...args), roomId, targetId, serialization);
-      const call = (metadata) =>
+      const call = (/** @type {unknown} */ metadata) =>
         hostile.evaluate((...args) => window.call(...args), roomId, targetId, metadata);
       // Our links are calls with our data channel on them: no serialization is spoken. Each
       // attempt waits 5 s for the visitor to let it through, so they go at once.

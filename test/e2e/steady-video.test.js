@@ -7,16 +7,41 @@ import { startStack, visitRoom, waitForRemoteVideo, waitForTileCount } from './h
 /** Long enough for several of the element's 2 s stats refreshes. */
 const WINDOW_MS = 10_000;
 
+/** @typedef {import('./harness.js').Page} Page */
+
+/**
+ * One video as watchVideos follows it: whose it is, its times, the media events of a reload,
+ * its rewinds, and when (ms from the start) another element took its place.
+ * @typedef {{
+ *   peerId: string,
+ *   name: string | undefined,
+ *   firstTime: number,
+ *   lastTime: number,
+ *   samples: number,
+ *   emptied: number,
+ *   loadstart: number,
+ *   rewinds: string[],
+ *   replacedAt: number | null,
+ * }} VideoRecord
+ */
+
+/** @typedef {VideoRecord & { isShown: boolean }} WatchedVideo what `stopWatchingVideos` gives */
+
 // Runs in the page: marks every <video> the room shows now and, until `stopWatchingVideos`,
 // records any reload (emptied, loadstart), replacement or rewind of one of them.
 function watchVideos() {
   const root = document.querySelector('rtc-room').shadowRoot;
   const start = performance.now();
-  const tileOf = (peerId) =>
+  const tileOf = (/** @type {string} */ peerId) =>
     root.querySelector(`[part~="tile"][data-peer-id="${CSS.escape(peerId)}"]`);
-  const watched = [...root.querySelectorAll('[part~="tile"] video')].map((video) => {
+  /** @type {NodeListOf<HTMLVideoElement>} */
+  const videos = root.querySelectorAll('[part~="tile"] video');
+  const watched = [...videos].map((video) => {
+    /** @type {HTMLElement | null} */
     const tile = video.closest('[part~="tile"]');
-    return {
+    if (!tile?.dataset.peerId) throw new Error('a video outside any participant’s tile');
+    /** @type {VideoRecord & { video: HTMLVideoElement }} */
+    const entry = {
       video,
       peerId: tile.dataset.peerId,
       name: tile.querySelector('[part="name"]')?.textContent.trim(),
@@ -28,12 +53,14 @@ function watchVideos() {
       rewinds: [],
       replacedAt: null,
     };
+    return entry;
   });
+  /** @type {Map<EventTarget | null, (typeof watched)[number]>} */
   const byVideo = new Map(watched.map((entry) => [entry.video, entry]));
   // Media events do not bubble; a capture listener on the shadow root still sees them.
-  const listener = (event) => {
+  const listener = (/** @type {Event} */ event) => {
     const entry = byVideo.get(event.target);
-    if (entry) entry[event.type]++;
+    if (entry && (event.type === 'emptied' || event.type === 'loadstart')) entry[event.type]++;
   };
   for (const type of ['emptied', 'loadstart']) root.addEventListener(type, listener, true);
   const sample = () => {
@@ -63,7 +90,10 @@ function watchVideos() {
   return watched.length;
 }
 
-/** What went wrong with one watched video, in words; empty when it played on undisturbed. */
+/**
+ * What went wrong with one watched video, in words; empty when it played on undisturbed.
+ * @param {WatchedVideo} entry
+ */
 function describeProblems(entry) {
   const problems = [];
   if (entry.emptied) problems.push(`emptied ${entry.emptied}×`);
@@ -78,14 +108,26 @@ function describeProblems(entry) {
   return problems;
 }
 
+/**
+ * Calls one of the element's methods in the page.
+ * @template {'sendMessage' | 'setMicrophoneEnabled'} M
+ * @param {Page} page
+ * @param {M} method
+ * @param {Parameters<import('../../src/rtc-room.js').RtcRoom[M]>} args
+ */
 const onRoom = (page, method, ...args) =>
   page.evaluate(
-    (name, values) => document.querySelector('rtc-room')[name](...values),
+    (name, values) =>
+      // Its arguments' type follows `method`, a link TypeScript loses in an indexed call.
+      /** @type {(...values: unknown[]) => unknown} */ (document.querySelector('rtc-room')[name])(
+        ...values,
+      ),
     method,
     args,
   );
 
 describe('steady video', () => {
+  /** @type {import('./harness.js').Stack<true>} */
   let stack;
 
   before(async () => {

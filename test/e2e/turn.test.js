@@ -10,12 +10,20 @@ import {
   waitInPage,
 } from './harness.js';
 
+/** @typedef {import('./harness.js').Stack<true, true>} Stack */
+
 describe('a relay-only room through coturn', () => {
+  /** @type {Stack} */
   let stack;
+  /** @type {Stack['turn']} */
   let turn;
+  /** @type {Stack['server']} */
   let server;
+  /** @type {Stack['host']} */
   let host;
+  /** @type {Stack['chromium']} */
   let chromium;
+  /** @type {Stack['firefox']} */
   let firefox;
 
   before(async () => {
@@ -69,7 +77,10 @@ describe('a relay-only room through coturn', () => {
       username: `${Math.floor(Date.now() / 1000) + 3600}:e2e`,
       credential: 'd3Jvbmc=',
     };
-    const visitor = (name, credentials) =>
+    const visitor = (
+      /** @type {string} */ name,
+      /** @type {{ username: string, credential: string }} */ credentials,
+    ) =>
       visitRoom(chromium, host, server, roomId, name, {
         'ice-transport-policy': 'relay',
         'ice-servers': JSON.stringify([{ urls: turn.url, ...credentials }]),

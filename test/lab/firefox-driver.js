@@ -10,38 +10,49 @@ import { INTERNET } from './network.js';
 const browser = await launchFirefox({
   prefs: { 'dom.securecontext.allowlist': [INTERNET.server, INTERNET.pages].join(',') },
 });
-/** @type {Map<number, import('puppeteer-core').Page>} */
+/** @typedef {import('puppeteer-core').Page} Page */
+/** @type {Map<number, Page>} */
 const pages = new Map();
 let nextPage = 1;
 
 /** The page function a message carries, made a function again here. */
-const revive = (source) => new Function(`return (${source});`)();
+const revive = (/** @type {string} */ source) => new Function(`return (${source});`)();
 
+/**
+ * The fields of an order, as FirefoxInLab in stack.js sends them: each order reads its own.
+ * @typedef {{
+ *   page: number,
+ *   url: string,
+ *   source: string,
+ *   args: unknown[],
+ *   timeout: number,
+ *   arg: unknown,
+ *   viewport: import('puppeteer-core').Viewport,
+ * }} Fields
+ */
+
+// Each order names a page newPage made (a cast to Page below says so), or a closed one.
+/** @type {Record<string, (fields: Fields) => Promise<unknown>>} */
 const orders = {
   newPage: async () => {
     const page = await browser.newPage();
     const id = nextPage++;
     pages.set(id, page);
-    page.on('pageerror', (error) => console.error('[firefox page error]', error.message));
+    page.on('pageerror', (error) =>
+      console.error('[firefox page error]', /** @type {Error} */ (error).message),
+    );
     return id;
   },
-  goto: ({ page, url }) =>
-    pages
-      .get(page)
-      .goto(url)
-      .then(() => null),
-  evaluate: ({ page, source, args }) => pages.get(page).evaluate(revive(source), ...args),
+  goto: ({ page, url }) => /** @type {Page} */ (pages.get(page)).goto(url).then(() => null),
+  evaluate: ({ page, source, args }) =>
+    /** @type {Page} */ (pages.get(page)).evaluate(revive(source), ...args),
   evaluateOnNewDocument: ({ page, source }) =>
-    pages
-      .get(page)
-      .evaluateOnNewDocument(revive(source))
-      .then(() => null),
+    /** @type {Page} */ (pages.get(page)).evaluateOnNewDocument(revive(source)).then(() => null),
   waitForFunction: ({ page, source, timeout, arg }) =>
-    pages
-      .get(page)
+    /** @type {Page} */ (pages.get(page))
       .waitForFunction(revive(source), { timeout, polling: 100 }, arg)
       .then(() => null),
-  setViewport: ({ page, viewport }) => pages.get(page).setViewport(viewport),
+  setViewport: ({ page, viewport }) => /** @type {Page} */ (pages.get(page)).setViewport(viewport),
   closePage: async ({ page }) => {
     await pages.get(page)?.close();
     pages.delete(page);
@@ -56,7 +67,8 @@ lines.on('line', async (line) => {
     const result = await orders[order](rest);
     process.stdout.write(`${JSON.stringify({ id, result: result ?? null })}\n`);
   } catch (error) {
-    process.stdout.write(`${JSON.stringify({ id, error: String(error?.message ?? error) })}\n`);
+    const message = /** @type {{ message?: unknown } | null | undefined} */ (error)?.message;
+    process.stdout.write(`${JSON.stringify({ id, error: String(message ?? error) })}\n`);
   }
 });
 lines.on('close', async () => {

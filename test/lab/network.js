@@ -51,6 +51,12 @@ export function assertLabPossible() {
   }
 }
 
+/**
+ * @param {string} program
+ * @param {string[]} args
+ * @param {string} [input]
+ * @returns {string}
+ */
 function run(program, args, input) {
   try {
     return execFileSync(program, args, {
@@ -80,10 +86,22 @@ export function createLab(visitors) {
     internet: `${tag}-net`,
     /** @type {Map<string, ReturnType<typeof visitorSides>>} */
     visitors: new Map(),
-    /** Runs `program` inside namespace `ns` and returns its output. */
+    /**
+     * Runs `program` inside namespace `ns` and returns its output.
+     * @param {string} ns
+     * @param {string} program
+     * @param {string[]} [args]
+     * @param {string} [input]
+     */
     exec: (ns, program, args = [], input) =>
       run('ip', ['netns', 'exec', ns, program, ...args], input),
-    /** Starts a long-running `program` inside namespace `ns`. */
+    /**
+     * Starts a long-running `program` inside namespace `ns`.
+     * @param {string} ns
+     * @param {string} program
+     * @param {string[]} [args]
+     * @param {import('node:child_process').SpawnOptions} [options]
+     */
     spawnIn: (ns, program, args = [], options = {}) =>
       spawn('ip', ['netns', 'exec', ns, program, ...args], options),
     /** Cuts `visitor`'s network off (every packet through its router dropped) or back on. */
@@ -126,7 +144,7 @@ export function createLab(visitors) {
       }
     },
   };
-  const addNamespace = (ns) => {
+  const addNamespace = (/** @type {string} */ ns) => {
     run('ip', ['netns', 'add', ns]);
     namespaces.push(ns);
     lab.exec(ns, 'ip', ['link', 'set', 'lo', 'up']);
@@ -151,8 +169,20 @@ export function createLab(visitors) {
 }
 
 /**
+ * What the lab's builders below use of it.
+ * @typedef {object} LabBuilder
+ * @property {string} internet
+ * @property {{ size: number }} visitors
+ * @property {(ns: string, program: string, args?: string[], input?: string) => string} exec
+ */
+
+/**
  * One visitor's router (or two, for a visitor that moves) and LAN.
+ * @param {LabBuilder} lab
+ * @param {string} tag
+ * @param {number} index
  * @param {VisitorNetwork} visitor
+ * @param {(ns: string) => void} addNamespace
  */
 function visitorSides(lab, tag, index, visitor, addNamespace) {
   const host = `${tag}-v${index}`;
@@ -167,6 +197,15 @@ function visitorSides(lab, tag, index, visitor, addNamespace) {
   return { host, routers, current: 0 };
 }
 
+/**
+ * @param {LabBuilder} lab
+ * @param {string} tag
+ * @param {string} id
+ * @param {string} host
+ * @param {VisitorNetwork} visitor
+ * @param {number} lanNumber
+ * @param {(ns: string) => void} addNamespace
+ */
 function addRouter(lab, tag, id, host, visitor, lanNumber, addNamespace) {
   const router = `${tag}-r${id}`;
   addNamespace(router);
@@ -226,12 +265,19 @@ function addRouter(lab, tag, id, host, visitor, lanNumber, addNamespace) {
  * outside the lab (a peer's private host candidate, say) vanish as they do on the internet,
  * instead of failing at once with "network unreachable", which makes coturn drop the whole
  * allocation. Nothing leaves the lab by it.
+ * @param {LabBuilder} lab
+ * @param {string} ns
  */
 function addNowhereRoute(lab, ns) {
   lab.exec(ns, 'ip', ['route', 'add', 'default', 'via', INTERNET.nowhere]);
 }
 
-/** A home router's rules: masquerade, no unsolicited input to itself, and the firewall. */
+/**
+ * A home router's rules: masquerade, no unsolicited input to itself, and the firewall.
+ * @param {string} wan
+ * @param {string} lan
+ * @param {VisitorNetwork} visitor
+ */
 function routerRules(wan, lan, { nat, firewall = 'open', uplink }) {
   const outbound = {
     open: [],

@@ -12,15 +12,21 @@ import {
 } from '../e2e/harness.js';
 import { startLabStack } from './stack.js';
 
+/** @typedef {import('puppeteer-core').Page} Page */
+/** @typedef {Awaited<ReturnType<typeof startLabStack>>} LabStack */
+/** @typedef {import('./network.js').VisitorNetwork & { browser?: 'firefox' }} LabVisitor */
+/** @typedef {ReturnType<typeof useLabRoom>} LabSuite */
+
 /**
  * A suite's lab: `visitors` (network descriptions named `a` and `b`, in Chromium unless `browser`
  * says `firefox`) join one room once the lab is up; the suite reads `pages`.
- * @param {Array<import('./network.js').VisitorNetwork & { browser?: 'firefox' }>} visitors
+ * @param {LabVisitor[]} visitors
+ * @param {{ turn?: boolean }} [options]
  */
 function useLabRoom(visitors, { turn = true } = {}) {
   const suite = {
-    /** @type {Awaited<ReturnType<typeof startLabStack>> | null} */
-    stack: null,
+    // Set by before(), which runs before any test reads it.
+    stack: /** @type {LabStack} */ (/** @type {unknown} */ (null)),
     /** @type {import('puppeteer-core').Page[]} */
     pages: [],
     /** When both visitors had joined (signalling open, calls out), in ms since the epoch. */
@@ -56,7 +62,11 @@ function useLabRoom(visitors, { turn = true } = {}) {
   return suite;
 }
 
-/** Each page sees the other's video, its frames advancing, within `seconds` of the join. */
+/**
+ * Each page sees the other's video, its frames advancing, within `seconds` of the join.
+ * @param {LabSuite} suite
+ * @param {number} seconds
+ */
 async function assertVideoWithin(suite, seconds) {
   const deadline = suite.joinedAt + seconds * 1000;
   for (const page of suite.pages) {
@@ -69,6 +79,7 @@ async function assertVideoWithin(suite, seconds) {
 /**
  * Marks every remote tile and its video element in each page, and returns the frames each has
  * shown so far (decoded frames: a frozen video's clock may still run).
+ * @param {Page[]} pages
  */
 function markTiles(pages) {
   return Promise.all(
@@ -78,8 +89,9 @@ function markTiles(pages) {
         const tiles = [...root.querySelectorAll('[part~="tile"]:not([part~="tile-local"])')];
         window.labTiles = tiles.map((tile) => [tile, tile.querySelector('video')]);
         // Firefox leaves totalVideoFrames at 0 for a stream, and counts painted frames instead.
-        window.labFramesOf = (video) =>
-          video.mozPaintedFrames ?? video.getVideoPlaybackQuality().totalVideoFrames;
+        window.labFramesOf = (
+          /** @type {HTMLVideoElement & { mozPaintedFrames?: number }} */ video,
+        ) => video.mozPaintedFrames ?? video.getVideoPlaybackQuality().totalVideoFrames;
         return tiles.map((tile) => window.labFramesOf(tile.querySelector('video')));
       }),
     ),
@@ -89,6 +101,7 @@ function markTiles(pages) {
 /**
  * The frames each marked tile's video has shown, or null where a marked tile or its video is no
  * longer the one in the page (removed, or made anew).
+ * @param {Page[]} pages
  */
 function readMarkedFrames(pages) {
   return Promise.all(
@@ -105,8 +118,13 @@ function readMarkedFrames(pages) {
   );
 }
 
-/** Over `seconds`, every remote video on every page keeps showing new frames, on the same tile. */
+/**
+ * Over `seconds`, every remote video on every page keeps showing new frames, on the same tile.
+ * @param {LabSuite} suite
+ * @param {number} seconds
+ */
 async function assertSteadyVideo(suite, seconds) {
+  /** @type {(number | null)[][]} */
   let frames = await markTiles(suite.pages);
   for (let second = 2; second <= seconds; second += 2) {
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -114,20 +132,26 @@ async function assertSteadyVideo(suite, seconds) {
     now.forEach((pageFrames, page) =>
       pageFrames.forEach((count, tile) => {
         assert.notEqual(count, null, `page ${page}: the remote tile and its video stay`);
-        assert.ok(count > frames[page][tile], `page ${page}: new frames by second ${second}`);
+        assert.ok(
+          /** @type {number} */ (count) > /** @type {number} */ (frames[page][tile]),
+          `page ${page}: new frames by second ${second}`,
+        );
       }),
     );
     frames = now;
   }
 }
 
-/** A line sent by each visitor is shown in the other's chat. */
+/**
+ * A line sent by each visitor is shown in the other's chat.
+ * @param {LabSuite} suite
+ */
 async function assertChatBothWays(suite) {
   const [a, b] = suite.pages;
-  for (const [from, to, text] of [
+  for (const [from, to, text] of /** @type {[Page, Page, string][]} */ ([
     [a, b, `from a ${crypto.randomUUID().slice(0, 8)}`],
     [b, a, `from b ${crypto.randomUUID().slice(0, 8)}`],
-  ]) {
+  ])) {
     await from.evaluate((line) => document.querySelector('rtc-room').sendMessage(line), text);
     await waitInPage(
       to,
@@ -167,6 +191,9 @@ describe('visitors behind port-preserving NATs, with STUN only', () => {
 /**
  * Two visitors behind symmetric NATs, which only a relay connects: `checked` names the pages
  * whose selected path is read (Firefox's stats are read by the Chromium side).
+ * @param {string} title
+ * @param {LabVisitor[]} visitors
+ * @param {number[]} checked
  */
 function describeRelayedPair(title, visitors, checked) {
   describe(title, () => {
@@ -292,12 +319,15 @@ describe('a visitor on a bad uplink (1 Mbit/s, a 400 ms queue, 3 % loss)', () =>
         const room = document.querySelector('rtc-room');
         const id = room.participants.find((p) => !p.isLocal)?.id;
         const tile = room.shadowRoot.querySelector(`[data-peer-id="${id}"]`);
+        /** @type {HTMLElement | null | undefined} */
         const quality = tile?.querySelector('[part~="quality"]');
-        return ['fair', 'poor'].includes(quality?.dataset.quality);
+        return /** @type {(string | undefined)[]} */ (['fair', 'poor']).includes(
+          quality?.dataset.quality,
+        );
       },
       undefined,
       'fair or poor quality on the tile',
-    ));
+    ).then(() => undefined));
 
   it('chats both ways', () => assertChatBothWays(suite));
 });
@@ -386,7 +416,10 @@ describe('a visitor who moves to another network mid-call', () => {
   });
 });
 
-/** Video bytes the page has sent to its one remote participant. */
+/**
+ * Video bytes the page has sent to its one remote participant.
+ * @param {Page} page
+ */
 function outboundVideoBytes(page) {
   return page.evaluate(async () => {
     const room = document.querySelector('rtc-room');

@@ -11,7 +11,9 @@ const config = parseConfig(
   {},
 );
 const room = createRoomServer(config);
-await new Promise((resolve) => room.server.listen(443, address, resolve));
+await /** @type {Promise<void>} */ (
+  new Promise((resolve) => room.server.listen(443, address, resolve))
+);
 const host = await startHostPages(hostAddress, 443);
 process.stdout.write(`${JSON.stringify({ server: `http://${address}:443`, host: host.url })}\n`);
 process.stdin.resume();

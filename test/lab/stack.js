@@ -28,7 +28,20 @@ export const STUN_URL = `stun:${INTERNET.turn}:3478`;
  * @property {boolean} [turn] whether the server hands out TURN (coturn runs either way, for STUN)
  */
 
-/** Builds the lab and starts everything in it; `close()` tears all of it down. */
+/** @typedef {ReturnType<typeof createLab>} Lab */
+/**
+ * A child spawned with its stdin and stdout piped, as `stdio: ['pipe', 'pipe', …]` makes it.
+ * @typedef {import('node:child_process').ChildProcessByStdio<
+ *   import('node:stream').Writable,
+ *   import('node:stream').Readable,
+ *   null
+ * >} PipedChild
+ */
+
+/**
+ * Builds the lab and starts everything in it; `close()` tears all of it down.
+ * @param {LabStackOptions} options
+ */
 export async function startLabStack({ visitors, turn = true }) {
   const lab = createLab(visitors);
   const dir = mkdtempSync(join(tmpdir(), 'rtc-room-lab-'));
@@ -48,13 +61,15 @@ export async function startLabStack({ visitors, turn = true }) {
     if (turn) {
       flags.push('--turn-secret', TURN_SECRET, '--turn-urls', Object.values(TURN_URLS).join(','));
     }
-    const serve = lab.spawnIn(
-      lab.internet,
-      process.execPath,
-      [SERVE, INTERNET.server, INTERNET.pages, ...flags],
-      {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      },
+    const serve = /** @type {PipedChild} */ (
+      lab.spawnIn(
+        lab.internet,
+        process.execPath,
+        [SERVE, INTERNET.server, INTERNET.pages, ...flags],
+        {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      )
     );
     children.push(serve);
     const urls = await firstLine(serve, 'the lab server');
@@ -73,7 +88,10 @@ export async function startLabStack({ visitors, turn = true }) {
       firefoxOf: async (/** @type {string} */ visitor) => {
         const host = lab.visitors.get(visitor)?.host;
         if (!host) throw new Error(`no visitor ${visitor} in the lab`);
-        const browser = await FirefoxInLab.start(lab, host);
+        // It stands in for a puppeteer Browser as far as the tests' helpers use one.
+        const browser = /** @type {import('puppeteer-core').Browser} */ (
+          /** @type {unknown} */ (await FirefoxInLab.start(lab, host))
+        );
         browsers.push(browser);
         return browser;
       },
@@ -86,6 +104,10 @@ export async function startLabStack({ visitors, turn = true }) {
   }
 }
 
+/**
+ * @param {Lab} lab
+ * @param {string} dir
+ */
 function startCoturn(lab, dir) {
   const cert = join(dir, 'turn-cert.pem');
   const key = join(dir, 'turn-key.pem');
@@ -132,7 +154,12 @@ function startCoturn(lab, dir) {
   );
 }
 
-/** The first line `child` prints; rejects if it exits first. */
+/**
+ * The first line `child` prints; rejects if it exits first.
+ * @param {PipedChild} child
+ * @param {string} what
+ * @returns {Promise<string>}
+ */
 function firstLine(child, what) {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
@@ -141,7 +168,12 @@ function firstLine(child, what) {
   });
 }
 
-/** Waits, from inside the internet namespace, until every TCP port of the server listens. */
+/**
+ * Waits, from inside the internet namespace, until every TCP port of the server listens.
+ * @param {Lab} lab
+ * @param {string} address
+ * @param {number[]} ports
+ */
 async function waitForPorts(lab, address, ports) {
   const probe = `
     const net = require('node:net');
@@ -159,7 +191,13 @@ async function waitForPorts(lab, address, ports) {
   lab.exec(lab.internet, process.execPath, ['-e', probe]);
 }
 
-/** Chromium in `visitor`'s namespace; the lab's pages count as secure for camera access. */
+/**
+ * Chromium in `visitor`'s namespace; the lab's pages count as secure for camera access.
+ * @param {Lab} lab
+ * @param {string} visitor
+ * @param {string} dir
+ * @param {{ server: string, host: string }} urls
+ */
 async function launchChromiumIn(lab, visitor, dir, urls) {
   const host = lab.visitors.get(visitor)?.host;
   if (!host) throw new Error(`no visitor ${visitor} in the lab`);
@@ -187,7 +225,7 @@ const FIREFOX_DRIVER = fileURLToPath(new URL('./firefox-driver.js', import.meta.
  * pages: each call goes as one JSON line to firefox-driver.js there, page functions as source.
  */
 class FirefoxInLab {
-  /** @param {import('node:child_process').ChildProcess} driver */
+  /** @param {PipedChild} driver */
   constructor(driver) {
     this.driver = driver;
     this.nextId = 1;
@@ -206,14 +244,25 @@ class FirefoxInLab {
     });
   }
 
+  /**
+   * @param {Lab} lab
+   * @param {string} host
+   */
   static async start(lab, host) {
-    const driver = lab.spawnIn(host, process.execPath, [FIREFOX_DRIVER], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const driver = /** @type {PipedChild} */ (
+      lab.spawnIn(host, process.execPath, [FIREFOX_DRIVER], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      })
+    );
     await firstLine(driver, 'the Firefox driver');
     return new FirefoxInLab(driver);
   }
 
+  /**
+   * @param {string} order
+   * @param {Record<string, unknown>} [fields]
+   * @returns {Promise<unknown>}
+   */
   send(order, fields = {}) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -228,15 +277,24 @@ class FirefoxInLab {
 
   async newPage() {
     const page = await this.send('newPage');
+    /**
+     * @param {string} order
+     * @param {Record<string, unknown>} [fields]
+     */
     const send = (order, fields) => this.send(order, { page, ...fields });
     return {
       on: () => undefined,
-      goto: (url) => send('goto', { url }),
-      setViewport: (viewport) => send('setViewport', { viewport }),
-      evaluate: (fn, ...args) => send('evaluate', { source: String(fn), args }),
-      evaluateOnNewDocument: (fn) => send('evaluateOnNewDocument', { source: String(fn) }),
-      waitForFunction: (fn, { timeout }, arg) =>
-        send('waitForFunction', { source: String(fn), timeout, arg }),
+      goto: (/** @type {string} */ url) => send('goto', { url }),
+      setViewport: (/** @type {unknown} */ viewport) => send('setViewport', { viewport }),
+      evaluate: (/** @type {Function} */ fn, /** @type {unknown[]} */ ...args) =>
+        send('evaluate', { source: String(fn), args }),
+      evaluateOnNewDocument: (/** @type {Function} */ fn) =>
+        send('evaluateOnNewDocument', { source: String(fn) }),
+      waitForFunction: (
+        /** @type {Function} */ fn,
+        /** @type {{ timeout?: number }} */ { timeout },
+        /** @type {unknown} */ arg,
+      ) => send('waitForFunction', { source: String(fn), timeout, arg }),
       close: () => send('closePage'),
     };
   }
