@@ -4,9 +4,10 @@ import { PEER_ID_PATTERN } from '../src/room/room-id.js';
 const RELAYED_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 
 /**
- * A client message worth acting on: a heartbeat, or signalling for one peer (its `payload` as sent,
- * absent when the frame had none).
- * @typedef {{ type: 'HEARTBEAT' } | { type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string, payload?: unknown }} SignalMessage
+ * A client message worth acting on: a heartbeat, signalling for one peer (its `payload` as sent,
+ * absent when the frame had none), or a command about the room for the server itself (`ROOM`,
+ * read by `parseRoomCommand`).
+ * @typedef {{ type: 'HEARTBEAT' } | { type: 'ROOM', payload: unknown } | { type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string, payload?: unknown }} SignalMessage
  */
 
 /**
@@ -29,6 +30,7 @@ export function parseSignalMessage(data, isBinary) {
   const { type, dst, payload } =
     /** @type {{ type?: unknown, dst?: unknown, payload?: unknown }} */ (value);
   if (type === 'HEARTBEAT') return { type };
+  if (type === 'ROOM') return { type, payload };
   if (typeof type !== 'string' || !RELAYED_TYPES.has(type)) return null;
   if (typeof dst !== 'string' || !PEER_ID_PATTERN.test(dst)) return null;
   const relayed = /** @type {'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE'} */ (type);
