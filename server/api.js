@@ -20,13 +20,24 @@ const PREFLIGHT_MAX_AGE = 600;
  * @param {object} deps
  * @param {Pick<import('./config.js').Config, 'path' | 'key' | 'maxRoomSize' | 'iceServers' | 'turn' | 'allowedOrigins' | 'allowNoOrigin' | 'trustProxy' | 'limits'>} deps.config
  * @param {import('./rooms.js').RoomRegistry} deps.rooms
+ * @param {import('./room-hosts.js').RoomHosts} deps.roomHosts rooms made with `POST /api/rooms`
+ * @param {import('./moderation.js').Moderation} deps.moderation
  * @param {ReturnType<typeof import('./join-tokens.js').createTokenChecker> | null} deps.tokens
  * @param {import('./metrics.js').Metrics} deps.metrics
  * @param {import('pino').Logger} deps.logger
  * @param {number} deps.startedAt ms since the epoch
  * @returns {import('express').Router}
  */
-export function createApiRouter({ config, rooms, tokens, metrics, logger, startedAt }) {
+export function createApiRouter({
+  config,
+  rooms,
+  roomHosts,
+  moderation,
+  tokens,
+  metrics,
+  logger,
+  startedAt,
+}) {
   const router = express.Router();
   // Ten seconds' worth at once: a room of visitors joining together, not a minute's scan.
   const limiter = new RateLimiter({
@@ -94,17 +105,18 @@ export function createApiRouter({ config, rooms, tokens, metrics, logger, starte
   );
 
   /**
-   * Lets the request through when it carries a join token for `roomId` (or any room when null).
+   * Lets the request through when it carries a join token for `roomId` (or any room when null):
+   * its claims, or null without join tokens; false when refused (and answered).
    * @param {import('express').Request} request
    * @param {import('express').Response} response
    * @param {string | null} roomId
-   * @returns {Promise<boolean>}
+   * @returns {Promise<import('./join-tokens.js').JoinClaims | null | false>}
    */
-  const isAdmitted = async (request, response, roomId) => {
-    if (!tokens) return true;
+  const admission = async (request, response, roomId) => {
+    if (!tokens) return null;
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.get('authorization') ?? '')?.[1] ?? null;
     const result = await tokens.check(bearer, roomId);
-    if (result.ok) return true;
+    if (result.ok) return result.claims;
     response.set('WWW-Authenticate', 'Bearer');
     if (result.reason === 'token-expired') {
       refuse(request, response, 401, 'token-expired', 'The join token has expired.');
@@ -140,7 +152,13 @@ export function createApiRouter({ config, rooms, tokens, metrics, logger, starte
         badRoomId(response);
         return;
       }
-      if (!(await isAdmitted(request, response, room))) return;
+      const claims = await admission(request, response, room);
+      if (claims === false) return;
+      // Someone removed from a room gets no more TURN credentials with that room's token.
+      if (claims && moderation.isRemovedSubject(claims.room, claims.subject)) {
+        refuse(request, response, 403, 'removed', 'You were removed from this room.');
+        return;
+      }
       response.json(iceResponse(config));
     }),
   );
@@ -153,10 +171,36 @@ export function createApiRouter({ config, rooms, tokens, metrics, logger, starte
         badRoomId(response);
         return;
       }
-      if (!(await isAdmitted(request, response, roomId))) return;
+      if ((await admission(request, response, roomId)) === false) return;
+      // A locked room's members are listed to its members only: a knocker learns nobody's ID.
+      if (!moderation.mayListPeers(roomId, request.get('x-rtc-peer'))) {
+        refuse(request, response, 403, 'room-locked', 'This room is locked.');
+        return;
+      }
       response.json({ roomId, peers: rooms.peersOf(roomId), maxRoomSize: config.maxRoomSize });
     }),
   );
+
+  router.post('/rooms', express.json({ limit: '1kb' }), (request, response) => {
+    // With join tokens the site's backend says who hosts a room, in the token.
+    if (tokens) {
+      refuse(
+        request,
+        response,
+        403,
+        'tokens-required',
+        'Rooms on this server come with join tokens.',
+      );
+      return;
+    }
+    const locked = request.body?.locked === true;
+    const created = roomHosts.create({ locked });
+    if (!created) {
+      response.status(503).json({ error: 'server-full', message: 'Too many rooms; retry later.' });
+      return;
+    }
+    response.status(201).json({ ...created, locked });
+  });
 
   router.use((_request, response) => {
     response.status(404).json({ error: 'not-found', message: 'No such API route.' });

@@ -11,7 +11,9 @@ import { captureTimers } from './captured-timers.js';
 import { createTokenChecker } from './join-tokens.js';
 import { peerTag, roomTag } from './log-tags.js';
 import { createMetrics } from './metrics.js';
+import { Moderation } from './moderation.js';
 import { PeerIdOwners } from './peer-ids.js';
+import { RoomHosts } from './room-hosts.js';
 import { RoomRegistry } from './rooms.js';
 import { createSignallingGuard } from './signalling-guard.js';
 import { createStaticRouter } from './static-files.js';
@@ -26,6 +28,8 @@ const ALIVE_TIMEOUT_MS = 30_000;
  *   demoDir?: string,
  *   logger?: import('pino').Logger,
  *   reclaimGraceMs?: number,
+ *   knockTimeoutMs?: number,
+ *   roomMemoryMs?: number,
  * }} RoomServerConfig
  */
 
@@ -67,6 +71,16 @@ export function createRoomServer(config) {
     sockets: () => guard.socketCount,
     reservedIds: () => owners.reservedCount,
   });
+  const roomHosts = new RoomHosts();
+  const moderation = new Moderation({
+    rooms,
+    roomHosts,
+    maxRoomSize: config.maxRoomSize,
+    metrics,
+    logger,
+    knockTimeoutMs: config.knockTimeoutMs,
+    roomMemoryMs: config.roomMemoryMs,
+  });
   /** @type {Map<string, number>} when each registered peer joined, for the leave line */
   const joinedAt = new Map();
 
@@ -77,7 +91,15 @@ export function createRoomServer(config) {
     next();
   });
 
-  const guard = createSignallingGuard({ rooms, owners, config, tokens, metrics, logger });
+  const guard = createSignallingGuard({
+    rooms,
+    owners,
+    config,
+    tokens,
+    metrics,
+    logger,
+    moderation,
+  });
   const peerServer = ExpressPeerServer(server, {
     path: '/',
     key: config.key,
@@ -95,6 +117,7 @@ export function createRoomServer(config) {
     const id = client.getId();
     rooms.remove(client);
     if (rooms.isConnected(id)) return;
+    moderation.departed(id);
     // Kept for its owner a while: a Wi-Fi blip must not hand the visitor's place to someone else.
     owners.release(id);
     const since = joinedAt.get(id) ?? Date.now();
@@ -115,7 +138,10 @@ export function createRoomServer(config) {
   // PeerServer starts its timers and WebSocket server when mounted.
   const peerTimers = captureTimers(() => app.use(config.path, peerServer));
 
-  app.use('/api', createApiRouter({ config, rooms, tokens, metrics, logger, startedAt }));
+  app.use(
+    '/api',
+    createApiRouter({ config, rooms, roomHosts, moderation, tokens, metrics, logger, startedAt }),
+  );
   const metricsHandler = createMetricsHandler(metrics.registry, config.metrics.token);
   /** @type {http.Server | null} */
   let metricsServer = null;
@@ -161,6 +187,7 @@ export function createRoomServer(config) {
       peerTimers.stop();
       guard.close();
       owners.close();
+      moderation.close();
       await Promise.all(
         [server, metricsServer].map(
           (each) =>

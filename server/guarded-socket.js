@@ -43,6 +43,7 @@ export const OPEN_FRAME = JSON.stringify({ type: 'OPEN' });
  * @property {import('./metrics.js').Metrics} metrics
  * @property {import('pino').Logger} logger
  * @property {(socket: GuardedSocket) => void} onClose
+ * @property {import('./moderation.js').Moderation} moderation reads `ROOM` frames and knocks
  */
 
 /**
@@ -127,7 +128,9 @@ export class GuardedSocket extends WebSocket {
   #receive(data, isBinary) {
     const context = this.#context;
     const client = this.#client;
-    if (!context || !client || this.readyState !== WebSocket.OPEN) return;
+    if (!context || this.readyState !== WebSocket.OPEN) return;
+    // Not registered: a visitor at the door of a locked room may knock, and do nothing else.
+    if (!client) return context.moderation.receiveWaiting(this, data, isBinary);
     const { rooms, metrics } = context;
     this.#talk ??= {
       bucket: new TokenBucket({ ...RATE_LIMIT, overdraft: RATE_LIMIT.burst }),
@@ -150,6 +153,7 @@ export class GuardedSocket extends WebSocket {
       if (message.probe) this.send(HEARTBEAT_FRAME);
       return;
     }
+    if (message.type === 'ROOM') return context.moderation.receiveCommand(client, message.payload);
     const { type, dst, payload } = message;
     if (roomOfPeerId(dst) !== roomOfPeerId(client.getId())) {
       metrics.dropped('other-room');

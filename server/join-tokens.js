@@ -10,6 +10,9 @@ export const MAX_TOKEN_LENGTH = 4096;
  * @property {string} room the room it admits to
  * @property {string} name the display name the host site vouches for ('' without one)
  * @property {number | null} maxPeers a lower room size for this room, if the site wants one
+ * @property {'host' | 'guest'} role a host may moderate the room (`role: "host"`); guest by default
+ * @property {boolean} locked the room starts locked when this token's holder finds it new
+ * @property {string} subject who the token names, for a removal to hold: its `sub`, else the token itself
  * @property {number} expiresAt ms since the epoch
  */
 
@@ -49,7 +52,7 @@ export function createTokenChecker(secret) {
           reason: error instanceof errors.JWTExpired ? 'token-expired' : 'token-invalid',
         };
       }
-      const { room, name, maxPeers, exp } = payload;
+      const { room, name, maxPeers, exp, role, locked, sub } = payload;
       if (!isRoomId(room)) return { ok: false, reason: 'token-invalid' };
       if (roomId !== null && roomId !== room) return { ok: false, reason: 'token-wrong-room' };
       return {
@@ -61,6 +64,9 @@ export function createTokenChecker(secret) {
             Number.isInteger(maxPeers) && /** @type {number} */ (maxPeers) >= 1
               ? /** @type {number} */ (maxPeers)
               : null,
+          role: role === 'host' ? 'host' : 'guest',
+          locked: locked === true,
+          subject: typeof sub === 'string' && sub !== '' ? `sub:${sub}` : `token:${token}`,
           expiresAt: /** @type {number} */ (exp) * 1000,
         },
       };
@@ -69,14 +75,18 @@ export function createTokenChecker(secret) {
 }
 
 /**
- * Splits the PeerServer `token` a client registers with: `<client secret>` or
- * `<client secret>.<join token>`. The client secret (random, never a JWT) is what a peer ID is
- * bound to, so a visitor whose join token was renewed can still take its ID back.
+ * Splits the PeerServer `token` a client registers with: `<client secret>`, then optionally
+ * `.<join token>`, then optionally `~<host key>` (neither a JWT nor a secret holds a `~`). The
+ * client secret (random, never a JWT) is what a peer ID is bound to, so a visitor whose join
+ * token was renewed can still take its ID back.
  * @param {string} token
- * @returns {{ secret: string, joinToken: string | null }}
+ * @returns {{ secret: string, joinToken: string | null, hostKey: string | null }}
  */
 export function splitPeerToken(token) {
-  const dot = token.indexOf('.');
-  if (dot === -1) return { secret: token, joinToken: null };
-  return { secret: token.slice(0, dot), joinToken: token.slice(dot + 1) };
+  const tilde = token.indexOf('~');
+  const hostKey = tilde === -1 ? null : token.slice(tilde + 1);
+  const rest = tilde === -1 ? token : token.slice(0, tilde);
+  const dot = rest.indexOf('.');
+  if (dot === -1) return { secret: rest, joinToken: null, hostKey };
+  return { secret: rest.slice(0, dot), joinToken: rest.slice(dot + 1), hostKey };
 }

@@ -4,7 +4,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
  * Why a WebSocket or an /api call was refused, as counted in `rtc_room_refusals_total`.
  * @typedef {'origin-not-allowed' | 'unauthorized' | 'token-expired' | 'invalid-id' | 'id-taken'
  *   | 'room-full' | 'server-full' | 'too-many-connections' | 'too-many-registrations'
- *   | 'rate-limited' | 'flooding'} RefusalReason
+ *   | 'rate-limited' | 'flooding' | 'removed' | 'denied' | 'too-many-knocks' | 'not-host'
+ *   | 'room-locked' | 'tokens-required'} RefusalReason
  */
 
 /**

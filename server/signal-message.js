@@ -5,9 +5,10 @@ const RELAYED_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 
 /**
  * A client message worth acting on: a heartbeat (`probe` when the client asks for one back, to
- * learn whether its socket still reaches us), or signalling for one peer (its `payload` as sent,
- * absent when the frame had none).
- * @typedef {{ type: 'HEARTBEAT', probe?: true } | { type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string, payload?: unknown }} SignalMessage
+ * learn whether its socket still reaches us), signalling for one peer (its `payload` as sent,
+ * absent when the frame had none), or a command about the room for the server itself (`ROOM`,
+ * read by `parseRoomCommand`).
+ * @typedef {{ type: 'HEARTBEAT', probe?: true } | { type: 'ROOM', payload: unknown } | { type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string, payload?: unknown }} SignalMessage
  */
 
 /**
@@ -30,6 +31,7 @@ export function parseSignalMessage(data, isBinary) {
   const { type, dst, payload, probe } =
     /** @type {{ type?: unknown, dst?: unknown, payload?: unknown, probe?: unknown }} */ (value);
   if (type === 'HEARTBEAT') return probe === true ? { type, probe } : { type };
+  if (type === 'ROOM') return { type, payload };
   if (typeof type !== 'string' || !RELAYED_TYPES.has(type)) return null;
   if (typeof dst !== 'string' || !PEER_ID_PATTERN.test(dst)) return null;
   const relayed = /** @type {'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE'} */ (type);

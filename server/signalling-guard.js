@@ -23,6 +23,7 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
  * @property {ReturnType<typeof import('./join-tokens.js').createTokenChecker> | null} tokens null: rooms are open
  * @property {import('./metrics.js').Metrics} metrics
  * @property {import('pino').Logger} logger
+ * @property {import('./moderation.js').Moderation} moderation roles, the door, removals
  */
 
 /** Where the admission check done during the upgrade is kept on the request. */
@@ -81,8 +82,9 @@ class GuardedWebSocketServer extends WebSocketServer {
     });
     this.#guard = guard;
     this.#registrations = new RateLimiter({ perMinute: guard.config.limits.registrationsPerIp });
-    const { rooms, metrics, logger } = guard;
-    this.#socketContext = { rooms, metrics, logger, onClose: (socket) => this.#uncount(socket) };
+    const { rooms, metrics, logger, moderation } = guard;
+    const onClose = (/** @type {GuardedSocket} */ socket) => this.#uncount(socket);
+    this.#socketContext = { rooms, metrics, logger, moderation, onClose };
   }
 
   /**
@@ -104,7 +106,11 @@ class GuardedWebSocketServer extends WebSocketServer {
     const id = query.get('id') ?? '';
     const token = query.get('token') ?? '';
     const { secret } = splitPeerToken(token);
-    const refusal = this.#refusalFor(id, secret, address, request);
+    const admission = request[ADMISSION];
+    const claims = admission?.ok ? admission.claims : null;
+    const refusal =
+      this.#refusalFor(id, secret, address, request) ??
+      this.#guard.moderation.admission(socket, { id, token, address, claims });
     if (refusal) {
       metrics.refused(refusal);
       logger.warn(
@@ -130,6 +136,9 @@ class GuardedWebSocketServer extends WebSocketServer {
       staleSocket.terminate();
       return true;
     }
+    if (this.#guard.moderation.holdsAtDoor(socket, () => this.#register(socket, request, id))) {
+      return true;
+    }
     return this.#register(socket, request, id);
   }
 
@@ -140,7 +149,7 @@ class GuardedWebSocketServer extends WebSocketServer {
    * @param {string} id
    */
   #register(socket, request, id) {
-    const { rooms, owners, logger, config } = this.#guard;
+    const { rooms, owners, logger, config, moderation } = this.#guard;
     const registered = rooms.clientOf(id);
     const staleSocket = registered?.getSocket();
     socket.register(id);
@@ -157,6 +166,7 @@ class GuardedWebSocketServer extends WebSocketServer {
       if (socket.readyState === WebSocket.OPEN) socket.send(openFrame(rooms, id));
       if (staleSocket && staleSocket !== socket) staleSocket.terminate();
     }
+    moderation.entered(socket, client);
     // Kept strings come from PeerServer's client: a slice of this request's URL would keep all of it.
     owners.bind(client.getId(), splitPeerToken(client.getToken()).secret);
     // Its tags are hashes: made only for a line that is written.

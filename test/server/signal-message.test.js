@@ -35,6 +35,11 @@ describe('parseSignalMessage', () => {
       { type: 'CANDIDATE', dst: 'a b', payload: 1 },
     ],
     ['a leave with a dst', frame({ type: 'LEAVE', dst: 'bob' }), { type: 'LEAVE', dst: 'bob' }],
+    [
+      'a command about the room, for the server',
+      frame({ type: 'ROOM', payload: { command: 'lock' } }),
+      { type: 'ROOM', payload: { command: 'lock' } },
+    ],
   ];
   for (const [name, data, expected] of accepted) {
     test(`accepts ${name}`, () => assert.deepEqual(parseSignalMessage(data, false), expected));

@@ -96,12 +96,50 @@ function newToken() {
  *   headers?: Record<string, string> }} ConnectOptions
  */
 
-/** A WebSocket client of PeerServer with an inbox of the JSON messages it received. */
-export class TestPeer {
+/** Messages received and not yet read, and readers waiting for the next one. */
+class Inbox {
   /** @type {ServerMessage[]} */
-  #inbox = [];
+  unread = [];
   /** @type {((message: ServerMessage) => void)[]} */
   #waiting = [];
+
+  /** @param {ServerMessage} message */
+  put(message) {
+    const waiter = this.#waiting.shift();
+    if (waiter) waiter(message);
+    else this.unread.push(message);
+  }
+
+  /**
+   * @param {string} who
+   * @param {number} timeoutMs
+   * @returns {Promise<ServerMessage>}
+   */
+  next(who, timeoutMs) {
+    const queued = this.unread.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      /** @param {ServerMessage} message */
+      const waiter = (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      };
+      const timer = setTimeout(() => {
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        reject(new Error(`${who} received nothing within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiting.push(waiter);
+    });
+  }
+}
+
+/**
+ * A WebSocket client of PeerServer with an inbox of the JSON messages it received, and one of the
+ * room's notices (`ROOM` frames), which the tests of signalling alone never read.
+ */
+export class TestPeer {
+  #inbox = new Inbox();
+  #notices = new Inbox();
 
   /**
    * @param {WebSocket} socket
@@ -117,9 +155,8 @@ export class TestPeer {
     socket.on('error', () => {});
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString());
-      const waiter = this.#waiting.shift();
-      if (waiter) waiter(message);
-      else this.#inbox.push(message);
+      if (message.type === 'ROOM') this.#notices.put(message.payload);
+      else this.#inbox.put(message);
     });
   }
 
@@ -164,25 +201,38 @@ export class TestPeer {
    * @returns {Promise<ServerMessage>}
    */
   next(timeoutMs = 2000) {
-    const queued = this.#inbox.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      /** @param {ServerMessage} message */
-      const waiter = (message) => {
-        clearTimeout(timer);
-        resolve(message);
-      };
-      const timer = setTimeout(() => {
-        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
-        reject(new Error(`${this.id} received nothing within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#waiting.push(waiter);
-    });
+    return this.#inbox.next(this.id, timeoutMs);
   }
 
-  /** Messages received and not yet read. */
+  /**
+   * The payload of the next notice about the room, waiting up to `timeoutMs` for it.
+   * @param {number} [timeoutMs]
+   * @returns {Promise<Record<string, any>>}
+   */
+  nextNotice(timeoutMs = 2000) {
+    return this.#notices.next(`${this.id} (notices)`, timeoutMs);
+  }
+
+  /**
+   * The payload of the next notice of `event`, skipping others.
+   * @param {string} event
+   * @param {number} [timeoutMs]
+   */
+  async noticeOf(event, timeoutMs = 2000) {
+    for (;;) {
+      const notice = await this.nextNotice(timeoutMs);
+      if (notice.event === event) return notice;
+    }
+  }
+
+  /** Messages received and not yet read (notices apart). */
   get unread() {
-    return [...this.#inbox];
+    return [...this.#inbox.unread];
+  }
+
+  /** Notices received and not yet read. */
+  get unreadNotices() {
+    return [...this.#notices.unread];
   }
 
   /** @param {unknown} message an object to send as JSON, or a raw frame */
