@@ -109,7 +109,7 @@ export default {
     lowerSyntax(esbuildTargets()),
     terser({
       format: { comments: false },
-      compress: { passes: 3 },
+      compress: { passes: 3, pure_getters: true },
       ecma: 2020,
       module: true,
     }),

@@ -174,8 +174,9 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     );
     const { selfId, transport, media } = this.options;
     for (const id of peersToDial(selfId, listed, linked, skipped, isJoining)) {
-      const relayOnly = this.entries.get(id)?.isRelayOnly ?? false;
-      this.adopt(transport.dial(id, media.outgoing, { relayOnly }));
+      this.adopt(
+        transport.dial(id, media.outgoing, { relayOnly: this.entries.get(id)?.isRelayOnly }),
+      );
     }
   }
 

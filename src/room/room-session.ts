@@ -351,13 +351,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       this.chatRoom?.handlePeerGone(peer.id);
       if (this.roster.depart(peer.id)) this.emit('peer-leave', peer.toParticipant());
     });
-    route.on('unreachable', ({ peerId, attempts }) => {
-      const name = this.roster.nameOf(peerId);
-      const reason = `after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} (no working ICE path)`;
-      this.emit(
-        'error',
-        new RoomError('ice-failed', `Could not connect to ${name || peerId} ${reason}`),
-      );
+    route.on('unreachable', ({ peerId }) => {
+      const name = this.roster.nameOf(peerId) || peerId;
+      this.emit('error', new RoomError('ice-failed', `No working ICE path to ${name}`));
       this.emit('participants', undefined);
     });
     route.on('forgotten', () => this.emit('participants', undefined));

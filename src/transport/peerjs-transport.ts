@@ -90,12 +90,11 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
   private isRegistered = false;
   /** Whether the socket is being dropped on purpose, for one from a new network. */
   private isDroppingSocket = false;
-  /** Whether the next registration is from a network we came back online on. */
+  /** Whether the next registration is from a network the visitor moved to. */
   private isOnNewNetwork = false;
   /** Whether our server answers probing heartbeats (it names the room's peers in OPEN). */
   private canProbe = false;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly renewSignalling = (): void => this.registerFromNewNetwork();
   private readonly reconnectPolicy: ReconnectPolicy;
   private isDestroyed = false;
 
@@ -158,7 +157,6 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
           return;
         }
         this.isRegistered = true;
-        globalThis.addEventListener?.('online', this.renewSignalling);
         // Resolved from within PeerJS's handling of the frame; read once the socket has it too.
         queueMicrotask(() => resolve(listed));
       });
@@ -202,10 +200,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
   ): PeerLink {
     const peer = this.requirePeer();
     const linkId = crypto.randomUUID();
-    const metadata = {
-      [LINK_METADATA_KEY]: linkId,
-      ...(replaces && { [REPLACES_METADATA_KEY]: true }),
-    };
+    const metadata = { [LINK_METADATA_KEY]: linkId, [REPLACES_METADATA_KEY]: replaces };
     const media = peer.call(remoteId, stream, { metadata });
     const link = this.createLink(remoteId, linkId, true, replaces, media);
     if (relayOnly) link.restrictToRelay();
@@ -224,7 +219,6 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     this.isDestroyed = true;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.probeTimer);
-    globalThis.removeEventListener?.('online', this.renewSignalling);
     for (const link of [...this.links.values()]) link.close();
     this.peer?.destroy();
     this.peer = null;
@@ -293,7 +287,7 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     }, PROBE_TIMEOUT_MS);
   }
 
-  // Back online, or a probe went unanswered: perhaps on another network, where a socket from the
+  // A probe went unanswered: perhaps the visitor is on another network, where a socket from the
   // old one may look open for minutes while nothing gets through (its packets leave from an
   // address that is gone). Register afresh now; the mesh then replaces its links
   // (`network-changed`).

@@ -34,8 +34,8 @@ export interface PeerTransportEvents {
   /** Signalling is back after a drop; once per outage. */
   reconnected: void;
   /**
-   * The browser came back online, perhaps on another network, and signalling was registered
-   * afresh from it: links made before may be dead without knowing it yet.
+   * Our socket stopped reaching the server (the visitor moved to another network, say) and
+   * signalling was registered afresh: links made before may be dead without knowing it yet.
    */
   'network-changed': void;
 }
