@@ -139,6 +139,24 @@ describe('signalling', () => {
     assert.deepEqual(inA.unread, []);
   });
 
+  test("signalling never reaches a room whose ID begins with the sender's room ID", async (t) => {
+    const { port } = await startServer(t);
+    const roomA = newRoomId();
+    const sender = await TestPeer.join(port, makePeerId(roomA));
+    const mate = await TestPeer.join(port, makePeerId(roomA));
+    const neighbour = await TestPeer.join(port, makePeerId(`${roomA}-2`));
+
+    sender.send({ type: 'OFFER', dst: neighbour.id, payload: {} });
+    sender.send({ type: 'OFFER', dst: `${roomA}_${neighbour.id}`, payload: {} });
+    sender.send({ type: 'OFFER', dst: mate.id, payload: { n: 1 } });
+    await sender.roundTrip();
+
+    assert.deepEqual(neighbour.unread, []);
+    assert.deepEqual(mate.unread, [
+      { type: 'OFFER', src: sender.id, dst: mate.id, payload: { n: 1 } },
+    ]);
+  });
+
   test('a frame that names dst twice, or spells it with escapes, reaches only the dst it was checked for', async (t) => {
     const { port } = await startServer(t);
     const roomA = newRoomId();
