@@ -176,6 +176,29 @@ describe('signalling', () => {
     assert.deepEqual(stranger.unread, []);
   });
 
+  test('a burst within the rate limit to two peers reaches each whole and in order', async (t) => {
+    const { port } = await startServer(t);
+    const roomId = newRoomId();
+    const sender = await TestPeer.join(port, makePeerId(roomId));
+    const first = await TestPeer.join(port, makePeerId(roomId));
+    const second = await TestPeer.join(port, makePeerId(roomId));
+
+    for (let n = 0; n < 140; n++) {
+      for (const peer of [first, second]) {
+        sender.send({ type: 'CANDIDATE', dst: peer.id, payload: { n } });
+      }
+    }
+    const expected = Array.from({ length: 140 }, (_, n) => n);
+    await eventually(() => {
+      for (const peer of [first, second]) {
+        assert.deepEqual(
+          peer.unread.map((message) => /** @type {{ n: number }} */ (message.payload).n),
+          expected,
+        );
+      }
+    });
+  });
+
   test('a message to a peer that is not connected gets one EXPIRE back and is not queued', async (t) => {
     const { port } = await startServer(t);
     const roomId = newRoomId();
