@@ -1,9 +1,9 @@
 // rtc-room-server against the stock `peer` server, on loopback, in one run: the sockets one
-// address can hold, the total held at the cap with memory (RSS and heap) per 1,000 sockets,
-// registrations per second, relay throughput in a burst (the best of five, the two servers taking
-// turns), and relay latency and throughput at a steady pace. Each server runs in a child process
-// of its own so that its memory is its own: one that held the sockets for memory and limits, then
-// a fresh one for timing.
+// address can hold, the total held at the cap with memory (RSS and heap) per 1,000 sockets (the
+// median of three servers of each kind), registrations per second, relay throughput in a burst
+// (the best of five, the two servers taking turns), and relay latency and throughput at a steady
+// pace. Each server runs in a child process of its own so that its memory is its own: those that
+// held the sockets for memory and limits, then a fresh one for timing.
 // Usage: node bench/server.js [cap]   (stops by itself; clients come from 127.0.0.2, 127.0.0.3, …)
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -257,7 +257,27 @@ async function main() {
   const kinds = /** @type {const} */ (['guard', 'stock']);
   const results = {};
   const latencies = {};
-  for (const kind of kinds) results[kind] = await holding(kind);
+  // Memory is the median of three servers of each kind, in turns: how fragmented V8 leaves its
+  // heap after thousands of sockets open differs from one process to the next, and with it the
+  // RSS per 1,000 sockets (by up to 0.9 MiB in one kind here).
+  const held = { guard: [], stock: [] };
+  for (let round = 0; round < 3; round++) {
+    for (const kind of kinds) held[kind].push(await holding(kind));
+  }
+  for (const kind of kinds) {
+    const median = (key) => summarize(held[kind].map((each) => each[key])).median;
+    const range = (key) => {
+      const { min, max } = summarize(held[kind].map((each) => each[key]));
+      return `${min.toFixed(2)}–${max.toFixed(2)}`;
+    };
+    results[kind] = {
+      ...held[kind][0],
+      rssIdleMiB: median('rssIdleMiB'),
+      rssPerThousandMiB: median('rssPerThousandMiB'),
+      rssPerThousandRangeMiB: range('rssPerThousandMiB'),
+      heapPerThousandMiB: median('heapPerThousandMiB'),
+    };
+  }
   const servers = await Promise.all(kinds.map((kind) => startChild(kind)));
   // The best of five bursts: one burst lasts well under a second, less than a load spike here; the
   // two servers take turns, so that both meet the same spikes.
