@@ -61,7 +61,7 @@ export function createRoomServer(config) {
     ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, app)
     : http.createServer(app);
   const rooms = new RoomRegistry();
-  const owners = new PeerIdOwners({ graceMs: config.reclaimGraceMs });
+  const owners = new PeerIdOwners({ rooms, graceMs: config.reclaimGraceMs });
   const tokens = config.joinSecret ? createTokenChecker(config.joinSecret) : null;
   /** @type {import('cors').CorsOptions} */
   const corsOptions = { origin: config.allowedOrigins };
@@ -81,8 +81,13 @@ export function createRoomServer(config) {
     knockTimeoutMs: config.knockTimeoutMs,
     roomMemoryMs: config.roomMemoryMs,
   });
-  /** @type {Map<string, number>} when each registered peer joined, for the leave line */
+  /**
+   * When each registered peer joined, for the leave line: whole seconds, a small integer the map
+   * holds in place where a time in ms would be a number object of its own.
+   * @type {Map<string, number>}
+   */
   const joinedAt = new Map();
+  const seconds = () => Math.round(performance.now() / 1000);
 
   app.disable('x-powered-by');
   app.use((_request, response, next) => {
@@ -111,7 +116,7 @@ export function createRoomServer(config) {
   });
   peerServer.on('connection', (client) => {
     rooms.add(client);
-    if (!joinedAt.has(client.getId())) joinedAt.set(client.getId(), Date.now());
+    if (!joinedAt.has(client.getId())) joinedAt.set(client.getId(), seconds());
   });
   peerServer.on('disconnect', (client) => {
     const id = client.getId();
@@ -119,8 +124,8 @@ export function createRoomServer(config) {
     if (rooms.isConnected(id)) return;
     moderation.departed(id);
     // Kept for its owner a while: a Wi-Fi blip must not hand the visitor's place to someone else.
-    owners.release(id);
-    const since = joinedAt.get(id) ?? Date.now();
+    owners.release(client);
+    const since = joinedAt.get(id) ?? seconds();
     joinedAt.delete(id);
     if (!logger.isLevelEnabled('info')) return;
     logger.info(
@@ -128,7 +133,7 @@ export function createRoomServer(config) {
         event: 'leave',
         room: roomTag(roomOfPeerId(id)),
         peer: peerTag(id),
-        seconds: Math.round((Date.now() - since) / 1000),
+        seconds: seconds() - since,
       },
       'peer left',
     );

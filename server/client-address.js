@@ -20,6 +20,17 @@ export function clientAddress(request, trustProxy) {
   return entry && isIP(normalize(entry)) ? normalize(entry) : direct;
 }
 
+/**
+ * Lets a socket that stays open drop what reading its peer's address left on it: Node keeps the
+ * address, family and port it read on the socket (about 90 bytes), for a next read that the
+ * guard never makes.
+ * @param {import('node:net').Socket} socket
+ */
+export function forgetPeerAddress(socket) {
+  const cached = /** @type {{ _peername?: unknown }} */ (/** @type {unknown} */ (socket));
+  if (cached._peername) cached._peername = undefined;
+}
+
 /** @param {string} address an IPv4 address mapped into IPv6 reads as IPv4 */
 function normalize(address) {
   return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { roomOfPeerId } from '../src/room/room-id.js';
+import { PEER_ID_SEPARATOR, roomOfPeerId } from '../src/room/room-id.js';
 import { TokenBucket } from '../src/limits/token-bucket.js';
 import { peerTag, roomTag } from './log-tags.js';
 import { parseSignalMessage } from './signal-message.js';
@@ -27,13 +27,15 @@ export const OPEN_FRAME = JSON.stringify({ type: 'OPEN' });
 /** @typedef {import('peer').IClient} PeerClient */
 
 /**
- * What a socket that speaks keeps: its rate, and when it was last told each absent peer is gone.
- * @typedef {{ bucket: TokenBucket, expiredAt: Map<string, number> }} Talk
+ * What a socket that speaks keeps: its rate, its room (null: outside every room), and when it was
+ * last told each absent peer is gone.
+ * @typedef {{ bucket: TokenBucket, room: string | null, expiredAt: Map<string, number> }} Talk
  */
 
 /**
- * The open sockets of one client address, shared by those sockets.
- * @typedef {{ address: string, sockets: number }} AddressShare
+ * The open sockets of one client address on one server, shared by those sockets, with what all
+ * the server's sockets share.
+ * @typedef {{ address: string, sockets: number, server: SocketContext }} AddressShare
  */
 
 /**
@@ -48,27 +50,25 @@ export const OPEN_FRAME = JSON.stringify({ type: 'OPEN' });
 
 /**
  * A server-side socket whose frames the guard handles itself, and whose OPEN frame can carry more
- * than PeerServer puts in it. Its state lives in fields, not closures: one of these per visitor.
+ * than PeerServer puts in it. Its state lives in fields, not closures, and as few as will do: one
+ * of these per visitor.
  */
 export class GuardedSocket extends WebSocket {
-  /** @type {SocketContext | null} */
-  #context = null;
-  /** @type {AddressShare | null} the client address the socket counts against */
+  /** @type {AddressShare | null} the client address the socket counts against, and its server */
   share = null;
-  /** @type {string | null} the peer ID PeerServer is registering, for its OPEN frame */
-  #openingId = null;
-  /** @type {PeerClient | null} PeerServer's client, once registered */
-  #client = null;
+  /**
+   * @type {string | PeerClient | null} the peer ID PeerServer is registering (for its OPEN frame),
+   * then PeerServer's client once registered
+   */
+  #peer = null;
   /** @type {Talk | null} made at the first frame: a socket that never speaks needs none */
   #talk = null;
 
   /**
-   * Ties the socket to its server and the address it counts against, until it closes.
-   * @param {SocketContext} context
+   * Ties the socket to the address it counts against, and so to its server, until it closes.
    * @param {AddressShare} share
    */
-  track(context, share) {
-    this.#context = context;
+  track(share) {
     this.share = share;
   }
 
@@ -77,7 +77,7 @@ export class GuardedSocket extends WebSocket {
    * @param {string} id
    */
   register(id) {
-    this.#openingId = id;
+    this.#peer = id;
   }
 
   /**
@@ -85,23 +85,39 @@ export class GuardedSocket extends WebSocket {
    * @param {PeerClient | null} client
    */
   attach(client) {
-    this.#openingId = null;
-    if (!client) return;
-    this.#client = client;
+    this.#peer = client;
   }
 
   /**
    * @override
    * @param {any} data
-   * @param {any[]} rest
+   * @param {any} [options]
+   * @param {any} [cb]
    */
-  send(data, ...rest) {
-    const id = this.#openingId;
-    if (id && data === OPEN_FRAME && this.#context) {
-      this.#openingId = null;
-      return super.send(openFrame(this.#context.rooms, id), ...rest);
+  send(data, options, cb) {
+    const id = this.#peer;
+    if (typeof id === 'string' && data === OPEN_FRAME && this.share) {
+      this.#peer = null;
+      return super.send(openFrame(this.share.server.rooms, id), options, cb);
     }
-    return super.send(data, ...rest);
+    return super.send(data, options, cb);
+  }
+
+  /**
+   * Sends a frame relayed from another peer. Frames relayed to one socket in one turn of the event
+   * loop (those of a burst read at once) leave in one write, not in one system call each.
+   * @param {string} frame
+   */
+  deliver(frame) {
+    // ws keeps the TCP socket it writes to here; a corked socket writes when last uncorked.
+    const { _socket: socket } = /** @type {{ _socket?: import('node:net').Socket }} */ (
+      /** @type {unknown} */ (this)
+    );
+    if (socket && socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(uncork, socket);
+    }
+    this.send(frame);
   }
 
   /**
@@ -117,7 +133,7 @@ export class GuardedSocket extends WebSocket {
     }
     // A socket refused before PeerServer adds its listener must not crash the process on a bad frame.
     if (event === 'error' && this.listenerCount('error') === 0) return false;
-    if (event === 'close') this.#context?.onClose(this);
+    if (event === 'close') this.share?.server.onClose(this);
     return super.emit(event, ...args);
   }
 
@@ -126,17 +142,18 @@ export class GuardedSocket extends WebSocket {
    * @param {boolean} isBinary
    */
   #receive(data, isBinary) {
-    const context = this.#context;
-    const client = this.#client;
-    if (!context || this.readyState !== WebSocket.OPEN) return;
+    const context = this.share?.server;
+    const client = this.#peer;
+    if (!context || typeof client === 'string' || this.readyState !== WebSocket.OPEN) return;
     // Not registered: a visitor at the door of a locked room may knock, and do nothing else.
     if (!client) return context.moderation.receiveWaiting(this, data, isBinary);
     const { rooms, metrics } = context;
-    this.#talk ??= {
+    const talk = (this.#talk ??= {
       bucket: new TokenBucket({ ...RATE_LIMIT, overdraft: RATE_LIMIT.burst }),
+      room: roomOfPeerId(client.getId()),
       expiredAt: new Map(),
-    };
-    const verdict = this.#talk.bucket.take();
+    });
+    const verdict = talk.bucket.take();
     if (verdict === 'overdrawn') this.#closeForFlooding(context, client);
     if (verdict !== 'granted') {
       metrics.dropped('rate');
@@ -155,20 +172,23 @@ export class GuardedSocket extends WebSocket {
     }
     if (message.type === 'ROOM') return context.moderation.receiveCommand(client, message.payload);
     const { type, dst, payload } = message;
-    if (roomOfPeerId(dst) !== roomOfPeerId(client.getId())) {
+    const { room } = talk;
+    if (!isInRoom(dst, room)) {
       metrics.dropped('other-room');
       return;
     }
-    const target = rooms.clientOf(dst)?.getSocket();
+    const peer = room === null ? rooms.clientOf(dst) : rooms.clientIn(room, dst);
+    // Every socket of this server is one of these.
+    const target = /** @type {GuardedSocket | null | undefined} */ (peer?.getSocket());
     if (target) {
       // PeerServer's relayed frame: the sender's ID as `src`, nothing but these four keys.
-      target.send(JSON.stringify({ type, src: client.getId(), dst, payload }));
+      target.deliver(JSON.stringify({ type, src: client.getId(), dst, payload }));
       metrics.relayed();
       return;
     }
     // PeerServer would queue it, without a cap, for a peer that may never come.
     metrics.dropped('absent');
-    if (type !== 'LEAVE') this.#reportAbsent(this.#talk.expiredAt, dst, client.getId());
+    if (type !== 'LEAVE') this.#reportAbsent(talk.expiredAt, dst, client.getId());
   }
 
   /**
@@ -203,6 +223,20 @@ export class GuardedSocket extends WebSocket {
     expiredAt.set(dst, now);
     this.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: senderId }));
   }
+}
+
+/** @param {import('node:net').Socket} socket */
+const uncork = (socket) => socket.uncork();
+
+/**
+ * Whether `peerId` is in `room`, as `roomOfPeerId` would say, without cutting a string out of it
+ * at every frame: `room` is a sender's room (a room ID, or null: outside every room).
+ * @param {string} peerId
+ * @param {string | null} room
+ */
+function isInRoom(peerId, room) {
+  if (room === null) return roomOfPeerId(peerId) === null;
+  return peerId.lastIndexOf(PEER_ID_SEPARATOR) === room.length && peerId.startsWith(room);
 }
 
 /**

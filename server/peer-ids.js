@@ -1,19 +1,26 @@
+import { splitPeerToken } from './join-tokens.js';
+
 /** How long a peer ID stays reserved for its owner after its socket went away. */
 export const RECLAIM_GRACE_MS = 60_000;
 
 /**
- * Who owns each peer ID: the client secret it was first registered with. While the owner is
- * connected, and for a grace period after, nobody else may register that ID.
+ * Who owns each peer ID: the client secret it was registered with. While the owner is connected,
+ * and for a grace period after, nobody else may register that ID. A connected owner's secret is
+ * read from the client PeerServer holds; only owners that are away are kept here.
  */
 export class PeerIdOwners {
-  /** @type {Map<string, string>} the secret of each ID's owner */
-  #owners = new Map();
-  /** @type {Map<string, NodeJS.Timeout>} IDs whose owner is away, until their grace period ends */
-  #releases = new Map();
+  #rooms;
+  /** @type {Map<string, { secret: string, timer: NodeJS.Timeout }>} IDs whose owner is away */
+  #reserved = new Map();
   #graceMs;
 
-  /** @param {{ graceMs?: number }} [options] */
-  constructor({ graceMs = RECLAIM_GRACE_MS } = {}) {
+  /**
+   * @param {object} options
+   * @param {import('./rooms.js').RoomRegistry} options.rooms the registered peers
+   * @param {number} [options.graceMs]
+   */
+  constructor({ rooms, graceMs = RECLAIM_GRACE_MS }) {
+    this.#rooms = rooms;
     this.#graceMs = graceMs;
   }
 
@@ -23,52 +30,43 @@ export class PeerIdOwners {
    * @param {string} secret
    */
   mayRegister(id, secret) {
-    const owner = this.#owners.get(id);
+    const holder = this.#rooms.clientOf(id);
+    const owner = holder
+      ? splitPeerToken(holder.getToken()).secret
+      : this.#reserved.get(id)?.secret;
     return owner === undefined || owner === secret;
   }
 
   /**
-   * Whether `secret` owns `id`.
+   * The owner of `id` is connected again (or for the first time): its reservation ends.
    * @param {string} id
-   * @param {string} secret
    */
-  isOwner(id, secret) {
-    return this.#owners.get(id) === secret;
+  bind(id) {
+    const reservation = this.#reserved.get(id);
+    if (!reservation) return;
+    clearTimeout(reservation.timer);
+    this.#reserved.delete(id);
   }
 
   /**
-   * Records (or confirms) that `secret` holds `id` and is connected.
-   * @param {string} id
-   * @param {string} secret
+   * The owner's socket went away: keep the ID for its secret during the grace period.
+   * @param {import('peer').IClient} client the client PeerServer let go
    */
-  bind(id, secret) {
-    clearTimeout(this.#releases.get(id));
-    this.#releases.delete(id);
-    this.#owners.set(id, secret);
-  }
-
-  /**
-   * The owner's socket went away: keep the ID for it during the grace period.
-   * @param {string} id
-   */
-  release(id) {
-    if (!this.#owners.has(id) || this.#releases.has(id)) return;
-    const timer = setTimeout(() => {
-      this.#owners.delete(id);
-      this.#releases.delete(id);
-    }, this.#graceMs);
+  release(client) {
+    const id = client.getId();
+    if (this.#reserved.has(id)) return;
+    const timer = setTimeout(() => this.#reserved.delete(id), this.#graceMs);
     timer.unref();
-    this.#releases.set(id, timer);
+    this.#reserved.set(id, { secret: splitPeerToken(client.getToken()).secret, timer });
   }
 
   /** IDs reserved for an owner that is away. */
   get reservedCount() {
-    return this.#releases.size;
+    return this.#reserved.size;
   }
 
   close() {
-    for (const timer of this.#releases.values()) clearTimeout(timer);
-    this.#releases.clear();
-    this.#owners.clear();
+    for (const { timer } of this.#reserved.values()) clearTimeout(timer);
+    this.#reserved.clear();
   }
 }

@@ -7,14 +7,16 @@ import { roomOfPeerId } from '../src/room/room-id.js';
  * `disconnect` events, which fire in step with its own client list.
  */
 export class RoomRegistry {
-  /** @type {Map<string, PeerClient>} */
-  #clients = new Map();
   /**
-   * The peer IDs of each room in the order they joined: one ID alone, as most rooms hold one
-   * peer at a time, else an array (a fraction of a Set's size).
-   * @type {Map<string, string | string[]>}
+   * The clients of each room in the order they joined: one client alone, as most rooms hold one
+   * peer at a time, else an array. A room's peers are found through their room, so that no map
+   * keyed by peer ID is kept beside PeerServer's own.
+   * @type {Map<string, PeerClient | PeerClient[]>}
    */
   #rooms = new Map();
+  /** @type {Map<string, PeerClient>} peers with a plain PeerJS ID, outside every room */
+  #outside = new Map();
+  #peerCount = 0;
 
   /**
    * Records a registered client (again, when it re-attaches a new socket).
@@ -22,14 +24,28 @@ export class RoomRegistry {
    */
   add(client) {
     const id = client.getId();
-    this.#clients.set(id, client);
     const roomId = roomOfPeerId(id);
-    if (!roomId) return;
+    if (!roomId) {
+      if (!this.#outside.has(id)) this.#peerCount++;
+      this.#outside.set(id, client);
+      return;
+    }
     const members = this.#rooms.get(roomId);
-    if (members === undefined) this.#rooms.set(roomId, id);
-    else if (typeof members === 'string') {
-      if (members !== id) this.#rooms.set(roomId, [members, id]);
-    } else if (!members.includes(id)) members.push(id);
+    if (members === undefined) {
+      this.#rooms.set(roomId, client);
+      this.#peerCount++;
+    } else if (!Array.isArray(members)) {
+      if (members.getId() === id) {
+        this.#rooms.set(roomId, client);
+      } else {
+        this.#rooms.set(roomId, [members, client]);
+        this.#peerCount++;
+      }
+    } else {
+      const at = members.findIndex((member) => member.getId() === id);
+      if (at === -1) this.#peerCount++;
+      members.splice(at === -1 ? members.length : at, 1, client);
+    }
   }
 
   /**
@@ -38,18 +54,25 @@ export class RoomRegistry {
    */
   remove(client) {
     const id = client.getId();
-    if (this.#clients.get(id) !== client) return;
-    this.#clients.delete(id);
     const roomId = roomOfPeerId(id);
-    const members = roomId ? this.#rooms.get(roomId) : undefined;
-    if (!roomId || members === undefined) return;
-    if (typeof members === 'string') {
-      if (members === id) this.#rooms.delete(roomId);
+    if (!roomId) {
+      if (this.#outside.get(id) !== client) return;
+      this.#outside.delete(id);
+      this.#peerCount--;
       return;
     }
-    const at = members.indexOf(id);
-    if (at !== -1) members.splice(at, 1);
-    if (members.length === 0) this.#rooms.delete(roomId);
+    const members = this.#rooms.get(roomId);
+    if (members === client) {
+      this.#rooms.delete(roomId);
+      this.#peerCount--;
+      return;
+    }
+    if (!Array.isArray(members)) return;
+    const at = members.indexOf(client);
+    if (at === -1) return;
+    members.splice(at, 1);
+    this.#peerCount--;
+    if (members.length === 1) this.#rooms.set(roomId, members[0]);
   }
 
   /**
@@ -58,7 +81,21 @@ export class RoomRegistry {
    * @returns {PeerClient | undefined}
    */
   clientOf(id) {
-    return this.#clients.get(id);
+    const roomId = roomOfPeerId(id);
+    return roomId ? this.clientIn(roomId, id) : this.#outside.get(id);
+  }
+
+  /**
+   * The registered client with this ID in room `roomId`, for a caller that knows the ID's room.
+   * @param {string} roomId
+   * @param {string} id
+   * @returns {PeerClient | undefined}
+   */
+  clientIn(roomId, id) {
+    const members = this.#rooms.get(roomId);
+    if (members === undefined) return undefined;
+    if (!Array.isArray(members)) return members.getId() === id ? members : undefined;
+    return members.find((member) => member.getId() === id);
   }
 
   /**
@@ -66,7 +103,7 @@ export class RoomRegistry {
    * @returns {boolean}
    */
   isConnected(id) {
-    return this.#clients.has(id);
+    return this.clientOf(id) !== undefined;
   }
 
   /**
@@ -77,7 +114,7 @@ export class RoomRegistry {
   peersOf(roomId) {
     const members = this.#rooms.get(roomId);
     if (members === undefined) return [];
-    return typeof members === 'string' ? [members] : [...members];
+    return Array.isArray(members) ? members.map((member) => member.getId()) : [members.getId()];
   }
 
   /**
@@ -87,12 +124,12 @@ export class RoomRegistry {
   sizeOf(roomId) {
     const members = this.#rooms.get(roomId);
     if (members === undefined) return 0;
-    return typeof members === 'string' ? 1 : members.length;
+    return Array.isArray(members) ? members.length : 1;
   }
 
   /** Connected peers, in rooms or not. */
   get peerCount() {
-    return this.#clients.size;
+    return this.#peerCount;
   }
 
   /** Rooms with at least one connected peer. */

@@ -1,6 +1,6 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { PEER_ID_PATTERN, roomOfPeerId } from '../src/room/room-id.js';
-import { clientAddress } from './client-address.js';
+import { clientAddress, forgetPeerAddress } from './client-address.js';
 import { GuardedSocket, POLICY_VIOLATION, openFrame } from './guarded-socket.js';
 import { splitPeerToken } from './join-tokens.js';
 import { peerTag, roomTag } from './log-tags.js';
@@ -98,10 +98,16 @@ class GuardedWebSocketServer extends WebSocketServer {
     const [socket, request] = /** @type {[GuardedSocket, AdmittedRequest]} */ (args);
     const { rooms, config, metrics, logger } = this.#guard;
     const address = clientAddress(request, config.trustProxy);
-    const share = this.#perAddress.get(address) ?? { address, sockets: 0 };
+    // The address is kept once per address (its share); the socket need not keep a copy.
+    forgetPeerAddress(request.socket);
+    const share = this.#perAddress.get(address) ?? {
+      address,
+      sockets: 0,
+      server: this.#socketContext,
+    };
     share.sockets++;
     this.#perAddress.set(address, share);
-    socket.track(this.#socketContext, share);
+    socket.track(share);
     const query = new URL(request.url ?? '', 'http://localhost').searchParams;
     const id = query.get('id') ?? '';
     const token = query.get('token') ?? '';
@@ -131,15 +137,17 @@ class GuardedWebSocketServer extends WebSocketServer {
       // The owner is back with a renewed join token while its old socket lingers: PeerServer
       // would say ID-TAKEN, so end the old socket first and register once it is gone.
       staleSocket.once('close', () => {
-        if (socket.readyState === WebSocket.OPEN) this.#register(socket, request, id);
+        if (socket.readyState === WebSocket.OPEN) this.#register(socket, request, id, address);
       });
       staleSocket.terminate();
       return true;
     }
-    if (this.#guard.moderation.holdsAtDoor(socket, () => this.#register(socket, request, id))) {
+    if (
+      this.#guard.moderation.holdsAtDoor(socket, () => this.#register(socket, request, id, address))
+    ) {
       return true;
     }
-    return this.#register(socket, request, id);
+    return this.#register(socket, request, id, address);
   }
 
   /**
@@ -147,9 +155,10 @@ class GuardedWebSocketServer extends WebSocketServer {
    * @param {GuardedSocket} socket
    * @param {AdmittedRequest} request
    * @param {string} id
+   * @param {string} address the client address, for the log
    */
-  #register(socket, request, id) {
-    const { rooms, owners, logger, config, moderation } = this.#guard;
+  #register(socket, request, id, address) {
+    const { rooms, owners, logger, moderation } = this.#guard;
     const registered = rooms.clientOf(id);
     const staleSocket = registered?.getSocket();
     socket.register(id);
@@ -167,8 +176,7 @@ class GuardedWebSocketServer extends WebSocketServer {
       if (staleSocket && staleSocket !== socket) staleSocket.terminate();
     }
     moderation.entered(socket, client);
-    // Kept strings come from PeerServer's client: a slice of this request's URL would keep all of it.
-    owners.bind(client.getId(), splitPeerToken(client.getToken()).secret);
+    owners.bind(id);
     // Its tags are hashes: made only for a line that is written.
     if (!logger.isLevelEnabled('info')) return handled;
     logger.info(
@@ -176,7 +184,7 @@ class GuardedWebSocketServer extends WebSocketServer {
         event: 'join',
         room: roomTag(roomOfPeerId(id)),
         peer: peerTag(id),
-        ip: clientAddress(request, config.trustProxy),
+        ip: address,
         reattached: Boolean(registered),
       },
       'peer joined',

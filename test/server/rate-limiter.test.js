@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { RateLimiter } from '../../server/rate-limiter.js';
-import { clientAddress } from '../../server/client-address.js';
+import { clientAddress, forgetPeerAddress } from '../../server/client-address.js';
 
 describe('RateLimiter', () => {
   test('grants a burst, then says how long to wait, per key', () => {
@@ -58,4 +60,23 @@ describe('clientAddress', () => {
   ])) {
     test(`gives ${name}`, () => assert.equal(clientAddress(req, hops), expected));
   }
+
+  test('a socket that forgot the address it read still reads it', async (t) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+    const outgoing = connect(port, '127.0.0.1');
+    t.after(() => outgoing.destroy());
+    const [socket] = /** @type {[import('node:net').Socket]} */ (await once(server, 'connection'));
+    t.after(() => socket.destroy());
+    const request = /** @type {import('node:http').IncomingMessage} */ (
+      /** @type {unknown} */ ({ socket, headers: {} })
+    );
+    const address = clientAddress(request, 0);
+    forgetPeerAddress(socket);
+    assert.equal(address, '127.0.0.1');
+    assert.equal(socket.remoteAddress, '127.0.0.1');
+  });
 });

@@ -49,4 +49,23 @@ describe('RoomRegistry', () => {
     assert.equal(rooms.clientOf(`${ROOM}_a1`), after);
     assert.equal(rooms.sizeOf(ROOM), 1);
   });
+
+  test('finds a client through its room, and counts peers as they come and go', () => {
+    const rooms = new RoomRegistry();
+    const [a, b, c] = ['a1', 'b2', 'c3'].map((suffix) => client(`${ROOM}_${suffix}`));
+    const plain = client('alice');
+    for (const each of [a, b, c, plain]) rooms.add(each);
+    assert.equal(rooms.clientIn(ROOM, `${ROOM}_b2`), b);
+    assert.equal(rooms.clientIn(OTHER, `${ROOM}_b2`), undefined);
+    assert.equal(rooms.clientOf('alice'), plain);
+    assert.equal(rooms.peerCount, 4);
+    rooms.remove(b);
+    rooms.remove(a);
+    assert.deepEqual(rooms.peersOf(ROOM), [`${ROOM}_c3`]);
+    assert.equal(rooms.clientOf(`${ROOM}_c3`), c);
+    rooms.remove(plain);
+    rooms.remove(plain);
+    assert.equal(rooms.peerCount, 1);
+    assert.equal(rooms.isConnected('alice'), false);
+  });
 });

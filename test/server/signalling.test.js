@@ -139,6 +139,24 @@ describe('signalling', () => {
     assert.deepEqual(inA.unread, []);
   });
 
+  test("signalling never reaches a room whose ID begins with the sender's room ID", async (t) => {
+    const { port } = await startServer(t);
+    const roomA = newRoomId();
+    const sender = await TestPeer.join(port, makePeerId(roomA));
+    const mate = await TestPeer.join(port, makePeerId(roomA));
+    const neighbour = await TestPeer.join(port, makePeerId(`${roomA}-2`));
+
+    sender.send({ type: 'OFFER', dst: neighbour.id, payload: {} });
+    sender.send({ type: 'OFFER', dst: `${roomA}_${neighbour.id}`, payload: {} });
+    sender.send({ type: 'OFFER', dst: mate.id, payload: { n: 1 } });
+    await sender.roundTrip();
+
+    assert.deepEqual(neighbour.unread, []);
+    assert.deepEqual(mate.unread, [
+      { type: 'OFFER', src: sender.id, dst: mate.id, payload: { n: 1 } },
+    ]);
+  });
+
   test('a frame that names dst twice, or spells it with escapes, reaches only the dst it was checked for', async (t) => {
     const { port } = await startServer(t);
     const roomA = newRoomId();
@@ -156,6 +174,29 @@ describe('signalling', () => {
       { type: 'OFFER', src: sender.id, dst: mate.id, payload: { n: 1 } },
     ]);
     assert.deepEqual(stranger.unread, []);
+  });
+
+  test('a burst within the rate limit to two peers reaches each whole and in order', async (t) => {
+    const { port } = await startServer(t);
+    const roomId = newRoomId();
+    const sender = await TestPeer.join(port, makePeerId(roomId));
+    const first = await TestPeer.join(port, makePeerId(roomId));
+    const second = await TestPeer.join(port, makePeerId(roomId));
+
+    for (let n = 0; n < 140; n++) {
+      for (const peer of [first, second]) {
+        sender.send({ type: 'CANDIDATE', dst: peer.id, payload: { n } });
+      }
+    }
+    const expected = Array.from({ length: 140 }, (_, n) => n);
+    await eventually(() => {
+      for (const peer of [first, second]) {
+        assert.deepEqual(
+          peer.unread.map((message) => /** @type {{ n: number }} */ (message.payload).n),
+          expected,
+        );
+      }
+    });
   });
 
   test('a message to a peer that is not connected gets one EXPIRE back and is not queued', async (t) => {
