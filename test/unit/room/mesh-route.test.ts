@@ -301,7 +301,8 @@ describe('MeshRoute', () => {
       expect(rest.transport().dialled, 'no second full ICE attempt').to.have.length(1);
     });
 
-    it('retries a peer ICE found no path to once, at once and relay-only, when TURN is configured', async () => {
+    /** Joins with TURN configured, and fails the first call: ICE found no path. */
+    async function failedOnceWithTurn() {
       const { session, api, log, ...rest } = setup();
       api.peers = [HIGHER];
       await session.join();
@@ -311,6 +312,11 @@ describe('MeshRoute', () => {
       await waitUntil(() => transport.dialled.length === 2, 'the relay-only retry', {
         timeout: 200,
       });
+      return { session, log, transport };
+    }
+
+    it('retries a peer ICE found no path to once, at once and relay-only, when TURN is configured', async () => {
+      const { log, transport } = await failedOnceWithTurn();
       expect(transport.dialled.map((link) => link.isRelayOnly)).to.deep.equal([false, true]);
       expect(log.of('error')).to.have.length(0);
       transport.dialled[1].fire('state', 'failed');
@@ -320,13 +326,7 @@ describe('MeshRoute', () => {
     });
 
     it('connects through the relay-only retry and keeps dialling that peer relay-only', async () => {
-      const { session, api, log, ...rest } = setup();
-      api.peers = [HIGHER];
-      await session.join();
-      const transport = rest.transport();
-      transport.canRelay = true;
-      transport.dialled[0].fire('state', 'failed');
-      await waitUntil(() => transport.dialled.length === 2, 'the relay-only retry');
+      const { session, log, transport } = await failedOnceWithTurn();
       makeReady(transport.dialled[1], 'Grace');
       expect(session.participants.find((p) => p.id === HIGHER)?.connection?.state).to.equal(
         'connected',
