@@ -1,20 +1,22 @@
 // rtc-room-server against the stock `peer` server, on loopback, in one run: the sockets one
-// address can hold, the total held at the cap with memory (RSS and heap) per 1,000 sockets,
-// registrations per second, relay throughput in a burst (the best of three), and relay latency
-// and throughput at a steady pace. Each server runs in a child process of its own so that its
-// memory is its own.
+// address can hold, the total held at the cap with memory (RSS and heap) per 1,000 sockets (the
+// median of three servers of each kind), registrations per second, relay throughput in a burst
+// (the best of five, the two servers taking turns), and relay latency and throughput at a steady
+// pace. Each server runs in a child process of its own so that its memory is its own: those that
+// held the sockets for memory and limits, then a fresh one for timing.
 // Usage: node bench/server.js [cap]   (stops by itself; clients come from 127.0.0.2, 127.0.0.3, …)
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { printTable, summarize } from './lib.js';
+import { printTable, sleep, summarize } from './lib.js';
 
-const CAP = Number((process.argv[2] === '--serve' ? process.argv[4] : process.argv[2]) ?? 3000);
+const CAP = Number((process.argv[2] === '--serve' ? process.argv[4] : process.argv[2]) ?? 10_000);
 const PER_ADDRESS = 50;
 const SELF = fileURLToPath(import.meta.url);
 
 /** @typedef {import('node:net').AddressInfo} AddressInfo */
+/** @typedef {'guard' | 'stock'} Kind */
 
 /**
  * Child: starts one server on a free loopback port and answers RSS questions over IPC.
@@ -60,8 +62,8 @@ async function serve(kind) {
 }
 
 /**
- * @param {string} kind
- * @returns {Promise<{ port: number, rss: () => Promise<{ rss: number, heapUsed: number }>, stop: () => boolean }>}
+ * @param {Kind} kind
+ * @returns {Promise<{ port: number, memory: () => Promise<{ rss: number, heapUsed: number }>, stop: () => boolean }>}
  */
 function startChild(kind) {
   const child = fork(SELF, ['--serve', kind, String(CAP)], { execArgv: ['--expose-gc'] });
@@ -70,13 +72,13 @@ function startChild(kind) {
       // The child's first message: the port it listens on.
       const { port } = /** @type {{ port: number }} */ (message);
       /** @returns {Promise<{ rss: number, heapUsed: number }>} after a full GC */
-      const rss = async () => {
-        await new Promise((r) => setTimeout(r, 300));
+      const memory = async () => {
+        await sleep(300);
         child.send('rss');
-        const [memory] = await once(child, 'message');
-        return memory;
+        const [reading] = await once(child, 'message');
+        return reading;
       };
-      resolve({ port, rss, stop: () => child.kill() });
+      resolve({ port, memory, stop: () => child.kill() });
     });
   });
 }
@@ -109,18 +111,19 @@ const peerId = (/** @type {string} */ room) =>
 const address = (/** @type {number} */ i) => `127.0.${2 + Math.floor(i / 250)}.${1 + (i % 250)}`;
 
 /**
- * Opens `count` sockets, `perAddress` from each loopback address; returns those registered.
+ * Opens `count` sockets, `perAddress` from each loopback address from the `first`; returns those
+ * registered.
  * @param {number} port
  * @param {number} count
  * @param {number} perAddress
  */
-async function fill(port, count, perAddress) {
+async function fill(port, count, perAddress, first = 0) {
   /** @type {WebSocket[]} */
   const held = [];
   for (let start = 0; start < count; start += 200) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(200, count - start) }, (_, k) =>
-        connect(port, peerId(roomId()), address(Math.floor((start + k) / perAddress))),
+        connect(port, peerId(roomId()), address(first + Math.floor((start + k) / perAddress))),
       ),
     );
     held.push(...batch.filter((each) => each.type === 'OPEN').map((each) => each.socket));
@@ -247,13 +250,53 @@ async function registrations(port) {
 }
 
 /**
+ * What one server holds: sockets from one address, then the same number of sockets in both (the
+ * cap) with the memory they take, then how many more it lets in.
+ * @param {Kind} kind
+ */
+async function holding(kind) {
+  const server = await startChild(kind);
+  // One address, as many sockets as it can get.
+  const one = await fill(server.port, PER_ADDRESS + 20, PER_ADDRESS + 20);
+  for (const socket of one) socket.terminate();
+  await sleep(500);
+  const idle = await server.memory();
+  // Memory per socket is read from half the cap to the cap: the same sockets in both, none of
+  // them refused. The first half warms the server up: what its first connections cost once
+  // (compiled code, pools) is no cost per socket, and V8 grows its young generation to its full
+  // size (32 MiB) while thousands of sockets open and keeps it through a forced GC. Read from no
+  // sockets, that growth was more than half of the RSS per 1,000 sockets, in a share of its own
+  // in each process.
+  const halfCap = Math.floor(CAP / 2);
+  const first = await fill(server.port, halfCap, PER_ADDRESS);
+  const half = await server.memory();
+  const second = await fill(
+    server.port,
+    CAP - halfCap,
+    PER_ADDRESS,
+    Math.ceil(halfCap / PER_ADDRESS),
+  );
+  const loaded = await server.memory();
+  const all = [...first, ...second];
+  const perThousand = (/** @type {'rss' | 'heapUsed'} */ key) =>
+    (((loaded[key] - half[key]) / second.length) * 1000) / 2 ** 20;
+  // Everyone, past the cap: 200 more, 50 per address.
+  const more = await fill(server.port, 200, PER_ADDRESS, Math.ceil(CAP / PER_ADDRESS));
+  for (const socket of [...all, ...more]) socket.terminate();
+  server.stop();
+  return {
+    oneAddressHeld: one.length,
+    heldAtCap: all.length + more.length,
+    rssIdleMiB: +(idle.rss / 2 ** 20).toFixed(1),
+    rssPerThousandMiB: +perThousand('rss').toFixed(2),
+    heapPerThousandMiB: +perThousand('heapUsed').toFixed(2),
+  };
+}
+
+/**
  * What one server measured.
- * @typedef {{
- *   oneAddressHeld: number,
- *   heldAtCap: number,
- *   rssIdleMiB: number,
- *   rssPerThousandMiB: number,
- *   heapPerThousandMiB: number,
+ * @typedef {Awaited<ReturnType<typeof holding>> & {
+ *   rssPerThousandRangeMiB: string,
  *   relayPerSecond: number,
  *   relayed: string,
  *   pacedRelayPerSecond: number,
@@ -263,45 +306,51 @@ async function registrations(port) {
  *   registrationsPerSecond: number,
  * }} Figures
  */
+/** @typedef {{ [K in keyof Figures]: Figures[K] extends number ? K : never }[keyof Figures]} Figure */
 
 async function main() {
-  /** @type {Record<string, Figures>} */
-  const figures = {};
-  /** @type {Record<string, number[]>} */
-  const latencies = {};
-  for (const kind of ['guard', 'stock']) {
-    const server = await startChild(kind);
-    const idle = await server.rss();
-    // One address, as many sockets as it can get.
-    const one = await fill(server.port, PER_ADDRESS + 20, PER_ADDRESS + 20);
-    for (const socket of one) socket.terminate();
-    await new Promise((r) => setTimeout(r, 500));
-    // Everyone: past the cap, 50 per address.
-    const all = await fill(server.port, CAP + 200, PER_ADDRESS);
-    const loaded = await server.rss();
-    const perThousand = (/** @type {'rss' | 'heapUsed'} */ key) =>
-      (((loaded[key] - idle[key]) / all.length) * 1000) / 2 ** 20;
-    for (const socket of all) socket.terminate();
-    await new Promise((r) => setTimeout(r, 1000));
-    // The best of three bursts: one burst lasts well under a second, less than a load spike here.
-    let throughput = await relay(server.port);
-    for (let round = 1; round < 3; round++) {
-      await new Promise((r) => setTimeout(r, 300));
-      const next = await relay(server.port);
-      if (next.perSecond > throughput.perSecond) throughput = next;
+  const kinds = /** @type {const} */ (['guard', 'stock']);
+  /** @type {Record<Kind, Awaited<ReturnType<typeof holding>>[]>} */
+  const held = { guard: [], stock: [] };
+  // Memory is the median of three servers of each kind, in turns: how fragmented V8 leaves its
+  // heap after thousands of sockets open differs from one process to the next, and with it the
+  // RSS per 1,000 sockets (by up to 0.9 MiB in one kind here).
+  for (let round = 0; round < 3; round++) {
+    for (const kind of kinds) held[kind].push(await holding(kind));
+  }
+  const servers = await Promise.all(kinds.map((kind) => startChild(kind)));
+  // The best of five bursts: one burst lasts well under a second, less than a load spike here; the
+  // two servers take turns, so that both meet the same spikes.
+  const bursts = kinds.map(() => ({ received: 0, total: 0, perSecond: 0 }));
+  for (let round = 0; round < 5; round++) {
+    for (const [i, server] of servers.entries()) {
+      await sleep(300);
+      const burst = await relay(server.port);
+      if (burst.perSecond > bursts[i].perSecond) bursts[i] = burst;
     }
-    await new Promise((r) => setTimeout(r, 1000));
+  }
+  /** @type {Partial<Record<Kind, Figures>>} */
+  const measured = {};
+  /** @type {Record<Kind, number[]>} */
+  const latencies = { guard: [], stock: [] };
+  for (const [i, kind] of kinds.entries()) {
+    const of = (/** @type {'rssIdleMiB' | 'rssPerThousandMiB' | 'heapPerThousandMiB'} */ key) =>
+      summarize(held[kind].map((each) => each[key]));
+    const rss = of('rssPerThousandMiB');
+    const server = servers[i];
+    const throughput = bursts[i];
+    await sleep(1000);
     const paced = await pacedRelay(server.port);
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     const registeredPerSecond = await registrations(server.port);
     latencies[kind] = paced.latencies;
     const { median, p99 } = summarize(paced.latencies);
-    figures[kind] = {
-      oneAddressHeld: one.length,
-      heldAtCap: all.length,
-      rssIdleMiB: +(idle.rss / 2 ** 20).toFixed(1),
-      rssPerThousandMiB: +perThousand('rss').toFixed(2),
-      heapPerThousandMiB: +perThousand('heapUsed').toFixed(2),
+    measured[kind] = {
+      ...held[kind][0],
+      rssIdleMiB: of('rssIdleMiB').median,
+      rssPerThousandMiB: rss.median,
+      rssPerThousandRangeMiB: `${rss.min.toFixed(2)}–${rss.max.toFixed(2)}`,
+      heapPerThousandMiB: of('heapPerThousandMiB').median,
       relayPerSecond: throughput.perSecond,
       relayed: `${throughput.received}/${throughput.total}`,
       pacedRelayPerSecond: paced.perSecond,
@@ -312,8 +361,9 @@ async function main() {
     };
     server.stop();
   }
-  /** @param {{ [K in keyof Figures]: Figures[K] extends number ? K : never }[keyof Figures]} key */
-  const ratio = (key) => +(figures.guard[key] / figures.stock[key]).toFixed(2);
+  const figures = /** @type {Record<Kind, Figures>} */ (measured);
+  const ratio = (/** @type {Figure} */ key) =>
+    +(figures.guard[key] / figures.stock[key]).toFixed(2);
   const results = {
     ...figures,
     rssRatio: ratio('rssPerThousandMiB'),

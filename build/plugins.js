@@ -2,9 +2,10 @@
 // dependencies' own source maps carried through, a graph of the chunks for the size budget, and
 // brotli and gzip copies of every file, with a manifest of their hashes, for the server to send
 // as they are.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import browserslist from 'browserslist';
 import { transform } from 'esbuild';
@@ -442,34 +443,77 @@ export function trimPeerJs() {
 }
 
 /**
- * Shortens PeerJS's internal `_`-prefixed property names (`_negotiator`, `_socket`, …) in the
- * chunk that carries PeerJS. Only names PeerJS itself spells are touched, never Lit's `_$…`
- * protocol names, and nothing outside that chunk reads PeerJS's objects.
+ * The `private` members of our classes that may be renamed in the bundle: those whose name, in
+ * every `.ts` file under `srcDir`, is only ever declared `private` or read as `this.<name>`.
+ * A name also used anywhere else (an object's key, a public member of another class, a
+ * destructuring, a message field) is kept, so that nothing outside one class can tell.
+ * @param {string} srcDir
+ * @returns {string[]}
+ */
+export function renamablePrivates(srcDir) {
+  /** @type {string[]} */
+  const sources = [];
+  const walk = (/** @type {string} */ dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) sources.push(readFileSync(path, 'utf8'));
+    }
+  };
+  walk(srcDir);
+  const text = sources.join('\n');
+  const declared = new Set(
+    [...text.matchAll(/^\s+private (?:(?:readonly|static|async|get|set) )*([A-Za-z_]\w*)/gm)].map(
+      (match) => match[1],
+    ),
+  );
+  return [...declared].filter((name) => {
+    const uses = [
+      ...text.matchAll(new RegExp(`(^\\s+private [\\w ]*)?(this\\.)?\\b${name}\\b`, 'gm')),
+    ];
+    return uses.every((use) => use[1] !== undefined || use[2] !== undefined);
+  });
+}
+
+/**
+ * Shortens long property names nothing outside a chunk reads: PeerJS's internal `_`-prefixed
+ * ones (`_negotiator`, `_socket`, …, only those PeerJS itself spells, never Lit's `_$…` protocol
+ * names) and our classes' renamable private members (see `renamablePrivates`). A name that also
+ * appears in quotes in the chunk (a decorator's property name, a key read by string) is kept.
  * @returns {import('rollup').Plugin}
  */
-export function manglePeerJsInternals() {
+export function mangleInternals() {
   /** @type {string[]} */
-  let names;
+  let peerJsNames;
+  /** @type {string[]} */
+  let ownNames;
   return {
-    name: 'mangle-peerjs-internals',
+    name: 'mangle-internals',
     async buildStart() {
       const source = await readFile(
         new URL('../node_modules/peerjs/dist/bundler.mjs', import.meta.url),
         'utf8',
       );
-      names = [
+      peerJsNames = [
         ...new Set(
           [...source.matchAll(/\._([A-Za-z]\w*)|\b_([A-Za-z]\w*)\s*[:(=]/g)].map(
             (match) => `_${match[1] ?? match[2]}`,
           ),
         ),
       ];
-      if (names.length < 40) this.error(`PeerJS spells only ${names.length} internal names`);
+      if (peerJsNames.length < 40) {
+        this.error(`PeerJS spells only ${peerJsNames.length} internal names`);
+      }
+      ownNames = renamablePrivates(fileURLToPath(new URL('../src/', import.meta.url)));
     },
     async renderChunk(code, chunk) {
-      if (!Object.keys(chunk.modules).some((id) => id.includes('/node_modules/peerjs/'))) {
-        return null;
-      }
+      const hasPeerJs = Object.keys(chunk.modules).some((id) =>
+        id.includes('/node_modules/peerjs/'),
+      );
+      const names = [...(hasPeerJs ? peerJsNames : []), ...ownNames].filter(
+        (name) => code.includes(`.${name}`) && !new RegExp(`["'\`]${name}["'\`]`).test(code),
+      );
+      if (names.length === 0) return null;
       const { minify } = await import('terser');
       const result = await minify(code, {
         module: true,

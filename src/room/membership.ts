@@ -28,3 +28,36 @@ export function peersToDial(
       (isJoining || keepsOwnDial(ownId, id)),
   );
 }
+
+/**
+ * Attempts to connect to one peer before it is shown as unreachable, when links to it close or
+ * fail for other reasons than ICE finding no path.
+ */
+export const MAX_CONNECT_ATTEMPTS = 3;
+
+/** What the mesh knows of a peer whose link just failed (`failures` counts this one). */
+export interface FailedPeer {
+  failures: number;
+  hasConnected: boolean;
+  isRelayOnly: boolean;
+}
+
+/**
+ * When to dial a peer again after a link to it failed: after a back-off, a bounded number of
+ * times, then never (null: it is shown unreachable). When ICE found no path to a peer never reached, the
+ * same servers on the same networks would fail the same way after another full ICE timeout: it
+ * gets one retry at once through TURN alone where TURN is configured, else is given up at once.
+ */
+export function afterFailure(
+  peer: FailedPeer,
+  reason: 'failed' | 'no-path',
+  canRelay: boolean,
+): { afterMs: number; relayOnly: boolean } | null {
+  if (reason === 'no-path' && !peer.hasConnected) {
+    return peer.isRelayOnly || !canRelay ? null : { afterMs: 0, relayOnly: true };
+  }
+  if (peer.failures < MAX_CONNECT_ATTEMPTS) {
+    return { afterMs: 500 * 2 ** (peer.failures - 1), relayOnly: false };
+  }
+  return null;
+}

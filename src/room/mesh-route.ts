@@ -6,9 +6,9 @@ import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import type { LivenessPolicy } from './liveness-policy.js';
 import type { MediaRoute, MediaRouteEvents } from './media-route.js';
-import { keepsOwnDial, peersToDial } from './membership.js';
+import { afterFailure, keepsOwnDial, peersToDial } from './membership.js';
 import { RemotePeer, type GoneReason } from './remote-peer.js';
-import { readFingerprints, safetyCodeOf } from './safety-code.js';
+import { readSafetyCode } from './safety-code.js';
 
 export interface MeshRouteOptions {
   /** Registered with the signalling server, or being registered. */
@@ -26,12 +26,6 @@ export interface MeshRouteOptions {
   liveness?: LivenessPolicy;
   clock?: Clock;
 }
-
-/**
- * Attempts to connect to one peer before it is shown as unreachable, when links to it close or
- * fail for other reasons than ICE finding no path (see `handleGone`).
- */
-export const MAX_CONNECT_ATTEMPTS = 3;
 
 /** Longest the page's re-renders wait for an offer or answer being made (see `whenDescribed`). */
 export const DESCRIBE_HOLD_MS = 200;
@@ -278,35 +272,21 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     for (const peer of peers) void peer.adaptEncoding(peers.length + 1);
   }
 
-  // A failed peer is retried (the smaller ID redials, after a back-off) a bounded number of
-  // times, then shown as unreachable. When ICE found no path to a peer never reached, the same
-  // servers on the same networks would fail the same way after another full ICE timeout: it gets
-  // one retry at once through TURN alone where TURN is configured, else is unreachable at once.
+  // A failed peer is retried by the smaller ID of the pair (see `afterFailure`).
   private handleGone(peerId: string, entry: MeshPeer, reason: GoneReason): void {
     if ((reason !== 'failed' && reason !== 'no-path') || !this.isJoined) {
       this.forgetIfIdle(peerId, entry);
       return;
     }
     entry.failures++;
-    if (reason === 'no-path' && !entry.hasConnected) {
-      if (entry.isRelayOnly || !this.options.transport.canRelay) {
-        this.giveUp(peerId, entry);
-        return;
-      }
-      entry.isRelayOnly = true;
-      this.scheduleRecheck(0);
+    const next = afterFailure(entry, reason, this.options.transport.canRelay);
+    if (!next) {
+      entry.isUnreachable = true;
+      this.emit('unreachable', { peerId, attempts: entry.failures });
       return;
     }
-    if (entry.failures < MAX_CONNECT_ATTEMPTS) {
-      this.scheduleRecheck(500 * 2 ** (entry.failures - 1));
-      return;
-    }
-    this.giveUp(peerId, entry);
-  }
-
-  private giveUp(peerId: string, entry: MeshPeer): void {
-    entry.isUnreachable = true;
-    this.emit('unreachable', { peerId, attempts: entry.failures });
+    entry.isRelayOnly ||= next.relayOnly;
+    this.scheduleRecheck(next.afterMs);
   }
 
   private forgetIfIdle(peerId: string, entry: MeshPeer): void {
@@ -345,11 +325,8 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     const pending = this.peers.filter((peer) => peer.isReady && peer.safetyCode === null);
     await Promise.all(
       pending.map(async (peer) => {
-        const report = await peer.link.getStats().catch(() => null);
-        const fingerprints = report ? readFingerprints(report) : null;
-        if (!fingerprints) return;
-        const code = await safetyCodeOf(fingerprints);
-        if (this.entries.get(peer.id)?.remote !== peer) return;
+        const code = await readSafetyCode(peer.link);
+        if (code === null || this.entries.get(peer.id)?.remote !== peer) return;
         peer.safetyCode = code;
         this.emit('update', peer);
       }),

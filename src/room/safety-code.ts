@@ -50,3 +50,12 @@ export async function safetyCodeOf({ local, remote }: CertificateFingerprints): 
   const digits = String(number).padStart(CODE_DIGITS, '0');
   return `${digits.slice(0, 3)} ${digits.slice(3)}`;
 }
+
+/** The safety code of a link whose DTLS is up, else null (not yet, or its stats are gone). */
+export async function readSafetyCode(link: {
+  getStats(): Promise<RTCStatsReport | null>;
+}): Promise<string | null> {
+  const report = await link.getStats().catch(() => null);
+  const fingerprints = report ? readFingerprints(report) : null;
+  return fingerprints ? safetyCodeOf(fingerprints) : null;
+}

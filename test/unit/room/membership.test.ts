@@ -1,5 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { keepsOwnDial, peersToDial } from '../../../src/room/membership.js';
+import {
+  MAX_CONNECT_ATTEMPTS,
+  afterFailure,
+  keepsOwnDial,
+  peersToDial,
+} from '../../../src/room/membership.js';
 
 const ROOM = 'room1234';
 const A = `${ROOM}_0a`;
@@ -72,6 +77,45 @@ describe('membership', () => {
       const fromB = peersToDial(B, [B, C], none, none, false);
       const fromC = peersToDial(C, [B, C], none, none, false);
       expect([...fromB, ...fromC]).to.deep.equal([C]);
+    });
+  });
+
+  describe('afterFailure', () => {
+    const peer = (failures: number, hasConnected: boolean, isRelayOnly = false) => ({
+      failures,
+      hasConnected,
+      isRelayOnly,
+    });
+
+    it('backs off and gives up after the last attempt', () => {
+      expect(afterFailure(peer(1, true), 'failed', true)).to.deep.equal({
+        afterMs: 500,
+        relayOnly: false,
+      });
+      expect(afterFailure(peer(2, false), 'failed', false)).to.deep.equal({
+        afterMs: 1000,
+        relayOnly: false,
+      });
+      expect(afterFailure(peer(MAX_CONNECT_ATTEMPTS, true), 'failed', true)).to.equal(null);
+    });
+
+    it('tries a peer never reached once more through TURN alone, at once', () => {
+      expect(afterFailure(peer(1, false), 'no-path', true)).to.deep.equal({
+        afterMs: 0,
+        relayOnly: true,
+      });
+      expect(afterFailure(peer(2, false, true), 'no-path', true)).to.equal(null);
+    });
+
+    it('gives up at once on a peer never reached when there is no TURN', () => {
+      expect(afterFailure(peer(1, false), 'no-path', false)).to.equal(null);
+    });
+
+    it('backs off as for any failure when a reached peer finds no path', () => {
+      expect(afterFailure(peer(1, true), 'no-path', false)).to.deep.equal({
+        afterMs: 500,
+        relayOnly: false,
+      });
     });
   });
 });

@@ -4,7 +4,8 @@ import { ENCODING_LADDER } from '../../../src/media/encoding-policy.js';
 import { DEFAULT_LIVENESS } from '../../../src/room/liveness-policy.js';
 import { LocalMedia } from '../../../src/media/local-media.js';
 import { PROTOCOL_VERSION } from '../../../src/protocol/messages.js';
-import { DESCRIBE_HOLD_MS, MAX_CONNECT_ATTEMPTS, MeshRoute } from '../../../src/room/mesh-route.js';
+import { DESCRIBE_HOLD_MS, MeshRoute } from '../../../src/room/mesh-route.js';
+import { MAX_CONNECT_ATTEMPTS } from '../../../src/room/membership.js';
 import { FakeNetwork, FakeTransport, type FakeLink } from '../support/fake-transport.js';
 import { FakeClock } from '../support/fake-clock.js';
 import {
