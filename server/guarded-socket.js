@@ -56,6 +56,8 @@ export const OPEN_FRAME = JSON.stringify({ type: 'OPEN' });
 export class GuardedSocket extends WebSocket {
   /** @type {AddressShare | null} the client address the socket counts against, and its server */
   share = null;
+  /** @type {import('./room-states.js').Visitor | null} who moderation admitted on this socket */
+  visitor = null;
   /**
    * @type {string | PeerClient | null} the peer ID PeerServer is registering (for its OPEN frame),
    * then PeerServer's client once registered

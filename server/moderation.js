@@ -5,7 +5,8 @@ import { POLICY_VIOLATION } from './guarded-socket.js';
 import { splitPeerToken } from './join-tokens.js';
 import { peerTag, roomTag } from './log-tags.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RoomStates } from './room-states.js';
+import { knockerInfo, memberInfo, noticeFrame, refuseSocket, RoomMembers } from './room-members.js';
+import { RoomStates, Visitor } from './room-states.js';
 
 // Who is in a room is the server's decision: roles (a join token's `role`, or a created room's
 // host key), the door of a locked room, removals that hold, and the notices that tell the room.
@@ -17,48 +18,9 @@ export const KNOCKS_PER_MINUTE = 10;
 /** Visitors waiting at one door at once; more are refused. */
 export const MAX_WAITING_PER_ROOM = 20;
 
-/** @typedef {import('./room-states.js').Visitor} Visitor */
-/** @typedef {import('./room-states.js').Member} Member */
-/** @typedef {import('../src/room/room-protocol.js').RoomNotice} RoomNotice */
 /** @typedef {import('peer').IClient} PeerClient */
+/** @typedef {import('./guarded-socket.js').GuardedSocket} GuardedSocket */
 /** @typedef {import('./metrics.js').RefusalReason} RefusalReason */
-
-/**
- * @param {Member} member
- * @returns {import('../src/room/room-protocol.js').MemberInfo}
- */
-const memberInfo = ({ id, role, name, verified, guest, handRaised }) => ({
-  id,
-  role,
-  name,
-  verified,
-  guest,
-  handRaised,
-});
-
-/**
- * @param {import('./door.js').Knocker} knocker
- * @param {number} guest
- * @returns {import('../src/room/room-protocol.js').KnockerInfo}
- */
-const knockerInfo = ({ visitor, name }, guest) => ({
-  id: visitor.id,
-  name,
-  verified: visitor.verified,
-  guest,
-});
-
-/** @param {RoomNotice} notice */
-const noticeFrame = (notice) => JSON.stringify({ type: 'ROOM', payload: notice });
-
-/**
- * @param {import('ws').WebSocket} socket
- * @param {string} reason the ERROR message the client reads (`removed`, `denied`, …)
- */
-function refuseSocket(socket, reason) {
-  socket.send(JSON.stringify({ type: 'ERROR', payload: { msg: reason } }));
-  socket.close(POLICY_VIOLATION, reason);
-}
 
 /**
  * @typedef {object} ModerationOptions
@@ -80,9 +42,8 @@ export class Moderation {
   #logger;
   #states;
   #door;
+  #members;
   #knocks = new RateLimiter({ perMinute: KNOCKS_PER_MINUTE, burst: 5 });
-  /** @type {WeakMap<import('ws').WebSocket, Visitor>} who each arriving socket is */
-  #visitors = new WeakMap();
 
   /** @param {ModerationOptions} options */
   constructor({ rooms, roomHosts, maxRoomSize, metrics, logger, knockTimeoutMs, roomMemoryMs }) {
@@ -92,20 +53,21 @@ export class Moderation {
     this.#metrics = metrics;
     this.#logger = logger;
     this.#states = new RoomStates({ memoryMs: roomMemoryMs });
+    this.#members = new RoomMembers(rooms);
     this.#door = new Door(
       {
         knock: (knocker) => {
           const state = this.#states.get(knocker.visitor.roomId);
           if (!state) return;
           const knock = knockerInfo(knocker, state.guestNumberOf(knocker.visitor.secret));
-          this.#tellHosts(knocker.visitor.roomId, { event: 'knock', knocker: knock });
+          this.#members.tellHosts(knocker.visitor.roomId, { event: 'knock', knocker: knock });
         },
         end: (knocker, reason) => {
           const { roomId, id } = knocker.visitor;
           // An unanswered knock ends as a denial; a flooding one as that.
           if (reason === 'expired') refuseSocket(knocker.socket, 'denied');
           if (reason === 'flooding') knocker.socket.close(POLICY_VIOLATION, 'flooding');
-          if (knocker.announced) this.#tellHosts(roomId, { event: 'knock-end', id });
+          if (knocker.announced) this.#members.tellHosts(roomId, { event: 'knock-end', id });
           this.#settle(roomId);
         },
       },
@@ -116,7 +78,7 @@ export class Moderation {
   /**
    * Who an arriving socket is, and why it must be refused (removed, a forged host key, knocking
    * too often), or null. Called once the guard's own checks passed.
-   * @param {import('ws').WebSocket} socket
+   * @param {GuardedSocket} socket
    * @param {object} arrival
    * @param {string} arrival.id
    * @param {string} arrival.token the whole PeerServer token
@@ -136,38 +98,34 @@ export class Moderation {
       );
       return 'unauthorized';
     }
-    /** @type {Visitor} */
-    const visitor = {
+    const visitor = new Visitor({
       id,
-      roomId,
       secret,
-      address,
       role: isHostByKey || claims?.role === 'host' ? 'host' : 'guest',
       name: claims?.name ?? '',
-      verified: Boolean(claims?.name),
       subject: claims?.subject ?? null,
       startsLocked: (claims?.locked ?? false) || this.#roomHosts.startsLocked(roomId),
-    };
+    });
     const state = this.#states.get(roomId);
     if (state?.isRemoved(visitor)) return 'removed';
     if (this.#mustWait(visitor)) {
       if (this.#door.waiting(roomId).length >= MAX_WAITING_PER_ROOM) return 'too-many-knocks';
       if (this.#knocks.take(address) > 0) return 'too-many-knocks';
     }
-    this.#visitors.set(socket, visitor);
+    socket.visitor = visitor;
     return null;
   }
 
   /**
    * Keeps an admitted socket at the door of a locked room (true), to `enter` once a host lets it
    * in; false: it may register now.
-   * @param {import('ws').WebSocket} socket
+   * @param {GuardedSocket} socket
    * @param {() => void} enter
    */
   holdsAtDoor(socket, enter) {
-    const visitor = this.#visitors.get(socket);
+    const visitor = socket.visitor;
     if (!visitor || !this.#mustWait(visitor)) return false;
-    this.#states.open(visitor.roomId, visitor.startsLocked);
+    this.#stateOf(visitor.roomId, visitor.startsLocked);
     this.#door.hold(visitor, socket, enter);
     socket.send(noticeFrame({ event: 'waiting' }));
     return true;
@@ -175,31 +133,41 @@ export class Moderation {
 
   /**
    * PeerServer registered the socket: it is a member now, told the room, and the room told of it.
-   * @param {import('ws').WebSocket} socket
+   * A room's state is made once it holds two visitors, or starts locked: a visitor alone in an
+   * open room is guest 1 and needs none.
+   * @param {GuardedSocket} socket
    * @param {PeerClient} client
+   * @param {GuardedSocket} [replaced] the socket this one re-attaches in place of
    */
-  entered(socket, client) {
-    const visitor = this.#visitors.get(socket);
-    if (!visitor || visitor.id !== client.getId()) return;
-    const state = this.#states.open(visitor.roomId, visitor.startsLocked);
-    const member = state.enter(visitor);
-    this.#roomHosts.touch(visitor.roomId);
+  entered(socket, client, replaced) {
+    const member = socket.visitor;
+    if (!member || member.id !== client.getId()) return;
+    member.shareStrings(client);
+    if (replaced?.visitor?.id === member.id) member.carryOver(replaced.visitor);
+    const { roomId } = member;
+    const state =
+      this.#states.get(roomId) || member.startsLocked || this.#rooms.sizeOf(roomId) > 1
+        ? this.#stateOf(roomId, member.startsLocked)
+        : null;
+    member.guest = state?.guestNumberOf(member.secret) ?? 1;
+    if (state?.locked) state.admit(member.secret);
+    this.#roomHosts.touch(roomId);
     const knocking =
-      member.role === 'host'
+      state && member.role === 'host'
         ? this.#door
-            .waiting(visitor.roomId, { announcedOnly: true })
+            .waiting(roomId, { announcedOnly: true })
             .map((knocker) => knockerInfo(knocker, state.guestNumberOf(knocker.visitor.secret)))
         : [];
     socket.send(
       noticeFrame({
         event: 'welcome',
         self: memberInfo(member),
-        members: [...state.members.values()].map(memberInfo),
-        locked: state.locked,
+        members: this.#members.of(roomId).map(memberInfo),
+        locked: state?.locked ?? false,
         knocking,
       }),
     );
-    this.#broadcast(visitor.roomId, { event: 'member', member: memberInfo(member) }, member.id);
+    this.#members.broadcast(roomId, { event: 'member', member: memberInfo(member) }, member.id);
   }
 
   /**
@@ -208,14 +176,12 @@ export class Moderation {
    */
   departed(id) {
     const roomId = roomOfPeerId(id);
-    if (!roomId) return;
-    this.#states.get(roomId)?.members.delete(id);
-    this.#settle(roomId);
+    if (roomId) this.#settle(roomId);
   }
 
   /**
    * A frame from a socket PeerServer has not registered: a knock, if it waits at a door.
-   * @param {import('ws').WebSocket} socket
+   * @param {GuardedSocket} socket
    * @param {import('ws').RawData} data
    * @param {boolean} isBinary
    */
@@ -231,8 +197,8 @@ export class Moderation {
   receiveCommand(client, payload) {
     const id = client.getId();
     const roomId = roomOfPeerId(id);
-    const state = roomId ? this.#states.get(roomId) : undefined;
-    const member = state?.members.get(id);
+    const member = this.#members.get(id);
+    const state = roomId && member ? this.#stateOf(roomId) : undefined;
     const command = parseRoomCommand(payload);
     if (!roomId || !state || !member || !command || command.command === 'knock') {
       this.#metrics.dropped('malformed');
@@ -242,7 +208,7 @@ export class Moderation {
     if (HOST_COMMANDS.includes(command.command) && member.role !== 'host') {
       this.#metrics.refused('not-host');
       this.#logger.warn({ event: 'refusal', reason: 'not-host', ...tag }, 'refused a host command');
-      this.#tell(id, { event: 'refused', command: command.command, reason: 'not-host' });
+      this.#members.tell(id, { event: 'refused', command: command.command, reason: 'not-host' });
       return;
     }
     switch (command.command) {
@@ -252,7 +218,9 @@ export class Moderation {
         this.#logger.info({ event: 'moderation', ...tag }, 'host command');
         if (state.locked === locked) return;
         state.locked = locked;
-        this.#broadcast(roomId, { event: 'lock', locked });
+        // Whoever is in when the room locks comes back after a drop without knocking.
+        if (locked) for (const each of this.#members.of(roomId)) state.admit(each.secret);
+        this.#members.broadcast(roomId, { event: 'lock', locked });
         // Unlocking opens the door to whoever waits at it.
         if (!locked) for (const knocker of this.#door.waiting(roomId)) this.#admit(roomId, knocker);
         return;
@@ -261,7 +229,11 @@ export class Moderation {
       case 'deny': {
         const knocker = this.#door.take(roomId, command.id);
         if (!knocker) {
-          this.#tell(id, { event: 'refused', command: command.command, reason: 'unknown-peer' });
+          this.#members.tell(id, {
+            event: 'refused',
+            command: command.command,
+            reason: 'unknown-peer',
+          });
           return;
         }
         this.#logger.info({ event: 'moderation', ...tag, target: peerTag(command.id) }, 'door');
@@ -273,34 +245,34 @@ export class Moderation {
         this.#remove(state, member, command.id);
         return;
       case 'mute':
-        if (!state.members.has(command.id)) break;
+        if (!this.#members.get(command.id, roomId)) break;
         this.#logger.info({ event: 'moderation', ...tag, target: peerTag(command.id) }, 'mute');
-        this.#tell(command.id, { event: 'muted', by: id });
+        this.#members.tell(command.id, { event: 'muted', by: id });
         return;
       case 'lower-hand':
       case 'hand': {
         const targetId = command.command === 'hand' ? id : command.id;
-        const target = state.members.get(targetId);
+        const target = this.#members.get(targetId, roomId);
         if (!target) break;
         const raised = command.command === 'hand' ? command.raised : false;
-        if (command.command === 'hand' && member.gestures.take() !== 'granted') {
-          this.#tell(id, { event: 'refused', command: 'hand', reason: 'rate-limited' });
+        if (command.command === 'hand' && !member.takeGesture()) {
+          this.#members.tell(id, { event: 'refused', command: 'hand', reason: 'rate-limited' });
           return;
         }
         if (target.handRaised === raised) return;
         target.handRaised = raised;
-        this.#broadcast(roomId, { event: 'hand', id: targetId, raised, by: id });
+        this.#members.broadcast(roomId, { event: 'hand', id: targetId, raised, by: id });
         return;
       }
       case 'react':
-        if (member.gestures.take() !== 'granted') {
-          this.#tell(id, { event: 'refused', command: 'react', reason: 'rate-limited' });
+        if (!member.takeGesture()) {
+          this.#members.tell(id, { event: 'refused', command: 'react', reason: 'rate-limited' });
           return;
         }
-        this.#broadcast(roomId, { event: 'reaction', id, emoji: command.emoji });
+        this.#members.broadcast(roomId, { event: 'reaction', id, emoji: command.emoji });
         return;
     }
-    this.#tell(id, { event: 'refused', command: command.command, reason: 'unknown-peer' });
+    this.#members.tell(id, { event: 'refused', command: command.command, reason: 'unknown-peer' });
   }
 
   /**
@@ -309,7 +281,7 @@ export class Moderation {
    * @param {string} subject
    */
   isRemovedSubject(roomId, subject) {
-    return this.#states.get(roomId)?.removedSubjects.has(subject) ?? false;
+    return this.#states.get(roomId)?.isRemovedSubject(subject) ?? false;
   }
 
   /**
@@ -322,7 +294,7 @@ export class Moderation {
     const state = this.#states.get(roomId);
     if (!state?.locked) return true;
     const [id, secret] = (proof ?? '').split(' ');
-    const member = id ? state.members.get(id) : undefined;
+    const member = id ? this.#members.get(id, roomId) : undefined;
     return member !== undefined && member.secret === secret;
   }
 
@@ -336,7 +308,7 @@ export class Moderation {
     if (role === 'host' || this.#rooms.isConnected(id)) return false;
     const state = this.#states.get(roomId);
     if (!state) return startsLocked;
-    return state.locked && !state.admittedSecrets.has(secret);
+    return state.locked && !state.isAdmitted(secret);
   }
 
   /**
@@ -345,12 +317,13 @@ export class Moderation {
    */
   #admit(roomId, knocker) {
     this.#door.take(roomId, knocker.visitor.id);
-    if (knocker.announced) this.#tellHosts(roomId, { event: 'knock-end', id: knocker.visitor.id });
+    if (knocker.announced)
+      this.#members.tellHosts(roomId, { event: 'knock-end', id: knocker.visitor.id });
     if (this.#rooms.sizeOf(roomId) >= this.#maxRoomSize) {
       this.#refuseKnocker(roomId, knocker, 'room-full');
       return;
     }
-    this.#states.get(roomId)?.admittedSecrets.add(knocker.visitor.secret);
+    this.#states.get(roomId)?.admit(knocker.visitor.secret);
     if (knocker.socket.readyState === knocker.socket.OPEN) knocker.enter();
   }
 
@@ -363,14 +336,14 @@ export class Moderation {
     this.#metrics.refused(reason);
     refuseSocket(knocker.socket, reason);
     if (reason === 'denied' && knocker.announced) {
-      this.#tellHosts(roomId, { event: 'knock-end', id: knocker.visitor.id });
+      this.#members.tellHosts(roomId, { event: 'knock-end', id: knocker.visitor.id });
     }
     this.#settle(roomId);
   }
 
   /**
    * @param {import('./room-states.js').RoomState} state
-   * @param {Member} host
+   * @param {Visitor} host
    * @param {string} targetId
    */
   #remove(state, host, targetId) {
@@ -380,51 +353,33 @@ export class Moderation {
       this.#refuseKnocker(roomId, knocker, 'denied');
       return;
     }
-    const target = state.members.get(targetId);
+    const target = this.#members.get(targetId, roomId);
     if (!target || target.id === host.id) {
-      this.#tell(host.id, { event: 'refused', command: 'remove', reason: 'unknown-peer' });
+      this.#members.tell(host.id, { event: 'refused', command: 'remove', reason: 'unknown-peer' });
       return;
     }
-    // Refused from now on by secret (a reload, a reconnect) and by token identity.
-    state.removedSecrets.add(target.secret);
-    if (target.subject !== null) state.removedSubjects.add(target.subject);
-    state.admittedSecrets.delete(target.secret);
-    state.members.delete(targetId);
+    state.remove(target);
     this.#logger.info(
       { event: 'moderation', command: 'remove', room: roomTag(roomId), peer: peerTag(host.id) },
       'removed a visitor',
     );
     const socket = this.#rooms.clientOf(targetId)?.getSocket();
     if (socket) refuseSocket(socket, 'removed');
-    this.#broadcast(roomId, { event: 'removed', id: targetId }, targetId);
+    this.#members.broadcast(roomId, { event: 'removed', id: targetId }, targetId);
   }
 
   /**
-   * @param {string} id
-   * @param {RoomNotice} notice
-   */
-  #tell(id, notice) {
-    this.#rooms.clientOf(id)?.getSocket()?.send(noticeFrame(notice));
-  }
-
-  /**
+   * The room's state, made now for a room that has none yet: the members already in take the
+   * first default-name numbers, in the order they came.
    * @param {string} roomId
-   * @param {RoomNotice} notice
+   * @param {boolean} [startsLocked]
    */
-  #tellHosts(roomId, notice) {
-    for (const host of this.#states.get(roomId)?.hosts() ?? []) this.#tell(host.id, notice);
-  }
-
-  /**
-   * @param {string} roomId
-   * @param {RoomNotice} notice
-   * @param {string} [exceptId]
-   */
-  #broadcast(roomId, notice, exceptId) {
-    const frame = noticeFrame(notice);
-    for (const id of this.#rooms.peersOf(roomId)) {
-      if (id !== exceptId) this.#rooms.clientOf(id)?.getSocket()?.send(frame);
-    }
+  #stateOf(roomId, startsLocked = false) {
+    const existing = this.#states.get(roomId);
+    const state = this.#states.open(roomId, startsLocked);
+    if (!existing)
+      for (const member of this.#members.of(roomId)) state.guestNumberOf(member.secret);
+    return state;
   }
 
   /** @param {string} roomId */
@@ -433,7 +388,7 @@ export class Moderation {
     if (!state) return;
     this.#states.settle(
       roomId,
-      state.members.size === 0 && this.#door.waiting(roomId).length === 0,
+      this.#rooms.sizeOf(roomId) === 0 && this.#door.waiting(roomId).length === 0,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { TokenBucket } from '../src/limits/token-bucket.js';
+import { roomOfPeerId } from '../src/room/room-id.js';
 
 /** How long the server remembers an empty room (its lock and removals): a room's life. */
 export const ROOM_MEMORY_MS = 6 * 60 * 60_000;
@@ -7,38 +8,93 @@ export const ROOM_MEMORY_MS = 6 * 60 * 60_000;
 export const GESTURE_RATE = { perSecond: 1, burst: 3 };
 
 /**
- * A visitor as the server admits it: who it is to the room and what it may do there.
- * @typedef {object} Visitor
- * @property {string} id its peer ID
- * @property {string} roomId
- * @property {string} secret its client secret
- * @property {string} address its client address
- * @property {'host' | 'guest'} role
- * @property {string} name the name its join token vouches for, or empty
- * @property {boolean} verified
- * @property {string | null} subject its join token's identity (`sub`, else the token), if any
- * @property {boolean} startsLocked the room is locked if this visitor is the first to find it
+ * A visitor as the server admits it: who it is to the room and what it may do there, then, once
+ * registered, a member of the room with its default name's number and its hand. One object per
+ * socket, of one shape: the server holds thousands, mostly idle.
  */
+export class Visitor {
+  /** The number of its default name ("Guest 2"), distinct in the room; 0 until it enters. */
+  guest = 0;
+  handRaised = false;
+  /** A host removed it: it is no member any more, though its socket may not have closed yet. */
+  isRemoved = false;
+  /** @type {TokenBucket | null} its reactions and hands, made at its first */
+  #gestures = null;
+
+  /**
+   * @param {object} fields
+   * @param {string} fields.id its peer ID, in a room
+   * @param {string} fields.secret its client secret
+   * @param {'host' | 'guest'} fields.role
+   * @param {string} fields.name the name its join token vouches for, or empty
+   * @param {string | null} fields.subject its join token's identity (`sub`, else the token)
+   * @param {boolean} fields.startsLocked the room is locked if this visitor is the first to find it
+   */
+  constructor({ id, secret, role, name, subject, startsLocked }) {
+    this.id = id;
+    this.secret = secret;
+    this.role = role;
+    this.name = name;
+    this.subject = subject;
+    this.startsLocked = startsLocked;
+  }
+
+  /** Read from its ID when asked rather than kept: one string fewer per socket. */
+  get roomId() {
+    return /** @type {string} */ (roomOfPeerId(this.id));
+  }
+
+  /** The name came from a join token the server checked. */
+  get verified() {
+    return this.name !== '';
+  }
+
+  /**
+   * Takes PeerServer's own copies of its ID and secret (the secret is the whole token when the
+   * token carries nothing else), so that a socket's strings are kept once, not twice.
+   * @param {import('peer').IClient} client
+   */
+  shareStrings(client) {
+    this.id = client.getId();
+    const token = client.getToken();
+    if (token === this.secret) this.secret = token;
+  }
+
+  /**
+   * Keeps what the visitor had on the socket it replaces (a re-attach): its hand and its rate.
+   * @param {Visitor} before
+   */
+  carryOver(before) {
+    this.handRaised = before.handRaised;
+    this.#gestures = before.#gestures;
+  }
+
+  /** Takes one reaction or hand from its rate: false when it goes too fast. */
+  takeGesture() {
+    this.#gestures ??= new TokenBucket(GESTURE_RATE);
+    return this.#gestures.take() === 'granted';
+  }
+}
 
 /**
- * A visitor in the room (registered), with its default name's number, its hand and its rate.
- * @typedef {Visitor & { guest: number, handRaised: boolean, gestures: TokenBucket }} Member
+ * What the server keeps of one room: its lock, the default-name numbers of the secrets it has
+ * seen, who was removed and who may pass its door. Most rooms are one or two visitors who never
+ * lock or remove anyone, so each table is made when it is first needed: an empty one costs more
+ * than the room's other fields together.
  */
-
-/** What the server keeps of one room: lock, members, who was removed and who was let in. */
 export class RoomState {
   locked = false;
-  /** @type {Map<string, Member>} by peer ID */
-  members = new Map();
-  /** Client secrets and token identities removed: refused for the room's life. */
-  removedSecrets = new Set();
-  /** @type {Set<string>} */
-  removedSubjects = new Set();
-  /** Client secrets that were in or let in: they come back (a reload, a drop) without knocking. */
-  admittedSecrets = new Set();
-  /** @type {Map<string, number>} each secret's default-name number, the same after a reload */
-  #guestNumbers = new Map();
-  #nextGuest = 1;
+  /** The first secret seen: number 1, kept without a table. */
+  #firstSecret = '';
+  /** @type {Map<string, number> | null} the numbers of every later secret, kept after a reload */
+  #guestNumbers = null;
+  #nextGuest = 2;
+  /** @type {Set<string> | null} client secrets removed: refused for the room's life */
+  #removedSecrets = null;
+  /** @type {Set<string> | null} join-token identities removed */
+  #removedSubjects = null;
+  /** @type {Set<string> | null} secrets let in while locked: back without knocking after a drop */
+  #admittedSecrets = null;
   /** @type {NodeJS.Timeout | undefined} */
   forgetTimer;
 
@@ -47,39 +103,51 @@ export class RoomState {
    * @param {string} secret
    */
   guestNumberOf(secret) {
+    if (this.#firstSecret === '' || this.#firstSecret === secret) {
+      this.#firstSecret = secret;
+      return 1;
+    }
+    this.#guestNumbers ??= new Map();
     let number = this.#guestNumbers.get(secret);
     if (number === undefined) this.#guestNumbers.set(secret, (number = this.#nextGuest++));
     return number;
   }
 
-  /** @param {Visitor} visitor */
+  /** @param {Pick<Visitor, 'secret' | 'subject'>} visitor */
   isRemoved({ secret, subject }) {
     return (
-      this.removedSecrets.has(secret) || (subject !== null && this.removedSubjects.has(subject))
+      (this.#removedSecrets?.has(secret) ?? false) ||
+      (subject !== null && this.isRemovedSubject(subject))
     );
   }
 
-  /**
-   * Makes (or refreshes, on a re-attach) the member for a registered visitor.
-   * @param {Visitor} visitor
-   * @returns {Member}
-   */
-  enter(visitor) {
-    const known = this.members.get(visitor.id);
-    const member = {
-      ...visitor,
-      guest: this.guestNumberOf(visitor.secret),
-      handRaised: known?.handRaised ?? false,
-      gestures: known?.gestures ?? new TokenBucket(GESTURE_RATE),
-    };
-    this.members.set(visitor.id, member);
-    this.admittedSecrets.add(visitor.secret);
-    return member;
+  /** @param {string} subject */
+  isRemovedSubject(subject) {
+    return this.#removedSubjects?.has(subject) ?? false;
   }
 
-  /** Hosts present now. */
-  hosts() {
-    return [...this.members.values()].filter((member) => member.role === 'host');
+  /**
+   * Refuses a visitor from now on, by secret (a reload, a reconnect) and by token identity.
+   * @param {Visitor} visitor
+   */
+  remove(visitor) {
+    visitor.isRemoved = true;
+    (this.#removedSecrets ??= new Set()).add(visitor.secret);
+    if (visitor.subject !== null) (this.#removedSubjects ??= new Set()).add(visitor.subject);
+    this.#admittedSecrets?.delete(visitor.secret);
+  }
+
+  /**
+   * Lets a secret pass the door while the room is locked (it was let in, or was in at the lock).
+   * @param {string} secret
+   */
+  admit(secret) {
+    (this.#admittedSecrets ??= new Set()).add(secret);
+  }
+
+  /** @param {string} secret */
+  isAdmitted(secret) {
+    return this.#admittedSecrets?.has(secret) ?? false;
   }
 }
 

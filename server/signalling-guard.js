@@ -175,7 +175,7 @@ class GuardedWebSocketServer extends WebSocketServer {
       if (socket.readyState === WebSocket.OPEN) socket.send(openFrame(rooms, id));
       if (staleSocket && staleSocket !== socket) staleSocket.terminate();
     }
-    moderation.entered(socket, client);
+    moderation.entered(socket, client, /** @type {GuardedSocket | undefined} */ (staleSocket));
     owners.bind(id);
     // Its tags are hashes: made only for a line that is written.
     if (!logger.isLevelEnabled('info')) return handled;

@@ -85,6 +85,22 @@ async function hostedRoom(t, flags = [], overrides = {}) {
   return { ...server, roomId, hostKey, host, hostSecret };
 }
 
+/**
+ * Waits until the server no longer lists `id` in its room.
+ * @param {string} origin
+ * @param {string} roomId
+ * @param {string} id
+ * @param {string} [proof] a member's `<peer ID> <client secret>`, for a locked room
+ */
+async function whenUnlisted(origin, roomId, id, proof) {
+  const headers = proof ? { 'x-rtc-peer': proof } : undefined;
+  for (;;) {
+    const { body } = await getJson(`${origin}/api/rooms/${roomId}/peers`, { headers });
+    if (!(/** @type {{ peers: string[] }} */ (body).peers.includes(id))) return;
+    await delay(20);
+  }
+}
+
 describe('hosts', () => {
   test('Create room registers a room whose host key makes a host; the share link makes guests', async (t) => {
     const { port, roomId, host } = await hostedRoom(t);
@@ -283,6 +299,45 @@ describe('the door', () => {
     );
     host.send({ type: 'ROOM', payload: { command: 'unlock' } });
     assert.equal((await knocker.next()).type, 'OPEN');
+  });
+
+  test('whoever is in when the room locks comes back without knocking; one who left before knocks', async (t) => {
+    const { port, origin, roomId, host, hostSecret } = await hostedRoom(t);
+    const inSecret = secret();
+    const leftSecret = secret();
+    const { peer: inside } = await enter(port, makePeerId(roomId), { token: inSecret });
+    const { peer: left } = await enter(port, makePeerId(roomId), { token: leftSecret });
+    left.close();
+    await whenUnlisted(origin, roomId, left.id);
+    host.send({ type: 'ROOM', payload: { command: 'lock' } });
+    await host.noticeOf('lock');
+    inside.close();
+    await whenUnlisted(origin, roomId, inside.id, `${host.id} ${hostSecret}`);
+    // A reload: a new peer ID with the same client secret.
+    const { welcome } = await enter(port, makePeerId(roomId), { token: inSecret });
+    assert.equal(welcome.locked, true);
+    await knockAt(port, makePeerId(roomId), { token: leftSecret });
+  });
+
+  test('a visitor alone in an open room is guest 1, and keeps its number as others come', async (t) => {
+    const { port } = await startServer(t);
+    const roomId = newRoomId();
+    const firstSecret = secret();
+    const { peer: first, welcome: alone } = await enter(port, makePeerId(roomId), {
+      token: firstSecret,
+    });
+    assert.equal(alone.self.guest, 1);
+    const { welcome: second } = await enter(port, makePeerId(roomId));
+    assert.equal(second.self.guest, 2);
+    assert.deepEqual(
+      second.members.map((/** @type {{ guest: number }} */ m) => m.guest),
+      [1, 2],
+    );
+    first.close();
+    const { welcome: reloaded } = await enter(port, makePeerId(roomId), { token: firstSecret });
+    assert.equal(reloaded.self.guest, 1);
+    const { welcome: third } = await enter(port, makePeerId(roomId));
+    assert.equal(third.self.guest, 3);
   });
 
   test('knock flooding is rate-limited per address, and the host is told of real knocks only', async (t) => {
