@@ -11,6 +11,9 @@ import { captureTimers } from './captured-timers.js';
 import { createTokenChecker } from './join-tokens.js';
 import { peerTag, roomTag } from './log-tags.js';
 import { createMetrics } from './metrics.js';
+import { SfuMoves } from './janus/sfu-moves.js';
+import { SfuRooms } from './janus/sfu-rooms.js';
+import { RoomMembers } from './room-members.js';
 import { Moderation } from './moderation.js';
 import { PeerIdOwners } from './peer-ids.js';
 import { RoomHosts } from './room-hosts.js';
@@ -72,10 +75,20 @@ export function createRoomServer(config) {
     reservedIds: () => owners.reservedCount,
   });
   const roomHosts = new RoomHosts();
+  const members = new RoomMembers(rooms);
   const moderation = new Moderation({
     rooms,
     roomHosts,
     maxRoomSize: config.maxRoomSize,
+    members,
+    sfu:
+      config.sfu &&
+      new SfuMoves({
+        sfuRooms: new SfuRooms({ ...config.sfu, maxRoomSize: config.maxRoomSize }),
+        members,
+        from: config.sfu.from,
+        logger,
+      }),
     metrics,
     logger,
     knockTimeoutMs: config.knockTimeoutMs,

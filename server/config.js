@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './option-values.js';
-import { DEFAULT_ICE_SERVERS, OPTIONS, renderHelp } from './options.js';
+import {
+  DEFAULT_ICE_SERVERS,
+  DEFAULT_SFU_ROOM_SIZE,
+  MAX_MESH_ROOM_SIZE,
+  OPTIONS,
+  renderHelp,
+} from './options.js';
 
 export { ConfigError } from './option-values.js';
 export { DEFAULT_ICE_SERVERS, DEFAULT_TURN_TTL } from './options.js';
@@ -21,6 +27,7 @@ export { DEFAULT_ICE_SERVERS, DEFAULT_TURN_TTL } from './options.js';
  * @property {'*' | string[]} allowedOrigins origins allowed to use the API and signalling
  * @property {{ cert: string | Buffer, key: string | Buffer } | null} tls certificate and key contents (PEM)
  * @property {number} maxRoomSize
+ * @property {SfuConfig | null} sfu where large rooms go: Janus instances and their secrets; null: meshes only
  * @property {IceServer[]} iceServers static STUN/TURN servers handed to clients
  * @property {TurnConfig | null} turn short-lived TURN credentials from coturn's shared secret
  * @property {string | null} joinSecret HS256 key of join tokens; null: rooms open to whoever knows the ID
@@ -30,6 +37,15 @@ export { DEFAULT_ICE_SERVERS, DEFAULT_TURN_TTL } from './options.js';
  * @property {{ token: string | null, port: number | null }} metrics who may read /metrics, and on which port
  * @property {LogLevel} logLevel
  * @property {boolean} help `--help` was given; nothing else was read
+ */
+
+/**
+ * @typedef {object} SfuConfig
+ * @property {import('./janus/sfu-rooms.js').JanusInstance[]} instances
+ * @property {string} apiSecret
+ * @property {string} tokenSecret
+ * @property {string} adminKey
+ * @property {number} from a room moves to Janus when this many visitors are in it
  */
 
 /**
@@ -85,7 +101,7 @@ function configFrom(raw, readFile) {
     key: value('key'),
     allowedOrigins: value('allowed-origins'),
     tls: readTls(raw, readFile),
-    maxRoomSize: value('max-room-size'),
+    ...readRoomSizes(raw, value),
     iceServers: readIce(raw, () => value('ice-servers')),
     turn: readTurn(
       raw,
@@ -167,6 +183,66 @@ function readTls(raw, readFile) {
     }
   };
   return { cert: read(cert), key: read(key) };
+}
+
+/**
+ * The largest room and where large rooms go: a mesh holds at most MAX_MESH_ROOM_SIZE; with
+ * Janus, rooms move there from `--sfu-from` visitors and hold up to MAX_SFU_ROOM_SIZE.
+ * @param {Map<OptionName, RawValue>} raw
+ * @param {<K extends OptionName>(name: K) => any} value
+ * @returns {{ maxRoomSize: number, sfu: SfuConfig | null }}
+ */
+function readRoomSizes(raw, value) {
+  const urls = /** @type {string[] | null} */ (value('janus-url'));
+  const size = raw.get('max-room-size');
+  const janusOnly = /** @type {const} */ ([
+    'janus-public-url',
+    'janus-api-secret',
+    'janus-token-secret',
+    'janus-admin-key',
+    'sfu-from',
+  ]);
+  if (!urls) {
+    const stray = janusOnly.map((name) => raw.get(name)).find(Boolean);
+    if (stray) throw new ConfigError(`${stray.source} needs ${both('janus-url')} as well`);
+    const maxRoomSize = value('max-room-size');
+    if (maxRoomSize > MAX_MESH_ROOM_SIZE) {
+      throw new ConfigError(
+        `${size?.source} is ${maxRoomSize}, but a mesh room holds at most ${MAX_MESH_ROOM_SIZE}: larger rooms need ${both('janus-url')}`,
+      );
+    }
+    return { maxRoomSize, sfu: null };
+  }
+  for (const name of /** @type {const} */ ([
+    'janus-api-secret',
+    'janus-token-secret',
+    'janus-admin-key',
+  ])) {
+    if (!raw.get(name)) throw new ConfigError(`${both('janus-url')} needs ${both(name)} as well`);
+  }
+  const publicUrls = /** @type {string[] | null} */ (value('janus-public-url')) ?? urls;
+  if (publicUrls.length !== urls.length) {
+    throw new ConfigError(
+      `${raw.get('janus-public-url')?.source} lists ${publicUrls.length} URLs for ${urls.length} Janus instances`,
+    );
+  }
+  const maxRoomSize = size ? value('max-room-size') : DEFAULT_SFU_ROOM_SIZE;
+  const from = value('sfu-from');
+  if (from > maxRoomSize) {
+    throw new ConfigError(
+      `${raw.get('sfu-from')?.source ?? both('sfu-from')} is ${from}, more than a room holds (${maxRoomSize})`,
+    );
+  }
+  return {
+    maxRoomSize,
+    sfu: {
+      instances: urls.map((url, i) => ({ url, publicUrl: publicUrls[i] })),
+      apiSecret: value('janus-api-secret'),
+      tokenSecret: value('janus-token-secret'),
+      adminKey: value('janus-admin-key'),
+      from,
+    },
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { POLICY_VIOLATION } from './guarded-socket.js';
 import { splitPeerToken } from './join-tokens.js';
 import { peerTag, roomTag } from './log-tags.js';
 import { RateLimiter } from './rate-limiter.js';
-import { knockerInfo, memberInfo, noticeFrame, refuseSocket, RoomMembers } from './room-members.js';
+import { knockerInfo, memberInfo, noticeFrame, refuseSocket } from './room-members.js';
 import { RoomStates, Visitor } from './room-states.js';
 
 // Who is in a room is the server's decision: roles (a join token's `role`, or a created room's
@@ -29,6 +29,8 @@ export const MAX_WAITING_PER_ROOM = 20;
  * @property {number} maxRoomSize
  * @property {import('./metrics.js').Metrics} metrics
  * @property {import('pino').Logger} logger
+ * @property {import('./room-members.js').RoomMembers} members
+ * @property {import('./janus/sfu-moves.js').SfuMoves | null} [sfu] moves large rooms to Janus
  * @property {number} [knockTimeoutMs]
  * @property {number} [roomMemoryMs]
  */
@@ -43,17 +45,19 @@ export class Moderation {
   #states;
   #door;
   #members;
+  #sfu;
   #knocks = new RateLimiter({ perMinute: KNOCKS_PER_MINUTE, burst: 5 });
 
   /** @param {ModerationOptions} options */
-  constructor({ rooms, roomHosts, maxRoomSize, metrics, logger, knockTimeoutMs, roomMemoryMs }) {
+  constructor({ rooms, roomHosts, members, sfu, metrics, logger, ...options }) {
     this.#rooms = rooms;
     this.#roomHosts = roomHosts;
-    this.#maxRoomSize = maxRoomSize;
+    this.#maxRoomSize = options.maxRoomSize;
     this.#metrics = metrics;
     this.#logger = logger;
-    this.#states = new RoomStates({ memoryMs: roomMemoryMs });
-    this.#members = new RoomMembers(rooms);
+    this.#states = new RoomStates({ memoryMs: options.roomMemoryMs });
+    this.#members = members;
+    this.#sfu = sfu ?? null;
     this.#door = new Door(
       {
         knock: (knocker) => {
@@ -71,7 +75,7 @@ export class Moderation {
           this.#settle(roomId);
         },
       },
-      { timeoutMs: knockTimeoutMs },
+      { timeoutMs: options.knockTimeoutMs },
     );
   }
 
@@ -168,6 +172,7 @@ export class Moderation {
       }),
     );
     this.#members.broadcast(roomId, { event: 'member', member: memberInfo(member) }, member.id);
+    this.#sfu?.entered(member);
   }
 
   /**
@@ -176,7 +181,9 @@ export class Moderation {
    */
   departed(id) {
     const roomId = roomOfPeerId(id);
-    if (roomId) this.#settle(roomId);
+    if (!roomId) return;
+    this.#sfu?.departed(roomId, id, this.#rooms.sizeOf(roomId) === 0);
+    this.#settle(roomId);
   }
 
   /**
@@ -299,6 +306,7 @@ export class Moderation {
   }
 
   close() {
+    this.#sfu?.close();
     this.#door.close();
     this.#states.close();
   }
@@ -366,6 +374,7 @@ export class Moderation {
     const socket = this.#rooms.clientOf(targetId)?.getSocket();
     if (socket) refuseSocket(socket, 'removed');
     this.#members.broadcast(roomId, { event: 'removed', id: targetId }, targetId);
+    this.#sfu?.removed(roomId, targetId);
   }
 
   /**

@@ -184,3 +184,23 @@ export function parseTurnUrls({ value, source }) {
   }
   return urls;
 }
+
+/**
+ * A comma-separated list of ws: or wss: URLs (Janus instances).
+ * @param {RawValue} raw
+ * @returns {string[]}
+ */
+export function parseJanusUrls({ value, source }) {
+  const urls = value
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  if (urls.length === 0) throw new ConfigError(`${source} lists no URL`);
+  for (const url of urls) {
+    if (!/^wss?:\/\/[^\s/]+/.test(url) || !URL.canParse(url)) {
+      throw new ConfigError(`${source}: "${url}" is not a ws: or wss: URL`);
+    }
+  }
+  if (new Set(urls).size !== urls.length) throw new ConfigError(`${source} lists a URL twice`);
+  return urls;
+}

@@ -4,6 +4,7 @@ import {
   parseBoolean,
   parseIceChoice,
   parseIceServers,
+  parseJanusUrls,
   parseJoinSecret,
   parseKey,
   parseLogLevel,
@@ -50,6 +51,13 @@ export const DEFAULT_ICE_SERVERS = Object.freeze([
 
 /** Lifetime of a TURN credential when `--turn-ttl` is not given: 6 hours. */
 export const DEFAULT_TURN_TTL = 6 * 60 * 60;
+
+/** A mesh makes each visitor send its video once per other visitor: past this, it cannot. */
+export const MAX_MESH_ROOM_SIZE = 8;
+
+/** Visitors in a room on Janus, by default and at most. */
+export const DEFAULT_SFU_ROOM_SIZE = 50;
+export const MAX_SFU_ROOM_SIZE = 100;
 
 /** Upper bound of the limits: past it a figure is a typo. */
 const MAX_LIMIT = 1_000_000;
@@ -117,9 +125,10 @@ export const OPTIONS = {
     flag: '--max-room-size',
     env: ['RTC_ROOM_MAX_ROOM_SIZE'],
     placeholder: '<n>',
-    parse: integer(2, 64),
-    default: 8,
-    help: 'peers per room, 2 to 64',
+    parse: integer(2, MAX_SFU_ROOM_SIZE),
+    default: MAX_MESH_ROOM_SIZE,
+    shownDefault: `${MAX_MESH_ROOM_SIZE}; ${DEFAULT_SFU_ROOM_SIZE} with --janus-url`,
+    help: `visitors per room: 2 to ${MAX_MESH_ROOM_SIZE} in a mesh, up to ${MAX_SFU_ROOM_SIZE} with --janus-url`,
   }),
   'ice-servers': option({
     flag: '--ice-servers',
@@ -165,6 +174,60 @@ export const OPTIONS = {
     default: DEFAULT_TURN_TTL,
     shownDefault: '21600 (6 hours)',
     help: 'TURN credential lifetime, 60 to 604800',
+  }),
+  'janus-url': option({
+    flag: '--janus-url',
+    env: ['RTC_ROOM_JANUS_URL'],
+    placeholder: '<list>',
+    parse: parseJanusUrls,
+    default: null,
+    shownDefault: 'none: every room is a mesh',
+    help: "Janus instances' WebSocket URLs as this server reaches them, comma-separated: large rooms move to Janus's VideoRoom",
+    section: 'Large rooms (Janus)',
+  }),
+  'janus-public-url': option({
+    flag: '--janus-public-url',
+    env: ['RTC_ROOM_JANUS_PUBLIC_URL'],
+    placeholder: '<list>',
+    parse: parseJanusUrls,
+    default: null,
+    shownDefault: 'the --janus-url list',
+    help: 'the same instances as browsers reach them, in the same order',
+  }),
+  'janus-api-secret': option({
+    flag: '--janus-api-secret',
+    env: ['RTC_ROOM_JANUS_API_SECRET'],
+    placeholder: '<secret>',
+    parse: text,
+    default: null,
+    shownDefault: 'none',
+    help: "Janus's api_secret, for this server's own requests (prefer the variable)",
+  }),
+  'janus-token-secret': option({
+    flag: '--janus-token-secret',
+    env: ['RTC_ROOM_JANUS_TOKEN_SECRET'],
+    placeholder: '<secret>',
+    parse: text,
+    default: null,
+    shownDefault: 'none',
+    help: "Janus's token_auth_secret: signs each visitor's short-lived Janus token (prefer the variable)",
+  }),
+  'janus-admin-key': option({
+    flag: '--janus-admin-key',
+    env: ['RTC_ROOM_JANUS_ADMIN_KEY'],
+    placeholder: '<key>',
+    parse: text,
+    default: null,
+    shownDefault: 'none',
+    help: "the VideoRoom plugin's admin_key: only this server creates rooms (prefer the variable)",
+  }),
+  'sfu-from': option({
+    flag: '--sfu-from',
+    env: ['RTC_ROOM_SFU_FROM'],
+    placeholder: '<n>',
+    parse: integer(2, MAX_SFU_ROOM_SIZE),
+    default: 5,
+    help: 'with --janus-url: a room moves to Janus when its n-th visitor arrives, until it empties',
   }),
   'join-secret': option({
     flag: '--join-secret',

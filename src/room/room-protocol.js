@@ -47,6 +47,13 @@ export const HOST_COMMANDS = Object.freeze([
  */
 
 /**
+ * Where a visitor publishes and subscribes once its room has moved to Janus: the instance's URL,
+ * the VideoRoom room, a Janus token for the plugin (renewed before it expires) and the visitor's
+ * own token in the room's allowed list.
+ * @typedef {{ url: string, room: string, token: string, roomToken: string }} SfuTicket
+ */
+
+/**
  * A notice from the server to a visitor.
  * @typedef {{ event: 'welcome', self: MemberInfo, members: MemberInfo[], locked: boolean, knocking: KnockerInfo[] }
  *   | { event: 'member', member: MemberInfo }
@@ -58,6 +65,7 @@ export const HOST_COMMANDS = Object.freeze([
  *   | { event: 'muted', by: string }
  *   | { event: 'hand', id: string, raised: boolean, by: string }
  *   | { event: 'reaction', id: string, emoji: string }
+ *   | { event: 'sfu', ticket: SfuTicket }
  *   | { event: 'refused', command: string, reason: 'not-host' | 'rate-limited' | 'unknown-peer' }} RoomNotice
  */
 
@@ -192,6 +200,23 @@ export function parseRoomNotice(frame) {
       return isId(id) && typeof emoji === 'string' && REACTIONS.includes(emoji)
         ? { event: 'reaction', id, emoji }
         : null;
+    }
+    case 'sfu': {
+      const ticket = isRecord(payload.ticket) ? payload.ticket : {};
+      const { url, room, token, roomToken } = ticket;
+      const isText = (/** @type {unknown} */ value) =>
+        typeof value === 'string' && value.length > 0 && value.length <= 512;
+      if (!isText(url) || !/^wss?:\/\//.test(/** @type {string} */ (url))) return null;
+      if (!isText(room) || !isText(token) || !isText(roomToken)) return null;
+      return {
+        event: 'sfu',
+        ticket: {
+          url: /** @type {string} */ (url),
+          room: /** @type {string} */ (room),
+          token: /** @type {string} */ (token),
+          roomToken: /** @type {string} */ (roomToken),
+        },
+      };
     }
     case 'refused': {
       const { command, reason } = payload;

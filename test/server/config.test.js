@@ -17,6 +17,13 @@ const readFile = (path) => {
  */
 const parse = (argv, env = {}) => parseConfig(argv, env, { readFile });
 
+/** Janus's secrets, as an operator sets them: in the environment. */
+const JANUS_SECRETS = {
+  RTC_ROOM_JANUS_API_SECRET: 'api',
+  RTC_ROOM_JANUS_TOKEN_SECRET: 'tokens',
+  RTC_ROOM_JANUS_ADMIN_KEY: 'admin',
+};
+
 describe('parseConfig', () => {
   test('gives the defaults when nothing is set', () => {
     assert.deepEqual(parse([]), {
@@ -27,6 +34,7 @@ describe('parseConfig', () => {
       allowedOrigins: '*',
       tls: null,
       maxRoomSize: 8,
+      sfu: null,
       iceServers: DEFAULT_ICE_SERVERS,
       turn: null,
       joinSecret: null,
@@ -71,7 +79,45 @@ describe('parseConfig', () => {
       { tls: { cert: 'CERT', key: 'KEY' } },
     ],
     ['--max-room-size', ['--max-room-size', '4'], {}, { maxRoomSize: 4 }],
-    ['RTC_ROOM_MAX_ROOM_SIZE', [], { RTC_ROOM_MAX_ROOM_SIZE: '12' }, { maxRoomSize: 12 }],
+    ['RTC_ROOM_MAX_ROOM_SIZE', [], { RTC_ROOM_MAX_ROOM_SIZE: '6' }, { maxRoomSize: 6 }],
+    [
+      'Janus: rooms of 50 by default, moving from the fifth visitor',
+      ['--janus-url', 'ws://janus-a:8188, ws://janus-b:8188'],
+      JANUS_SECRETS,
+      {
+        maxRoomSize: 50,
+        sfu: {
+          instances: [
+            { url: 'ws://janus-a:8188', publicUrl: 'ws://janus-a:8188' },
+            { url: 'ws://janus-b:8188', publicUrl: 'ws://janus-b:8188' },
+          ],
+          apiSecret: 'api',
+          tokenSecret: 'tokens',
+          adminKey: 'admin',
+          from: 5,
+        },
+      },
+    ],
+    [
+      'Janus with public URLs, a room size and --sfu-from',
+      [
+        '--janus-url=ws://10.0.0.5:8188',
+        '--janus-public-url=wss://janus.example.com/ws',
+        '--max-room-size=100',
+        '--sfu-from=3',
+      ],
+      JANUS_SECRETS,
+      {
+        maxRoomSize: 100,
+        sfu: {
+          instances: [{ url: 'ws://10.0.0.5:8188', publicUrl: 'wss://janus.example.com/ws' }],
+          apiSecret: 'api',
+          tokenSecret: 'tokens',
+          adminKey: 'admin',
+          from: 3,
+        },
+      },
+    ],
     ['--ice none', ['--ice', 'none'], {}, { iceServers: [] }],
     ['RTC_ROOM_ICE=none', [], { RTC_ROOM_ICE: 'none' }, { iceServers: [] }],
     [
@@ -212,7 +258,43 @@ describe('parseConfig', () => {
       'a room size below 2',
       ['--max-room-size', '1'],
       {},
-      /--max-room-size must be a whole number from 2 to 64/,
+      /--max-room-size must be a whole number from 2 to 100/,
+    ],
+    [
+      'a mesh room larger than 8',
+      ['--max-room-size', '9'],
+      {},
+      /a mesh room holds at most 8: larger rooms need --janus-url/,
+    ],
+    [
+      'a Janus secret without --janus-url',
+      [],
+      { RTC_ROOM_JANUS_ADMIN_KEY: 'admin' },
+      /RTC_ROOM_JANUS_ADMIN_KEY needs --janus-url/,
+    ],
+    [
+      '--janus-url without its secrets',
+      ['--janus-url', 'ws://janus:8188'],
+      { RTC_ROOM_JANUS_API_SECRET: 'api' },
+      /--janus-url \(RTC_ROOM_JANUS_URL\) needs --janus-token-secret/,
+    ],
+    [
+      '--janus-url that is not a WebSocket URL',
+      ['--janus-url', 'http://janus:8088'],
+      JANUS_SECRETS,
+      /"http:\/\/janus:8088" is not a ws: or wss: URL/,
+    ],
+    [
+      'public URLs that do not match the instances',
+      ['--janus-url', 'ws://a:8188,ws://b:8188', '--janus-public-url', 'wss://a.example.com'],
+      JANUS_SECRETS,
+      /lists 1 URLs for 2 Janus instances/,
+    ],
+    [
+      '--sfu-from past the room size',
+      ['--janus-url', 'ws://a:8188', '--max-room-size', '10', '--sfu-from', '12'],
+      JANUS_SECRETS,
+      /--sfu-from is 12, more than a room holds \(10\)/,
     ],
     [
       'a room size that is not a number',
