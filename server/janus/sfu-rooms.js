@@ -76,8 +76,12 @@ export class SfuRooms {
   #options;
   /** @type {Map<string, Promise<JanusClient>>} by instance URL */
   #clients = new Map();
-  /** @type {Map<string, Promise<SfuRoom>>} by our room ID */
+  /** @type {Map<string, SfuRoom>} by our room ID */
   #rooms = new Map();
+  /** @type {Map<string, Promise<SfuRoom>>} rooms being made, by our room ID */
+  #making = new Map();
+  /** @type {(roomIds: string[]) => void} */
+  #lost = () => {};
 
   /** @param {SfuRoomsOptions} options */
   constructor(options) {
@@ -113,7 +117,7 @@ export class SfuRooms {
    * @param {string} peerId
    */
   async depart(roomId, peerId) {
-    const sfuRoom = await this.#rooms.get(roomId);
+    const sfuRoom = this.#rooms.get(roomId);
     const roomToken = sfuRoom?.tokens.get(peerId);
     if (!sfuRoom || roomToken === undefined) return;
     sfuRoom.tokens.delete(peerId);
@@ -136,7 +140,7 @@ export class SfuRooms {
    * @param {string} peerId
    */
   async kick(roomId, peerId) {
-    const sfuRoom = await this.#rooms.get(roomId);
+    const sfuRoom = this.#rooms.get(roomId);
     if (!sfuRoom) return;
     const roomToken = sfuRoom.tokens.get(peerId);
     sfuRoom.tokens.delete(peerId);
@@ -159,6 +163,15 @@ export class SfuRooms {
     }
   }
 
+  /**
+   * Calls `listener` when an instance goes away (Janus stopped or restarted) with the rooms it
+   * held: they are made again as their visitors are admitted again.
+   * @param {(roomIds: string[]) => void} listener
+   */
+  onLost(listener) {
+    this.#lost = listener;
+  }
+
   /** Whether the room has a Janus room now. */
   has(/** @type {string} */ roomId) {
     return this.#rooms.has(roomId);
@@ -172,23 +185,28 @@ export class SfuRooms {
       );
     this.#clients.clear();
     this.#rooms.clear();
+    this.#making.clear();
   }
 
   /**
    * @param {string} roomId
    * @returns {Promise<SfuRoom>}
    */
-  #roomFor(roomId) {
-    let sfuRoom = this.#rooms.get(roomId);
-    if (!sfuRoom) {
-      sfuRoom = this.#create(roomId);
-      this.#rooms.set(roomId, sfuRoom);
+  async #roomFor(roomId) {
+    const known = this.#rooms.get(roomId);
+    if (known) return known;
+    let making = this.#making.get(roomId);
+    if (!making) {
+      making = this.#create(roomId);
+      this.#making.set(roomId, making);
       // A room that could not be made is tried afresh by the next visitor.
-      sfuRoom.catch(() => {
-        if (this.#rooms.get(roomId) === sfuRoom) this.#rooms.delete(roomId);
-      });
+      making.then(
+        (made) => this.#rooms.set(roomId, made),
+        () => {},
+      );
+      making.finally(() => this.#making.delete(roomId)).catch(() => {});
     }
-    return sfuRoom;
+    return making;
   }
 
   /**
@@ -260,12 +278,7 @@ export class SfuRooms {
    * @param {SfuRoom} sfuRoom
    */
   #forget(sfuRoom) {
-    const current = this.#rooms.get(sfuRoom.roomId);
-    current?.then((known) => {
-      if (known === sfuRoom && this.#rooms.get(sfuRoom.roomId) === current) {
-        this.#rooms.delete(sfuRoom.roomId);
-      }
-    });
+    if (this.#rooms.get(sfuRoom.roomId) === sfuRoom) this.#rooms.delete(sfuRoom.roomId);
   }
 
   /**
@@ -283,12 +296,9 @@ export class SfuRooms {
         (each) =>
           each.closed.then(() => {
             if (this.#clients.get(instance.url) === made) this.#clients.delete(instance.url);
-            for (const room of this.#rooms.values()) {
-              room.then(
-                (known) => known.instance === instance && this.#forget(known),
-                () => {},
-              );
-            }
+            const lost = [...this.#rooms.values()].filter((room) => room.instance === instance);
+            for (const room of lost) this.#forget(room);
+            if (lost.length > 0) this.#lost(lost.map((room) => room.roomId));
           }),
         () => {
           if (this.#clients.get(instance.url) === made) this.#clients.delete(instance.url);

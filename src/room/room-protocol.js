@@ -66,6 +66,7 @@ export const HOST_COMMANDS = Object.freeze([
  *   | { event: 'hand', id: string, raised: boolean, by: string }
  *   | { event: 'reaction', id: string, emoji: string }
  *   | { event: 'sfu', ticket: SfuTicket }
+ *   | { event: 'sfu-lost' }
  *   | { event: 'refused', command: string, reason: 'not-host' | 'rate-limited' | 'unknown-peer' }} RoomNotice
  */
 
@@ -218,6 +219,8 @@ export function parseRoomNotice(frame) {
         },
       };
     }
+    case 'sfu-lost':
+      return { event: 'sfu-lost' };
     case 'refused': {
       const { command, reason } = payload;
       if (typeof command !== 'string') return null;

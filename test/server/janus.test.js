@@ -227,6 +227,37 @@ describe('a room that grows', () => {
     }
   });
 
+  test('when Janus goes away its rooms are told, and get new tickets once it is back', async (t) => {
+    const janus = await startJanus(t);
+    const server = await startServer(t, [
+      ...['--janus-url', janus.url, '--janus-api-secret', janus.apiSecret],
+      ...['--janus-token-secret', janus.tokenSecret, '--janus-admin-key', janus.adminKey],
+      ...['--sfu-from', '2'],
+    ]);
+    const roomId = crypto.randomUUID();
+    const peers = [];
+    for (let i = 0; i < 2; i++) {
+      const peer = await TestPeer.join(server.port, makePeerId(roomId));
+      t.after(() => peer.close());
+      peers.push(peer);
+    }
+    for (const peer of peers) await peer.noticeOf('sfu');
+    await janus.restart();
+    for (const peer of peers)
+      assert.deepEqual(await peer.noticeOf('sfu-lost', 10_000), { event: 'sfu-lost' });
+    const notice = await peers[0].noticeOf('sfu', 15_000);
+    await peers[1].noticeOf('sfu', 15_000);
+    const onJanus = await rawVideoRoom(notice.ticket.url, { token: notice.ticket.token });
+    t.after(() => onJanus.close());
+    const joined = await onJanus.room({
+      request: 'join',
+      ptype: 'publisher',
+      room: notice.ticket.room,
+      token: notice.ticket.roomToken,
+    });
+    assert.equal(joined.videoroom, 'joined');
+  });
+
   test('a ticket from the server is read only when it is well formed', () => {
     const frame = (/** @type {unknown} */ ticket) => ({
       type: 'ROOM',
@@ -234,6 +265,9 @@ describe('a room that grows', () => {
     });
     const good = { url: 'wss://janus.example.com', room: 'r', token: 't', roomToken: 'rt' };
     assert.deepEqual(parseRoomNotice(frame(good)), { event: 'sfu', ticket: good });
+    assert.deepEqual(parseRoomNotice({ type: 'ROOM', payload: { event: 'sfu-lost' } }), {
+      event: 'sfu-lost',
+    });
     for (const bad of [
       null,
       { ...good, url: 'javascript:alert(1)' },
