@@ -1,9 +1,12 @@
 import type { ReactiveControllerHost } from 'lit';
+import { parseServerUrl } from '../config.js';
+import { rememberHostKey, takeHostKeyFromAddress } from '../host-keys.js';
 import { isRoomId } from '../room/room-id.js';
 
 /** The element the lobby names a room for. */
 export interface LobbyHost extends ReactiveControllerHost {
   roomId: string;
+  server: string | null;
   join(): Promise<void>;
 }
 
@@ -25,16 +28,49 @@ export class LobbyController {
   /** Whether the typed text named no room (shown once they tried to join). */
   isDraftInvalid = false;
 
-  /** `queryParameter` is the one an invite link carries the room ID in. */
+  /**
+   * `queryParameter` is the one an invite link carries the room ID in; `scriptUrl` where the
+   * script came from (the default server).
+   */
   constructor(
     private readonly host: LobbyHost,
     private readonly queryParameter: string,
+    private readonly scriptUrl: string,
   ) {}
 
-  // The creator gets the prejoin too: a name and a look at their camera before the room.
-  readonly handleCreateRoom = (): void => {
-    this.host.roomId = crypto.randomUUID();
-    history.replaceState(history.state, '', inviteLink(this.host.roomId, this.queryParameter));
+  /** Takes the room from the page's address when the page named none, and a host key with it. */
+  readLink(): void {
+    const host = this.host;
+    const fromLink = new URLSearchParams(location.search).get(this.queryParameter);
+    if (!host.roomId && isRoomId(fromLink)) host.roomId = fromLink;
+    if (host.roomId) takeHostKeyFromAddress(host.roomId);
+  }
+
+  // The server makes the room, with a host key this browser keeps: its creator is its host. A
+  // server that makes none (an older one, or one whose site hands out join tokens) leaves an
+  // open room with a fresh ID. The creator gets the prejoin too: a name and a camera preview.
+  readonly handleCreateRoom = async (): Promise<void> => {
+    const server = parseServerUrl(this.host.server, this.scriptUrl);
+    let roomId: string = crypto.randomUUID();
+    try {
+      if (!server.ok) throw server.error;
+      const response = await fetch(new URL('/api/rooms', server.value), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        credentials: 'omit',
+      });
+      const created: unknown = response.ok ? await response.json() : null;
+      const { roomId: id, hostKey } = (created ?? {}) as Record<string, unknown>;
+      if (isRoomId(id) && typeof hostKey === 'string') {
+        roomId = id;
+        rememberHostKey(id, hostKey);
+      }
+    } catch {
+      // No server to make it: an open room.
+    }
+    this.host.roomId = roomId;
+    history.replaceState(history.state, '', inviteLink(roomId, this.queryParameter));
   };
 
   readonly handleInput = (event: InputEvent): void => {

@@ -1,7 +1,7 @@
 import type { RoomError } from '../errors.js';
 import type { ChatBoundFrame } from '../protocol/frame.js';
 import type { Emitter } from '../util/emitter.js';
-import type { Participant } from './participant.js';
+import type { PeerFacts } from './participant.js';
 import type { GoneReason } from './remote-peer.js';
 
 /** One remote participant as a route reaches it (`RemotePeer` in the mesh). */
@@ -13,7 +13,7 @@ export interface RoutePeer {
   readonly isShown: boolean;
   /** Whether it is heard now: chat goes to it. */
   readonly isReachable: boolean;
-  toParticipant(): Participant;
+  toParticipant(): PeerFacts;
 }
 
 export interface MediaRouteEvents {

@@ -67,7 +67,8 @@ export const roomStyles = css`
   }
   /* The two popover menus: the device menu and the layout menu. */
   .device-menu,
-  .layout-menu {
+  .layout-menu,
+  .reaction-menu {
     inset: auto;
     margin: 0;
     padding: 12px;
@@ -284,6 +285,33 @@ export const roomStyles = css`
     color: #fff;
     font-size: 0.875rem;
   }
+  .host-badge {
+    padding: 0 4px;
+    border-radius: 4px;
+    background: var(--_accent);
+    font-size: 0.75rem;
+  }
+  /* A reaction rises over its sender's tile and fades (stays still where motion is reduced). */
+  .reaction {
+    position: absolute;
+    left: 50%;
+    top: 40%;
+    font-size: 3rem;
+    transform: translate(-50%, -50%);
+    pointer-events: none;
+    animation: rise 4s ease-out forwards;
+  }
+  @keyframes rise {
+    to {
+      opacity: 0;
+      transform: translate(-50%, -120%);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .reaction {
+      animation: none;
+    }
+  }
   .tile-actions {
     position: absolute;
     top: 6px;
@@ -346,8 +374,13 @@ export const roomStyles = css`
     letter-spacing: 0.08em;
   }
 
-  .layout-menu {
+  .layout-menu,
+  .reaction-menu {
     padding: 6px;
+  }
+  .reaction-menu:popover-open {
+    display: flex;
+    gap: 4px;
   }
   .layout-menu:popover-open {
     display: flex;

@@ -142,12 +142,13 @@ describe('<rtc-room>', () => {
       expect(el.roomId).to.equal('');
     });
 
-    it('creates a room with a fresh UUID, puts it in the address and asks for a name', async () => {
+    it('creates an open room with a fresh UUID when no server makes one, puts it in the address and asks for a name', async () => {
       await atAddress('?keep=1', async () => {
         const el = await fixture<RtcRoom>(
           html`<rtc-room server=${CLOSED_SERVER} muted video-off></rtc-room>`,
         );
         buttonNamed(el, en.createRoom)!.click();
+        await waitUntil(() => el.roomId, 'a room ID');
         expect(el.roomId).to.match(
           /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
         );
