@@ -23,13 +23,13 @@ import type { CallModule, RoomController } from './room-controller.js';
  * tile), and the view they make together: the element holds this one object and stays a view.
  */
 export class RoomViewParts implements ReactiveController {
-  readonly stageSize: ElementSizeController;
-  readonly activeSpeaker: ActiveSpeakerController;
-  readonly announcer: Announcer;
-  readonly playback: PlaybackController;
-  readonly fullscreen: FullscreenController;
-  readonly chatPane: ChatPaneController;
-  readonly copyLink: CopyLinkController;
+  private readonly stageSize: ElementSizeController;
+  private readonly activeSpeaker: ActiveSpeakerController;
+  private readonly announcer: Announcer;
+  private readonly playback: PlaybackController;
+  private readonly fullscreen: FullscreenController;
+  private readonly chatPane: ChatPaneController;
+  private readonly copyLink: CopyLinkController;
   readonly moderation: ModerationController;
   /** The participant the visitor pinned to the large slot, if still present. */
   private pinnedId: string | null = null;

@@ -61,6 +61,8 @@ export interface MediaRoute extends Emitter<MediaRouteEvents> {
   audioLevels(): Map<string, number>;
   /** Connection statistics of the path to one peer, or null. */
   getStats(peerId: string): Promise<RTCStatsReport | null>;
+  /** The server removed a peer: its path closes now, and it is never reached again. */
+  bar(peerId: string): void;
   /** Resolves once the offers and answers being made are out (see `RoomSession`); else null. */
   whenDescribed(): Promise<void> | null;
   /** Ends every path, with a goodbye to each peer when leaving on purpose; silent from then on. */

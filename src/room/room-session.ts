@@ -7,7 +7,6 @@ import type { PeerTransport, TransportFactory } from '../transport/transport.js'
 import type { Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import type { LivenessPolicy } from './liveness-policy.js';
-import { BarringTransport } from './barring-transport.js';
 import type { MediaRoute, RoutePeer } from './media-route.js';
 import { IceRenewal } from './ice-renewal.js';
 import { MeshRoute } from './mesh-route.js';
@@ -74,7 +73,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** Binds our peer ID at the server: only this visit can take it back after a drop. */
   private readonly clientSecret: string;
   private currentState: SessionState = 'idle';
-  private transport: BarringTransport | null = null;
+  private transport: PeerTransport | null = null;
   /** What the server says about the room: roles, vouched names, hands, the lock, the door. */
   readonly moderation = new RoomModeration((command) => !!this.transport?.sendToServer(command));
   private route: MediaRoute | null = null;
@@ -170,18 +169,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       const { iceServers } = ice;
       for (const error of mediaErrors) this.emit('error', error);
       if (!this.isJoining()) return;
-      const transport = new BarringTransport(
-        await this.options.createTransport({
-          id: this.peerId,
-          server: api.base,
-          path: config.peer.path,
-          key: config.peer.key,
-          iceServers,
-          iceTransportPolicy: this.options.iceTransportPolicy,
-          token: () =>
-            peerServerToken(this.clientSecret, this.options.readToken?.(), this.options.hostKey),
-        }),
-      );
+      const transport = await this.options.createTransport({
+        id: this.peerId,
+        server: api.base,
+        path: config.peer.path,
+        key: config.peer.key,
+        iceServers,
+        iceTransportPolicy: this.options.iceTransportPolicy,
+        token: () =>
+          peerServerToken(this.clientSecret, this.options.readToken?.(), this.options.hostKey),
+      });
       if (!this.isJoining()) {
         transport.destroy();
         return;
@@ -361,7 +358,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   // The server's word on the room: a locked door, a host's mute, a removal (ours or another's).
-  private watchModeration(transport: BarringTransport): void {
+  private watchModeration(transport: PeerTransport): void {
     const moderation = this.moderation;
     transport.on('notice', (notice) => moderation.handle(notice));
     moderation.on('waiting', () => {
@@ -369,7 +366,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       moderation.command({ command: 'knock', name: this.name });
     });
     moderation.on('muted', () => void this.setMicrophoneEnabled(false).catch(() => undefined));
-    moderation.on('removed', (id) => transport.bar(id));
+    moderation.on('removed', (id) => this.route?.bar(id));
     moderation.on('change', () => this.emit('participants', undefined));
   }
 
