@@ -2,18 +2,17 @@ import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ChatMessage } from './chat/chat-room.js';
 import { parseLayout, parseTheme, type Layout, type Theme } from './config.js';
-import { LobbyController } from './controllers/lobby-controller.js';
 import { loadPeerJsTransport } from './controllers/room-chunks.js';
 import { RoomController } from './controllers/room-controller.js';
 import { RoomViewParts } from './controllers/room-view-parts.js';
 import type { RoomState } from './events.js';
 import { loadStrings, stringsFor, type Strings } from './i18n/strings.js';
 import { rememberedName, rememberName } from './name-store.js';
+import { readAddress } from './room-links.js';
 import type { Participant } from './room/participant.js';
 import type { Knocker } from './room/room-moderation.js';
 import { styles } from './rtc-room.styles.js';
 import type { TransportFactory } from './transport/transport.js';
-import { renderLobby } from './ui/lobby.js';
 import { renderPrejoin } from './ui/prejoin.js';
 import { renderStatus } from './ui/status.js';
 
@@ -121,8 +120,8 @@ export class RtcRoom extends LitElement {
     this.room,
     () => this.strings,
     ROOM_QUERY_PARAMETER,
+    import.meta.url,
   );
-  private readonly lobby = new LobbyController(this, ROOM_QUERY_PARAMETER, import.meta.url);
 
   /** The room to join. Without it the element offers to create a room or join one by ID. */
   @property({ attribute: 'room-id', reflect: true }) roomId = '';
@@ -210,7 +209,7 @@ export class RtcRoom extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.lobby.readLink();
+    this.roomId = readAddress(this.roomId, ROOM_QUERY_PARAMETER);
     this.name ||= rememberedName();
   }
 
@@ -364,14 +363,7 @@ export class RtcRoom extends LitElement {
     if (this.room.fatalError?.code === 'removed') return this.parts.renderDoor(strings);
     switch (this.state) {
       case 'idle':
-        return renderLobby({
-          strings,
-          roomIdDraft: this.lobby.draft,
-          isRoomIdDraftInvalid: this.lobby.isDraftInvalid,
-          onCreateRoom: this.lobby.handleCreateRoom,
-          onJoinById: this.lobby.handleSubmit,
-          onRoomIdInput: this.lobby.handleInput,
-        });
+        return this.parts.renderLobby(strings);
       case 'prejoin':
         return renderPrejoin({
           strings,

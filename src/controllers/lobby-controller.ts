@@ -1,7 +1,9 @@
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost, TemplateResult } from 'lit';
 import { parseServerUrl } from '../config.js';
-import { rememberHostKey, takeHostKeyFromAddress } from '../host-keys.js';
+import type { Strings } from '../i18n/strings.js';
+import { inviteLink, rememberHostKey } from '../room-links.js';
 import { isRoomId } from '../room/room-id.js';
+import { renderLobby } from '../ui/lobby.js';
 
 /** The element the lobby names a room for. */
 export interface LobbyHost extends ReactiveControllerHost {
@@ -10,17 +12,10 @@ export interface LobbyHost extends ReactiveControllerHost {
   join(): Promise<void>;
 }
 
-/** This page's address as an invite link to `roomId`, carried in `queryParameter`. */
-export function inviteLink(roomId: string, queryParameter: string): string {
-  const url = new URL(location.href);
-  url.searchParams.set(queryParameter, roomId);
-  url.hash = '';
-  return url.href;
-}
-
 /**
  * The lobby: "create a room", which makes the page's address its invite link, and "join by ID",
- * with what the visitor typed (a room ID or an invite link) and whether it names a room.
+ * with what the visitor typed (a room ID or an invite link) and whether it names a room. A chunk
+ * of its own with its view: a visitor who comes by a link never loads it.
  */
 export class LobbyController {
   /** What the visitor typed in the room ID field. */
@@ -38,12 +33,15 @@ export class LobbyController {
     private readonly scriptUrl: string,
   ) {}
 
-  /** Takes the room from the page's address when the page named none, and a host key with it. */
-  readLink(): void {
-    const host = this.host;
-    const fromLink = new URLSearchParams(location.search).get(this.queryParameter);
-    if (!host.roomId && isRoomId(fromLink)) host.roomId = fromLink;
-    if (host.roomId) takeHostKeyFromAddress(host.roomId);
+  render(strings: Strings): TemplateResult {
+    return renderLobby({
+      strings,
+      roomIdDraft: this.draft,
+      isRoomIdDraftInvalid: this.isDraftInvalid,
+      onCreateRoom: this.handleCreateRoom,
+      onJoinById: this.handleSubmit,
+      onRoomIdInput: this.handleInput,
+    });
   }
 
   // The server makes the room, with a host key this browser keeps: its creator is its host. A

@@ -52,3 +52,7 @@ export async function loadHostView(root: ShadowRoot): Promise<HostView> {
 }
 
 export const loadDoorView = (): Promise<DoorView> => import('../ui/door-view.js');
+
+/** The lobby: a chunk loaded when the element shows it, never by a visitor who comes by a link. */
+export const loadLobby = (): Promise<typeof import('./lobby-controller.js')> =>
+  import('./lobby-controller.js');

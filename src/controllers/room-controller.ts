@@ -3,7 +3,7 @@ import type { ChatMessage, ChatRoom } from '../chat/chat-room.js';
 import { parseIceServers, parseIceTransportPolicy, parseServerUrl } from '../config.js';
 import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
 import { emit, type DetailOf, type RoomState, type RtcRoomEventMap } from '../events.js';
-import { hostKeyFor } from '../host-keys.js';
+import { hostKeyFor } from '../room-links.js';
 import type { Participant } from '../room/participant.js';
 import { isRoomId } from '../room/room-id.js';
 import type { RoomModeration } from '../room/room-moderation.js';

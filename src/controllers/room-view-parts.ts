@@ -1,6 +1,6 @@
 import { html, type ReactiveController, type TemplateResult } from 'lit';
 import { emit } from '../events.js';
-import { hostKeyFor, hostLink } from '../host-keys.js';
+import { hostKeyFor, hostLink, inviteLink } from '../room-links.js';
 import type { Strings } from '../i18n/strings.js';
 import type { RtcRoom } from '../rtc-room.js';
 import type { JoinedRoomView } from '../ui/joined-room.js';
@@ -10,11 +10,11 @@ import { ChatPaneController } from './chat-pane-controller.js';
 import { CopyLinkController } from './copy-link-controller.js';
 import { ElementSizeController } from './element-size-controller.js';
 import { FullscreenController } from './fullscreen-controller.js';
-import { inviteLink } from './lobby-controller.js';
 import { MicLevelController } from './mic-level-controller.js';
 import { ModerationController } from './moderation-controller.js';
 import { PlaybackController } from './playback-controller.js';
-import { loadCallAndView, type RoomView } from './room-chunks.js';
+import { loadCallAndView, loadLobby, type RoomView } from './room-chunks.js';
+import type { LobbyController } from './lobby-controller.js';
 import type { CallModule, RoomController } from './room-controller.js';
 
 /**
@@ -35,6 +35,8 @@ export class RoomViewParts implements ReactiveController {
   private pinnedId: string | null = null;
   /** The joined room's view, a chunk that arrives with the call. */
   private roomView: RoomView | null = null;
+  /** The lobby, a chunk loaded when the element first shows it. */
+  private lobby: LobbyController | null = null;
 
   constructor(
     private readonly host: RtcRoom,
@@ -42,6 +44,8 @@ export class RoomViewParts implements ReactiveController {
     strings: () => Strings,
     /** The query parameter an invite link carries the room ID in. */
     private readonly queryParameter: string,
+    /** Where the script came from (the default server). */
+    private readonly scriptUrl: string,
   ) {
     this.stageSize = new ElementSizeController(host, '.stage');
     this.activeSpeaker = new ActiveSpeakerController(host, {
@@ -89,6 +93,20 @@ export class RoomViewParts implements ReactiveController {
     const [call, view] = await loadCallAndView(this.host.renderRoot as ShadowRoot);
     this.roomView = view;
     return call;
+  }
+
+  /** The lobby ("create a room or join one by ID"), once its chunk has loaded. */
+  renderLobby(strings: Strings): TemplateResult {
+    if (!this.lobby) {
+      loadLobby().then(
+        ({ LobbyController }) => {
+          this.lobby ??= new LobbyController(this.host, this.queryParameter, this.scriptUrl);
+          this.host.requestUpdate();
+        },
+        () => undefined,
+      );
+    }
+    return this.lobby?.render(strings) ?? html``;
   }
 
   /** The prejoin's camera preview and device pickers, once the call has loaded. */

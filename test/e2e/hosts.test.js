@@ -95,16 +95,14 @@ describe('hosts and the door', () => {
         muted: '',
       });
       pages.push(hostPage);
-      await waitInPage(
+      const createButton = await waitInPage(
         hostPage,
-        () => document.querySelector('rtc-room').state === 'idle',
+        () =>
+          [...document.querySelector('rtc-room').shadowRoot.querySelectorAll('button')].find(
+            (button) => button.textContent?.trim() === 'Create room',
+          ),
         undefined,
         'the lobby',
-      );
-      const createButton = await hostPage.evaluateHandle(() =>
-        [...document.querySelector('rtc-room').shadowRoot.querySelectorAll('button')].find(
-          (button) => button.textContent?.trim() === 'Create room',
-        ),
       );
       await /** @type {import('puppeteer-core').ElementHandle<HTMLButtonElement>} */ (
         createButton

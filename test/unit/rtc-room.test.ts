@@ -34,7 +34,13 @@ function roomIdInput(el: RtcRoom): HTMLInputElement {
   return el.shadowRoot!.querySelector<HTMLInputElement>('input[name="room-id"]')!;
 }
 
+/** Waits for the lobby, a chunk of its own that loads when the element first shows it. */
+async function lobbyShown(el: RtcRoom): Promise<void> {
+  await waitUntil(() => part(el, 'lobby'), 'the lobby');
+}
+
 async function submitRoomId(el: RtcRoom, typed: string): Promise<void> {
+  await lobbyShown(el);
   const input = roomIdInput(el);
   input.value = typed;
   input.dispatchEvent(new InputEvent('input'));
@@ -71,6 +77,7 @@ describe('<rtc-room>', () => {
     it('shows the lobby: Create room and a Join by ID form', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room></rtc-room>`);
       expect(el.state).to.equal('idle');
+      await lobbyShown(el);
       expect(part(el, 'lobby')).to.be.instanceOf(HTMLElement);
       expect(part(el, 'prejoin')).to.equal(null);
       expect(buttonNamed(el, en.createRoom)).to.be.instanceOf(HTMLButtonElement);
@@ -147,6 +154,7 @@ describe('<rtc-room>', () => {
         const el = await fixture<RtcRoom>(
           html`<rtc-room server=${CLOSED_SERVER} muted video-off></rtc-room>`,
         );
+        await lobbyShown(el);
         buttonNamed(el, en.createRoom)!.click();
         await waitUntil(() => el.roomId, 'a room ID');
         expect(el.roomId).to.match(
@@ -173,6 +181,7 @@ describe('<rtc-room>', () => {
 
     it('speaks Chinese with lang="zh-CN"', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room lang="zh-CN"></rtc-room>`);
+      await lobbyShown(el);
       expect(buttonNamed(el, zh.createRoom)).to.be.instanceOf(HTMLButtonElement);
       expect(buttonNamed(el, zh.joinById)).to.be.instanceOf(HTMLButtonElement);
       expect(part(el, 'lobby')?.textContent).to.contain(zh.roomIdLabel);
@@ -181,6 +190,7 @@ describe('<rtc-room>', () => {
 
     it('switches language when lang changes', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room lang="en"></rtc-room>`);
+      await lobbyShown(el);
       el.setAttribute('lang', 'zh-TW');
       await elementUpdated(el);
       expect(buttonNamed(el, zh.createRoom)).to.be.instanceOf(HTMLButtonElement);
@@ -307,8 +317,7 @@ describe('<rtc-room>', () => {
       el.removeAttribute('room-id');
       expect((await changed).detail.state).to.equal('idle');
       expect(el.state).to.equal('idle');
-      await elementUpdated(el);
-      expect(part(el, 'lobby')).to.be.instanceOf(HTMLElement);
+      await lobbyShown(el);
     });
 
     it('fires rtc-state prejoin when a room ID is set on an idle element', async () => {

@@ -37,7 +37,10 @@ describe('parseRoomNotice', () => {
     ['no payload', { type: 'ROOM' }],
     ['an unknown event', frame({ event: 'promote', id: 'room_a' })],
     ['an inherited event name', frame({ event: 'toString' })],
-    ['a member with another role', frame({ event: 'member', member: { ...member, role: 'owner' } })],
+    [
+      'a member with another role',
+      frame({ event: 'member', member: { ...member, role: 'owner' } }),
+    ],
     ['a negative guest number', frame({ event: 'knock', knocker: { ...knocker, guest: -1 } })],
     ['a fractional guest number', frame({ event: 'knock', knocker: { ...knocker, guest: 1.5 } })],
     ['a welcome whose members are not a list', frame({ ...valid[0], members: member })],
