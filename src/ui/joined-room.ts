@@ -101,7 +101,7 @@ function renderedHostControls(view: JoinedRoomView): HostControlsView | null {
     locked: state.locked,
     knocking: state.knocking,
     hostLink: view.hostLink,
-    isHostLinkCopied: copyLink.isCopied,
+    isHostLinkCopied: view.hostLink !== null && copyLink.copiedUrl === view.hostLink,
     onCopyHostLink: (link) => void copyLink.copy(link),
     act: actOf(view),
   };
@@ -208,7 +208,7 @@ function renderShare({ strings, shareUrl, copyLink }: JoinedRoomView): TemplateR
       @focus=${selectAll}
     />
     <button part="button" @click=${() => void copyLink.copy(shareUrl)}>
-      ${copyLink.isCopied ? strings.copied : strings.copyLink}
+      ${copyLink.copiedUrl === shareUrl ? strings.copied : strings.copyLink}
     </button>
   </div>`;
 }
