@@ -1,10 +1,12 @@
 import { css } from 'lit';
+import { moderationStyles } from './moderation.styles.js';
 
 /**
  * The joined room's styles (and the prejoin's preview and pickers), loaded with the room's view
  * and added to the element's own: the first file carries only the lobby's and prejoin's.
  */
 export const roomStyles = css`
+  ${moderationStyles}
   .prejoin-media,
   .device-pickers {
     display: flex;
@@ -284,33 +286,6 @@ export const roomStyles = css`
     background: rgb(0 0 0 / 55%);
     color: #fff;
     font-size: 0.875rem;
-  }
-  .host-badge {
-    padding: 0 4px;
-    border-radius: 4px;
-    background: var(--_accent);
-    font-size: 0.75rem;
-  }
-  /* A reaction rises over its sender's tile and fades (stays still where motion is reduced). */
-  .reaction {
-    position: absolute;
-    left: 50%;
-    top: 40%;
-    font-size: 3rem;
-    transform: translate(-50%, -50%);
-    pointer-events: none;
-    animation: rise 4s ease-out forwards;
-  }
-  @keyframes rise {
-    to {
-      opacity: 0;
-      transform: translate(-50%, -120%);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .reaction {
-      animation: none;
-    }
   }
   .tile-actions {
     position: absolute;
