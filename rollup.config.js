@@ -77,6 +77,11 @@ export default {
         /\/src\/ui\/(chat-panel|chat-panel\.styles|emoji)\.ts$|\/src\/chat\/links\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
       emoji: /\/src\/ui\/emoji-list\.ts$/,
       'zh-CN': /\/src\/i18n\/zh-cn\.ts$/,
+      // The lobby: only a visitor who comes without a room ID sees it.
+      lobby: /\/src\/(controllers\/lobby-controller|ui\/lobby)\.ts$/,
+      // A host's controls, and the door's panels (waiting, removed): few visitors see them.
+      host: /\/src\/ui\/host-view\.ts$/,
+      door: /\/src\/ui\/door-view\.ts$/,
       // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive
       // together anyway, and one file compresses ~1 KiB smaller than three.
       call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,

@@ -28,6 +28,11 @@ export type RoomErrorCode =
   // Sharing the screen was refused (by the visitor or the browser), or cannot be done here.
   | 'screen-share-denied'
   | 'screen-share-unsupported'
+  // A host removed this visitor, or turned its knock at a locked room's door away.
+  | 'removed'
+  | 'denied'
+  // A host's method called by a guest.
+  | 'not-host'
   | 'internal';
 
 /** An error as a value: a stable `code`, a human message, and what caused it. */

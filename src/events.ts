@@ -1,9 +1,13 @@
 import type { ChatMessage } from './chat/chat-room.js';
 import type { RoomErrorCode } from './errors.js';
 import type { Participant } from './room/participant.js';
+import type { Knocker } from './room/room-moderation.js';
 
-/** The element's state, as `state` and in `rtc-state`. */
-export type RoomState = 'idle' | 'prejoin' | 'joining' | 'joined' | 'left' | 'error';
+/**
+ * The element's state, as `state` and in `rtc-state`; `waiting`: at the door of a locked room
+ * until a host lets this visitor in.
+ */
+export type RoomState = 'idle' | 'prejoin' | 'joining' | 'waiting' | 'joined' | 'left' | 'error';
 
 export interface RtcJoinDetail {
   roomId: string;
@@ -44,6 +48,23 @@ export interface RtcTokenExpiredDetail {
   roomId: string;
 }
 
+export interface RtcRoomLockDetail {
+  /** Whether the room is locked now: newcomers wait at the door. */
+  locked: boolean;
+}
+
+export interface RtcKnockDetail {
+  /** Who knocked at the door of the locked room (told to hosts only). */
+  knocker: Knocker;
+}
+
+export interface RtcReactionDetail {
+  /** Who reacted (this visitor too). */
+  participant: Participant;
+  /** One of `REACTIONS`. */
+  emoji: string;
+}
+
 /** Every event `<rtc-room>` dispatches; all bubble and cross shadow roots. */
 export interface RtcRoomEventMap {
   'rtc-join': CustomEvent<RtcJoinDetail>;
@@ -56,6 +77,9 @@ export interface RtcRoomEventMap {
   'rtc-speaker': CustomEvent<RtcSpeakerDetail>;
   /** The server refused the join token as expired: set a fresh `token`; the call goes on. */
   'rtc-token-expired': CustomEvent<RtcTokenExpiredDetail>;
+  'rtc-room-lock': CustomEvent<RtcRoomLockDetail>;
+  'rtc-knock': CustomEvent<RtcKnockDetail>;
+  'rtc-reaction': CustomEvent<RtcReactionDetail>;
 }
 
 declare global {

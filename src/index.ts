@@ -7,11 +7,16 @@ export type {
   RoomState,
   RtcErrorDetail,
   RtcJoinDetail,
+  RtcKnockDetail,
   RtcLeaveDetail,
   RtcMessageDetail,
   RtcPeerDetail,
+  RtcReactionDetail,
+  RtcRoomLockDetail,
   RtcRoomEventMap,
   RtcStateDetail,
 } from './events.js';
 export type { Participant } from './room/participant.js';
+export type { Knocker } from './room/room-moderation.js';
+export { REACTIONS } from './room/room-protocol.js';
 export { isRoomId } from './room/room-id.js';

@@ -26,6 +26,9 @@ const EVENT_TYPES: Record<keyof RtcRoomEventMap, true> = {
   'rtc-message': true,
   'rtc-speaker': true,
   'rtc-token-expired': true,
+  'rtc-room-lock': true,
+  'rtc-knock': true,
+  'rtc-reaction': true,
 };
 
 const events = Object.fromEntries(

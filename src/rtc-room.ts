@@ -1,27 +1,18 @@
-import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import type { ChatMessage } from './chat/chat-room.js';
 import { parseLayout, parseTheme, type Layout, type Theme } from './config.js';
-import { ActiveSpeakerController } from './controllers/active-speaker-controller.js';
-import { Announcer } from './controllers/announcer.js';
-import { ChatPaneController } from './controllers/chat-pane-controller.js';
-import { CopyLinkController } from './controllers/copy-link-controller.js';
-import { ElementSizeController } from './controllers/element-size-controller.js';
-import { FullscreenController } from './controllers/fullscreen-controller.js';
-import { inviteLink, LobbyController } from './controllers/lobby-controller.js';
-import { MicLevelController } from './controllers/mic-level-controller.js';
-import { PlaybackController } from './controllers/playback-controller.js';
-import { loadCallAndView, loadPeerJsTransport, type RoomView } from './controllers/room-chunks.js';
+import { loadPeerJsTransport } from './controllers/room-chunks.js';
 import { RoomController } from './controllers/room-controller.js';
-import { emit, type RoomState } from './events.js';
+import { RoomViewParts } from './controllers/room-view-parts.js';
+import type { RoomState } from './events.js';
 import { loadStrings, stringsFor, type Strings } from './i18n/strings.js';
 import { rememberedName, rememberName } from './name-store.js';
+import { readAddress } from './room-links.js';
 import type { Participant } from './room/participant.js';
-import { isRoomId } from './room/room-id.js';
+import type { Knocker } from './room/room-moderation.js';
 import { styles } from './rtc-room.styles.js';
 import type { TransportFactory } from './transport/transport.js';
-import type { JoinedRoomView } from './ui/joined-room.js';
-import { renderLobby } from './ui/lobby.js';
 import { renderPrejoin } from './ui/prejoin.js';
 import { renderStatus } from './ui/status.js';
 
@@ -47,10 +38,16 @@ export const ROOM_QUERY_PARAMETER = 'room';
  *   …); `signalling-lost` comes once per outage and `signalling-restored` once it is over.
  * @fires {CustomEvent<RtcTokenExpiredDetail>} rtc-token-expired - The server refused the join token
  *   as expired (`roomId`): set a fresh `token`; the call goes on, a join that failed is retried.
+ * @fires {CustomEvent<RtcRoomLockDetail>} rtc-room-lock - A host locked or unlocked the room (`locked`).
+ * @fires {CustomEvent<RtcKnockDetail>} rtc-knock - Someone knocked at the locked room's door
+ *   (`knocker`: `id`, `name`); hosts only. Answer with `admit(id)` or `deny(id)`.
+ * @fires {CustomEvent<RtcReactionDetail>} rtc-reaction - Someone reacted (`participant`, `emoji`).
  *
  * @csspart lobby - The "create or join a room" panel (no `room-id`).
  * @csspart prejoin - The panel before joining, with the Join button.
- * @csspart status - Connecting, left and error panels.
+ * @csspart status - Connecting, waiting, left and error panels.
+ * @csspart waiting - The panel of a visitor waiting at a locked room's door (also `status`).
+ * @csspart removed - The "You were removed" panel (also `status`).
  * @csspart notice - A problem the visitor should read while the room goes on.
  * @csspart stage - The area holding the tiles.
  * @csspart tile - One participant.
@@ -63,6 +60,16 @@ export const ROOM_QUERY_PARAMETER = 'room';
  *   20 s after its last frame).
  * @csspart placeholder - Shown instead of video when a camera is off.
  * @csspart name - A participant's name (and muted icon).
+ * @csspart host-badge - The "Host" badge on a host's tile.
+ * @csspart hand - The raised hand on a tile.
+ * @csspart reaction - A reaction shown for a moment over its sender's tile.
+ * @csspart reaction-button - Opens the reaction menu (also has part `button`).
+ * @csspart reaction-menu - The reactions one may send.
+ * @csspart host-panel - A host's controls: the lock, the host link, the knock panel.
+ * @csspart knock-panel - The visitors waiting at the door, each with Admit and Deny.
+ * @csspart host-menu-button - Opens a host's menu on a remote tile (also has part `button`).
+ * @csspart host-menu - On a remote tile, for a host: turn their microphone off, lower their
+ *   hand, remove them.
  * @csspart quality - The connection quality bars on a remote tile (good, fair or poor).
  * @csspart info-button - Opens a participant's connection details (also has part `button`).
  * @csspart connection-info - The connection details: direct or relayed (TURN), round trip.
@@ -102,50 +109,19 @@ export const ROOM_QUERY_PARAMETER = 'room';
 export class RtcRoom extends LitElement {
   static override styles = styles;
 
-  private readonly room = new RoomController(this, {
+  private readonly room: RoomController = new RoomController(this, {
     scriptUrl: import.meta.url,
     loadTransport: () => this.loadTransport(),
-    // Fetched on prejoin or join, with PeerJS alongside: a join from the prejoin waits for none.
-    loadCall: async () => {
-      this.loadTransport().catch(() => undefined);
-      const [call, view] = await loadCallAndView(this.renderRoot as ShadowRoot);
-      this.view = view;
-      return call;
-    },
+    loadCall: () => this.parts.loadCall(),
+    watchModeration: (moderation) => this.parts.moderation.watch(moderation),
   });
-  private view: RoomView | null = null;
-  private readonly stageSize = new ElementSizeController(this, '.stage');
-  private readonly activeSpeaker = new ActiveSpeakerController(this, {
-    levels: () => this.room.audioLevels(),
-    participants: () => this.participants,
-    onChange: (participant) => emit(this, 'rtc-speaker', { participant }),
-  });
-  private readonly announcer = new Announcer(this, {
-    strings: () => this.strings,
-    announcesMessages: () => !this.chatPane.isOpen || this.noChat,
-  });
-  private readonly playback = new PlaybackController(this);
-  private readonly fullscreen = new FullscreenController(this);
-  private readonly chatPane = new ChatPaneController(this, {
-    markRead: () => {
-      if (!this.noChat && this.room.unreadMessages > 0) this.room.markMessagesRead();
-    },
-  });
-  private readonly copyLink = new CopyLinkController(this);
-  private readonly lobby = new LobbyController(this, ROOM_QUERY_PARAMETER);
-
-  /** The participant the visitor pinned to the large slot, if still present. */
-  @state() private pinnedId: string | null = null;
-
-  constructor() {
-    super();
-    // Moves the prejoin's microphone meter; it needs nothing else from the element.
-    new MicLevelController(
-      this,
-      () => (this.state === 'prejoin' ? this.room.devices.microphoneTrack : null),
-      '[part~="level"]',
-    );
-  }
+  private readonly parts: RoomViewParts = new RoomViewParts(
+    this,
+    this.room,
+    () => this.strings,
+    ROOM_QUERY_PARAMETER,
+    import.meta.url,
+  );
 
   /** The room to join. Without it the element offers to create a room or join one by ID. */
   @property({ attribute: 'room-id', reflect: true }) roomId = '';
@@ -198,7 +174,10 @@ export class RtcRoom extends LitElement {
    */
   loadTransport: () => Promise<TransportFactory> = loadPeerJsTransport;
 
-  /** Where the visit is: `idle`, `prejoin`, `joining`, `joined`, `left` or `error`. */
+  /**
+   * Where the visit is: `idle`, `prejoin`, `joining`, `waiting` (at a locked room's door until a
+   * host lets this visitor in), `joined`, `left` or `error`.
+   */
   get state(): RoomState {
     return this.room.state;
   }
@@ -215,15 +194,22 @@ export class RtcRoom extends LitElement {
 
   /** The chat so far, in the order every participant sees it. */
   get messages(): readonly ChatMessage[] {
-    return this.room.messages;
+    return this.room.chat?.messages ?? [];
+  }
+
+  /** Whether the room is locked: newcomers wait at the door until a host lets them in. */
+  get locked(): boolean {
+    return this.room.moderation?.locked ?? false;
+  }
+
+  /** Who waits at the door of the locked room, having knocked (known to hosts only). */
+  get knocking(): readonly Knocker[] {
+    return this.room.moderation?.knocking ?? [];
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.roomId) {
-      const fromLink = new URLSearchParams(location.search).get(ROOM_QUERY_PARAMETER);
-      if (isRoomId(fromLink)) this.roomId = fromLink;
-    }
+    this.roomId = readAddress(this.roomId, ROOM_QUERY_PARAMETER);
     this.name ||= rememberedName();
   }
 
@@ -244,8 +230,6 @@ export class RtcRoom extends LitElement {
   }
 
   protected override updated(): void {
-    if (this.state === 'joined') this.activeSpeaker.start();
-    else this.activeSpeaker.stop();
     // After this update, not during it: joining changes state and renders again.
     if (this.noPrejoin && this.state === 'prejoin') queueMicrotask(() => void this.join());
   }
@@ -271,10 +255,6 @@ export class RtcRoom extends LitElement {
     this.room.reset();
     void this.join();
   }
-
-  private handleTogglePin = (id: string): void => {
-    this.pinnedId = this.pinnedId === id ? null : id;
-  };
 
   /** Joins the room named by `room-id` (asks for camera and microphone first). */
   async join(): Promise<void> {
@@ -332,6 +312,46 @@ export class RtcRoom extends LitElement {
     return this.room.sendImage(file);
   }
 
+  /** Locks the room: newcomers knock and wait. Hosts only: rejects with `not-host` for a guest. */
+  lockRoom(): Promise<void> {
+    return this.parts.moderation.command({ command: 'lock' });
+  }
+
+  /** Unlocks the room, letting in whoever waits. Hosts only (`not-host`). */
+  unlockRoom(): Promise<void> {
+    return this.parts.moderation.command({ command: 'unlock' });
+  }
+
+  /** Lets a knocking visitor in (its `id` from `knocking` or `rtc-knock`). Hosts only. */
+  admit(id: string): Promise<void> {
+    return this.parts.moderation.command({ command: 'admit', id });
+  }
+
+  /** Turns a knocking visitor away: it gets `rtc-error` `denied`. Hosts only (`not-host`). */
+  deny(id: string): Promise<void> {
+    return this.parts.moderation.command({ command: 'deny', id });
+  }
+
+  /** Removes a participant for the rest of the room's life. Hosts only (`not-host`). */
+  removeParticipant(id: string): Promise<void> {
+    return this.parts.moderation.command({ command: 'remove', id });
+  }
+
+  /** Turns a participant's microphone off (they may turn it on again). Hosts only. */
+  muteParticipant(id: string): Promise<void> {
+    return this.parts.moderation.command({ command: 'mute', id });
+  }
+
+  /** Raises (true) or lowers this visitor's hand, for everyone to see. */
+  raiseHand(on: boolean): Promise<void> {
+    return this.parts.moderation.command({ command: 'hand', raised: on });
+  }
+
+  /** Shows a reaction, one of `REACTIONS`, over this visitor's tile for everyone. */
+  react(emoji: string): Promise<void> {
+    return this.parts.moderation.command({ command: 'react', emoji });
+  }
+
   /** WebRTC statistics of the connection to one participant, or null. */
   getStats(peerId: string): Promise<RTCStatsReport | null> {
     return this.room.getStats(peerId);
@@ -339,32 +359,24 @@ export class RtcRoom extends LitElement {
 
   override render(): TemplateResult {
     const strings = this.strings;
+    // Removed: no way back in. Any other error: the status panel, with a way to try again.
+    if (this.room.fatalError?.code === 'removed') return this.parts.renderDoor(strings);
     switch (this.state) {
       case 'idle':
-        return renderLobby({
-          strings,
-          roomIdDraft: this.lobby.draft,
-          isRoomIdDraftInvalid: this.lobby.isDraftInvalid,
-          onCreateRoom: this.lobby.handleCreateRoom,
-          onJoinById: this.lobby.handleSubmit,
-          onRoomIdInput: this.lobby.handleInput,
-        });
+        return this.parts.renderLobby(strings);
       case 'prejoin':
         return renderPrejoin({
           strings,
           roomId: this.roomId,
           name: this.name,
-          media:
-            this.view?.renderPrejoinDevices(
-              { strings, devices: this.room.devices, playback: this.playback },
-              this,
-            ) ?? null,
+          media: this.parts.renderPrejoinDevices(strings),
           onNameInput: this.handleNameInput,
           onJoin: this.handlePrejoinSubmit,
         });
       case 'joined':
-        // The view arrived with the call: a session is only joined once both have loaded.
-        return this.view ? this.view.renderJoinedRoom(this.joinedRoomView(strings)) : html``;
+        return this.parts.renderJoined(strings);
+      case 'waiting':
+        return this.parts.renderDoor(strings);
       default:
         return renderStatus({
           strings,
@@ -373,28 +385,6 @@ export class RtcRoom extends LitElement {
           onRejoin: this.handleRejoin,
         });
     }
-  }
-
-  private joinedRoomView(strings: Strings): JoinedRoomView {
-    return {
-      strings,
-      element: this,
-      room: this.room,
-      playback: this.playback,
-      fullscreen: this.fullscreen,
-      chatPane: this.chatPane,
-      copyLink: this.copyLink,
-      shareUrl: inviteLink(this.roomId, ROOM_QUERY_PARAMETER),
-      stage: {
-        layout: this.layout,
-        pinnedId: this.pinnedId,
-        speakerId: this.activeSpeaker.speakerId,
-        size: this.stageSize.size,
-        gap: this.stageSize.gap,
-      },
-      onTogglePin: this.handleTogglePin,
-      announcement: this.announcer.text,
-    };
   }
 }
 

@@ -13,7 +13,10 @@ type RecordedType =
   | 'rtc-peer-leave'
   | 'rtc-state'
   | 'rtc-error'
-  | 'rtc-speaker';
+  | 'rtc-speaker'
+  | 'rtc-room-lock'
+  | 'rtc-knock'
+  | 'rtc-reaction';
 
 /** A detail as recorded: a copy, with its participant cut to the ID and the name. */
 type RecordedDetail<D> = {

@@ -35,7 +35,8 @@ export class Announcer implements ReactiveController {
     this.host.removeEventListener('rtc-message', this.handleMessage);
   }
 
-  private announce(text: string): void {
+  /** Has screen readers read `text` next. */
+  announce(text: string): void {
     // A live region reads a change; the same sentence twice needs a difference nobody hears.
     this.isAlternate = !this.isAlternate;
     this.text = this.isAlternate ? `${text}\u00a0` : text;

@@ -6,8 +6,8 @@ export const COPIED_FOR_MS = 2000;
 
 /** The invite link's Copy button: copies the link and has the host say so for a moment. */
 export class CopyLinkController {
-  /** Whether the link was just copied. */
-  isCopied = false;
+  /** The link just copied (the invite link or the host link), or null. */
+  copiedUrl: string | null = null;
   private timer: TimerHandle | undefined;
 
   constructor(
@@ -21,11 +21,11 @@ export class CopyLinkController {
     } catch {
       return; // Clipboard refused (no permission): the link stays visible to copy by hand.
     }
-    this.isCopied = true;
+    this.copiedUrl = url;
     this.host.requestUpdate();
     this.clock.clearTimeout(this.timer);
     this.timer = this.clock.setTimeout(() => {
-      this.isCopied = false;
+      this.copiedUrl = null;
       this.host.requestUpdate();
     }, COPIED_FOR_MS);
   }

@@ -1,23 +1,21 @@
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost, TemplateResult } from 'lit';
+import { parseServerUrl } from '../config.js';
+import type { Strings } from '../i18n/strings.js';
+import { inviteLink, rememberHostKey } from '../room-links.js';
 import { isRoomId } from '../room/room-id.js';
+import { renderLobby } from '../ui/lobby.js';
 
 /** The element the lobby names a room for. */
 export interface LobbyHost extends ReactiveControllerHost {
   roomId: string;
+  server: string | null;
   join(): Promise<void>;
-}
-
-/** This page's address as an invite link to `roomId`, carried in `queryParameter`. */
-export function inviteLink(roomId: string, queryParameter: string): string {
-  const url = new URL(location.href);
-  url.searchParams.set(queryParameter, roomId);
-  url.hash = '';
-  return url.href;
 }
 
 /**
  * The lobby: "create a room", which makes the page's address its invite link, and "join by ID",
- * with what the visitor typed (a room ID or an invite link) and whether it names a room.
+ * with what the visitor typed (a room ID or an invite link) and whether it names a room. A chunk
+ * of its own with its view: a visitor who comes by a link never loads it.
  */
 export class LobbyController {
   /** What the visitor typed in the room ID field. */
@@ -25,16 +23,52 @@ export class LobbyController {
   /** Whether the typed text named no room (shown once they tried to join). */
   isDraftInvalid = false;
 
-  /** `queryParameter` is the one an invite link carries the room ID in. */
+  /**
+   * `queryParameter` is the one an invite link carries the room ID in; `scriptUrl` where the
+   * script came from (the default server).
+   */
   constructor(
     private readonly host: LobbyHost,
     private readonly queryParameter: string,
+    private readonly scriptUrl: string,
   ) {}
 
-  // The creator gets the prejoin too: a name and a look at their camera before the room.
-  readonly handleCreateRoom = (): void => {
-    this.host.roomId = crypto.randomUUID();
-    history.replaceState(history.state, '', inviteLink(this.host.roomId, this.queryParameter));
+  render(strings: Strings): TemplateResult {
+    return renderLobby({
+      strings,
+      roomIdDraft: this.draft,
+      isRoomIdDraftInvalid: this.isDraftInvalid,
+      onCreateRoom: this.handleCreateRoom,
+      onJoinById: this.handleSubmit,
+      onRoomIdInput: this.handleInput,
+    });
+  }
+
+  // The server makes the room, with a host key this browser keeps: its creator is its host. A
+  // server that makes none (an older one, or one whose site hands out join tokens) leaves an
+  // open room with a fresh ID. The creator gets the prejoin too: a name and a camera preview.
+  readonly handleCreateRoom = async (): Promise<void> => {
+    const server = parseServerUrl(this.host.server, this.scriptUrl);
+    let roomId: string = crypto.randomUUID();
+    try {
+      if (!server.ok) throw server.error;
+      const response = await fetch(new URL('/api/rooms', server.value), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        credentials: 'omit',
+      });
+      const created: unknown = response.ok ? await response.json() : null;
+      const { roomId: id, hostKey } = (created ?? {}) as Record<string, unknown>;
+      if (isRoomId(id) && typeof hostKey === 'string') {
+        roomId = id;
+        rememberHostKey(id, hostKey);
+      }
+    } catch {
+      // No server to make it: an open room.
+    }
+    this.host.roomId = roomId;
+    history.replaceState(history.state, '', inviteLink(roomId, this.queryParameter));
   };
 
   readonly handleInput = (event: InputEvent): void => {

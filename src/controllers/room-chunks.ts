@@ -34,3 +34,25 @@ export async function loadCallAndView(root: ShadowRoot): Promise<[CallModule, Ro
   }
   return [call, view];
 }
+
+/** The host's controls, a chunk loaded once this visitor is a host of the room. */
+export type HostView = typeof import('../ui/host-view.js');
+
+/** The door's panels (waiting, removed), a chunk loaded when this visitor meets them. */
+export type DoorView = typeof import('../ui/door-view.js');
+
+/** Loads the host's controls, their styles added to `root` once. */
+export async function loadHostView(root: ShadowRoot): Promise<HostView> {
+  const view = await import('../ui/host-view.js');
+  const sheet = view.hostStyles.styleSheet;
+  if (sheet && !root.adoptedStyleSheets.includes(sheet)) {
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  }
+  return view;
+}
+
+export const loadDoorView = (): Promise<DoorView> => import('../ui/door-view.js');
+
+/** The lobby: a chunk loaded when the element shows it, never by a visitor who comes by a link. */
+export const loadLobby = (): Promise<typeof import('./lobby-controller.js')> =>
+  import('./lobby-controller.js');

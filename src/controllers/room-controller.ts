@@ -1,10 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage } from '../chat/chat-room.js';
+import type { ChatMessage, ChatRoom } from '../chat/chat-room.js';
 import { parseIceServers, parseIceTransportPolicy, parseServerUrl } from '../config.js';
 import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
 import { emit, type DetailOf, type RoomState, type RtcRoomEventMap } from '../events.js';
+import { hostKeyFor } from '../room-links.js';
 import type { Participant } from '../room/participant.js';
 import { isRoomId } from '../room/room-id.js';
+import type { RoomModeration } from '../room/room-moderation.js';
 import type { RoomSession } from '../room/room-session.js';
 import type { ServerApi } from '../room/server-api.js';
 import type { TransportFactory } from '../transport/transport.js';
@@ -40,6 +42,8 @@ export interface RoomControllerOptions {
   loadTransport: () => Promise<TransportFactory>;
   /** Loads the call chunk (and what else joining needs), keeping it out of the first file. */
   loadCall: () => Promise<CallModule>;
+  /** A session's moderation, for the element's host controls, once it joins. */
+  watchModeration: (moderation: RoomModeration) => void;
 }
 
 /**
@@ -92,20 +96,14 @@ export class RoomController implements ReactiveController {
     return this.isInCall() ? this.session!.participants : [];
   }
 
-  get messages(): readonly ChatMessage[] {
-    return this.session?.messages ?? [];
+  /** What the server says about the room (roles, the lock, the door), while in it. */
+  get moderation(): RoomModeration | null {
+    return this.isInCall() ? this.session!.moderation : null;
   }
 
-  get unreadMessages(): number {
-    return this.session?.unreadMessages ?? 0;
-  }
-
-  get maxImageBytes(): number | null {
-    return this.session?.maxImageBytes ?? null;
-  }
-
-  markMessagesRead(): void {
-    this.session?.markMessagesRead();
+  /** The room's chat, while joined and after leaving; null before. */
+  get chat(): ChatRoom | null {
+    return this.session?.chat ?? null;
   }
 
   /** Resolves once the offers and answers being made have gone out; null when none is. */
@@ -201,12 +199,14 @@ export class RoomController implements ReactiveController {
       startWith: { audio: !host.muted, video: !host.videoOff },
       api,
       readToken: () => this.token.current(),
+      hostKey: hostKeyFor(host.roomId),
       media: this.devices.takePreview(() => new LocalMedia()),
       createTransport: async (options) => (await transportFactory)(options),
       chatLimits: host.maxImageSize > 0 ? { maxImageBytes: host.maxImageSize } : undefined,
     });
     this.session = session;
     this.watch(session);
+    this.options.watchModeration(session.moderation);
     try {
       await session.join();
       await this.devices.refreshDevices();

@@ -67,11 +67,21 @@ export interface Strings {
   stopScreenShare: string;
   /** The name on a shared screen's tile. */
   screenOf: (name: string) => string;
+  raiseHand: string;
+  lowerHand: string;
+  handRaised: string;
+  /** The reaction menu's button. */
+  react: string;
+  /** The badge on a host's tile. */
+  host: string;
+  /** A host turned this visitor's microphone off. */
+  mutedBy: (name: string) => string;
   /** Read out by screen readers as things happen in the room. */
   announce: {
     joined: (name: string) => string;
     left: (name: string) => string;
     message: (name: string) => string;
+    hand: (name: string) => string;
   };
   errors: Record<RoomErrorCode, string>;
   /** The chat panel's sentences (the panel is given only this section). */
@@ -214,10 +224,17 @@ export const en: Strings = {
   startScreenShare: 'Share your screen',
   stopScreenShare: 'Stop sharing your screen',
   screenOf: (name) => `${name}’s screen`,
+  raiseHand: 'Raise your hand',
+  lowerHand: 'Lower your hand',
+  handRaised: 'Hand raised',
+  react: 'React',
+  host: 'Host',
+  mutedBy: (name) => `${name || 'A host'} turned your microphone off; you can turn it on again.`,
   announce: {
     joined: (name) => `${name} joined`,
     left: (name) => `${name} left`,
     message: (name) => `New message from ${name}`,
+    hand: (name) => `${name} raised a hand`,
   },
   errors: {
     ...enChat.errors,
@@ -239,6 +256,9 @@ export const en: Strings = {
     'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
     'screen-share-denied': 'The screen was not shared (the request was refused or cancelled).',
     'screen-share-unsupported': 'This browser cannot share a screen here.',
+    removed: 'You were removed from this room.',
+    denied: 'A host did not let you into this room.',
+    'not-host': 'Only a host can do that.',
     internal: 'Something went wrong.',
   },
   chat: enChat,

@@ -1,7 +1,7 @@
 import type { RoomError } from '../errors.js';
 import type { ChatBoundFrame } from '../protocol/frame.js';
 import type { Emitter } from '../util/emitter.js';
-import type { Participant } from './participant.js';
+import type { PeerFacts } from './participant.js';
 import type { GoneReason } from './remote-peer.js';
 
 /** One remote participant as a route reaches it (`RemotePeer` in the mesh). */
@@ -13,7 +13,7 @@ export interface RoutePeer {
   readonly isShown: boolean;
   /** Whether it is heard now: chat goes to it. */
   readonly isReachable: boolean;
-  toParticipant(): Participant;
+  toParticipant(): PeerFacts;
 }
 
 export interface MediaRouteEvents {
@@ -61,6 +61,8 @@ export interface MediaRoute extends Emitter<MediaRouteEvents> {
   audioLevels(): Map<string, number>;
   /** Connection statistics of the path to one peer, or null. */
   getStats(peerId: string): Promise<RTCStatsReport | null>;
+  /** The server removed a peer: its path closes now, and it is never reached again. */
+  bar(peerId: string): void;
   /** Resolves once the offers and answers being made are out (see `RoomSession`); else null. */
   whenDescribed(): Promise<void> | null;
   /** Ends every path, with a goodbye to each peer when leaving on purpose; silent from then on. */

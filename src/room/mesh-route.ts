@@ -51,7 +51,19 @@ interface MeshPeer {
   wasUnlisted: boolean;
   /** It said goodbye: never dialled again. */
   hasLeft: boolean;
+  /** The server removed it: never linked again, whatever it sends. */
+  isRemoved?: boolean;
 }
+
+const NEW_PEER: MeshPeer = {
+  remote: null,
+  failures: 0,
+  isUnreachable: false,
+  hasLeft: false,
+  hasConnected: false,
+  isRelayOnly: false,
+  wasUnlisted: false,
+};
 
 /**
  * The PeerJS mesh: one link per pair of participants. Whom to dial, which link a pair keeps
@@ -155,6 +167,16 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     }
   }
 
+  bar(peerId: string): void {
+    const entry = this.entries.get(peerId);
+    if (entry) {
+      entry.isRemoved = true;
+      entry.remote?.close();
+    } else {
+      this.entries.set(peerId, { ...NEW_PEER, isRemoved: true });
+    }
+  }
+
   private readyPeer(peerId: string): RemotePeer | undefined {
     const peer = this.entries.get(peerId)?.remote;
     return peer?.isReady ? peer : undefined;
@@ -164,7 +186,9 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   private dial(listed: readonly string[], isJoining: boolean): void {
     const linked = new Set(this.peers.map((peer) => peer.id));
     const skipped = new Set(
-      [...this.entries].filter(([, e]) => e.hasLeft || e.isUnreachable).map(([id]) => id),
+      [...this.entries]
+        .filter(([, e]) => e.hasLeft || e.isUnreachable || e.isRemoved)
+        .map(([id]) => id),
     );
     const { selfId, transport, media } = this.options;
     for (const id of peersToDial(selfId, listed, linked, skipped, isJoining)) {
@@ -175,7 +199,7 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   }
 
   private handleIncoming(link: PeerLink): void {
-    if (this.isClosed) {
+    if (this.isClosed || this.entries.get(link.remoteId)?.isRemoved) {
       link.close();
       return;
     }
@@ -202,15 +226,7 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     const previous = entry?.remote ?? undefined;
     if (!entry || !previous) {
       // A peer back after a gap comes last, as a newcomer would.
-      entry ??= {
-        remote: null,
-        failures: 0,
-        isUnreachable: false,
-        hasLeft: false,
-        hasConnected: false,
-        isRelayOnly: false,
-        wasUnlisted: false,
-      };
+      entry ??= { ...NEW_PEER };
       this.entries.delete(link.remoteId);
       this.entries.set(link.remoteId, entry);
     }
@@ -290,7 +306,8 @@ export class MeshRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   }
 
   private forgetIfIdle(peerId: string, entry: MeshPeer): void {
-    if (!entry.remote && entry.failures === 0 && !entry.isUnreachable && !entry.hasLeft) {
+    const isIdle = !entry.isUnreachable && !entry.hasLeft && !entry.isRemoved;
+    if (!entry.remote && entry.failures === 0 && isIdle) {
       this.entries.delete(peerId);
     }
   }

@@ -1,3 +1,4 @@
+import type { LocalMedia } from '../media/local-media.js';
 import type { ConnectionQuality } from './connection-quality.js';
 import type { NetworkPath } from './connection-stats.js';
 
@@ -34,10 +35,19 @@ export interface Participant {
    * compare aloud (they differ if anyone sits in the middle); null until known, and for oneself.
    */
   readonly safetyCode: string | null;
+  /** `host` may lock the room, let people in and remove them; everyone else is a `guest`. */
+  readonly role: 'host' | 'guest';
+  /** Whether `name` is the one a join token vouches for (the server checked it). */
+  readonly verified: boolean;
+  /** Whether their hand is raised. */
+  readonly handRaised: boolean;
 }
 
+/** What a visit knows of a participant before the server's word on it (see `RoomModeration`). */
+export type PeerFacts = Omit<Participant, 'role' | 'verified' | 'handRaised'>;
+
 /** A peer given up on, as the page shows it: its last name, no media, `unreachable`. */
-export function unreachableParticipant(id: string, name: string): Participant {
+export function unreachableParticipant(id: string, name: string): PeerFacts {
   const connection = { state: 'unreachable', candidateType: null, roundTripMs: null } as const;
   return {
     id,
@@ -49,5 +59,20 @@ export function unreachableParticipant(id: string, name: string): Participant {
     screen: null,
     safetyCode: null,
     connection: { ...connection, quality: null },
+  };
+}
+
+/** This visitor, as the page shows it: its own media, no connection. */
+export function localParticipant(id: string, name: string, media: LocalMedia): PeerFacts {
+  return {
+    id,
+    name,
+    isLocal: true,
+    hasAudio: media.isMicrophoneEnabled,
+    hasVideo: media.isCameraEnabled,
+    stream: media.preview,
+    screen: media.screen,
+    connection: null,
+    safetyCode: null,
   };
 }

@@ -13,7 +13,7 @@ import {
 import { ENCODING_LADDER, nextRung } from '../media/encoding-policy.js';
 import { readNetworkPath, readUplinkEstimate, type NetworkPath } from './connection-stats.js';
 import { DEFAULT_LIVENESS, type LivenessPolicy } from './liveness-policy.js';
-import type { Participant, ParticipantConnection } from './participant.js';
+import type { ParticipantConnection, PeerFacts } from './participant.js';
 
 /** How long a new link may take to carry the peer's hello before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 15_000;
@@ -159,7 +159,7 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   }
 
   /** Before its hello, the peer is shown with what its stream carries and no name yet. */
-  toParticipant(): Participant {
+  toParticipant(): PeerFacts {
     const stream = this.stream;
     return {
       id: this.id,

@@ -119,43 +119,73 @@ export function parseRoomCommand(payload) {
   }
 }
 
-/** @param {unknown} value @returns {MemberInfo | null} */
-function parseMember(value) {
-  if (!isRecord(value)) return null;
-  const { id, role, name, verified, guest, handRaised } = value;
-  if (!isId(id) || (role !== 'host' && role !== 'guest') || typeof name !== 'string') return null;
-  if (typeof verified !== 'boolean' || typeof handRaised !== 'boolean') return null;
-  if (!Number.isInteger(guest) || /** @type {number} */ (guest) < 0) return null;
-  return {
-    id,
-    role,
-    name: cleanKnockName(name),
-    verified,
-    guest: /** @type {number} */ (guest),
-    handRaised,
-  };
-}
+/**
+ * Reads one field of a notice: its clean value, or undefined when it is not what it must be.
+ * @typedef {(value: unknown) => unknown} FieldReader
+ */
 
-/** @param {unknown} value @returns {KnockerInfo | null} */
-function parseKnocker(value) {
-  if (!isRecord(value)) return null;
-  const { id, name, verified, guest } = value;
-  if (!isId(id) || typeof name !== 'string' || typeof verified !== 'boolean') return null;
-  if (!Number.isInteger(guest) || /** @type {number} */ (guest) < 0) return null;
-  return { id, name: cleanKnockName(name), verified, guest: /** @type {number} */ (guest) };
-}
+/** @type {FieldReader} */
+const id = (value) => (isId(value) ? value : undefined);
+/** @type {FieldReader} */
+const bool = (value) => (typeof value === 'boolean' ? value : undefined);
+/** @type {FieldReader} */
+const text = (value) => (typeof value === 'string' ? value : undefined);
+/** @type {FieldReader} */
+const name = (value) => (typeof value === 'string' ? cleanKnockName(value) : undefined);
+/** @type {FieldReader} */
+const count = (value) => (Number.isInteger(value) && Number(value) >= 0 ? value : undefined);
+/** @param {readonly unknown[]} values @returns {FieldReader} */
+const oneOf = (values) => (value) => (values.includes(value) ? value : undefined);
 
 /**
- * @template T
- * @param {unknown} value
- * @param {(item: unknown) => T | null} parse
- * @returns {T[] | null}
+ * An object with exactly these fields, each read by its reader (anything else is dropped).
+ * @param {Record<string, FieldReader>} fields
+ * @returns {FieldReader}
  */
-function parseList(value, parse) {
-  if (!Array.isArray(value)) return null;
-  const items = value.map(parse);
-  return items.every((item) => item !== null) ? /** @type {T[]} */ (items) : null;
-}
+const shape = (fields) => (value) => {
+  if (!isRecord(value)) return undefined;
+  /** @type {Record<string, unknown>} */
+  const read = {};
+  for (const [key, reader] of Object.entries(fields)) {
+    read[key] = reader(value[key]);
+    if (read[key] === undefined) return undefined;
+  }
+  return read;
+};
+
+/** @param {FieldReader} reader @returns {FieldReader} */
+const list = (reader) => (value) => {
+  if (!Array.isArray(value)) return undefined;
+  const items = value.map(reader);
+  return items.includes(undefined) ? undefined : items;
+};
+
+/** @type {FieldReader} */
+const short = (value) =>
+  typeof value === 'string' && value.length > 0 && value.length <= 512 ? value : undefined;
+/** @type {FieldReader} */
+const socketUrl = (value) => (/^wss?:\/\//.test(String(short(value))) ? value : undefined);
+
+const KNOCKER = { id, name, verified: bool, guest: count };
+const member = shape({ ...KNOCKER, role: oneOf(['host', 'guest']), handRaised: bool });
+const knocker = shape(KNOCKER);
+
+/** The fields of each notice, by its `event`. */
+const NOTICES = /** @type {Record<string, Record<string, FieldReader>>} */ ({
+  welcome: { self: member, members: list(member), locked: bool, knocking: list(knocker) },
+  member: { member },
+  waiting: {},
+  lock: { locked: bool },
+  knock: { knocker },
+  'knock-end': { id },
+  removed: { id },
+  muted: { by: id },
+  hand: { id, raised: bool, by: id },
+  reaction: { id, emoji: oneOf(REACTIONS) },
+  refused: { command: text, reason: oneOf(['not-host', 'rate-limited', 'unknown-peer']) },
+  sfu: { ticket: shape({ url: socketUrl, room: short, token: short, roomToken: short }) },
+  'sfu-lost': {},
+});
 
 /**
  * Reads a `ROOM` frame from the server; null for anything that is not a notice.
@@ -164,72 +194,8 @@ function parseList(value, parse) {
  */
 export function parseRoomNotice(frame) {
   if (!isRecord(frame) || frame.type !== 'ROOM' || !isRecord(frame.payload)) return null;
-  const payload = frame.payload;
-  switch (payload.event) {
-    case 'welcome': {
-      const self = parseMember(payload.self);
-      const members = parseList(payload.members, parseMember);
-      const knocking = parseList(payload.knocking, parseKnocker);
-      if (!self || !members || !knocking || typeof payload.locked !== 'boolean') return null;
-      return { event: 'welcome', self, members, locked: payload.locked, knocking };
-    }
-    case 'member': {
-      const member = parseMember(payload.member);
-      return member ? { event: 'member', member } : null;
-    }
-    case 'waiting':
-      return { event: 'waiting' };
-    case 'lock':
-      return typeof payload.locked === 'boolean' ? { event: 'lock', locked: payload.locked } : null;
-    case 'knock': {
-      const knocker = parseKnocker(payload.knocker);
-      return knocker ? { event: 'knock', knocker } : null;
-    }
-    case 'knock-end':
-    case 'removed':
-      return isId(payload.id) ? { event: payload.event, id: payload.id } : null;
-    case 'muted':
-      return isId(payload.by) ? { event: 'muted', by: payload.by } : null;
-    case 'hand': {
-      const { id, raised, by } = payload;
-      return isId(id) && typeof raised === 'boolean' && isId(by)
-        ? { event: 'hand', id, raised, by }
-        : null;
-    }
-    case 'reaction': {
-      const { id, emoji } = payload;
-      return isId(id) && typeof emoji === 'string' && REACTIONS.includes(emoji)
-        ? { event: 'reaction', id, emoji }
-        : null;
-    }
-    case 'sfu': {
-      const ticket = isRecord(payload.ticket) ? payload.ticket : {};
-      const { url, room, token, roomToken } = ticket;
-      const isText = (/** @type {unknown} */ value) =>
-        typeof value === 'string' && value.length > 0 && value.length <= 512;
-      if (!isText(url) || !/^wss?:\/\//.test(/** @type {string} */ (url))) return null;
-      if (!isText(room) || !isText(token) || !isText(roomToken)) return null;
-      return {
-        event: 'sfu',
-        ticket: {
-          url: /** @type {string} */ (url),
-          room: /** @type {string} */ (room),
-          token: /** @type {string} */ (token),
-          roomToken: /** @type {string} */ (roomToken),
-        },
-      };
-    }
-    case 'sfu-lost':
-      return { event: 'sfu-lost' };
-    case 'refused': {
-      const { command, reason } = payload;
-      if (typeof command !== 'string') return null;
-      if (reason !== 'not-host' && reason !== 'rate-limited' && reason !== 'unknown-peer') {
-        return null;
-      }
-      return { event: 'refused', command, reason };
-    }
-    default:
-      return null;
-  }
+  const { event } = frame.payload;
+  const fields = typeof event === 'string' && Object.hasOwn(NOTICES, event) ? NOTICES[event] : null;
+  const notice = fields && shape(fields)(frame.payload);
+  return notice ? /** @type {RoomNotice} */ ({ event, ...notice }) : null;
 }

@@ -10,12 +10,15 @@ import type { LivenessPolicy } from './liveness-policy.js';
 import type { MediaRoute, RoutePeer } from './media-route.js';
 import { IceRenewal } from './ice-renewal.js';
 import { MeshRoute } from './mesh-route.js';
-import { unreachableParticipant, type Participant } from './participant.js';
+import { localParticipant, unreachableParticipant, type Participant } from './participant.js';
+import { clientSecretFor, peerServerToken } from './peer-token.js';
 import { isRoomId, makePeerId } from './room-id.js';
+import { RoomModeration } from './room-moderation.js';
 import { Roster } from './roster.js';
 import type { ServerApi } from './server-api.js';
 
-export type SessionState = 'idle' | 'joining' | 'joined' | 'left' | 'error';
+/** `waiting`: at the door of a locked room, until a host lets this visitor in. */
+export type SessionState = 'idle' | 'joining' | 'waiting' | 'joined' | 'left' | 'error';
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -36,6 +39,8 @@ export interface RoomSessionOptions {
   chatLimits?: Partial<ChatLimits>;
   /** The join token, read at every server call (the page may renew it); null without one. */
   readToken?: () => string | null;
+  /** The host key of a room this browser created or was given host rights to. */
+  hostKey?: string | null;
   /** Heartbeat and reconnect timing per peer (default `DEFAULT_LIVENESS`). */
   liveness?: LivenessPolicy;
   /** Timers of the per-peer liveness (default the page's). */
@@ -66,11 +71,11 @@ export interface RoomSessionEvents {
 export class RoomSession extends Emitter<RoomSessionEvents> {
   readonly peerId: string;
   /** Binds our peer ID at the server: only this visit can take it back after a drop. */
-  private readonly clientSecret = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
+  private readonly clientSecret: string;
   private currentState: SessionState = 'idle';
   private transport: PeerTransport | null = null;
+  /** What the server says about the room: roles, vouched names, hands, the lock, the door. */
+  readonly moderation = new RoomModeration((command) => !!this.transport?.sendToServer(command));
   private route: MediaRoute | null = null;
   private readonly roster = new Roster();
   private iceRenewal: IceRenewal | null = null;
@@ -83,25 +88,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     super();
     this.name = options.name;
     this.peerId = isRoomId(options.roomId) ? makePeerId(options.roomId) : '';
+    this.clientSecret = clientSecretFor(options.roomId);
   }
 
-  /** The chat so far, in the order every peer agrees on. */
-  get messages(): readonly ChatMessage[] {
-    return this.chatRoom?.messages ?? [];
-  }
-
-  /** Messages from others not yet marked read. */
-  get unreadMessages(): number {
-    return this.chatRoom?.unread ?? 0;
-  }
-
-  /** Largest picture accepted, in bytes. */
-  get maxImageBytes(): number | null {
-    return this.chatRoom?.maxImageBytes ?? null;
-  }
-
-  markMessagesRead(): void {
-    this.chatRoom?.markRead();
+  /** The room's chat (its messages, in the order every peer agrees on); null unless joined. */
+  get chat(): ChatRoom | null {
+    return this.chatRoom;
   }
 
   /**
@@ -146,24 +138,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    * already, `connecting` and with no name yet.
    */
   get participants(): Participant[] {
-    const { media } = this.options;
-    const local: Participant = {
-      id: this.peerId,
-      name: this.name,
-      isLocal: true,
-      hasAudio: media.isMicrophoneEnabled,
-      hasVideo: media.isCameraEnabled,
-      stream: media.preview,
-      screen: media.screen,
-      connection: null,
-      safetyCode: null,
-    };
     const route = this.route;
-    const remote = (route?.peers ?? []).filter((p) => p.isShown).map((p) => p.toParticipant());
-    const unreachable = (route?.unreachable ?? []).map((id) =>
-      unreachableParticipant(id, this.roster.nameOf(id)),
-    );
-    return [local, ...remote, ...unreachable];
+    return [
+      localParticipant(this.peerId, this.name, this.options.media),
+      ...(route?.peers ?? []).filter((p) => p.isShown).map((p) => p.toParticipant()),
+      ...(route?.unreachable ?? []).map((id) => unreachableParticipant(id, this.roster.nameOf(id))),
+    ].map((facts) => this.moderation.describe(facts));
   }
 
   /** Joins the room. Rejects (and enters `error`) when the room cannot be joined at all. */
@@ -196,7 +176,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         key: config.peer.key,
         iceServers,
         iceTransportPolicy: this.options.iceTransportPolicy,
-        token: () => this.peerServerToken(),
+        token: () =>
+          peerServerToken(this.clientSecret, this.options.readToken?.(), this.options.hostKey),
       });
       if (!this.isJoining()) {
         transport.destroy();
@@ -208,12 +189,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       // opens first: the rest of the setup runs while it connects.
       const opening = transport.open();
       this.startChat();
-      transport.on('error', (error) => this.emit('error', error));
+      // Removed by a host: the visit is over.
+      transport.on('error', (error) =>
+        error.code === 'removed' ? this.fail(error) : this.emit('error', error),
+      );
       transport.on('disconnected', (error) => {
         this.emit('error', error);
         this.emit('signalling', false);
       });
       transport.on('reconnected', () => this.emit('signalling', true));
+      this.watchModeration(transport);
       const route = this.startRoute(transport);
       let listed = await opening;
       if (!this.isJoining()) return;
@@ -230,12 +215,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       );
       this.iceRenewal.schedule(ice.expiresAt);
     } catch (error) {
-      if (!this.isJoining()) return;
-      this.teardown(false);
-      const roomError = toRoomError(error);
-      this.setState('error');
-      this.emit('error', roomError);
-      throw roomError;
+      if (this.isJoining()) throw this.fail(toRoomError(error));
     }
   }
 
@@ -295,12 +275,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       ids: () => (this.route?.peers ?? []).filter((p) => p.isReachable).map((p) => p.id),
       send: (id, data) => this.route?.send(id, data) ?? false,
       bufferedAmount: (id) => this.route?.bufferedAmount(id) ?? 0,
-      nameOf: (id) => this.roster.nameOf(id),
+      nameOf: (id) => this.moderation.nameOf(id, this.roster.nameOf(id)),
     };
     const chat = new ChatRoom({
       peers,
       selfId: this.peerId,
-      selfName: () => this.name,
+      selfName: () => this.moderation.nameOf(this.peerId, this.name),
       limits: this.options.chatLimits,
     });
     chat.on('message', (message) => this.emit('message', message));
@@ -334,7 +314,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       selfId: this.peerId,
       hello: this.hello,
       media,
-      listRoom: () => api.roomPeers(roomId),
+      // A locked room is listed to its members only, who prove they are: our ID and secret.
+      listRoom: () =>
+        api.roomPeers(
+          roomId,
+          this.moderation.locked ? `${this.peerId} ${this.clientSecret}` : null,
+        ),
       recheckIntervalMs,
       liveness,
       clock,
@@ -349,7 +334,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     route.on('replaced', (peer) => this.chatRoom?.handlePeerGone(peer.id));
     route.on('gone', ({ peer }) => {
       this.chatRoom?.handlePeerGone(peer.id);
-      if (this.roster.depart(peer.id)) this.emit('peer-leave', peer.toParticipant());
+      if (this.roster.depart(peer.id)) {
+        this.emit('peer-leave', this.moderation.describe(peer.toParticipant()));
+      }
     });
     route.on('unreachable', ({ peerId }) => {
       const name = this.roster.nameOf(peerId) || peerId;
@@ -364,15 +351,23 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private handleReady(peer: RoutePeer): void {
     this.chatRoom?.handlePeerReady(peer.id);
-    const participant = peer.toParticipant();
-    if (this.roster.arrive(peer.id, participant.name)) this.emit('peer-join', participant);
-    else this.emit('participants', undefined);
+    const facts = peer.toParticipant();
+    if (this.roster.arrive(peer.id, facts.name)) {
+      this.emit('peer-join', this.moderation.describe(facts));
+    } else this.emit('participants', undefined);
   }
 
-  /** What this visit registers with: its client secret, and the join token when there is one. */
-  private peerServerToken(): string {
-    const joinToken = this.options.readToken?.();
-    return joinToken ? `${this.clientSecret}.${joinToken}` : this.clientSecret;
+  // The server's word on the room: a locked door, a host's mute, a removal (ours or another's).
+  private watchModeration(transport: PeerTransport): void {
+    const moderation = this.moderation;
+    transport.on('notice', (notice) => moderation.handle(notice));
+    moderation.on('waiting', () => {
+      this.setState('waiting');
+      moderation.command({ command: 'knock', name: this.name });
+    });
+    moderation.on('muted', () => void this.setMicrophoneEnabled(false).catch(() => undefined));
+    moderation.on('removed', (id) => this.route?.bar(id));
+    moderation.on('change', () => this.emit('participants', undefined));
   }
 
   private teardown(sayGoodbye: boolean): void {
@@ -390,7 +385,14 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   // A method, not an inline test: the state changes across the awaits of join().
   private isJoining(): boolean {
-    return this.currentState === 'joining';
+    return this.currentState === 'joining' || this.currentState === 'waiting';
+  }
+
+  private fail(error: RoomError): RoomError {
+    this.teardown(false);
+    this.setState('error');
+    this.emit('error', error);
+    return error;
   }
 
   private setState(state: SessionState): void {

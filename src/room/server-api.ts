@@ -76,9 +76,13 @@ export class ServerApi {
     return { iceServers: body.iceServers as RTCIceServer[], expiresAt };
   }
 
-  /** The peer IDs connected to the signalling server in one room. */
-  async roomPeers(roomId: string): Promise<string[]> {
-    const body = await this.get(`/api/rooms/${encodeURIComponent(roomId)}/peers`);
+  /**
+   * The peer IDs connected to the signalling server in one room; a locked room's are listed to a
+   * member who gives `proof` (its peer ID and client secret).
+   */
+  async roomPeers(roomId: string, proof: string | null = null): Promise<string[]> {
+    const path = `/api/rooms/${encodeURIComponent(roomId)}/peers`;
+    const body = proof ? await this.fetchJson(path, proof) : await this.get(path);
     if (!Array.isArray(body.peers)) throw this.malformed('/api/rooms');
     return body.peers.filter((id): id is string => typeof id === 'string');
   }
@@ -99,12 +103,13 @@ export class ServerApi {
     return `${path} ${this.readToken() ?? ''}`;
   }
 
-  private async fetchJson(path: string): Promise<Record<string, unknown>> {
+  private async fetchJson(path: string, proof?: string): Promise<Record<string, unknown>> {
     const url = new URL(path, this.base);
     let response: Response;
     const token = this.readToken();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
+    if (proof) headers['x-rtc-peer'] = proof;
     try {
       response = await this.fetchImpl(url, {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),

@@ -1,6 +1,7 @@
 import { Peer, type MediaConnection, type PeerError } from 'peerjs';
 import { RoomError, TokenExpiredError, type RoomErrorCode } from '../errors.js';
 import { JitteredBackOff, type ReconnectPolicy } from '../room/reconnect-policy.js';
+import { parseRoomNotice, type RoomCommand } from '../room/room-protocol.js';
 import { Emitter } from '../util/emitter.js';
 import { isRecord } from '../util/is-record.js';
 import { PeerJsLink } from './peerjs-link.js';
@@ -40,6 +41,10 @@ const SERVER_MESSAGE_CODES: Record<string, RoomErrorCode> = {
   'too-many-connections': 'server-unreachable',
   'too-many-registrations': 'server-unreachable',
   'server-full': 'server-unreachable',
+  'too-many-knocks': 'server-unreachable',
+  // A host's decisions about this visitor: final, never retried.
+  removed: 'removed',
+  denied: 'denied',
 };
 
 /** The room's peers in a frame from our server (`payload.peers` of its OPEN), or null. */
@@ -138,6 +143,8 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
         listed = peersIn(message);
         this.canProbe ||= listed !== null;
       }
+      const notice = message.type === 'ROOM' ? parseRoomNotice(message) : null;
+      if (notice) this.emit('notice', notice);
       // Any frame answers a probe: the socket reaches the server.
       clearTimeout(this.probeTimer);
       this.probeTimer = undefined;
@@ -169,6 +176,8 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
           // Reported per link through its close event.
         } else if (roomError.code !== 'signalling-lost') {
           this.emit('error', roomError);
+          // Removed: coming back would only be refused again.
+          if (roomError.code === 'removed') this.destroy();
         }
       });
       peer.on('disconnected', () => {
@@ -205,6 +214,13 @@ export class PeerJsTransport extends Emitter<PeerTransportEvents> implements Pee
     const link = this.createLink(remoteId, linkId, true, replaces, media);
     if (relayOnly) link.restrictToRelay();
     return link;
+  }
+
+  sendToServer(command: RoomCommand): boolean {
+    const peer = this.peer;
+    if (!peer || peer.disconnected || this.isDestroyed) return false;
+    peer.socket.send({ type: 'ROOM', payload: command });
+    return true;
   }
 
   setIceServers(iceServers: RTCIceServer[]): void {

@@ -1,6 +1,7 @@
 import type { RoomError } from '../errors.js';
 import type { VideoEncoding } from '../media/encoding-policy.js';
 import type { ReconnectPolicy } from '../room/reconnect-policy.js';
+import type { RoomCommand, RoomNotice } from '../room/room-protocol.js';
 import type { Emitter } from '../util/emitter.js';
 
 /** Where the signalling server is and how peer connections are configured. */
@@ -38,6 +39,8 @@ export interface PeerTransportEvents {
    * signalling was registered afresh: links made before may be dead without knowing it yet.
    */
   'network-changed': void;
+  /** A notice about the room from our server (a `ROOM` frame, validated); also while waiting. */
+  notice: RoomNotice;
 }
 
 /** Signalling plus peer connections: the only thing the session knows about PeerJS. */
@@ -68,6 +71,8 @@ export interface PeerTransport extends Emitter<PeerTransportEvents> {
    * Ignored while signalling is lost or a check is under way.
    */
   checkSignalling(): void;
+  /** Sends a command about the room to the server itself (never to a peer); false if it cannot. */
+  sendToServer(command: RoomCommand): boolean;
   /** New ICE servers (renewed TURN credentials) for new links and later ICE restarts. */
   setIceServers(iceServers: RTCIceServer[]): void;
   /** Closes every link and the signalling connection. */

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { LAYOUTS, type Layout } from '../config.js';
+import { REACTIONS } from '../room/room-protocol.js';
 import type { Strings } from '../i18n/strings.js';
 import {
   cameraIcon,
@@ -39,6 +40,9 @@ export interface ControlsView {
   onToggleScreenShare: () => void;
   /** The camera, microphone and speaker pickers for the device menu. */
   devices: DevicePickersView;
+  isHandRaised: boolean;
+  onToggleHand: () => void;
+  onReact: (emoji: string) => void;
   onLeave: () => void;
 }
 
@@ -52,6 +56,7 @@ export interface Toggle {
 }
 
 const LAYOUT_MENU_ID = 'layout-menu';
+const REACTION_MENU_ID = 'reaction-menu';
 const DEVICE_MENU_ID = 'device-menu';
 
 /** A device button: pressed (red) while the device is off, labelled with what a press does. */
@@ -92,7 +97,7 @@ function renderChatToggle(view: ControlsView): TemplateResult {
 }
 
 // Popovers open in the middle of the viewport; this one belongs just above its button.
-function placeAboveButton(event: ToggleEvent): void {
+export function placeAboveButton(event: ToggleEvent): void {
   const menu = event.target as HTMLElement;
   const button = menu.previousElementSibling;
   if (event.newState !== 'open' || !button) return;
@@ -166,6 +171,31 @@ function renderLayoutMenu(view: ControlsView): TemplateResult {
   });
 }
 
+function renderReactionMenu(view: ControlsView): TemplateResult {
+  const { strings } = view;
+  return renderPopoverButton({
+    id: REACTION_MENU_ID,
+    label: strings.react,
+    popoverLabel: strings.react,
+    icon: html`<span aria-hidden="true">${REACTIONS[0]}</span>`,
+    action: 'react',
+    role: 'menu',
+    content: REACTIONS.map(
+      (emoji) =>
+        html`<button
+          part="button"
+          role="menuitem"
+          data-emoji=${emoji}
+          popovertarget=${REACTION_MENU_ID}
+          popovertargetaction="hide"
+          @click=${() => view.onReact(emoji)}
+        >
+          ${emoji}
+        </button>`,
+    ),
+  });
+}
+
 function renderDeviceMenu(view: ControlsView): TemplateResult {
   const { strings } = view;
   return renderPopoverButton({
@@ -197,7 +227,15 @@ export function renderControls(view: ControlsView): TemplateResult {
       action: 'camera',
       onClick: view.onToggleCamera,
     })}
-    ${view.hasChat ? renderChatToggle(view) : nothing} ${renderLayoutMenu(view)}
+    ${renderIconButton({
+      label: view.isHandRaised ? strings.lowerHand : strings.raiseHand,
+      icon: html`<span aria-hidden="true">✋</span>`,
+      action: 'hand',
+      isPressed: view.isHandRaised,
+      onClick: view.onToggleHand,
+    })}
+    ${renderReactionMenu(view)} ${view.hasChat ? renderChatToggle(view) : nothing}
+    ${renderLayoutMenu(view)}
     ${
       view.canShareScreen
         ? renderIconButton({

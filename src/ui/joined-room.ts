@@ -6,10 +6,13 @@ import type { ChatPaneController } from '../controllers/chat-pane-controller.js'
 import type { CopyLinkController } from '../controllers/copy-link-controller.js';
 import type { FullscreenController } from '../controllers/fullscreen-controller.js';
 import type { PlaybackController } from '../controllers/playback-controller.js';
+import type { ModerationController } from '../controllers/moderation-controller.js';
 import type { RoomController } from '../controllers/room-controller.js';
 import type { Strings } from '../i18n/strings.js';
 import type { Participant } from '../room/participant.js';
+import type { RoomCommand } from '../room/room-protocol.js';
 import type { ChatSendImageDetail, ChatSendTextDetail } from './chat-panel.js';
+import type { HostControlsView } from './host-view.js';
 import { renderControls } from './controls.js';
 import { devicePickersOf } from './device-views.js';
 import { renderIconButton } from './icon-button.js';
@@ -29,6 +32,8 @@ export interface RoomActions {
   stopScreenShare(): void;
   sendMessage(text: string): Promise<ChatMessage>;
   sendImage(file: Blob): Promise<ChatMessage>;
+  raiseHand(on: boolean): Promise<void>;
+  react(emoji: string): Promise<void>;
 }
 
 /** Everything the joined room shows and acts on. */
@@ -42,15 +47,27 @@ export interface JoinedRoomView {
   copyLink: CopyLinkController;
   /** The invite link. */
   shareUrl: string;
+  /** The link that gives host rights, for a host whose browser holds the room's key. */
+  hostLink: string | null;
+  /** Moderation: reactions shown now, who muted this visitor, the host's controls. */
+  moderation: ModerationController;
   stage: StageOptions;
   onTogglePin: (id: string) => void;
   /** What the screen reader is told last (a message, someone joining). */
   announcement: string;
 }
 
+// A host's command from a button: a refusal is reported as `rtc-error`, not thrown at the page.
+const actOf =
+  ({ moderation }: JoinedRoomView) =>
+  (command: RoomCommand): void =>
+    void moderation.command(command).catch(() => undefined);
+
 // Tiles keep their elements (keyed by ID) and only move: a video never reloads on a render.
-function renderStage({ strings, element, stage, fullscreen, onTogglePin }: JoinedRoomView) {
+function renderStage(view: JoinedRoomView) {
+  const { strings, element, stage, fullscreen, onTogglePin, moderation } = view;
   const participants = element.participants;
+  const hostControls = moderation.hostView && renderedHostControls(view);
   return html`<section
     part="stage"
     class="stage"
@@ -63,14 +80,54 @@ function renderStage({ strings, element, stage, fullscreen, onTogglePin }: Joine
         renderTile(placed, strings, {
           onTogglePin,
           onFullscreen: (id) => fullscreen.showTile(id),
+          reactionOf: (id) => moderation.reactions.get(id),
+          hostMenu: hostControls
+            ? (participant, name) =>
+                moderation.hostView!.renderHostMenu(participant, name, hostControls)
+            : null,
         }),
     )}
     ${participants.length === 1 ? html`<p class="hint">${strings.alone}</p>` : nothing}
   </section>`;
 }
 
-function renderNotices({ strings, room, playback }: JoinedRoomView): TemplateResult {
+// Only for a host whose controls have loaded (see ModerationController).
+function renderedHostControls(view: JoinedRoomView): HostControlsView | null {
+  const { room, copyLink, strings } = view;
+  const state = room.moderation;
+  if (!state?.isHost) return null;
+  return {
+    locale: strings.chat.locale,
+    locked: state.locked,
+    knocking: state.knocking,
+    hostLink: view.hostLink,
+    isHostLinkCopied: view.hostLink !== null && copyLink.copiedUrl === view.hostLink,
+    onCopyHostLink: (link) => void copyLink.copy(link),
+    act: actOf(view),
+  };
+}
+
+function renderNotices(view: JoinedRoomView): TemplateResult {
+  const { strings, room, playback, moderation } = view;
+  const hostControls = moderation.hostView && renderedHostControls(view);
   return html`<div class="notices">
+    ${hostControls ? moderation.hostView!.renderHostPanel(hostControls) : nothing}
+    ${
+      moderation.mutedBy !== null
+        ? html`<p part="notice" class="notice" role="status">
+            <span>${strings.mutedBy(moderation.mutedBy)}</span>
+            <button
+              part="button"
+              class="dismiss"
+              aria-label=${strings.dismiss}
+              title=${strings.dismiss}
+              @click=${() => moderation.dismissMuted()}
+            >
+              ×
+            </button>
+          </p>`
+        : nothing
+    }
     ${room.notices.map(
       (notice) =>
         html`<p part="notice" class="notice" role="alert">
@@ -130,9 +187,9 @@ function renderChatPane({ strings, element, room, chatPane }: JoinedRoomView): T
       part="chat"
       class="chat"
       exportparts="messages, message, message-own, sender, time, text, link, picture, progress, picture-status, refusal, composer, input, button, emoji-picker, emoji, picture-dialog"
-      .messages=${room.messages}
+      .messages=${room.chat?.messages ?? []}
       .strings=${strings.chat}
-      .maxImageBytes=${room.maxImageBytes ?? 0}
+      .maxImageBytes=${room.chat?.maxImageBytes ?? 0}
       @chat-send-text=${(event: CustomEvent<ChatSendTextDetail>) => handleChatText(element, event)}
       @chat-send-image=${(event: CustomEvent<ChatSendImageDetail>) =>
         element.sendImage(event.detail.file).catch(() => undefined)}
@@ -151,7 +208,7 @@ function renderShare({ strings, shareUrl, copyLink }: JoinedRoomView): TemplateR
       @focus=${selectAll}
     />
     <button part="button" @click=${() => void copyLink.copy(shareUrl)}>
-      ${copyLink.isCopied ? strings.copied : strings.copyLink}
+      ${copyLink.copiedUrl === shareUrl ? strings.copied : strings.copyLink}
     </button>
   </div>`;
 }
@@ -170,7 +227,7 @@ function renderRoomControls(view: JoinedRoomView): TemplateResult {
     layout: element.layout,
     hasChat: !element.noChat,
     isChatOpen: chatPane.isOpen,
-    unreadMessages: room.unreadMessages,
+    unreadMessages: room.chat?.unread ?? 0,
     // What a press does is read when pressed: the participant may have changed since this render.
     onToggleMicrophone: () => {
       const on = !element.participants[0]?.hasAudio;
@@ -192,6 +249,11 @@ function renderRoomControls(view: JoinedRoomView): TemplateResult {
       if (element.participants[0]?.screen) element.stopScreenShare();
       else element.startScreenShare().catch(() => undefined);
     },
+    isHandRaised: local?.handRaised ?? false,
+    onToggleHand: () => {
+      element.raiseHand(!element.participants[0]?.handRaised).catch(() => undefined);
+    },
+    onReact: (emoji) => void element.react(emoji).catch(() => undefined),
     devices: devicePickersOf({ strings, devices: room.devices, playback }),
     onLeave: () => element.leave(),
   });

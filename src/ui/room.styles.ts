@@ -1,10 +1,12 @@
 import { css } from 'lit';
+import { moderationStyles } from './moderation.styles.js';
 
 /**
  * The joined room's styles (and the prejoin's preview and pickers), loaded with the room's view
  * and added to the element's own: the first file carries only the lobby's and prejoin's.
  */
 export const roomStyles = css`
+  ${moderationStyles}
   .prejoin-media,
   .device-pickers {
     display: flex;
@@ -67,7 +69,8 @@ export const roomStyles = css`
   }
   /* The two popover menus: the device menu and the layout menu. */
   .device-menu,
-  .layout-menu {
+  .layout-menu,
+  .reaction-menu {
     inset: auto;
     margin: 0;
     padding: 12px;
@@ -346,8 +349,13 @@ export const roomStyles = css`
     letter-spacing: 0.08em;
   }
 
-  .layout-menu {
+  .layout-menu,
+  .reaction-menu {
     padding: 6px;
+  }
+  .reaction-menu:popover-open {
+    display: flex;
+    gap: 4px;
   }
   .layout-menu:popover-open {
     display: flex;

@@ -87,6 +87,10 @@ function renderQuality(
 export interface TileActions {
   onTogglePin: (id: string) => void;
   onFullscreen: (id: string) => void;
+  /** The reaction showing over a participant's tile now, if any. */
+  reactionOf: (id: string) => string | undefined;
+  /** A host's menu for a remote participant (null unless this visitor is a host). */
+  hostMenu: ((participant: Participant, name: string) => TemplateResult) | null;
 }
 
 /** What a tile shows, whether it holds a camera or a shared screen. */
@@ -133,7 +137,7 @@ function faceOf(tile: Tile, strings: Strings): TileFace {
 export function renderTile(
   { tile, rect, isFeatured, isPinned, isSpeaking }: PlacedTile,
   strings: Strings,
-  { onTogglePin, onFullscreen }: TileActions,
+  { onTogglePin, onFullscreen, reactionOf, hostMenu }: TileActions,
 ): TemplateResult {
   const { name, participant, stream, isLocal, isMuted, hasVideo } = faceOf(tile, strings);
   const isScreen = tile.kind === 'screen';
@@ -144,6 +148,7 @@ export function renderTile(
   const isUnreachable = connection?.state === 'unreachable';
   // Silent for 5 s: the picture may be frozen, so say so over it.
   const isReconnecting = connection?.state === 'reconnecting';
+  const reaction = participant && !isScreen ? reactionOf(participant.id) : undefined;
   return html`
     <figure
       part=${tokens({
@@ -213,8 +218,21 @@ export function renderTile(
             : nothing
         }
         <span>${label}</span>
+        ${
+          participant?.role === 'host'
+            ? html`<span part="host-badge" class="host-badge">${strings.host}</span>`
+            : nothing
+        }
+        ${
+          participant?.handRaised
+            ? html`<span part="hand" class="hand" role="img" aria-label=${strings.handRaised}
+                >✋</span
+              >`
+            : nothing
+        }
         ${participant ? renderQuality(participant, strings) : nothing}
       </figcaption>
+      ${reaction ? html`<span part="reaction" class="reaction" aria-hidden="true">${reaction}</span>` : nothing}
       <div class="tile-actions">
         ${renderIconButton({
           label: isPinned ? strings.unpin(name) : strings.pin(name),
@@ -230,6 +248,7 @@ export function renderTile(
           onClick: () => onFullscreen(tile.id),
         })}
         ${participant ? renderConnectionInfo(participant, strings) : nothing}
+        ${participant && !isLocal && hostMenu ? hostMenu(participant, name) : nothing}
       </div>
     </figure>
   `;

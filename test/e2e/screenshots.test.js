@@ -365,6 +365,8 @@ describe('the demo page', () => {
         await page.setViewport(viewport);
         await page.goto(`${stack.server.url}/`);
         await page.waitForFunction(() => document.querySelector('rtc-room')?.state === 'idle');
+        // The lobby is a chunk of its own: shown once it has loaded.
+        await page.waitForSelector('rtc-room >>> [part="lobby"]');
         const snippet = await page.$eval(
           '#snippet',
           (/** @type {Element} */ code) => code.textContent,

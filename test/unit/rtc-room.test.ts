@@ -34,7 +34,13 @@ function roomIdInput(el: RtcRoom): HTMLInputElement {
   return el.shadowRoot!.querySelector<HTMLInputElement>('input[name="room-id"]')!;
 }
 
+/** Waits for the lobby, a chunk of its own that loads when the element first shows it. */
+async function lobbyShown(el: RtcRoom): Promise<void> {
+  await waitUntil(() => part(el, 'lobby'), 'the lobby');
+}
+
 async function submitRoomId(el: RtcRoom, typed: string): Promise<void> {
+  await lobbyShown(el);
   const input = roomIdInput(el);
   input.value = typed;
   input.dispatchEvent(new InputEvent('input'));
@@ -71,6 +77,7 @@ describe('<rtc-room>', () => {
     it('shows the lobby: Create room and a Join by ID form', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room></rtc-room>`);
       expect(el.state).to.equal('idle');
+      await lobbyShown(el);
       expect(part(el, 'lobby')).to.be.instanceOf(HTMLElement);
       expect(part(el, 'prejoin')).to.equal(null);
       expect(buttonNamed(el, en.createRoom)).to.be.instanceOf(HTMLButtonElement);
@@ -142,12 +149,14 @@ describe('<rtc-room>', () => {
       expect(el.roomId).to.equal('');
     });
 
-    it('creates a room with a fresh UUID, puts it in the address and asks for a name', async () => {
+    it('creates an open room with a fresh UUID when no server makes one, puts it in the address and asks for a name', async () => {
       await atAddress('?keep=1', async () => {
         const el = await fixture<RtcRoom>(
           html`<rtc-room server=${CLOSED_SERVER} muted video-off></rtc-room>`,
         );
+        await lobbyShown(el);
         buttonNamed(el, en.createRoom)!.click();
+        await waitUntil(() => el.roomId, 'a room ID');
         expect(el.roomId).to.match(
           /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
         );
@@ -172,6 +181,7 @@ describe('<rtc-room>', () => {
 
     it('speaks Chinese with lang="zh-CN"', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room lang="zh-CN"></rtc-room>`);
+      await lobbyShown(el);
       expect(buttonNamed(el, zh.createRoom)).to.be.instanceOf(HTMLButtonElement);
       expect(buttonNamed(el, zh.joinById)).to.be.instanceOf(HTMLButtonElement);
       expect(part(el, 'lobby')?.textContent).to.contain(zh.roomIdLabel);
@@ -180,6 +190,7 @@ describe('<rtc-room>', () => {
 
     it('switches language when lang changes', async () => {
       const el = await fixture<RtcRoom>(html`<rtc-room lang="en"></rtc-room>`);
+      await lobbyShown(el);
       el.setAttribute('lang', 'zh-TW');
       await elementUpdated(el);
       expect(buttonNamed(el, zh.createRoom)).to.be.instanceOf(HTMLButtonElement);
@@ -306,8 +317,7 @@ describe('<rtc-room>', () => {
       el.removeAttribute('room-id');
       expect((await changed).detail.state).to.equal('idle');
       expect(el.state).to.equal('idle');
-      await elementUpdated(el);
-      expect(part(el, 'lobby')).to.be.instanceOf(HTMLElement);
+      await lobbyShown(el);
     });
 
     it('fires rtc-state prejoin when a room ID is set on an idle element', async () => {

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { inviteLink, LobbyController } from '../../../src/controllers/lobby-controller.js';
+import { LobbyController } from '../../../src/controllers/lobby-controller.js';
+import { hostKeyFor, inviteLink } from '../../../src/room-links.js';
 import { isRoomId } from '../../../src/room/room-id.js';
 import { FakeHost } from './fake-host.js';
 
@@ -9,12 +10,13 @@ function setUp() {
   const joins: string[] = [];
   const host = Object.assign(new FakeHost(), {
     roomId: '',
+    server: null as string | null,
     join(this: { roomId: string }) {
       joins.push(this.roomId);
       return Promise.resolve();
     },
   });
-  const lobby = new LobbyController(host, 'room');
+  const lobby = new LobbyController(host, 'room', 'http://127.0.0.1:9/rtc-room.js');
   const input = document.createElement('input');
   const type = (text: string) => {
     input.value = text;
@@ -65,18 +67,49 @@ describe('LobbyController', () => {
     });
   }
 
-  it('creates a room with a fresh ID, its invite link the page’s address, without joining', () => {
+  it('creates an open room with a fresh ID where no server makes one, its invite link the page’s address, without joining', async () => {
     const before = location.href;
     try {
       history.replaceState(history.state, '', '?lang=en#chat');
       const { lobby, joins, host } = setUp();
-      lobby.handleCreateRoom();
+      await lobby.handleCreateRoom();
       expect(isRoomId(host.roomId)).to.equal(true);
       expect(joins, 'the prejoin comes first').to.deep.equal([]);
       expect(location.href).to.equal(inviteLink(host.roomId, 'room'));
       expect(new URL(location.href).searchParams.get('lang')).to.equal('en');
       expect(location.hash).to.equal('');
     } finally {
+      history.replaceState(history.state, '', before);
+    }
+  });
+});
+
+describe('LobbyController and the server', () => {
+  const realFetch = window.fetch;
+  afterEach(() => {
+    window.fetch = realFetch;
+  });
+
+  it('has the server make the room and keeps its host key, out of the address', async () => {
+    const before = location.href;
+    const requests: Array<{ url: string; method?: string }> = [];
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      requests.push({ url: String(input), method: init?.method });
+      const body = JSON.stringify({ roomId: ROOM, hostKey: 'the-host-key', locked: false });
+      return Promise.resolve(new Response(body, { status: 201 }));
+    };
+    try {
+      const { lobby, host } = setUp();
+      host.server = 'https://rtc.example.com';
+      await lobby.handleCreateRoom();
+      expect(requests).to.deep.equal([
+        { url: 'https://rtc.example.com/api/rooms', method: 'POST' },
+      ]);
+      expect(host.roomId).to.equal(ROOM);
+      expect(hostKeyFor(ROOM)).to.equal('the-host-key');
+      expect(location.href).to.not.include('the-host-key');
+    } finally {
+      localStorage.removeItem(`rtc-room:host:${ROOM}`);
       history.replaceState(history.state, '', before);
     }
   });

@@ -489,7 +489,7 @@ describe('MeshRoute', () => {
       makeReady(fresh, 'Quiet');
       fresh.fire('message', JSON.stringify({ v: 1, type: 'sync', ids: [], done: true }));
       fresh.fire('message', JSON.stringify({ v: 1, type: 'want', ids: [sent.id], done: true }));
-      expect(session.messages[0].delivery).to.equal('sent');
+      expect(session.chat?.messages[0].delivery).to.equal('sent');
       expect(
         fresh.sent.some((f) => typeof f === 'string' && f.includes('are you there?')),
       ).to.equal(true);

@@ -12,6 +12,7 @@ import type {
 import type { VideoEncoding } from '../../../src/media/encoding-policy.js';
 import { Emitter } from '../../../src/util/emitter.js';
 import type { PeerMessage } from '../../../src/protocol/messages.js';
+import type { RoomCommand, RoomNotice } from '../../../src/room/room-protocol.js';
 import { controlMessageOf } from './frames.js';
 
 /** One remote peer as a test sees it: fire its events, read what the session did to it. */
@@ -202,6 +203,20 @@ export class FakeTransport extends Emitter<PeerTransportEvents> implements PeerT
 
   checkSignalling(): void {
     this.signallingChecks++;
+  }
+
+  /** Every command sent to the server, in order. */
+  readonly commands: RoomCommand[] = [];
+
+  sendToServer(command: RoomCommand): boolean {
+    if (this.isDestroyed || this.isSignallingLost) return false;
+    this.commands.push(command);
+    return true;
+  }
+
+  /** The server tells this visitor something about the room. */
+  notify(notice: RoomNotice): void {
+    this.emit('notice', notice);
   }
 
   destroy(): void {

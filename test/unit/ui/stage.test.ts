@@ -17,6 +17,9 @@ function person(id: string, extra: Partial<Participant> = {}): Participant {
     stream: null,
     connection: null,
     safetyCode: null,
+    role: 'guest',
+    verified: false,
+    handRaised: false,
     ...extra,
   };
 }
