@@ -199,3 +199,23 @@ export async function rawVideoRoom(url, auth) {
     ).plugindata.data;
   return { ...client, room };
 }
+
+/**
+ * A raw client that joins a room on Janus as a publisher with a ticket from the server; closed
+ * when the test ends.
+ * @param {import('node:test').TestContext} t
+ * @param {{ url: string, room: string, token: string, roomToken: string }} ticket
+ * @param {string} [id] the ID it publishes under
+ */
+export async function joinWithTicket(t, ticket, id) {
+  const client = await rawVideoRoom(ticket.url, { token: ticket.token });
+  t.after(() => client.close());
+  const joined = await client.room({
+    request: 'join',
+    ptype: 'publisher',
+    room: ticket.room,
+    id,
+    token: ticket.roomToken,
+  });
+  return { client, joined };
+}
