@@ -167,40 +167,43 @@ export function parseIceServers({ value, source }) {
 }
 
 /**
- * A comma-separated list of turn: or turns: URLs.
+ * A comma-separated list of URLs, each checked by `isUrl`.
  * @param {RawValue} raw
+ * @param {(url: string) => boolean} isUrl
+ * @param {string} kind what each must be, for the error
  * @returns {string[]}
  */
-export function parseTurnUrls({ value, source }) {
+function urlList({ value, source }, isUrl, kind) {
   const urls = value
     .split(',')
     .map((url) => url.trim())
     .filter(Boolean);
   if (urls.length === 0) throw new ConfigError(`${source} lists no URL`);
-  for (const url of urls) {
-    if (!/^turns?:\S+$/.test(url)) {
-      throw new ConfigError(`${source}: "${url}" is not a turn: or turns: URL`);
-    }
-  }
+  const bad = urls.find((url) => !isUrl(url));
+  if (bad !== undefined) throw new ConfigError(`${source}: "${bad}" is not ${kind}`);
   return urls;
 }
 
 /**
- * A comma-separated list of ws: or wss: URLs (Janus instances).
+ * A comma-separated list of turn: or turns: URLs.
  * @param {RawValue} raw
  * @returns {string[]}
  */
-export function parseJanusUrls({ value, source }) {
-  const urls = value
-    .split(',')
-    .map((url) => url.trim())
-    .filter(Boolean);
-  if (urls.length === 0) throw new ConfigError(`${source} lists no URL`);
-  for (const url of urls) {
-    if (!/^wss?:\/\/[^\s/]+/.test(url) || !URL.canParse(url)) {
-      throw new ConfigError(`${source}: "${url}" is not a ws: or wss: URL`);
-    }
-  }
-  if (new Set(urls).size !== urls.length) throw new ConfigError(`${source} lists a URL twice`);
+export function parseTurnUrls(raw) {
+  return urlList(raw, (url) => /^turns?:\S+$/.test(url), 'a turn: or turns: URL');
+}
+
+/**
+ * A comma-separated list of ws: or wss: URLs (Janus instances), each once.
+ * @param {RawValue} raw
+ * @returns {string[]}
+ */
+export function parseJanusUrls(raw) {
+  const urls = urlList(
+    raw,
+    (url) => /^wss?:\/\/[^\s/]+/.test(url) && URL.canParse(url),
+    'a ws: or wss: URL',
+  );
+  if (new Set(urls).size !== urls.length) throw new ConfigError(`${raw.source} lists a URL twice`);
   return urls;
 }

@@ -54,6 +54,8 @@ export class JanusClient {
     this.#socket = socket;
     this.#apiSecret = apiSecret;
     socket.on('message', (data) => this.#receive(String(data)));
+    // A reset connection says so here, then closes: `closed` is what tells the rooms.
+    socket.on('error', () => {});
     this.closed = once(socket, 'close').then(() => {
       clearInterval(this.#keepalive);
       for (const { reject, timer } of this.#pending.values()) {

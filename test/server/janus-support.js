@@ -96,7 +96,7 @@ admin: { admin_ws = false admin_wss = false }
 `,
   );
   const url = `ws://127.0.0.1:${port}`;
-  /** @type {import('node:child_process').ChildProcess} */
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   let janus;
   const start = async () => {
     janus = spawn(JANUS, ['-C', join(dir, 'janus.jcfg'), '-F', dir], { stdio: 'ignore' });
@@ -115,15 +115,16 @@ admin: { admin_ws = false admin_wss = false }
     }
   };
   const stop = async () => {
-    if (janus.exitCode !== null || janus.signalCode !== null) return;
+    if (!janus || janus.exitCode !== null || janus.signalCode !== null) return;
     janus.kill('SIGKILL');
     await once(janus, 'exit');
   };
-  await start();
+  // Stopped and removed even when it never came up: a failed start leaves no process behind.
   t.after(async () => {
     await stop();
     rmSync(dir, { recursive: true, force: true });
   });
+  await start();
   return {
     url,
     ...secrets,
@@ -198,4 +199,24 @@ export async function rawVideoRoom(url, auth) {
       })
     ).plugindata.data;
   return { ...client, room };
+}
+
+/**
+ * A raw client that joins a room on Janus as a publisher with a ticket from the server; closed
+ * when the test ends.
+ * @param {import('node:test').TestContext} t
+ * @param {{ url: string, room: string, token: string, roomToken: string }} ticket
+ * @param {string} [id] the ID it publishes under
+ */
+export async function joinWithTicket(t, ticket, id) {
+  const client = await rawVideoRoom(ticket.url, { token: ticket.token });
+  t.after(() => client.close());
+  const joined = await client.room({
+    request: 'join',
+    ptype: 'publisher',
+    room: ticket.room,
+    id,
+    token: ticket.roomToken,
+  });
+  return { client, joined };
 }

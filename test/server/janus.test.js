@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { makePeerId } from '../../src/room/room-id.js';
 import { parseRoomNotice } from '../../src/room/room-protocol.js';
 import { instanceFor, signJanusToken, SfuRooms } from '../../server/janus/sfu-rooms.js';
-import { rawJanus, rawVideoRoom, startJanus } from './janus-support.js';
+import { joinWithTicket, rawJanus, rawVideoRoom, startJanus } from './janus-support.js';
 import { TestPeer, startServer } from './support.js';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -33,15 +33,7 @@ describe('rooms on Janus', () => {
     const ticket = await rooms.admit('our-room', 'our-room_a');
     assert.equal(ticket.url, janus.url);
     assert.doesNotMatch(ticket.room, /our-room/, 'Janus never learns the room’s own ID');
-    const visitor = await rawVideoRoom(ticket.url, { token: ticket.token });
-    t.after(() => visitor.close());
-    const joined = await visitor.room({
-      request: 'join',
-      ptype: 'publisher',
-      room: ticket.room,
-      id: 'our-room_a',
-      token: ticket.roomToken,
-    });
+    const { client: visitor, joined } = await joinWithTicket(t, ticket, 'our-room_a');
     assert.equal(joined.videoroom, 'joined');
     assert.deepEqual(
       (await visitor.room({ request: 'list' })).list,
@@ -121,15 +113,7 @@ describe('rooms on Janus', () => {
       listed.participants.map((/** @type {{ id: string }} */ each) => each.id),
       ['room_a'],
     );
-    const again = await rawVideoRoom(tickets.b.url, { token: tickets.b.token });
-    t.after(() => again.close());
-    const rejoin = await again.room({
-      request: 'join',
-      ptype: 'publisher',
-      room: tickets.b.room,
-      id: 'room_b',
-      token: tickets.b.roomToken,
-    });
+    const { joined: rejoin } = await joinWithTicket(t, tickets.b, 'room_b');
     assert.equal(rejoin.error_code, 433);
   });
 
@@ -200,15 +184,7 @@ describe('a room that grows', () => {
     // Whoever comes later gets one too.
     const fourth = await enter(crypto.randomUUID());
     await fourth.noticeOf('sfu');
-    const onJanus = await rawVideoRoom(tickets.guest.url, { token: tickets.guest.token });
-    t.after(() => onJanus.close());
-    const joined = await onJanus.room({
-      request: 'join',
-      ptype: 'publisher',
-      room: tickets.guest.room,
-      id: guest.id,
-      token: tickets.guest.roomToken,
-    });
+    const { client: onJanus, joined } = await joinWithTicket(t, tickets.guest, guest.id);
     assert.equal(joined.videoroom, 'joined');
     host.send({ type: 'ROOM', payload: { command: 'remove', id: guest.id } });
     for (;;) {
@@ -247,14 +223,7 @@ describe('a room that grows', () => {
       assert.deepEqual(await peer.noticeOf('sfu-lost', 10_000), { event: 'sfu-lost' });
     const notice = await peers[0].noticeOf('sfu', 15_000);
     await peers[1].noticeOf('sfu', 15_000);
-    const onJanus = await rawVideoRoom(notice.ticket.url, { token: notice.ticket.token });
-    t.after(() => onJanus.close());
-    const joined = await onJanus.room({
-      request: 'join',
-      ptype: 'publisher',
-      room: notice.ticket.room,
-      token: notice.ticket.roomToken,
-    });
+    const { joined } = await joinWithTicket(t, notice.ticket);
     assert.equal(joined.videoroom, 'joined');
   });
 
