@@ -9,6 +9,7 @@ import {
   precompress,
   trimPeerJs,
 } from './build/plugins.js';
+import { noiseAssets } from './build/noise-assets.js';
 import { commonjs, nodeResolve as resolve, terser, typescript } from './build/rollup-plugins.js';
 
 const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.meta.url));
@@ -69,6 +70,8 @@ export default {
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
+    // The RNNoise worklet and wasm, which the noise chunk loads: hashed beside the chunks.
+    assetFileNames: 'chunks/[name]-[hash][extname]',
     manualChunks: lazyChunks({
       // Loaded on demand, not by every join: see ON_DEMAND in build/size-report.js.
       // Lit's `live` directive too: only the chat panel's draft uses it; and the link finder,
@@ -82,6 +85,8 @@ export default {
       // A host's controls, and the door's panels (waiting, removed): few visitors see them.
       host: /\/src\/ui\/host-view\.ts$/,
       door: /\/src\/ui\/door-view\.ts$/,
+      // Strong noise suppression: only a visitor who turns it on loads it.
+      noise: /\/src\/media\/noise\//,
       // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive
       // together anyway, and one file compresses ~1 KiB smaller than three.
       call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,
@@ -110,6 +115,7 @@ export default {
       inlineSources: true,
       noEmitOnError: true,
     }),
+    noiseAssets(esbuildTargets()),
     minifyTemplates(),
     lowerSyntax(esbuildTargets()),
     terser({

@@ -115,13 +115,14 @@ export function inputSourceMaps() {
  *   isEntry: boolean,
  *   imports: string[],
  *   dynamicImports: string[],
+ *   referencedFiles: string[],
  *   modules: Record<string, number>,
  * }} BundleChunk
  */
 
 /**
- * Writes `fileName` beside the bundle: each chunk with the chunks it imports and those it loads
- * with import(), so the size budget knows what a join downloads.
+ * Writes `fileName` beside the bundle: each chunk with the chunks it imports, those it loads
+ * with import() and the assets it fetches, so the size budget knows what a join downloads.
  * @param {string} fileName
  * @returns {import('rollup').Plugin}
  */
@@ -138,6 +139,8 @@ export function bundleGraph(fileName) {
           isEntry: output.isEntry,
           imports: output.imports,
           dynamicImports: output.dynamicImports,
+          // Assets it loads by URL (the RNNoise worklet and wasm).
+          referencedFiles: output.referencedFiles,
           // Minified later: these lengths only rank what a chunk is made of.
           modules: Object.fromEntries(
             Object.entries(output.modules)
@@ -195,14 +198,14 @@ export async function writePrecompressed(dir, names) {
 }
 
 /**
- * Writes brotli and gzip copies of every JavaScript file and source map, and their manifest.
+ * Writes brotli and gzip copies of every JavaScript file, source map and wasm, and their manifest.
  * @returns {import('rollup').Plugin}
  */
 export function precompress() {
   return {
     name: 'precompress',
     async writeBundle(options, bundle) {
-      const names = Object.keys(bundle).filter((name) => /\.(js|map)$/.test(name));
+      const names = Object.keys(bundle).filter((name) => /\.(js|map|wasm)$/.test(name));
       // The build's output options always name a dir.
       await writePrecompressed(/** @type {string} */ (options.dir), names);
     },

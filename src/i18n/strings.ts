@@ -56,6 +56,9 @@ export interface Strings {
   microphoneNumber: (n: number) => string;
   speakerNumber: (n: number) => string;
   devices: string;
+  strongNoiseSuppression: string;
+  /** Why the toggle above is disabled. */
+  noiseSuppressionUnsupported: string;
   cameraIsOff: string;
   microphoneLevel: string;
   pin: (name: string) => string;
@@ -214,6 +217,8 @@ export const en: Strings = {
   microphoneNumber: (n) => `Microphone ${n}`,
   speakerNumber: (n) => `Speaker ${n}`,
   devices: 'Camera, microphone and speaker',
+  strongNoiseSuppression: 'Strong noise suppression',
+  noiseSuppressionUnsupported: 'This browser lacks AudioWorklet or WebAssembly',
   cameraIsOff: 'Your camera is off',
   microphoneLevel: 'Microphone level',
   pin: (name) => `Pin ${name}`,

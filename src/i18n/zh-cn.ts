@@ -94,6 +94,8 @@ export const zhCN: Strings = {
   microphoneNumber: (n) => `麦克风 ${n}`,
   speakerNumber: (n) => `扬声器 ${n}`,
   devices: '摄像头、麦克风和扬声器',
+  strongNoiseSuppression: '强力降噪',
+  noiseSuppressionUnsupported: '此浏览器缺少 AudioWorklet 或 WebAssembly',
   cameraIsOff: '你的摄像头已关闭',
   microphoneLevel: '麦克风音量',
   pin: (name) => `置顶 ${name}`,

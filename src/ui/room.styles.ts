@@ -63,6 +63,16 @@ export const roomStyles = css`
     font: inherit;
     max-width: 100%;
   }
+  .toggle {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    min-height: 44px;
+  }
+  .toggle small {
+    flex-basis: 100%;
+  }
   select:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
