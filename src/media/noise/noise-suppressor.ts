@@ -92,7 +92,7 @@ export class NoiseSuppressor {
       const destination = context.createMediaStreamDestination();
       node.connect(destination);
       // Made before the visitor's click reached it (a join without prejoin): start it anyway.
-      void context.resume();
+      context.resume().catch(() => undefined);
       return new NoiseSuppressor(context, node, destination.stream.getAudioTracks()[0]);
     } catch (error) {
       void context.close();
