@@ -3,32 +3,32 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
 export const RATE = 48000;
 
-/** The tools, each with the Debian package it comes in. */
-const TOOLS = [
-  {
-    command: 'espeak-ng',
-    paths: ['/usr/bin/espeak-ng'],
-    env: 'ESPEAK_NG_PATH',
-    package: 'espeak-ng',
-  },
-  { command: 'sox', paths: ['/usr/bin/sox'], env: 'SOX_PATH', package: 'sox' },
-];
+/** The tools, each with the Debian package it comes in and the variable that may name it. */
+const TOOLS = {
+  'espeak-ng': { package: 'espeak-ng', env: 'ESPEAK_NG_PATH' },
+  sox: { package: 'sox', env: 'SOX_PATH' },
+};
 
 /**
- * The path of `espeak-ng` or `sox`, or an Error with a one-line install hint.
- * @param {'espeak-ng' | 'sox'} command
+ * The path of `espeak-ng` or `sox` (from its variable, else the PATH), or an Error with a
+ * one-line install hint: the tests never pass without them.
+ * @param {keyof typeof TOOLS} command
  */
 export function findTool(command) {
-  const tool = /** @type {(typeof TOOLS)[number]} */ (TOOLS.find((t) => t.command === command));
-  const path = process.env[tool.env] ?? tool.paths.find((candidate) => existsSync(candidate));
-  if (path && existsSync(path)) return path;
+  const tool = TOOLS[command];
+  const fromEnv = process.env[tool.env];
+  const found = fromEnv
+    ? [fromEnv]
+    : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, command));
+  const path = found.find((candidate) => existsSync(candidate));
+  if (path) return path;
   throw new Error(
     `${command} not found: install it with \`apt-get install -y ${tool.package}\` or set ${tool.env}`,
   );
@@ -81,7 +81,9 @@ export async function makeNoisySpeech({ noiseDb = -35, noise = 'pinknoise' } = {
     const peak = speech.reduce((max, x) => Math.max(max, Math.abs(x)), 0);
     for (let i = 0; i < speech.length; i++) speech[i] *= 10 ** (-3 / 20) / peak;
     const noiseFile = join(dir, 'noise.f32');
+    // -R: the same noise every run.
     await run(sox, [
+      '-R',
       '-n',
       '-t',
       'f32',
