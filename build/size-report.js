@@ -72,6 +72,8 @@ export function measureBundle(distDir = DIST) {
     /** Why this chunk loads, when a join does not load it. */
     onDemand: joined.has(name) ? null : (ON_DEMAND[chunks[name].name] ?? 'on demand'),
     imports: chunks[name].imports,
+    /** The assets it fetches by URL (the RNNoise worklet and wasm). */
+    referencedFiles: chunks[name].referencedFiles ?? [],
     ...sizes(readFileSync(join(distDir, name))),
   }));
   /** @typedef {(typeof files)[number]} MeasuredFile */
@@ -87,6 +89,8 @@ export function measureBundle(distDir = DIST) {
     brotli: sum(list, 'brotli'),
   });
   return {
+    /** Files the chunks fetch by URL, not by import: loaded with their chunk, on demand. */
+    assets: files.flatMap((file) => file.referencedFiles),
     // The walk starts at the entry, so it is among the files.
     entry: /** @type {MeasuredFile} */ (files.find((file) => file.isEntry)),
     files,
@@ -109,7 +113,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ['total after a join', total.raw, total.gzip, total.brotli],
     ...files
       .filter((f) => f.onDemand)
-      .map(/** @returns {Row} */ (f) => [f.name, f.raw, f.gzip, f.brotli, f.onDemand]),
+      .flatMap((f) => [
+        /** @type {Row} */ ([f.name, f.raw, f.gzip, f.brotli, f.onDemand]),
+        ...f.referencedFiles.map((name) => {
+          const { raw, gzip, brotli } = sizes(readFileSync(join(DIST, name)));
+          return /** @type {Row} */ ([name, raw, gzip, brotli, `fetched by ${f.name}`]);
+        }),
+      ]),
     ['everything, on-demand chunks too', everything.raw, everything.gzip, everything.brotli],
   ];
   console.log(
