@@ -86,6 +86,7 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart layout-menu - The layout menu: grid, speaker, sidebar.
  * @csspart device-button - Opens the device menu (also has part `button`).
  * @csspart device-menu - The camera, microphone and speaker pickers during the call.
+ * @csspart noise-toggle - The strong noise suppression switch beside the pickers.
  * @csspart preview - The camera preview before joining, with the microphone meter.
  * @csspart level - The microphone meter in the preview.
  * @csspart select - Every device picker.
