@@ -3,10 +3,48 @@
 // the pauses falls and the speech stays.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launchChromium, launchFirefox, startHostPages, startRoomServer } from './harness.js';
+import {
+  assertAudioArrives,
+  launchChromium,
+  launchFirefox,
+  startHostPages,
+  startRoomServer,
+  visitRoom,
+  waitForTileCount,
+  waitInPage,
+} from './harness.js';
 import { makeNoisySpeech, measureDenoising, noiseChunk, renderInPage } from './noisy-speech.js';
 
 /** @typedef {import('./harness.js').Browser} Browser */
+
+/**
+ * Runs in a visitor's page before the widget loads: keeps every AudioContext made to run at
+ * 48 kHz, as RNNoise's is (the stand-in tracks' take the device's rate).
+ */
+function recordAudioContexts() {
+  const Native = window.AudioContext;
+  /** @type {AudioContext[]} */
+  const made = [];
+  Object.assign(window, { audioContexts: made });
+  window.AudioContext = class extends Native {
+    /** @param {AudioContextOptions} [options] */
+    constructor(options) {
+      super(options);
+      if (options?.sampleRate === 48000) made.push(this);
+    }
+  };
+}
+
+/**
+ * The states of RNNoise's AudioContexts in a page.
+ * @param {import('./harness.js').Page} page
+ */
+const rnnoiseContexts = (page) =>
+  page.evaluate(() =>
+    /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts')).map(
+      (context) => context.state,
+    ),
+  );
 
 describe('strong noise suppression', { timeout: 180_000 }, () => {
   /** @type {Awaited<ReturnType<typeof makeNoisySpeech>>} */
@@ -62,4 +100,74 @@ describe('strong noise suppression', { timeout: 180_000 }, () => {
       assert.ok(measured.latencyMs <= 20, `latency ${measured.latencyMs} ms`);
     });
   }
+
+  test('in a call, the denoised microphone is heard through mute, a rejoin and leave', async () => {
+    const browser = await launchChromium();
+    browsers.push(browser);
+    const roomId = crypto.randomUUID();
+    const strong = await visitRoom(
+      browser,
+      host,
+      server,
+      roomId,
+      'Strong',
+      {
+        'noise-suppression': 'strong',
+      },
+      { beforeLoad: recordAudioContexts },
+    );
+    const plain = await visitRoom(browser, host, server, roomId, 'Plain');
+    await waitForTileCount(plain, 2, 'the strong visitor beside the plain one');
+    await waitInPage(
+      strong,
+      () =>
+        /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts')).some(
+          (context) => context.state === 'running',
+        ),
+      undefined,
+      'RNNoise runs',
+    );
+    await assertAudioArrives(plain, 1);
+    /** @param {boolean} on */
+    const microphone = (on) =>
+      strong.evaluate((isOn) => document.querySelector('rtc-room')?.setMicrophoneEnabled(isOn), on);
+    await microphone(false);
+    await microphone(true);
+    await assertAudioArrives(plain, 1);
+    // Leave: its context closes; join again: a new one runs, and the other hears it.
+    await strong.evaluate(() => document.querySelector('rtc-room')?.leave());
+    await waitInPage(
+      strong,
+      () =>
+        /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts')).every(
+          (context) => context.state === 'closed',
+        ),
+      undefined,
+      'RNNoise’s context closes on leave',
+    );
+    await strong.evaluate(() => document.querySelector('rtc-room')?.join());
+    await waitForTileCount(plain, 2, 'the strong visitor back');
+    await waitInPage(
+      strong,
+      () =>
+        /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts')).some(
+          (context) => context.state === 'running',
+        ),
+      undefined,
+      'RNNoise runs again',
+    );
+    await assertAudioArrives(plain, 1);
+    const states = await rnnoiseContexts(strong);
+    assert.equal(states.filter((state) => state !== 'closed').length, 1, `${states}`);
+    await strong.evaluate(() => document.querySelector('rtc-room')?.leave());
+    await waitInPage(
+      strong,
+      () =>
+        /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts')).every(
+          (context) => context.state === 'closed',
+        ),
+      undefined,
+      'RNNoise’s context closes on the second leave',
+    );
+  });
 });
