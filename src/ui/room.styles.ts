@@ -65,13 +65,9 @@ export const roomStyles = css`
   }
   .toggle {
     display: flex;
-    flex-wrap: wrap;
     align-items: center;
     gap: 8px;
     min-height: 44px;
-  }
-  .toggle small {
-    flex-basis: 100%;
   }
   select:focus-visible {
     outline: 2px solid var(--_accent);

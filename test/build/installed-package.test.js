@@ -245,7 +245,7 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
         const isOn = await page.evaluate(() => {
           const room = globalThis.document.querySelector('rtc-room');
           const toggle = room?.shadowRoot?.querySelector('[part~="noise-toggle"]');
-          return toggle instanceof HTMLInputElement && toggle.checked;
+          return toggle instanceof globalThis.HTMLInputElement && toggle.checked;
         });
         assert.equal(isOn, true);
       } finally {

@@ -18,6 +18,9 @@ export const RNNOISE_ASSETS: RnnoiseAssets = {
 /** The worklet's processor (a copy of its name: the worklet is a file of its own). */
 const PROCESSOR: typeof RNNOISE_PROCESSOR = 'rtc-room-rnnoise';
 
+/** What counts as the visitor's gesture, which lets a context start where autoplay is blocked. */
+const GESTURES = ['pointerdown', 'keydown'] as const;
+
 /** RNNoise works at 48 kHz only. */
 const SAMPLE_RATE = 48000;
 
@@ -77,6 +80,8 @@ export async function createRnnoiseNode(
  */
 export class NoiseSuppressor {
   private source: MediaStreamAudioSourceNode | null = null;
+  private stopWaiting = (): void => undefined;
+  private isClosing = false;
 
   private constructor(
     private readonly context: AudioContext,
@@ -91,13 +96,27 @@ export class NoiseSuppressor {
       const node = await createRnnoiseNode(context, assets);
       const destination = context.createMediaStreamDestination();
       node.connect(destination);
-      // Made before the visitor's click reached it (a join without prejoin): start it anyway.
-      context.resume().catch(() => undefined);
-      return new NoiseSuppressor(context, node, destination.stream.getAudioTracks()[0]);
+      const suppressor = new NoiseSuppressor(context, node, destination.stream.getAudioTracks()[0]);
+      suppressor.start();
+      return suppressor;
     } catch (error) {
       void context.close();
       throw error;
     }
+  }
+
+  // A context made before the visitor touched the page (the prejoin's preview, a join without
+  // prejoin) waits for a gesture where the browser blocks autoplay: the first one starts it.
+  private start(): void {
+    const resume = (): void => {
+      this.context.resume().then(stop, () => undefined);
+    };
+    const stop = (): void => {
+      for (const type of GESTURES) removeEventListener(type, resume, true);
+    };
+    for (const type of GESTURES) addEventListener(type, resume, true);
+    this.stopWaiting = stop;
+    resume();
   }
 
   /** Denoises `microphone` from now on (the one before is let go); returns `output`. */
@@ -108,18 +127,20 @@ export class NoiseSuppressor {
     return this.output;
   }
 
-  /** Whether `close()` has run. */
+  /** Whether the context is closed (`close()` finished). */
   get isClosed(): boolean {
     return this.context.state === 'closed';
   }
 
   /** Stops the output and closes the context (the worklet frees RNNoise's memory first). */
   close(): void {
-    if (this.isClosed) return;
+    if (this.isClosing) return;
+    this.isClosing = true;
+    this.stopWaiting();
     this.source?.disconnect();
     this.node.port.postMessage('stop');
     this.node.disconnect();
     this.output.stop();
-    void this.context.close();
+    this.context.close().catch(() => undefined);
   }
 }
