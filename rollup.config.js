@@ -18,7 +18,8 @@ const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.
  * @type {Record<string, string>}
  */
 const REPLACED = {
-  // PeerJS reads only `browserDetails` from webrtc-adapter; the detector gives the same answer.
+  // PeerJS reads only `browserDetails` from webrtc-adapter, for a detector the build then drops
+  // (see trimPeerJs): webrtc-adapter itself, which patches the page, must never load.
   'webrtc-adapter': here('./src/transport/browser-details.ts'),
   'peerjs-js-binarypack': here('./build/no-binarypack.js'),
 };

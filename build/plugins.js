@@ -303,6 +303,16 @@ const PEERJS_DATA_STATICS = [
   ['static #_2 = this.MAX_BUFFERED_AMOUNT = 8388608;', 'static MAX_BUFFERED_AMOUNT = 8388608;'],
 ];
 
+/**
+ * Its browser detector (name, version, iOS, supported versions), read only to fill `util.browser`
+ * and `util.browserVersion`, which nothing reads: both go, and webrtc-adapter's stand-in with them.
+ */
+const PEERJS_DETECTOR_START = 'const $fb63e766cfafaab9$export$25be9502477c137d = new class {';
+const PEERJS_DETECTOR_END = 'this.minSafariVersion = 605;\n    }\n}();';
+const PEERJS_DETECTOR = 'const $fb63e766cfafaab9$export$25be9502477c137d = null;';
+const PEERJS_BROWSER_FIELDS =
+  'this.browser = (0, $fb63e766cfafaab9$export$25be9502477c137d).getBrowser(), this.browserVersion = (0, $fb63e766cfafaab9$export$25be9502477c137d).getVersion(), ';
+
 const PEERJS_SUPPORTS_START = 'this.supports = function() {';
 const PEERJS_SUPPORTS_END = 'return supported;\n        }()';
 const PEERJS_SUPPORTS = `(() => {
@@ -397,6 +407,12 @@ export function trimPeerJs() {
           PEERJS_SUPPORTS,
         );
       }
+      const detectorStart = code.indexOf(PEERJS_DETECTOR_START);
+      const detectorEnd = code.indexOf(PEERJS_DETECTOR_END, detectorStart);
+      if (detectorStart >= 0 && detectorEnd > detectorStart) {
+        text.overwrite(detectorStart, detectorEnd + PEERJS_DETECTOR_END.length, PEERJS_DETECTOR);
+      }
+      const browserFields = replaceAll(PEERJS_BROWSER_FIELDS, '');
       // eventemitter3 is a general emitter (contexts, symbols, listener lists) of which PeerJS
       // calls five methods: the stand-in is a quarter of its size.
       const emitterStart = code.indexOf(PEERJS_EMITTER_START);
@@ -428,6 +444,8 @@ export function trimPeerJs() {
         !connect ||
         dataStatics.join() !== '1,1' ||
         supportsStart < 0 ||
+        detectorEnd < 0 ||
+        browserFields !== 1 ||
         emitterEnd < 0
       ) {
         this.error(
