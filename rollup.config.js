@@ -75,7 +75,7 @@ export default {
       // Lit's `live` directive too: only the chat panel's draft uses it; and the link finder,
       // which only the panel's message lines use.
       'chat-panel':
-        /\/src\/ui\/(chat-panel|chat-panel\.styles|emoji)\.ts$|\/src\/chat\/links\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
+        /\/src\/ui\/(chat-panel|chat-panel\.styles|chat-panel\.strings|emoji)\.ts$|\/src\/chat\/links\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
       emoji: /\/src\/ui\/emoji-list\.ts$/,
       'zh-CN': /\/src\/i18n\/zh-cn\.ts$/,
       // The lobby: only a visitor who comes without a room ID sees it.
