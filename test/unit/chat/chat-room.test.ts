@@ -5,8 +5,9 @@ import {
   encodeChunk,
   MAX_TEXT_LENGTH,
 } from '../../../src/protocol/chat-messages.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { chatFrameOf } from '../support/frames.js';
-import { ChatMesh } from './support/chat-mesh.js';
+import { ChatMesh, settle } from './support/chat-mesh.js';
 import { HTML_TEXT, pngLike, sameBytes, SVG_TEXT } from './support/images.js';
 
 const MiB = 1024 * 1024;
@@ -394,10 +395,11 @@ describe('ChatRoom', () => {
       expect(bob.bytesInFlight).to.equal(0);
     });
 
-    it('refuses on receipt a "picture" whose bytes are not one, and frees its memory', () => {
+    it('refuses on receipt a "picture" whose bytes are not one, and frees its memory', async () => {
       const { bob } = trio();
       const html = new TextEncoder().encode(HTML_TEXT);
       mesh.inject(ADA, BOB, pictureFrame({ size: html.byteLength, transfer: 3 }));
+      await settle();
       expect(bob.bytesInFlight).to.equal(html.byteLength);
       mesh.inject(ADA, BOB, encodeChunk(3, 0, html));
       expect(bob.messages[0].picture).to.deep.include({ url: null, failed: 'not-an-image' });
@@ -406,13 +408,18 @@ describe('ChatRoom', () => {
     });
 
     it('drops a transfer that never finishes after the timeout, and frees its memory', async () => {
+      const clock = new FakeClock();
+      mesh = new ChatMesh({ transferIdleTimeoutMs: 150 }, clock);
       const { bob } = trio();
       const bytes = await pngLike(MiB);
       mesh.inject(ADA, BOB, pictureFrame({ size: MiB, transfer: 4 }));
+      await settle();
       mesh.inject(ADA, BOB, encodeChunk(4, 0, bytes.subarray(0, CHUNK_PAYLOAD_BYTES)));
       expect(bob.bytesInFlight).to.equal(MiB);
       expect(bob.messages[0].picture?.progress).to.be.above(0);
-      await aTimeout(250);
+      clock.tick(149);
+      expect(bob.bytesInFlight).to.equal(MiB);
+      clock.tick(1);
       expect(bob.bytesInFlight).to.equal(0);
       expect(bob.messages[0].picture).to.deep.include({ url: null, failed: 'incomplete' });
       expect(bob.droppedCounts.timeout).to.equal(1);
@@ -425,19 +432,21 @@ describe('ChatRoom', () => {
       expect(bob.droppedCounts['unknown-transfer']).to.equal(1);
     });
 
-    it('bounds what one peer can make it hold, whatever it announces', () => {
+    it('bounds what one peer can make it hold, whatever it announces', async () => {
       const { bob } = trio();
       for (let t = 1; t <= 10; t++)
         mesh.inject(ADA, BOB, pictureFrame({ size: 8 * MiB, transfer: t, clock: t }));
+      await settle();
       expect(bob.bytesInFlight).to.equal(16 * MiB);
       expect(bob.droppedCounts.busy).to.equal(8);
       expect(bob.messages.filter((m) => m.picture?.failed === 'refused')).to.have.length(8);
     });
 
-    it('frees the memory of a peer’s transfers when it leaves', () => {
+    it('frees the memory of a peer’s transfers when it leaves', async () => {
       const { bob } = trio();
       mesh.inject(ADA, BOB, pictureFrame({ size: 5000, transfer: 1 }));
       mesh.inject(CY, BOB, pictureFrame({ size: 3000, transfer: 1 }));
+      await settle();
       expect(bob.bytesInFlight).to.equal(8000);
       mesh.disconnect(ADA, BOB);
       expect(bob.bytesInFlight).to.equal(3000);
