@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import { loadTransfers } from '../chat/transfer-gate.js';
+import { loadTransfers, type TransfersModule } from '../chat/transfer-gate.js';
 import type { Strings } from '../i18n/strings.js';
 import { MAX_IMAGE_BYTES } from '../protocol/chat-messages.js';
 
@@ -12,6 +12,8 @@ export interface PictureIntakeOptions {
   send: (file: File) => void;
   /** The chat's sentences in the visitor's language. */
   strings: () => Strings['chat'];
+  /** Loads the transfers chunk, whose checks these are (default its `import()`). */
+  loadTransfers?: () => Promise<TransfersModule>;
 }
 
 /**
@@ -65,7 +67,7 @@ export class PictureIntakeController {
     if (this.options.isDisabled()) return;
     this.clearRefusal();
     const maxBytes = Math.min(this.options.maxBytes(), MAX_IMAGE_BYTES);
-    const transfers = await loadTransfers().catch(() => null);
+    const transfers = await (this.options.loadTransfers ?? loadTransfers)().catch(() => null);
     if (!transfers) {
       // Nothing can be sent until the chunk loads; the next offer tries again.
       this.refuse(this.options.strings().pictureFailed.refused);
