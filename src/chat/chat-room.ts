@@ -61,8 +61,9 @@ export interface ChatRoomOptions {
  * The room's chat: messages in an order every peer agrees on, the same messages at every peer
  * after any drop, pictures sent and received in bounded chunks. It ties three parts together:
  * live messages (`LiveMessages`), history and sync (`ChatSync`), and the picture bytes held
- * (`PictureMemory`); the bytes on their way are the transfers chunk's, behind `TransferGate`. Plain class, no DOM rendering; it talks to peers only through `ChatPeers`,
- * and takes every frame a peer sends as the protocol decoded it.
+ * (`PictureMemory`); the bytes on their way are the transfers chunk's, behind `TransferGate`.
+ * Plain class, no DOM rendering; it talks to peers only through `ChatPeers`, and takes every frame
+ * a peer sends as the protocol decoded it.
  */
 export class ChatRoom extends Emitter<ChatRoomEvents> {
   private readonly limits: ChatLimits;

@@ -278,7 +278,7 @@ export class ChatSync {
       const { id, clock, blob, message } = entry;
       if (!withBytes.has(entry) || !blob || !message.picture) continue;
       const { type } = message.picture;
-      // Held bytes mean the chunk has loaded: the pictures leave in this order.
+      // We hold the bytes, so the chunk has loaded (it sent or received them); they leave in order.
       void this.chat.transfers
         .load()
         .then((transfers) => transfers?.send([peerId], { id, clock, type, bytes: blob }));

@@ -1,6 +1,6 @@
 // What travels in binary chunks (pictures now, files later) is a chunk of its own, loaded when a
 // visitor first sends a picture or a peer first announces one. Until it has loaded, what peers
-// send for it waits here in arrival order, within the caps a transfer has.
+// send for it waits here in arrival order, within the caps of unfinished transfers.
 import {
   CHUNK_FRAME_BYTES,
   type ChatPictureFrame,
@@ -57,13 +57,10 @@ export interface Transfers {
   dispose(): void;
 }
 
-/** The chunk's module (src/chat/transfers.ts). */
-export interface TransfersModule {
-  createTransfers(host: TransferHost): Transfers;
-  checkImage: typeof import('./image-sniff.js').checkImage;
-}
+/** The chunk's module. */
+export type TransfersModule = typeof import('./transfers.js');
 
-/** Loads the transfers chunk; a failed load is tried again at the next call. */
+/** Loads the transfers chunk, by a relative `import()`. */
 export const loadTransfers = (): Promise<TransfersModule> => import('./transfers.js');
 
 /** What arrived while the chunk loaded, handed over once it has (or told it will not be). */
