@@ -33,7 +33,7 @@ const replaceModules = {
 // The script-tag build: rtc-room.js (the element, the lobby and the prejoin, Lit inside) and,
 // beside it in chunks/, what loads by relative import(): on prejoin or join the call (room
 // session, media, chat model, the room's view, PeerJS with the transport); on demand the chat
-// panel, the emoji list and the Chinese strings. Hashed chunk
+// panel, the emoji list, the Chinese strings and the picture transfers. Hashed chunk
 // names let the server cache them for a year; rtc-room.js keeps its name and a short cache.
 /**
  * Groups what a join loads into a few chunks: helpers shared by the lazy chunks go with them
@@ -83,6 +83,9 @@ export default {
       // A host's controls, and the door's panels (waiting, removed): few visitors see them.
       host: /\/src\/ui\/host-view\.ts$/,
       door: /\/src\/ui\/door-view\.ts$/,
+      // What crosses the data channel in binary chunks (pictures; files later): loaded when a
+      // visitor first sends a picture or a peer first announces one.
+      transfers: /\/src\/chat\/(transfers|picture-transfer|image-sniff)\.ts$/,
       // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive
       // together anyway, and one file compresses ~1 KiB smaller than three.
       call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,
