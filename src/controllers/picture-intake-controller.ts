@@ -70,7 +70,7 @@ export class PictureIntakeController {
     const transfers = await (this.options.loadTransfers ?? loadTransfers)().catch(() => null);
     if (!transfers) {
       // Nothing can be sent until the chunk loads; the next offer tries again.
-      this.refuse(this.options.strings().pictureFailed.refused);
+      this.refuse(this.options.strings().refusedUnavailable);
       return;
     }
     for (const file of files) {

@@ -92,6 +92,8 @@ export interface Strings {
     title: string;
     refusedTooLarge: (maxBytes: number) => string;
     refusedNotImage: string;
+    /** Pictures cannot be sent now (the code that sends them did not load). */
+    refusedUnavailable: string;
     unread: (count: number) => string;
     /** Why sending a message or picture failed, by code. */
     errors: Record<ChatErrorCode, string>;
@@ -104,6 +106,7 @@ const enChat: Strings['chat'] = {
   refusedTooLarge: (maxBytes) =>
     `That picture is too large: at most ${(maxBytes / 1024 / 1024).toLocaleString('en', { maximumFractionDigits: 1 })} MB.`,
   refusedNotImage: 'Only PNG, JPEG, GIF and WebP pictures can be sent.',
+  refusedUnavailable: 'Pictures cannot be sent right now; try again in a moment.',
   unread: (count) => (count === 1 ? '1 unread message' : `${count} unread messages`),
   errors: {
     'chat-empty': 'Write something first.',

@@ -7,6 +7,7 @@ const zhCNChat: Strings['chat'] = {
   refusedTooLarge: (maxBytes) =>
     `图片太大：最大 ${(maxBytes / 1024 / 1024).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} MB。`,
   refusedNotImage: '只能发送 PNG、JPEG、GIF 和 WebP 图片。',
+  refusedUnavailable: '暂时无法发送图片，请稍后再试。',
   unread: (count) => `${count} 条未读消息`,
   errors: {
     'chat-empty': '请先输入内容。',

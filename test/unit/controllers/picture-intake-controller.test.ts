@@ -61,7 +61,7 @@ describe('PictureIntakeController', () => {
     const fine = await png('fine.png', 100);
     intake.handlePaste(paste([fine]));
     await waitUntil(() => intake.refusal, 'the load fails');
-    expect(intake.refusal).to.equal(chat.pictureFailed.refused);
+    expect(intake.refusal).to.equal(chat.refusedUnavailable);
     expect(sent).to.deep.equal([]);
     intake.handlePaste(paste([fine]));
     await waitUntil(() => sent.length > 0, 'the file is checked');
