@@ -306,6 +306,27 @@ const PEERJS_DATA_STATICS = [
   ['static #_2 = this.MAX_BUFFERED_AMOUNT = 8388608;', 'static MAX_BUFFERED_AMOUNT = 8388608;'],
 ];
 
+/**
+ * Its browser detector (name, version, iOS, supported versions), read only to fill `util.browser`
+ * and `util.browserVersion`, which nothing reads: both go, and webrtc-adapter's stand-in with them.
+ */
+const PEERJS_DETECTOR_START = 'const $fb63e766cfafaab9$export$25be9502477c137d = new class {';
+const PEERJS_DETECTOR_END = 'this.minSafariVersion = 605;\n    }\n}();';
+const PEERJS_DETECTOR = 'const $fb63e766cfafaab9$export$25be9502477c137d = null;';
+const PEERJS_BROWSER_FIELDS =
+  'this.browser = (0, $fb63e766cfafaab9$export$25be9502477c137d).getBrowser(), this.browserVersion = (0, $fb63e766cfafaab9$export$25be9502477c137d).getVersion(), ';
+
+/**
+ * Its enums, each a function filling an object, read member by member (`(0, $enum).Offer`): the
+ * reads become the strings they stand for, and the objects, then unread, go. So does the
+ * namespace object PeerJS builds of them for its own entry, which rtc-room never imports.
+ */
+const PEERJS_ENUM =
+  /var (\$78455e22dea96b8c\$export\$\w+) = \/\*#__PURE__\*\/ function\((\w+)\) \{([\s\S]*?)return \2;\n\}\(\{\}\);/g;
+const PEERJS_ENUM_MEMBER = /\w+\["(\w+)"\] = ("[^"]*");/g;
+const PEERJS_ENUM_NAMESPACE =
+  /var \$78455e22dea96b8c\$exports = \{\};\n\n(\$parcel\$export\(\$78455e22dea96b8c\$exports, .*\n)+/;
+
 const PEERJS_SUPPORTS_START = 'this.supports = function() {';
 const PEERJS_SUPPORTS_END = 'return supported;\n        }()';
 const PEERJS_SUPPORTS = `(() => {
@@ -400,6 +421,24 @@ export function trimPeerJs() {
           PEERJS_SUPPORTS,
         );
       }
+      const detectorStart = code.indexOf(PEERJS_DETECTOR_START);
+      const detectorEnd = code.indexOf(PEERJS_DETECTOR_END, detectorStart);
+      if (detectorStart >= 0 && detectorEnd > detectorStart) {
+        text.overwrite(detectorStart, detectorEnd + PEERJS_DETECTOR_END.length, PEERJS_DETECTOR);
+      }
+      const browserFields = replaceAll(PEERJS_BROWSER_FIELDS, '');
+      let enums = 0;
+      let enumReads = 0;
+      for (const [, name, , body] of code.matchAll(PEERJS_ENUM)) {
+        enums++;
+        for (const [, member, value] of body.matchAll(PEERJS_ENUM_MEMBER)) {
+          enumReads += replaceAll(`(0, ${name}).${member}`, value, /^(?![\w$])/);
+        }
+      }
+      const enumNamespace = PEERJS_ENUM_NAMESPACE.exec(code);
+      if (enumNamespace) {
+        text.remove(enumNamespace.index, enumNamespace.index + enumNamespace[0].length);
+      }
       // eventemitter3 is a general emitter (contexts, symbols, listener lists) of which PeerJS
       // calls five methods: the stand-in is a quarter of its size.
       const emitterStart = code.indexOf(PEERJS_EMITTER_START);
@@ -431,6 +470,11 @@ export function trimPeerJs() {
         !connect ||
         dataStatics.join() !== '1,1' ||
         supportsStart < 0 ||
+        detectorEnd < 0 ||
+        browserFields !== 1 ||
+        enums !== 7 ||
+        enumReads < 40 ||
+        !enumNamespace ||
         emitterEnd < 0
       ) {
         this.error(

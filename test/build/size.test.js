@@ -122,7 +122,7 @@ describe('source maps', () => {
     for (const path of [
       'src/rtc-room.ts',
       'src/transport/peerjs-transport.ts',
-      'src/transport/browser-details.ts',
+      'src/transport/peerjs-link.ts',
       'src/room/room-session.ts',
       'src/ui/chat-panel.ts',
     ]) {
