@@ -308,13 +308,35 @@ const PEERJS_DATA_STATICS = [
 
 /**
  * Its browser detector (name, version, iOS, supported versions), read only to fill `util.browser`
- * and `util.browserVersion`, which nothing reads: both go, and webrtc-adapter's stand-in with them.
+ * and `util.browserVersion`, which nothing reads: it goes, and webrtc-adapter's stand-in with it.
  */
 const PEERJS_DETECTOR_START = 'const $fb63e766cfafaab9$export$25be9502477c137d = new class {';
 const PEERJS_DETECTOR_END = 'this.minSafariVersion = 605;\n    }\n}();';
-const PEERJS_DETECTOR = 'const $fb63e766cfafaab9$export$25be9502477c137d = null;';
-const PEERJS_BROWSER_FIELDS =
-  'this.browser = (0, $fb63e766cfafaab9$export$25be9502477c137d).getBrowser(), this.browserVersion = (0, $fb63e766cfafaab9$export$25be9502477c137d).getVersion(), ';
+
+/**
+ * Its `util`: a class (a BinaryPack chunker with helpers) whose instance, made when the module
+ * loads, builds an RTCPeerConnection with PeerJS's public STUN and TURN servers to detect
+ * features. PeerJS reads eight of its fields; a plain object with those stands in. The default
+ * configuration, with those public servers, is never used: the transport always gives its own.
+ */
+const PEERJS_UTIL_START = 'const $4f4134156c446392$var$DEFAULT_CONFIG = {';
+const PEERJS_UTIL_END =
+  'const $4f4134156c446392$export$7debb50ef11d5e0b = new $4f4134156c446392$export$f8f26dd395d7e1bd();';
+const PEERJS_UTIL = `const $4f4134156c446392$export$7debb50ef11d5e0b = {
+  CLOUD_HOST: '0.peerjs.com',
+  CLOUD_PORT: 443,
+  chunkedMTU: 16300,
+  defaultConfig: {},
+  isSecure: () => location.protocol === 'https:',
+  supports: (() => {
+    const webRTC = typeof RTCPeerConnection !== 'undefined';
+    return { browser: webRTC, webRTC, audioVideo: webRTC, data: webRTC, binaryBlob: false, reliable: webRTC };
+  })(),
+  validateId: $9a84a32bf0bf36bb$export$f35f128fd59ea256,
+  randomToken: () => $0e5fd1585784c252$export$4e61f672936bec77(),
+};`;
+/** Every field of `util` PeerJS reads, each of which the stand-in has. */
+const PEERJS_UTIL_FIELDS = /\(0, \$4f4134156c446392\$export\$7debb50ef11d5e0b\)\.(\w+)/g;
 
 /**
  * Its enums, each a function filling an object, read member by member (`(0, $enum).Offer`): the
@@ -326,13 +348,6 @@ const PEERJS_ENUM =
 const PEERJS_ENUM_MEMBER = /\w+\["(\w+)"\] = ("[^"]*");/g;
 const PEERJS_ENUM_NAMESPACE =
   /var \$78455e22dea96b8c\$exports = \{\};\n\n(\$parcel\$export\(\$78455e22dea96b8c\$exports, .*\n)+/;
-
-const PEERJS_SUPPORTS_START = 'this.supports = function() {';
-const PEERJS_SUPPORTS_END = 'return supported;\n        }()';
-const PEERJS_SUPPORTS = `(() => {
-  const webRTC = typeof RTCPeerConnection !== 'undefined';
-  return { browser: webRTC, webRTC, audioVideo: webRTC, data: webRTC, binaryBlob: false, reliable: webRTC };
-})()`;
 
 /**
  * eventemitter3 as PeerJS bundles it, and what stands in for it: the methods PeerJS calls, with
@@ -410,23 +425,20 @@ export function trimPeerJs() {
         '$rtcRoomSilent',
         /^\.(logLevel|setLogFunction)\b/,
       );
-      // Feature detection by building an RTCPeerConnection (with PeerJS's public STUN and TURN
-      // servers) when the module loads: reduced to whether the constructor exists.
-      const supportsStart = code.indexOf(PEERJS_SUPPORTS_START);
-      const supportsEnd = code.indexOf(PEERJS_SUPPORTS_END, supportsStart);
-      if (supportsStart >= 0 && supportsEnd > supportsStart) {
-        text.overwrite(
-          supportsStart + 'this.supports = '.length,
-          supportsEnd + PEERJS_SUPPORTS_END.length,
-          PEERJS_SUPPORTS,
-        );
-      }
       const detectorStart = code.indexOf(PEERJS_DETECTOR_START);
       const detectorEnd = code.indexOf(PEERJS_DETECTOR_END, detectorStart);
       if (detectorStart >= 0 && detectorEnd > detectorStart) {
-        text.overwrite(detectorStart, detectorEnd + PEERJS_DETECTOR_END.length, PEERJS_DETECTOR);
+        text.remove(detectorStart, detectorEnd + PEERJS_DETECTOR_END.length);
       }
-      const browserFields = replaceAll(PEERJS_BROWSER_FIELDS, '');
+      const utilStart = code.indexOf(PEERJS_UTIL_START);
+      const utilEnd = code.indexOf(PEERJS_UTIL_END, utilStart);
+      if (utilStart >= 0 && utilEnd > utilStart) {
+        text.overwrite(utilStart, utilEnd + PEERJS_UTIL_END.length, PEERJS_UTIL);
+      }
+      const utilFields = new Set([...code.matchAll(PEERJS_UTIL_FIELDS)].map((read) => read[1]));
+      const unknownUtilFields = [...utilFields].filter(
+        (field) => !new RegExp(`\\b${field}:`).test(PEERJS_UTIL),
+      );
       let enums = 0;
       let enumReads = 0;
       for (const [, name, , body] of code.matchAll(PEERJS_ENUM)) {
@@ -469,9 +481,9 @@ export function trimPeerJs() {
         apis !== 1 ||
         !connect ||
         dataStatics.join() !== '1,1' ||
-        supportsStart < 0 ||
         detectorEnd < 0 ||
-        browserFields !== 1 ||
+        utilEnd < 0 ||
+        unknownUtilFields.length > 0 ||
         enums !== 7 ||
         enumReads < 40 ||
         !enumNamespace ||
