@@ -88,9 +88,10 @@ export default {
       door: /\/src\/ui\/door-view\.ts$/,
       // Strong noise suppression: only a visitor who turns it on loads it.
       noise: /\/src\/media\/noise\//,
-      // What crosses the data channel in binary chunks (pictures; files later): loaded when a
-      // visitor first sends a picture or a peer first announces one.
-      transfers: /\/src\/chat\/(transfers|picture-transfer|image-sniff)\.ts$/,
+      // What crosses the data channel in binary chunks (pictures and files): loaded when a
+      // visitor first sends a picture or a file or a peer first announces one.
+      transfers:
+        /\/src\/chat\/(transfers|picture-transfer|image-sniff|file-transfer|sha256)\.ts$|\/src\/protocol\/file-messages\.ts$/,
       // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive
       // together anyway, and one file compresses ~1 KiB smaller than three.
       call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,

@@ -27,7 +27,7 @@ export const ON_DEMAND = {
   host: 'once the visitor is a host of the room',
   door: 'when the visitor waits at a locked room or was removed',
   noise: 'when the visitor turns on strong noise suppression',
-  transfers: 'when a picture is first sent or announced',
+  transfers: 'when a picture or file is first sent or announced',
 };
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));

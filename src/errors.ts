@@ -1,10 +1,12 @@
-/** Why sending a chat message or picture was refused. */
+/** Why sending a chat message, picture or file, or downloading a file, was refused. */
 export type ChatErrorCode =
   | 'chat-empty'
   | 'chat-too-long'
   | 'chat-rate-limited'
   | 'image-too-large'
   | 'image-unsupported'
+  | 'file-too-large'
+  | 'file-unavailable'
   | 'chat-closed';
 
 /** Every error the room reports, with a stable code a host page can switch on. */

@@ -183,6 +183,9 @@ export class RtcRoom extends LitElement {
   /** Largest picture accepted in chat, in bytes; can only lower the built-in 8 MiB. */
   @property({ attribute: 'max-image-size', type: Number }) maxImageSize = 0;
 
+  /** Largest file offered or downloaded in chat, in bytes; can only lower the built-in 256 MiB. */
+  @property({ attribute: 'max-file-size', type: Number }) maxFileSize = 0;
+
   /** UI language (`en`, `zh-CN`); default: the page's language. */
   // Reflected like the native attribute, but never as lang="", which would hide the page's language.
   @property({ reflect: true, converter: { toAttribute: (value: string) => value || null } })
@@ -330,6 +333,29 @@ export class RtcRoom extends LitElement {
    */
   sendImage(file: Blob): Promise<ChatMessage> {
     return this.room.sendImage(file);
+  }
+
+  /**
+   * Offers a file of any type to everyone (its name, size, type and SHA-256; the bytes go to each
+   * who downloads it). Resolves with its message; rejects with a RoomError (`file-too-large`,
+   * `chat-rate-limited`, `chat-closed`).
+   */
+  sendFile(file: Blob): Promise<ChatMessage> {
+    return this.room.withFiles((files) => files.send(file));
+  }
+
+  /**
+   * Downloads a file offered in chat (`messageId`) from its sender, checking its SHA-256; resolves
+   * with its message once the download ended (`file.state` `done`, with `file.url` to save it, or
+   * `failed` or `unavailable`). Rejects with a RoomError (`file-unavailable`, `file-too-large`).
+   */
+  downloadFile(messageId: string): Promise<ChatMessage> {
+    return this.room.withFiles((files) => files.download(messageId));
+  }
+
+  /** Stops a file's download under way; it is `offered` again. Resolves with its message. */
+  cancelFile(messageId: string): Promise<ChatMessage> {
+    return this.room.withFiles((files) => files.cancel(messageId));
   }
 
   /** Locks the room: newcomers knock and wait. Hosts only: rejects with `not-host` for a guest. */

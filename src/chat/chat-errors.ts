@@ -1,12 +1,14 @@
 import { RoomError, type ChatErrorCode } from '../errors.js';
 
-/** Why `sendText` or `sendImage` refused; each is a stable code a page can switch on. */
+/** Why a chat send or a file download was refused; each is a stable code a page can switch on. */
 export const CHAT_ERROR_CODES: readonly ChatErrorCode[] = [
   'chat-empty',
   'chat-too-long',
   'chat-rate-limited',
   'image-too-large',
   'image-unsupported',
+  'file-too-large',
+  'file-unavailable',
   'chat-closed',
 ];
 

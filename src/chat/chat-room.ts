@@ -1,4 +1,8 @@
-import { encodeChatFrame, type ChatPictureFrame } from '../protocol/chat-messages.js';
+import {
+  encodeChatFrame,
+  MAX_IMAGE_BYTES,
+  type ChatPictureFrame,
+} from '../protocol/chat-messages.js';
 import type { ChatBoundFrame } from '../protocol/frame.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
@@ -14,13 +18,16 @@ import {
   type DropReason,
   type Entry,
 } from './chat-types.js';
-import { LiveMessages } from './live-messages.js';
+import { closedError, LiveMessages } from './live-messages.js';
 import { PictureMemory } from './picture-memory.js';
-import { TransferGate, type TransfersModule } from './transfer-gate.js';
+import { TransferGate, type FileTransfers, type TransfersModule } from './transfer-gate.js';
 
 export type {
+  ChatFile,
   ChatLimits,
   ChatMessage,
+  FileFailure,
+  FileState,
   ChatPeers,
   ChatPicture,
   Delivery,
@@ -82,7 +89,8 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
   constructor(private readonly options: ChatRoomOptions) {
     super();
     const limits = { ...DEFAULT_CHAT_LIMITS, ...options.limits };
-    limits.maxImageBytes = Math.min(limits.maxImageBytes, DEFAULT_CHAT_LIMITS.maxImageBytes);
+    // A page's limit only lowers the protocol's; 0 (none set) leaves it.
+    limits.maxImageBytes = Math.min(limits.maxImageBytes || MAX_IMAGE_BYTES, MAX_IMAGE_BYTES);
     limits.pictureMemoryBytes = Math.max(limits.pictureMemoryBytes, limits.maxImageBytes);
     this.limits = limits;
     this.memory = new PictureMemory(limits.pictureMemoryBytes);
@@ -138,6 +146,7 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
     if (this.isDisposed) return;
     this.ready.add(peerId);
     this.live.peerReady(peerId);
+    this.transfers.peerReady(peerId);
     this.sync.linkReady(peerId);
   }
 
@@ -171,6 +180,9 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
     }
     const { frame } = decoded;
     switch (frame.type) {
+      case 'file':
+        this.transfers.takeFile(peerId, frame.data);
+        break;
       case 'chat':
         this.live.receiveText(peerId, frame);
         break;
@@ -210,6 +222,16 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
    */
   sendImage(file: Blob): Promise<ChatMessage> {
     return this.live.sendImage(file);
+  }
+
+  /**
+   * Files (`sendFile`, `downloadFile`, `cancelFile`), from the transfers chunk, which this loads.
+   * Rejects with `chat-closed` when the chat is closed or the chunk cannot be loaded.
+   */
+  async files(): Promise<FileTransfers> {
+    const transfers = await this.transfers.load();
+    if (!transfers || this.isDisposed) throw closedError();
+    return transfers.files;
   }
 
   /** Stops every transfer and timer, and frees every picture. */

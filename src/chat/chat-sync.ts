@@ -294,6 +294,7 @@ export class ChatSync {
       name: message.isOwn ? cleanName(this.chat.selfName()) : message.senderName,
       at: message.sentAt,
     };
+    if (entry.offer) return { ...item, file: entry.offer };
     if (!message.picture) return { ...item, text: message.text ?? '' };
     const { type, size } = message.picture;
     return { ...item, picture: { mime: type, size, follows: hasBytes } };
@@ -313,6 +314,11 @@ export class ChatSync {
     }
     if (item.clock > this.chat.lamport + limits.maxClockLead) {
       this.chat.drop(peerId, 'clock');
+      return;
+    }
+    if (item.file) {
+      // A file offer becomes a message once the transfers chunk has validated it.
+      this.chat.transfers.takeFile(peerId, item.file, item);
       return;
     }
     let picture: ChatPicture | undefined;

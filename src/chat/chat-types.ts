@@ -32,6 +32,39 @@ export interface ChatPicture {
 }
 
 /**
+ * Where a file offered in the chat is for this visitor: `offered` (it can be downloaded; an own
+ * file is always `offered`), `receiving`, `done` (every byte here and its SHA-256 checked: `url`
+ * saves it), `failed` (see `failure`; it can be tried again unless it was `too-large`) or
+ * `unavailable` (its sender is not in the room).
+ */
+export type FileState = 'offered' | 'receiving' | 'done' | 'failed' | 'unavailable';
+
+/**
+ * Why a download failed: the bytes did not match the SHA-256 offered (`corrupt`), did not match
+ * the size offered (`bad-size`), stopped coming (`timeout`), the sender refused (`refused`), or
+ * the file is larger than this room accepts (`too-large`).
+ */
+export type FileFailure = 'corrupt' | 'bad-size' | 'timeout' | 'refused' | 'too-large';
+
+/** A file offered in the chat: its bytes come from the sender only when asked for. */
+export interface ChatFile {
+  /** The name as offered, cleaned: no path separators, no control characters. Shown as text. */
+  readonly name: string;
+  readonly size: number;
+  /** The MIME type the sender's browser gave it (shown, never trusted: saving is a download). */
+  readonly type: string;
+  /** The SHA-256 of its bytes, 64 lowercase hex digits. */
+  readonly sha256: string;
+  readonly state: FileState;
+  /** From 0 to 1: how much of it has been received. */
+  readonly progress: number;
+  /** An object URL of the checked bytes once `done` (a download: `<a download href>`), else null. */
+  readonly url: string | null;
+  /** Set when `state` is `failed`. */
+  readonly failure?: FileFailure;
+}
+
+/**
  * Whether a message has left this browser: `pending` while it reached nobody (no one else was
  * reachable), `sent` once it is on a peer's data channel. A pending message goes out on its own
  * as soon as someone is reachable. Messages from others are always `sent`.
@@ -52,9 +85,10 @@ export interface ChatMessage {
   readonly isHistory: boolean;
   /** When it was sent or received, in ms since the epoch. */
   readonly sentAt: number;
-  readonly kind: 'text' | 'picture';
+  readonly kind: 'text' | 'picture' | 'file';
   readonly text?: string;
   readonly picture?: ChatPicture;
+  readonly file?: ChatFile;
   /** `pending` until an own message reached someone; see `Delivery`. */
   readonly delivery: Delivery;
 }
@@ -78,6 +112,8 @@ export type DropReason =
 export interface ChatLimits {
   /** Largest picture sent or accepted (at most `MAX_IMAGE_BYTES`). */
   maxImageBytes: number;
+  /** Largest file sent or downloaded; 0 or absent: the protocol's 256 MiB (`MAX_FILE_BYTES`). */
+  maxFileBytes?: number;
   /** Messages accepted from each peer: a token bucket. */
   receiveRate: { perSecond: number; burst: number };
   /** Messages this visitor may send; stricter than `receiveRate` so peers never drop them. */
@@ -135,6 +171,8 @@ export interface Entry extends OrderKey {
   blob: Blob | null;
   /** For a relayed picture: the peer whose transfer of it we still expect. */
   awaitingFrom: string | null;
+  /** For a file: its offer as history relays it (set by the transfers chunk). */
+  offer?: Record<string, unknown>;
 }
 
 /** What the parts of the chat (live messages, sync, transfers) share, provided by `ChatRoom`. */

@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { RoomError } from '../errors.js';
 import { chatError } from './chat-errors.js';
 import type { ChatContext, ChatMessage, ChatPicture, Entry } from './chat-types.js';
+import type { OwnMessages } from './transfer-gate.js';
 import { TokenBucket } from './rate-limit.js';
 
 export interface LiveMessagesOptions {
@@ -22,7 +23,7 @@ export interface LiveMessagesOptions {
   isClosed(): boolean;
 }
 
-export class LiveMessages {
+export class LiveMessages implements OwnMessages {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly sendBucket: TokenBucket;
 
@@ -69,42 +70,22 @@ export class LiveMessages {
     return entry.message;
   }
 
-  /** See `ChatRoom.sendImage`. */
+  /** See `ChatRoom.sendImage`: the transfers chunk, which sends pictures, checks and sends it. */
   async sendImage(file: Blob): Promise<ChatMessage> {
     if (this.options.isClosed()) throw closedError();
-    const maxBytes = this.chat.limits.maxImageBytes;
-    const tooLarge = () => chatError('image-too-large', `A picture has at most ${maxBytes} bytes.`);
-    if (file.size > maxBytes) throw tooLarge();
-    const [buffer, transfers] = await Promise.all([file.arrayBuffer(), this.chat.transfers.load()]);
-    const bytes = new Uint8Array(buffer);
-    if (this.options.isClosed()) throw closedError();
-    if (bytes.byteLength > maxBytes) throw tooLarge();
-    if (!transfers) {
-      throw new RoomError('internal', 'Pictures cannot be sent right now.');
-    }
-    const type = transfers.sniffImageType(bytes);
-    if (!type) {
-      throw chatError('image-unsupported', 'Only PNG, JPEG, GIF and WebP pictures can be sent.');
-    }
-    if (!this.sendBucket.take()) throw rateLimitedError();
-    const blob = new Blob([bytes], { type });
-    const id = this.newId();
-    const clock = this.chat.lamport + 1;
-    const targets = this.chat.peers.ids();
-    const picture: ChatPicture = {
-      type,
-      size: bytes.byteLength,
-      url: null,
-      progress: targets.length > 0 ? 0 : 1,
-    };
-    const entry = this.addOwn(id, clock, { kind: 'picture', picture }, blob, targets.length);
-    const isSent = await transfers.send(targets, { id, clock, type, bytes }, true);
-    if (this.options.isClosed()) throw closedError();
-    // Every channel closed before the offer went out: it waits for the sync like any pending one.
-    if (targets.length > 0 && !isSent) {
-      this.chat.update(id, { delivery: 'pending' });
-    }
-    return this.chat.log.get(id)?.message ?? entry.message;
+    const transfers = await this.chat.transfers.load();
+    if (!transfers) throw new RoomError('internal', 'Pictures cannot be sent right now.');
+    return transfers.sendImage(file, this);
+  }
+
+  /** Whether the chat was closed (the visit ended). */
+  isClosed(): boolean {
+    return this.options.isClosed();
+  }
+
+  /** Takes a token of this visitor's rate limit; false when it is spent (too many at once). */
+  takeSendToken(): boolean {
+    return this.sendBucket.take();
   }
 
   receiveText(peerId: string, frame: ChatTextFrame): void {
@@ -137,7 +118,8 @@ export class LiveMessages {
     return true;
   }
 
-  private addOwn(
+  /** Adds a message of this visitor's, `sent` when it `reached` anyone; holds a picture's bytes. */
+  addOwn(
     id: string,
     clock: number,
     content: Pick<ChatMessage, 'kind' | 'text' | 'picture'>,
@@ -208,15 +190,18 @@ export class LiveMessages {
     return new TokenBucket(rate.perSecond, rate.burst, this.options.monotonicNow);
   }
 
-  private newId(): string {
+  /** A new message ID. */
+  newId(): string {
     return (this.options.newId ?? (() => crypto.randomUUID()))();
   }
 }
 
+/** The error of a send after the chat closed. */
 export function closedError(): RoomError {
   return chatError('chat-closed', 'The chat is closed (the visit to the room ended).');
 }
 
-function rateLimitedError(): RoomError {
+/** The error of a send past this visitor's rate limit. */
+export function rateLimitedError(): RoomError {
   return chatError('chat-rate-limited', 'Too many messages at once; wait a moment.');
 }

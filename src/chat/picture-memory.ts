@@ -35,7 +35,7 @@ export class PictureMemory {
 
   /** Frees an entry's bytes and URL (the entry left the log, or its picture was let go). */
   forget(entry: Entry): void {
-    const url = entry.message.picture?.url;
+    const url = (entry.message.picture ?? entry.message.file)?.url;
     if (url) URL.revokeObjectURL(url);
     if (entry.blob) this.held -= entry.blob.size;
     entry.blob = null;

@@ -1,14 +1,23 @@
-// What travels in binary chunks (pictures now, files later) is a chunk of its own, loaded when a
-// visitor first sends a picture or a peer first announces one. Until it has loaded, what peers
-// send for it waits here in arrival order, within the caps of unfinished transfers.
+// What travels in binary chunks (pictures and files) is a chunk of its own, loaded when a
+// visitor first sends a picture or a file or a peer first announces one. Until it has loaded,
+// what peers send for it waits here in arrival order, within the caps of unfinished transfers.
 import {
   CHUNK_FRAME_BYTES,
   type ChatPictureFrame,
   type ChunkFrame,
+  type HistoryItem,
   type ImageType,
 } from '../protocol/chat-messages.js';
 import type { Clock } from '../util/clock.js';
-import type { ChatLimits, ChatPeers, ChatPicture, DropReason } from './chat-types.js';
+import type {
+  ChatContext,
+  ChatLimits,
+  ChatMessage,
+  ChatPeers,
+  ChatPicture,
+  DropReason,
+  Entry,
+} from './chat-types.js';
 
 /** What the transfers chunk is given of the chat. */
 export interface TransferHost {
@@ -32,16 +41,54 @@ export interface OutgoingPicture {
   bytes: Uint8Array | Blob;
 }
 
+/** What the transfers chunk is given of this visitor's own messages to send a picture. */
+export interface OwnMessages {
+  isClosed(): boolean;
+  /** Takes a token of the visitor's rate limit (text and pictures share it). */
+  takeSendToken(): boolean;
+  newId(): string;
+  /** Adds an own message (holding a picture's bytes); `sent` when it `reached` anyone. */
+  addOwn(
+    id: string,
+    clock: number,
+    content: Pick<ChatMessage, 'kind' | 'picture'>,
+    blob: Blob | null,
+    reached: number,
+  ): Entry;
+}
+
+/** Files in the chat, as the element's `sendFile`, `downloadFile` and `cancelFile` use them. */
+export interface FileTransfers {
+  /**
+   * Offers a file to the room (after hashing it); resolves with its message. Rejects with a
+   * RoomError: `file-too-large`, `chat-rate-limited`, `chat-closed`.
+   */
+  send(file: Blob): Promise<ChatMessage>;
+  /**
+   * Downloads an offered file from its sender; resolves with its message once the download
+   * ended (`file.state` says how). Rejects with `file-unavailable` (no such file, an own file,
+   * its sender gone) or `file-too-large`.
+   */
+  download(messageId: string): Promise<ChatMessage>;
+  /** Stops a download under way (the file is `offered` again); resolves with its message. */
+  cancel(messageId: string): Promise<ChatMessage>;
+}
+
 /** The transfers chunk at work, once loaded. */
 export interface Transfers {
+  readonly files: FileTransfers;
   /** Declared bytes of unfinished incoming transfers: the most memory they can take. */
   readonly bytesInFlight: number;
-  /** The picture type the bytes start with, or null (see image-sniff.ts). */
-  sniffImageType(bytes: Uint8Array): ImageType | null;
+  /** See `ChatRoom.sendImage`: checks a picture, adds it to the chat and sends it to everyone. */
+  sendImage(file: Blob, own: OwnMessages): Promise<ChatMessage>;
   /** Starts the transfer a peer announced at `at` (by the host's clock), or refuses it. */
   receive(peerId: string, frame: ChatPictureFrame, at: number): void;
   /** Takes a chunk that arrived at `at`. */
   takeChunk(peerId: string, chunk: ChunkFrame, at: number): void;
+  /** Takes a file frame a peer sent, or a file offer it relayed in `item`. */
+  takeFile(peerId: string, data: Record<string, unknown>, item?: HistoryItem): void;
+  /** A peer's link (re)opened: its files can be downloaded again. */
+  peerReady(peerId: string): void;
   /**
    * Sends a picture to each peer after what is queued for it; resolves true when it reached at
    * least one in full. With `showsProgress`, the picture's `progress` follows the sending (an own
@@ -76,7 +123,7 @@ export class TransferGate {
   private waitingTotal = 0;
 
   constructor(
-    private readonly host: TransferHost,
+    private readonly host: ChatContext,
     private readonly loadChunk: () => Promise<TransfersModule> = loadTransfers,
   ) {}
 
@@ -125,27 +172,32 @@ export class TransferGate {
 
   /** A chunk from a peer: handed on, or kept for the chunk while it loads. */
   takeChunk(peerId: string, chunk: ChunkFrame): void {
-    const { clock, limits } = this.host;
-    const at = clock.now();
+    const at = this.host.clock.now();
     if (this.transfers) {
       this.transfers.takeChunk(peerId, chunk, at);
       return;
     }
-    const own = this.waitingBytes.get(peerId) ?? 0;
     if (!this.loading) {
       // Only an announcement starts a load: with none waiting, no transfer has this chunk.
       this.host.drop(peerId, 'unknown-transfer');
-    } else if (
-      // Each waiting chunk counts as a whole frame, so a flood of small ones is bounded too.
-      own + CHUNK_FRAME_BYTES > limits.maxBytesInFlightPerPeer ||
-      this.waitingTotal + CHUNK_FRAME_BYTES > limits.maxBytesInFlight
-    ) {
-      this.host.drop(peerId, 'busy');
     } else {
-      this.waitingBytes.set(peerId, own + CHUNK_FRAME_BYTES);
-      this.waitingTotal += CHUNK_FRAME_BYTES;
-      this.waiting.push((transfers) => transfers?.takeChunk(peerId, chunk, at));
+      this.keep(peerId, (transfers) => transfers?.takeChunk(peerId, chunk, at));
     }
+  }
+
+  /** A file frame, or a relayed file offer (`item`): handed on, or kept while the chunk loads. */
+  takeFile(peerId: string, data: Record<string, unknown>, item?: HistoryItem): void {
+    if (this.transfers) {
+      this.transfers.takeFile(peerId, data, item);
+      return;
+    }
+    void this.load();
+    this.keep(peerId, (transfers) => transfers?.takeFile(peerId, data, item));
+  }
+
+  /** A peer's link (re)opened; before the chunk loads, no file of it is known. */
+  peerReady(peerId: string): void {
+    this.transfers?.peerReady(peerId);
   }
 
   /** A peer's link is gone: its transfers end, in their turn for what still waits. */
@@ -158,6 +210,22 @@ export class TransferGate {
   dispose(): void {
     this.clearWaiting();
     this.transfers?.dispose();
+  }
+
+  /** Keeps a frame for the chunk; each counts as a whole chunk frame, so a flood is bounded. */
+  private keep(peerId: string, handOver: Waiting): void {
+    const { limits } = this.host;
+    const own = this.waitingBytes.get(peerId) ?? 0;
+    if (
+      own + CHUNK_FRAME_BYTES > limits.maxBytesInFlightPerPeer ||
+      this.waitingTotal + CHUNK_FRAME_BYTES > limits.maxBytesInFlight
+    ) {
+      this.host.drop(peerId, 'busy');
+      return;
+    }
+    this.waitingBytes.set(peerId, own + CHUNK_FRAME_BYTES);
+    this.waitingTotal += CHUNK_FRAME_BYTES;
+    this.waiting.push(handOver);
   }
 
   private clearWaiting(): void {

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage, ChatRoom } from '../chat/chat-room.js';
+import type { FileTransfers } from '../chat/transfer-gate.js';
 import {
   parseIceServers,
   parseIceTransportPolicy,
@@ -39,6 +40,8 @@ export interface RoomHost extends ReactiveControllerHost, HTMLElement {
   noiseSuppression: NoiseSuppression;
   /** Largest picture accepted in chat, in bytes (0: the built-in limit). */
   maxImageSize: number;
+  /** Largest file offered or downloaded in chat, in bytes (0: the built-in limit). */
+  maxFileSize: number;
 }
 
 export interface RoomControllerOptions {
@@ -208,7 +211,7 @@ export class RoomController implements ReactiveController {
       hostKey: hostKeyFor(host.roomId),
       media: this.devices.takePreview(() => new LocalMedia()),
       createTransport: async (options) => (await transportFactory)(options),
-      chatLimits: host.maxImageSize > 0 ? { maxImageBytes: host.maxImageSize } : undefined,
+      chatLimits: { maxImageBytes: host.maxImageSize, maxFileBytes: host.maxFileSize },
     });
     this.session = session;
     this.watch(session);
@@ -255,6 +258,12 @@ export class RoomController implements ReactiveController {
 
   sendImage(file: Blob): Promise<ChatMessage> {
     return this.withSession((session) => session.sendImage(file), 'chat-closed');
+  }
+
+  /** Acts on the chat's files (from the transfers chunk, loaded on first use). */
+  withFiles(act: (files: FileTransfers) => Promise<ChatMessage>): Promise<ChatMessage> {
+    // A joined session has its chat.
+    return this.withSession(async (session) => act(await session.chat!.files()), 'chat-closed');
   }
 
   setName(name: string): void {

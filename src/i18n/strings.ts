@@ -117,6 +117,8 @@ const enChat: Strings['chat'] = {
     'chat-rate-limited': 'Too many messages at once; wait a moment.',
     'image-too-large': 'That picture is too large.',
     'image-unsupported': 'Only PNG, JPEG, GIF and WebP pictures can be sent.',
+    'file-too-large': 'That file is too large.',
+    'file-unavailable': 'That file cannot be downloaded now.',
     'chat-closed': 'The chat is closed: you are not in the room.',
   },
 };

@@ -14,6 +14,8 @@ const zhCNChat: Strings['chat'] = {
     'chat-too-long': '消息太长（最多 4000 个字符）。',
     'chat-rate-limited': '消息发送过于频繁，请稍候。',
     'image-too-large': '图片太大。',
+    'file-too-large': '文件太大。',
+    'file-unavailable': '现在无法下载这个文件。',
     'image-unsupported': '只能发送 PNG、JPEG、GIF 和 WebP 图片。',
     'chat-closed': '聊天已关闭：你不在房间里。',
   },

@@ -23,6 +23,9 @@ export const MAX_HISTORY_BATCH_ITEMS = 100;
 /** Most message IDs one `sync` or `want` frame may carry (500 IDs of 64 characters fit 48 KiB). */
 export const MAX_SYNC_IDS = 500;
 
+/** Transfer numbers from here on are files' (their receiver's); below, pictures' (their sender's). */
+export const FILE_TRANSFER_BASE = 0x8000_0000;
+
 /** A binary chunk frame, header included, is at most this many bytes (RFC 8841's default). */
 export const CHUNK_FRAME_BYTES = 64 * 1024;
 
@@ -38,7 +41,15 @@ export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
 /** The text frame types chat owns; every other text frame is a control message or nothing. */
-export const CHAT_FRAME_TYPES = ['chat', 'picture', 'digest', 'sync', 'want', 'history'] as const;
+export const CHAT_FRAME_TYPES = [
+  'chat',
+  'picture',
+  'digest',
+  'sync',
+  'want',
+  'history',
+  'file',
+] as const;
 
 export type ChatFrameType = (typeof CHAT_FRAME_TYPES)[number];
 
@@ -113,6 +124,8 @@ export interface HistoryItem {
   text?: string;
   /** For a picture: its type, size, and whether its bytes follow as a transfer. */
   picture?: { mime: ImageType; size: number; follows: boolean };
+  /** For a file: its offer's fields, validated by the transfers chunk (`validateFileOffer`). */
+  file?: Record<string, unknown>;
 }
 
 /** Part of an answer to `want`; the last part has `done: true`. */
@@ -123,15 +136,29 @@ export interface ChatHistoryFrame {
   done: boolean;
 }
 
+/**
+ * A file frame (an offer, a request or a stop, by its `op`) as it came: files are handled, and
+ * their frames validated field by field, in the transfers chunk (file-messages.ts), on demand.
+ */
+export interface ChatFileFrame {
+  v: typeof PROTOCOL_VERSION;
+  type: 'file';
+  data: Record<string, unknown>;
+}
+
 export type ChatFrame =
   | ChatTextFrame
+  | ChatFileFrame
   | ChatPictureFrame
   | ChatDigestFrame
   | ChatSyncFrame
   | ChatWantFrame
   | ChatHistoryFrame;
 
-/** One binary chunk of a picture transfer. */
+/**
+ * One binary chunk of a transfer: a picture's (numbered by its sender, below 2³¹) or a file's
+ * (numbered by its receiver in `file-get`, from 2³¹: see `FILE_TRANSFER_BASE`).
+ */
 export interface ChunkFrame {
   transfer: number;
   index: number;
@@ -214,6 +241,8 @@ export function validateChatFrame(data: Record<string, unknown>): ChatFrame | nu
       if (!isImageType(mime) || !isImageSize(size)) return null;
       return { v: PROTOCOL_VERSION, type: 'picture', id, clock, transfer, mime, size };
     }
+    case 'file':
+      return { v: PROTOCOL_VERSION, type: 'file', data };
     case 'digest': {
       const { count, hash } = data;
       if (!Number.isSafeInteger(count) || (count as number) < 0 || !isUint32(hash)) return null;
@@ -269,7 +298,7 @@ function idHash(id: string): number {
 
 function decodeHistoryItem(item: unknown): HistoryItem | null {
   if (!isRecord(item)) return null;
-  const { id, clock, from, name, at, text, picture } = item;
+  const { id, clock, from, name, at, text, picture, file } = item;
   if (!isMessageId(id) || !isClock(clock) || !isPeerId(from) || typeof name !== 'string') {
     return null;
   }
@@ -285,6 +314,7 @@ function decodeHistoryItem(item: unknown): HistoryItem | null {
     if (!isImageType(mime) || !isImageSize(size) || typeof follows !== 'boolean') return null;
     return { ...base, picture: { mime, size, follows } };
   }
+  if (text === undefined && picture === undefined && isRecord(file)) return { ...base, file };
   return null;
 }
 
@@ -304,7 +334,8 @@ export function isImageType(value: unknown): value is ImageType {
   return (IMAGE_TYPES as readonly unknown[]).includes(value);
 }
 
-function isMessageId(value: unknown): value is string {
+/** Whether `value` is a message ID (8 to 64 URL-safe characters). */
+export function isMessageId(value: unknown): value is string {
   return typeof value === 'string' && MESSAGE_ID_PATTERN.test(value);
 }
 
@@ -314,11 +345,13 @@ function isPeerId(value: unknown): value is string {
   );
 }
 
-function isClock(value: unknown): value is number {
+/** Whether `value` is a Lamport clock value (a safe integer from 1). */
+export function isClock(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 1;
 }
 
-function isUint32(value: unknown): value is number {
+/** Whether `value` is an integer from 0 to 2³² − 1. */
+export function isUint32(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_UINT32;
 }
 
