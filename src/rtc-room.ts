@@ -92,8 +92,9 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart select - Every device picker.
  * @csspart badge - The unread count on the chat button.
  * @csspart chat - The chat panel; its own parts are exported: `messages`, `message`, `message-own`,
- *   `sender`, `time`, `text`, `link`, `picture`, `progress`, `picture-status`, `refusal`,
- *   `composer`, `emoji-picker`, `emoji`, `picture-dialog` (and `input`, `button`).
+ *   `sender`, `time`, `text`, `link`, `picture`, `progress`, `picture-status`, `file`, `file-name`,
+ *   `file-status`, `refusal`, `composer`, `emoji-picker`, `emoji`, `picture-dialog` (and `input`,
+ *   `button`).
  * @csspart button - Every button.
  * @csspart input - Every text field.
  * @csspart share - The invite link.

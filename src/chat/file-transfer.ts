@@ -9,7 +9,6 @@ import {
   CHUNK_FRAME_BYTES,
   CHUNK_PAYLOAD_BYTES,
   encodeChunk,
-  FILE_TRANSFER_BASE,
   type ChunkFrame,
   type HistoryItem,
 } from '../protocol/chat-messages.js';
@@ -17,6 +16,7 @@ import {
   cleanFileName,
   cleanFileType,
   encodeFileFrame,
+  FILE_TRANSFER_BASE,
   MAX_FILE_BYTES,
   MAX_FILE_NAME_LENGTH,
   UNKNOWN_FILE_TYPE,

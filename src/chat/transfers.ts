@@ -1,11 +1,7 @@
 // The transfers chunk: pictures and files sent and received as binary chunks over the data
 // channels. `TransferGate` loads it when the first picture or file is sent or announced.
-import {
-  FILE_TRANSFER_BASE,
-  type ChatPictureFrame,
-  type ChunkFrame,
-  type HistoryItem,
-} from '../protocol/chat-messages.js';
+import type { ChatPictureFrame, ChunkFrame, HistoryItem } from '../protocol/chat-messages.js';
+import { FILE_TRANSFER_BASE } from '../protocol/file-messages.js';
 import { chatError } from './chat-errors.js';
 import type { ChatContext, ChatMessage, ChatPicture } from './chat-types.js';
 import { ChatFiles } from './file-transfer.js';
@@ -15,6 +11,7 @@ import { closedError, rateLimitedError } from './live-messages.js';
 import type { OutgoingPicture, OwnMessages, Transfers } from './transfer-gate.js';
 
 export { checkImage } from './image-sniff.js';
+export { MAX_FILE_BYTES } from '../protocol/file-messages.js';
 
 /** The chat's transfers: a sender and a receiver over the host's channels and limits. */
 export function createTransfers(host: ChatContext): Transfers {

@@ -10,6 +10,16 @@ export interface PictureIntakeOptions {
   isDisabled: () => boolean;
   /** Sends a picture that passed the checks. */
   send: (file: File) => void;
+  /**
+   * Offers any other file (or a picture too large to be one) as a file; without it, or while
+   * `takesFiles` says no, only pictures are taken.
+   */
+  sendFile?: (file: File) => void;
+  takesFiles?: () => boolean;
+  /** Largest file offered, in bytes, as the page set it (0: the protocol's). */
+  maxFileSize?: () => number;
+  /** Why a file was refused for its size. */
+  fileTooLarge?: (maxBytes: number) => string;
   /** The chat's sentences in the visitor's language. */
   strings: () => Strings['chat'];
   /** Loads the transfers chunk, whose checks these are (default its `import()`). */
@@ -17,13 +27,17 @@ export interface PictureIntakeOptions {
 }
 
 /**
- * Pictures the visitor offers, chosen, pasted or dropped: each file's size and first bytes are
- * checked (by the transfers chunk, loaded with the first offer); those that pass are sent, and
- * the first that fails says why (`refusal`).
+ * Pictures and files the visitor offers, chosen, pasted or dropped: each file's size and first
+ * bytes are checked (by the transfers chunk, loaded with the first offer); pictures that pass are
+ * sent as pictures (shown inline), other files are offered as files (when `sendFile` is given),
+ * and the first that fails says why (`refusal`).
  */
 export class PictureIntakeController {
   /** Why the last offered file was refused, or ''. */
   refusal = '';
+
+  /** Largest file offered, in bytes: the page's limit under the protocol's, once checks loaded. */
+  maxFileBytes = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -73,22 +87,33 @@ export class PictureIntakeController {
       this.refuse(this.options.strings().refusedUnavailable);
       return;
     }
+    const { maxFileSize, fileTooLarge, takesFiles } = this.options;
+    const sendFile = (takesFiles?.() ?? true) ? this.options.sendFile : undefined;
+    const wanted = maxFileSize?.() ?? 0;
+    const maxFile =
+      wanted > 0 ? Math.min(wanted, transfers.MAX_FILE_BYTES) : transfers.MAX_FILE_BYTES;
+    this.maxFileBytes = maxFile;
     for (const file of files) {
       const check = await transfers.checkImage(file, maxBytes);
       if (check.ok) {
         this.options.send(file);
+      } else if (sendFile && file.size <= maxFile) {
+        sendFile(file);
       } else if (!this.refusal) {
         const strings = this.options.strings();
         this.refuse(
-          check.refusal === 'too-large'
-            ? strings.refusedTooLarge(maxBytes)
-            : strings.refusedNotImage,
+          sendFile && fileTooLarge
+            ? fileTooLarge(maxFile)
+            : check.refusal === 'too-large'
+              ? strings.refusedTooLarge(maxBytes)
+              : strings.refusedNotImage,
         );
       }
     }
   }
 
-  private refuse(refusal: string): void {
+  /** Shows why a file was refused (also for a send that was refused later). */
+  refuse(refusal: string): void {
     this.refusal = refusal;
     this.host.requestUpdate();
   }

@@ -118,7 +118,7 @@ const enChat: Strings['chat'] = {
     'image-too-large': 'That picture is too large.',
     'image-unsupported': 'Only PNG, JPEG, GIF and WebP pictures can be sent.',
     'file-too-large': 'That file is too large.',
-    'file-unavailable': 'That file cannot be downloaded now.',
+    'file-unavailable': 'That file is not available.',
     'chat-closed': 'The chat is closed: you are not in the room.',
   },
 };

@@ -23,9 +23,6 @@ export const MAX_HISTORY_BATCH_ITEMS = 100;
 /** Most message IDs one `sync` or `want` frame may carry (500 IDs of 64 characters fit 48 KiB). */
 export const MAX_SYNC_IDS = 500;
 
-/** Transfer numbers from here on are files' (their receiver's); below, pictures' (their sender's). */
-export const FILE_TRANSFER_BASE = 0x8000_0000;
-
 /** A binary chunk frame, header included, is at most this many bytes (RFC 8841's default). */
 export const CHUNK_FRAME_BYTES = 64 * 1024;
 
@@ -157,7 +154,7 @@ export type ChatFrame =
 
 /**
  * One binary chunk of a transfer: a picture's (numbered by its sender, below 2³¹) or a file's
- * (numbered by its receiver in `file-get`, from 2³¹: see `FILE_TRANSFER_BASE`).
+ * (numbered by its receiver in a `get`, from 2³¹: see `FILE_TRANSFER_BASE` in file-messages.ts).
  */
 export interface ChunkFrame {
   transfer: number;

@@ -6,11 +6,14 @@
 // checks the SHA-256 of the whole file (FIPS 180-4, every byte in order) before offering to save
 // it. These frames reach the chat unvalidated (`ChatFileFrame`): they are validated here, in the
 // transfers chunk, the only code that handles them. Pure: null for anything malformed.
-import { FILE_TRANSFER_BASE, isClock, isMessageId, isUint32 } from './chat-messages.js';
+import { isClock, isMessageId, isUint32 } from './chat-messages.js';
 import { PROTOCOL_VERSION } from './messages.js';
 
 /** Largest file the protocol carries (a room may set a lower limit, never a higher one). */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Transfer numbers from here on are files' (their receiver's); below, pictures' (their sender's). */
+export const FILE_TRANSFER_BASE = 0x8000_0000;
 
 /** Longest file name, in UTF-16 code units after cleaning; a sender cuts longer ones. */
 export const MAX_FILE_NAME_LENGTH = 255;

@@ -107,7 +107,39 @@ export const styles = [
       width: 100%;
       margin-top: 4px;
     }
+    .file {
+      display: flex;
+      flex-direction: column;
+      gap: 2px;
+      margin-top: 4px;
+      padding: 6px 8px;
+      border-radius: calc(var(--_radius) / 2);
+      background: color-mix(in srgb, var(--_fg) 8%, transparent);
+    }
+    .file-name {
+      font-weight: 600;
+      overflow-wrap: anywhere;
+    }
+    .file-meta {
+      font-size: 0.8125rem;
+      opacity: 0.75;
+      overflow-wrap: anywhere;
+    }
+    .file-action {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px 8px;
+      align-items: center;
+    }
+    .file-action progress {
+      flex: 1 1 100px;
+      margin: 0;
+    }
+    .file-action a {
+      color: inherit;
+    }
     .picture-status,
+    .file-status,
     .refusal {
       margin: 2px 0 0;
       font-size: 0.875rem;

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatMessage, ChatPicture } from '../chat/chat-room.js';
+import type { ChatFile, ChatMessage, ChatPicture } from '../chat/chat-room.js';
 import { splitLinks } from '../chat/links.js';
 import { en, type Strings } from '../i18n/strings.js';
 import { PictureIntakeController } from '../controllers/picture-intake-controller.js';
@@ -26,6 +26,15 @@ export interface ChatSendImageDetail {
   file: File;
 }
 
+/** What the panel does with files: the room element's own methods (see `RtcRoom`). */
+export interface ChatFileActions {
+  /** Largest file offered or downloaded, in bytes; 0: the protocol's 256 MiB. */
+  readonly maxFileSize: number;
+  sendFile(file: Blob): Promise<unknown>;
+  downloadFile(messageId: string): Promise<unknown>;
+  cancelFile(messageId: string): Promise<unknown>;
+}
+
 export interface ChatPanelEventMap {
   'chat-send-text': CustomEvent<ChatSendTextDetail>;
   'chat-send-image': CustomEvent<ChatSendImageDetail>;
@@ -45,8 +54,9 @@ const emojiIcon = glyph(
 );
 
 /**
- * @summary The room's chat: the conversation, a text field, an emoji picker and a picture button.
- * A view only: it shows `messages` and asks for sending through events; the room does the rest.
+ * @summary The room's chat: the conversation, a text field, an emoji picker and a button for
+ * pictures and files. A view only: it shows `messages` and asks for sending through events (and
+ * for files, through `files`); the room does the rest.
  *
  * @fires {CustomEvent<ChatSendTextDetail>} chat-send-text - The visitor sent text (`text`).
  * @fires {CustomEvent<ChatSendImageDetail>} chat-send-image - The visitor chose, pasted or dropped
@@ -69,6 +79,9 @@ const emojiIcon = glyph(
  * @csspart emoji-picker - The emoji picker.
  * @csspart emoji - One emoji in the picker.
  * @csspart picture-dialog - The full-size picture.
+ * @csspart file - A file offered in the chat: its name, size, type and what can be done with it.
+ * @csspart file-name - A file's name.
+ * @csspart file-status - Where a file is (offered by the visitor, unavailable, failed).
  *
  * @cssproperty --rtc-room-chat-own-background - Behind the visitor's own messages.
  * @cssproperty --rtc-room-chat-thumbnail-size - Largest side of a picture's thumbnail.
@@ -88,6 +101,10 @@ export class RtcChatPanel extends LitElement {
     isDisabled: () => this.disabled,
     send: (file) => this.emitEvent('chat-send-image', { file }),
     strings: () => this.strings,
+    sendFile: (file) => this.sendFile(file),
+    takesFiles: () => this.files !== null,
+    maxFileSize: () => this.files?.maxFileSize ?? 0,
+    fileTooLarge: (maxBytes) => chatPanelStringsFor(this.strings.locale).fileTooLarge(maxBytes),
   });
 
   @state() private draft = '';
@@ -101,6 +118,9 @@ export class RtcChatPanel extends LitElement {
 
   /** Largest picture accepted, in bytes; larger ones are refused before sending. */
   @property({ attribute: 'max-image-bytes', type: Number }) maxImageBytes = MAX_IMAGE_BYTES;
+
+  /** Sends, downloads and stops files; without it, only pictures are taken. */
+  @property({ attribute: false }) files: ChatFileActions | null = null;
 
   /** Whether sending is off (e.g. before joining). */
   @property({ type: Boolean, reflect: true }) disabled = false;
@@ -161,6 +181,27 @@ export class RtcChatPanel extends LitElement {
 
   private handleAttach(): void {
     this.fileInput.click();
+  }
+
+  private sendFile(file: File): void {
+    this.files?.sendFile(file).catch((error: unknown) => {
+      const code = (error as { code?: string } | null)?.code;
+      const errors: Partial<Record<string, string>> = this.strings.errors;
+      this.pictures.refuse(
+        code === 'file-too-large'
+          ? chatPanelStringsFor(this.strings.locale).fileTooLarge(this.pictures.maxFileBytes)
+          : ((code && errors[code]) ?? String(error)),
+      );
+    });
+  }
+
+  private handleDownload(message: ChatMessage): void {
+    // The outcome shows in the message's `file.state`.
+    this.files?.downloadFile(message.id).catch(() => undefined);
+  }
+
+  private handleCancel(message: ChatMessage): void {
+    this.files?.cancelFile(message.id).catch(() => undefined);
   }
 
   private insertEmoji(emoji: string): void {
@@ -265,7 +306,7 @@ export class RtcChatPanel extends LitElement {
           </button>
           <input
             type="file"
-            accept=${IMAGE_TYPES.join(',')}
+            accept=${this.files ? nothing : IMAGE_TYPES.join(',')}
             multiple
             hidden
             tabindex="-1"
@@ -318,9 +359,11 @@ export class RtcChatPanel extends LitElement {
           ${message.isHistory ? html`<span class="earlier">${text.earlier}</span>` : nothing}
         </div>
         ${
-          message.picture
-            ? this.renderPicture(message.picture, name, message.isOwn)
-            : html`<p part="text" class="text">${renderText(message.text ?? '')}</p>`
+          message.file
+            ? this.renderFile(message, message.file)
+            : message.picture
+              ? this.renderPicture(message.picture, name, message.isOwn)
+              : html`<p part="text" class="text">${renderText(message.text ?? '')}</p>`
         }
       </div>
     `;
@@ -362,6 +405,51 @@ export class RtcChatPanel extends LitElement {
           : nothing
       }
     `;
+  }
+
+  // The name is a text node and an attribute value, never HTML.
+  private renderFile(message: ChatMessage, file: ChatFile): TemplateResult {
+    const text = chatPanelStringsFor(this.strings.locale);
+    const percent = Math.floor(file.progress * 100);
+    const url = file.url?.startsWith('blob:') ? file.url : null;
+    const button = (label: string, onClick: () => void, content = label) =>
+      html`<button part="button" type="button" aria-label=${label} @click=${onClick}>
+        ${content}
+      </button>`;
+    let action: TemplateResult | typeof nothing = nothing;
+    if (message.isOwn) {
+      action = html`<p part="file-status" class="file-status">${text.fileOffered}</p>`;
+    } else if (file.state === 'done' && url) {
+      action = html`<a part="button" class="save" href=${url} download=${file.name}
+        >${text.save(file.name)}</a
+      >`;
+    } else if (file.state === 'receiving') {
+      action = html`<progress
+          part="progress"
+          max="100"
+          .value=${percent}
+          aria-label=${text.receiving(percent)}
+        ></progress>
+        ${button(text.cancelDownload(file.name), () => this.handleCancel(message), text.cancel)}`;
+    } else if (file.state === 'unavailable') {
+      action = html`<p part="file-status" class="file-status">${text.fileUnavailable}</p>`;
+    } else if (file.state === 'failed') {
+      action = html`<p part="file-status" class="file-status">
+          ${text.fileFailed[file.failure ?? 'refused']}
+        </p>
+        ${
+          file.failure === 'too-large'
+            ? nothing
+            : button(text.retry(file.name), () => this.handleDownload(message), text.again)
+        }`;
+    } else if (this.files) {
+      action = button(text.download(file.name), () => this.handleDownload(message), text.get);
+    }
+    return html`<div part="file" class="file">
+      <span part="file-name" class="file-name">${file.name}</span>
+      <span class="file-meta">${text.fileSize(file.size)} · ${file.type}</span>
+      <div class="file-action">${action}</div>
+    </div>`;
   }
 }
 

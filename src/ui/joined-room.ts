@@ -32,6 +32,10 @@ export interface RoomActions {
   stopScreenShare(): void;
   sendMessage(text: string): Promise<ChatMessage>;
   sendImage(file: Blob): Promise<ChatMessage>;
+  readonly maxFileSize: number;
+  sendFile(file: Blob): Promise<ChatMessage>;
+  downloadFile(messageId: string): Promise<ChatMessage>;
+  cancelFile(messageId: string): Promise<ChatMessage>;
   raiseHand(on: boolean): Promise<void>;
   react(emoji: string): Promise<void>;
 }
@@ -186,10 +190,11 @@ function renderChatPane({ strings, element, room, chatPane }: JoinedRoomView): T
     <rtc-chat-panel
       part="chat"
       class="chat"
-      exportparts="messages, message, message-own, sender, time, text, link, picture, progress, picture-status, refusal, composer, input, button, emoji-picker, emoji, picture-dialog"
+      exportparts="messages, message, message-own, sender, time, text, link, picture, progress, picture-status, file, file-name, file-status, refusal, composer, input, button, emoji-picker, emoji, picture-dialog"
       .messages=${room.chat?.messages ?? []}
       .strings=${strings.chat}
       .maxImageBytes=${room.chat?.maxImageBytes ?? 0}
+      .files=${element}
       @chat-send-text=${(event: CustomEvent<ChatSendTextDetail>) => handleChatText(element, event)}
       @chat-send-image=${(event: CustomEvent<ChatSendImageDetail>) =>
         element.sendImage(event.detail.file).catch(() => undefined)}
