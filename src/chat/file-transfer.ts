@@ -407,7 +407,9 @@ export class ChatFiles implements FileTransfers {
   /** Sends a file's chunks, reading the next part while the current one goes out. */
   private async sendChunks(upload: Upload, file: Blob): Promise<void> {
     const { peers } = this.chat;
-    const { partBytes, highWaterBytes, pollMs } = this.tuning;
+    const { highWaterBytes, pollMs } = this.tuning;
+    // Whole chunks per part: every chunk but the file's last is full, as the receiver checks.
+    const partBytes = Math.ceil(this.tuning.partBytes / CHUNK_PAYLOAD_BYTES) * CHUNK_PAYLOAD_BYTES;
     const highWater = Math.max(highWaterBytes, CHUNK_FRAME_BYTES);
     const read = (offset: number) =>
       offset < file.size ? file.slice(offset, offset + partBytes).arrayBuffer() : null;

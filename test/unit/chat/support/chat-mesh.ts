@@ -22,6 +22,8 @@ export class ChatMesh {
   private readonly queued = new Map<string, number>();
   /** Rooms whose frames are lost on the way (a peer that never answers). */
   readonly muted = new Set<string>();
+  /** The most bytes each direction (`from>to`) ever had queued. */
+  readonly peakQueued = new Map<string, number>();
 
   /**
    * `loadTransfers` stands for the transfers chunk's `import()`: by default the module, at once
@@ -99,6 +101,8 @@ export class ChatMesh {
         const size = typeof data === 'string' ? data.length : data.byteLength;
         this.sent.push({ from: self, to, data });
         this.queued.set(key, (this.queued.get(key) ?? 0) + size);
+        const queued = this.queued.get(key) ?? 0;
+        this.peakQueued.set(key, Math.max(this.peakQueued.get(key) ?? 0, queued));
         const deliver = () => {
           this.queued.set(key, (this.queued.get(key) ?? 0) - size);
           if (this.links.has(linkKey(self, to)) && !this.muted.has(self)) {
