@@ -1,6 +1,7 @@
 // Chat timings: picture transfer (1 MiB and 8 MiB) between two visitors, next to a bare
 // RTCDataChannel between the same two pages (64 KiB chunks, 1 MiB in flight at most) and raw
-// 64 KiB PeerJS chunks, all in the same run; and text latency across a room of four.
+// 64 KiB PeerJS chunks, all in the same run; a 64 MiB file downloaded against the same bare
+// channel between the same two pages; and text latency across a room of four.
 import {
   openPlainPeerPage,
   startStack,
@@ -136,6 +137,35 @@ async function timePicture(sender, receiver, size) {
 }
 
 /**
+ * ms from downloadFile() to the receiver holding the whole file, SHA-256 checked, for `size`
+ * random bytes the sender offered (its hashing, before the offer, is not timed).
+ * @param {Page} sender
+ * @param {Page} receiver
+ * @param {number} size
+ */
+async function timeFile(sender, receiver, size) {
+  const id = await sender.evaluate(async (bytes) => {
+    const data = new Uint8Array(bytes);
+    for (let at = 0; at < bytes; at += 65536) {
+      crypto.getRandomValues(data.subarray(at, Math.min(bytes, at + 65536)));
+    }
+    const message = await document.querySelector('rtc-room').sendFile(new Blob([data]));
+    return message.id;
+  }, size);
+  return receiver.evaluate(async (id) => {
+    const room = document.querySelector('rtc-room');
+    while (!room.messages.some((m) => m.id === id)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const start = performance.now();
+    const message = await room.downloadFile(id);
+    if (message.file?.state !== 'done')
+      throw new Error(`the download ended ${message.file?.state}`);
+    return performance.now() - start;
+  }, id);
+}
+
+/**
  * @param {import('../test/e2e/harness.js').Browser} browser
  * @param {{ url: string }} host
  * @param {{ url: string }} server
@@ -208,9 +238,24 @@ const stack = await startStack();
 const { server, host, chromium: browser } = stack;
 /** @type {Record<string, { peerjs: number[], bare: number[], widget: number[] }>} */
 const pictures = {};
+/** @type {{ bare: number[], widget: number[] }} */
+const files = { bare: [], widget: [] };
+const FILE_SIZE = 64 * MB;
 /** @type {number[]} */
 let text;
 try {
+  for (let round = 0; round < ROUNDS; round++) {
+    const roomId = crypto.randomUUID();
+    const sender = await visitRoom(browser, host, server, roomId, 'Sender');
+    const receiver = await visitRoom(browser, host, server, roomId, 'Receiver');
+    await waitForRemoteVideo(receiver, 1);
+    // Turn about, so neither always runs on a warmer machine.
+    if (round % 2 === 0) files.widget.push(await timeFile(sender, receiver, FILE_SIZE));
+    files.bare.push(await timeBareChannel(sender, receiver, FILE_SIZE));
+    if (round % 2 === 1) files.widget.push(await timeFile(sender, receiver, FILE_SIZE));
+    await sender.close();
+    await receiver.close();
+  }
   for (const size of [1 * MB, 8 * MB]) {
     const label = `${size / MB} MiB`;
     pictures[label] = { peerjs: [], bare: [], widget: [] };
@@ -267,10 +312,24 @@ printTable(
     extra: ['× bare channel (medians)'],
   },
 );
+const fileBare = summarize(rate(files.bare, FILE_SIZE)).median;
+printTable(
+  `File throughput, 64 MiB, ${ROUNDS} rounds, two headless Chromium pages on loopback`,
+  'MiB/s',
+  [
+    ['bare RTCDataChannel (same pages, video on)', rate(files.bare, FILE_SIZE), 1],
+    [
+      'downloadFile(), SHA-256 checked (video on)',
+      rate(files.widget, FILE_SIZE),
+      summarize(rate(files.widget, FILE_SIZE)).median / fileBare,
+    ],
+  ],
+  { digits: 2, extra: ['× bare channel (medians)'] },
+);
 printTable(
   `Chat text latency to all 3 others in a room of 4 (${TEXT_ROUNDS} messages)`,
   'ms',
   [['sendMessage() → rtc-message at the last reader', text]],
   { digits: 1 },
 );
-writeResults('chat', { rounds: ROUNDS, samples: { ...pictures, text } });
+writeResults('chat', { rounds: ROUNDS, samples: { ...pictures, files, text } });

@@ -20,6 +20,7 @@ export type RtcRoomAttributeProperty =
   | 'noPrejoin'
   | 'noChat'
   | 'maxImageSize'
+  | 'maxFileSize'
   | 'noiseSuppression'
   | 'lang';
 
