@@ -46,8 +46,10 @@ export interface FileTuning {
   pollMs: number;
   /** Files sent to one peer at once; more are refused `busy`. */
   maxUploadsPerPeer: number;
-  /** File frames (offers, requests, stops) accepted from each peer: a token bucket. */
-  frameRate: { perSecond: number; burst: number };
+  /** Offers accepted from each peer, and made by this visitor: a token bucket. */
+  offerRate: { perSecond: number; burst: number };
+  /** Requests and stops accepted from each peer. */
+  requestRate: { perSecond: number; burst: number };
 }
 
 export const FILE_TUNING: Readonly<FileTuning> = {
@@ -56,7 +58,8 @@ export const FILE_TUNING: Readonly<FileTuning> = {
   highWaterBytes: 1024 * 1024,
   pollMs: 4,
   maxUploadsPerPeer: 2,
-  frameRate: { perSecond: 2, burst: 8 },
+  offerRate: { perSecond: 2, burst: 8 },
+  requestRate: { perSecond: 20, burst: 40 },
 };
 
 interface Upload {
@@ -89,7 +92,7 @@ export class ChatFiles implements FileTransfers {
   private readonly own = new Map<string, Blob>();
   private readonly uploads = new Map<string, Upload>();
   private readonly downloads = new Map<string, Download>();
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new Map<string, { offers: TokenBucket; requests: TokenBucket }>();
   private readonly sendBucket: TokenBucket;
   private readonly maxBytes: number;
   private transferCounter = 0;
@@ -101,13 +104,8 @@ export class ChatFiles implements FileTransfers {
   ) {
     const wanted = chat.limits.maxFileBytes ?? 0;
     this.maxBytes = wanted > 0 && wanted < MAX_FILE_BYTES ? wanted : MAX_FILE_BYTES;
-    const { perSecond, burst } = chat.limits.sendRate;
-    this.sendBucket = new TokenBucket(perSecond, burst, () => chat.clock.now());
-  }
-
-  /** Unfinished downloads and uploads: what is under way. */
-  get activeCount(): number {
-    return this.downloads.size + this.uploads.size;
+    // As strict as every peer's limit on offers, so that none of ours is dropped.
+    this.sendBucket = this.bucket(tuning.offerRate);
   }
 
   async send(file: Blob): Promise<ChatMessage> {
@@ -211,7 +209,8 @@ export class ChatFiles implements FileTransfers {
       this.takeRelayed(peerId, data, item);
       return;
     }
-    if (!this.bucketOf(peerId).take()) {
+    const buckets = this.bucketsOf(peerId);
+    if (!(data.op === 'offer' ? buckets.offers : buckets.requests).take()) {
       this.chat.drop(peerId, 'rate-limited');
       return;
     }
@@ -399,9 +398,12 @@ export class ChatFiles implements FileTransfers {
     }
     const upload: Upload = { peerId, transfer, isCancelled: false };
     this.uploads.set(key, upload);
-    void this.sendChunks(upload, file).finally(() => {
-      if (this.uploads.get(key) === upload) this.uploads.delete(key);
-    });
+    void this.sendChunks(upload, file)
+      // The file could not be read any more (changed or removed on disk since it was offered).
+      .catch(() => this.stop(peerId, transfer, 'unavailable'))
+      .finally(() => {
+        if (this.uploads.get(key) === upload) this.uploads.delete(key);
+      });
   }
 
   /** Sends a file's chunks, reading the next part while the current one goes out. */
@@ -524,14 +526,20 @@ export class ChatFiles implements FileTransfers {
     return this.chat.log.entries.filter((entry) => entry.senderId === peerId && entry.message.file);
   }
 
-  private bucketOf(peerId: string): TokenBucket {
-    let bucket = this.buckets.get(peerId);
-    if (!bucket) {
-      const { perSecond, burst } = this.tuning.frameRate;
-      bucket = new TokenBucket(perSecond, burst, () => this.chat.clock.now());
-      this.buckets.set(peerId, bucket);
+  private bucketsOf(peerId: string): { offers: TokenBucket; requests: TokenBucket } {
+    let buckets = this.buckets.get(peerId);
+    if (!buckets) {
+      buckets = {
+        offers: this.bucket(this.tuning.offerRate),
+        requests: this.bucket(this.tuning.requestRate),
+      };
+      this.buckets.set(peerId, buckets);
     }
-    return bucket;
+    return buckets;
+  }
+
+  private bucket({ perSecond, burst }: { perSecond: number; burst: number }): TokenBucket {
+    return new TokenBucket(perSecond, burst, () => this.chat.clock.now());
   }
 }
 

@@ -214,6 +214,32 @@ describe('files in chat', () => {
     expect(own).to.deep.include({ code: 'file-too-large' });
   });
 
+  it('refuses to flood others with offers itself, so peers never drop them', async () => {
+    const { ada } = pair();
+    const results = await Promise.allSettled(
+      Array.from({ length: FILE_TUNING.offerRate.burst + 2 }, (_, i) =>
+        send(ada, randomBytes(10), `f${i}`),
+      ),
+    );
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused).to.have.length(2);
+    expect((refused[0] as PromiseRejectedResult).reason).to.deep.include({
+      code: 'chat-rate-limited',
+    });
+  });
+
+  it('sends at most two files to one peer at once, and says busy to more', async () => {
+    const { ada, bob } = pair();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await send(ada, randomBytes(2 * MiB), `f${i}`)).id);
+    await until(() => bob.messages.filter((m) => m.file).length === 3, 'the offers arrive');
+    const files = await bob.files();
+    for (const id of ids) void files.download(id);
+    await until(() => fileOf(bob, ids[2])?.state === 'failed', 'the third is refused');
+    expect(fileOf(bob, ids[2])).to.deep.include({ failure: 'refused' });
+    await until(() => bob.messages.filter((m) => m.file?.state === 'done').length === 2, 'two end');
+  });
+
   describe('from a hostile peer', () => {
     it('fails a file whose bytes do not match its SHA-256', async () => {
       const { bob } = pair();
@@ -282,9 +308,9 @@ describe('files in chat', () => {
         mal.offer({ name: `spam${i}`, size: 1, mime: 'x/y', sha256: 'c'.repeat(64) });
       }
       const offers = bob.messages.filter((m) => m.senderId === MAL);
-      expect(offers).to.have.length(FILE_TUNING.frameRate.burst);
+      expect(offers).to.have.length(FILE_TUNING.offerRate.burst);
       expect(mal.dropped.filter((r) => r === 'rate-limited')).to.have.length(
-        50 - FILE_TUNING.frameRate.burst,
+        50 - FILE_TUNING.offerRate.burst,
       );
       await ada.sendText('still here');
       await until(() => bob.messages.some((m) => m.text === 'still here'), 'text goes on');
