@@ -161,6 +161,27 @@ describe('files in a room', () => {
     }
   });
 
+  it('sends a file from Firefox that Chromium downloads whole', async () => {
+    const roomId = crypto.randomUUID();
+    const sender = await visitRoom(firefox, host, server, roomId, 'Firefox sender');
+    const receiver = await visitRoom(chromium, host, server, roomId, 'Chromium receiver');
+    const pages = [sender, receiver];
+    try {
+      for (const page of pages) await waitForRemoteVideo(page, 1);
+      const offer = await offerRandomFile(sender, 6 * MiB + 1, 'from-firefox.bin');
+      assert.equal(offer.offered, offer.sha256);
+      await waitForOffer(receiver, offer.id);
+      await startDownload(receiver, offer.id);
+      const result = await finishDownload(receiver, offer.id);
+      assert.deepEqual(
+        [result.state, result.size, result.sha256],
+        ['done', 6 * MiB + 1, offer.sha256],
+      );
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+    }
+  });
+
   it('stops a download on Stop, from the panel, and downloads it again with one click', async () => {
     const roomId = crypto.randomUUID();
     const sender = await visitRoom(chromium, host, server, roomId, 'Sender');
