@@ -95,7 +95,14 @@ declare global {
 
     // Set by fixtures/hostile.html; `pwned` only by a script it smuggles in, if one ever ran.
     attack(roomId: string, targetId: string): Promise<number>;
+    /** Offers a file whose bytes lie about it; resolves with its message ID. */
+    offerLyingFile(roomId: string, targetId: string): Promise<string>;
     pwned?: unknown;
+
+    // Set by e2e/files.test.js: a file's progress as it changed, and its download under way.
+    fileProgress: number[];
+    fileWatch: ReturnType<typeof setInterval>;
+    fileDownload: Promise<string | undefined>;
 
     // Set before load by e2e/security.test.js.
     tokenRequests: DetailOf<'rtc-token-expired'>[];

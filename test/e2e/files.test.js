@@ -28,7 +28,7 @@ function offerRandomFile(page, size, name) {
       const sha256 = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
       const file = new File([bytes], name, { type: 'application/x-test' });
       const message = await document.querySelector('rtc-room').sendFile(file);
-      return { id: message.id, offered: message.file.sha256, sha256 };
+      return { id: message.id, offered: message.file?.sha256, sha256 };
     },
     size,
     name,
@@ -63,7 +63,7 @@ function startDownload(page, id) {
         window.fileProgress.push(file.progress);
       }
     }, 20);
-    window.fileDownload = room.downloadFile(id).then((m) => m.file.state);
+    window.fileDownload = room.downloadFile(id).then((m) => m.file?.state);
   }, id);
 }
 
@@ -212,8 +212,8 @@ describe('files in a room', () => {
       await waitInPage(
         receiver,
         (id) =>
-          document.querySelector('rtc-room').messages.find((m) => m.id === id)?.file?.progress >
-          0.05,
+          (document.querySelector('rtc-room').messages.find((m) => m.id === id)?.file?.progress ??
+            0) > 0.05,
         offer.id,
         'some of the file',
       );
@@ -266,7 +266,11 @@ describe('files in a room', () => {
       await waitForOffer(target, id);
       const ended = await target.evaluate(async (id) => {
         const message = await document.querySelector('rtc-room').downloadFile(id);
-        return { state: message.file.state, failure: message.file.failure, url: message.file.url };
+        return {
+          state: message.file?.state,
+          failure: message.file?.failure,
+          url: message.file?.url,
+        };
       }, id);
       assert.deepEqual(ended, { state: 'failed', failure: 'corrupt', url: null });
       await other.evaluate(() => document.querySelector('rtc-room').sendMessage('still here'));
