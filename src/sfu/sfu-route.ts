@@ -1,0 +1,518 @@
+import { RoomError } from '../errors.js';
+import type { LocalMedia } from '../media/local-media.js';
+import { decodeFrame } from '../protocol/frame.js';
+import { encodeMessage, PROTOCOL_VERSION, type HelloMessage } from '../protocol/messages.js';
+import type { SfuTicket } from '../room/room-protocol.js';
+import { readNetworkPath, type NetworkPath } from '../room/connection-stats.js';
+import type {
+  MediaRoute,
+  MediaRouteEvents,
+  RoutePeer,
+  SfuNotice,
+  ShownTile,
+} from '../room/media-route.js';
+import type { PeerFacts } from '../room/participant.js';
+import type { GoneReason } from '../room/remote-peer.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { Emitter } from '../util/emitter.js';
+import { JanusSession, type JanusSocketFactory } from './janus-session.js';
+import { layerFor, SIMULCAST_ENCODINGS } from './layers.js';
+import { EVERYONE, unwrapFrame, wrapFrame } from './sfu-frames.js';
+import {
+  VideoRoomPublisher,
+  VideoRoomSubscriber,
+  type Feed,
+  type StreamLayer,
+  type SubscribedStream,
+} from './video-room.js';
+
+/** How long peers not back on Janus after a reconnect stay listed, as the mesh's window. */
+export const RECONNECT_WINDOW_MS = 20_000;
+
+/** How long a new stream may take to show its first frame before it is shown anyway. */
+export const FIRST_FRAME_WAIT_MS = 5_000;
+
+const FRAME_POLL_MS = 100;
+const PATH_REFRESH_MS = 2_000;
+
+export interface SfuRouteOptions {
+  selfId: string;
+  hello: () => HelloMessage;
+  media: Pick<LocalMedia, 'outgoing' | 'screen'>;
+  /** The ICE servers to reach Janus with (TURN credentials are renewed). */
+  iceServers: () => Promise<RTCIceServer[]>;
+  iceTransportPolicy: RTCIceTransportPolicy;
+  clock?: Clock;
+  openSocket?: JanusSocketFactory;
+  createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+}
+
+/** One publisher of the room as this visitor receives it through Janus. */
+export class SfuPeer implements RoutePeer {
+  hello: HelloMessage | null = null;
+  /** Whether its hello came over the current Janus connection. */
+  hasHello = false;
+  /** Its stream, once its first frame came. */
+  stream: MediaStream | null = null;
+  /** Whether it publishes on the current connection. */
+  isLive = false;
+  /** Our `mid`s that carry its streams, by kind. */
+  mids: { audio?: string; video?: string } = {};
+  /** The tracks last seen for it, to notice a change. */
+  tracks: readonly MediaStreamTrack[] = [];
+  path: NetworkPath | null = null;
+  isLost = false;
+
+  constructor(readonly id: string) {}
+
+  get isReady(): boolean {
+    return this.hello !== null;
+  }
+
+  get isShown(): boolean {
+    return this.hello !== null || this.stream !== null;
+  }
+
+  get isReachable(): boolean {
+    return this.hasHello && !this.isLost;
+  }
+
+  /** Whether its stream through Janus is playing (the mesh's can be let go). */
+  get hasMedia(): boolean {
+    return this.stream !== null && this.isLive && !this.isLost;
+  }
+
+  toParticipant(): PeerFacts {
+    const stream = this.stream;
+    return {
+      id: this.id,
+      name: this.hello?.name ?? '',
+      isLocal: false,
+      hasAudio: this.hello?.audio ?? (stream?.getAudioTracks().length ?? 0) > 0,
+      hasVideo: this.hello?.video ?? (stream?.getVideoTracks().length ?? 0) > 0,
+      stream,
+      screen: null,
+      // A safety code proves a direct DTLS link; through an SFU there is none to prove.
+      safetyCode: null,
+      connection: {
+        state: this.isLost ? 'reconnecting' : this.hasMedia ? 'connected' : 'connecting',
+        candidateType: this.path?.candidateType ?? null,
+        roundTripMs: this.path?.roundTripMs ?? null,
+        quality: null,
+        via: 'sfu',
+      },
+    };
+  }
+}
+
+/** One attempt at Janus: the session, our publisher and our subscriber. */
+interface Connection {
+  session: JanusSession;
+  publisher: RTCPeerConnection;
+  subscriber: RTCPeerConnection;
+  videoRoom: VideoRoomSubscriber | null;
+  channel: RTCDataChannel;
+  /** The layer asked for each video `mid`. */
+  layers: Map<string, StreamLayer>;
+  senders: Partial<Record<string, RTCRtpSender>>;
+}
+
+/**
+ * The room through Janus's VideoRoom: we publish once (simulcast), and receive every other
+ * publisher on one subscriber connection. Peers are the room's publishers, under their peer IDs;
+ * names and media state come in hellos over Janus's data channels, as chat does. `mode` is
+ * emitted each time we publish on Janus (again).
+ */
+export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
+  readonly mode = 'sfu';
+  private readonly entries = new Map<string, SfuPeer>();
+  private readonly barred = new Set<string>();
+  private readonly clock: Clock;
+  private connection: Connection | null = null;
+  private ticket: SfuTicket | null = null;
+  private isConnecting = false;
+  private isLost = false;
+  private isClosed = false;
+  private tiles: readonly ShownTile[] = [];
+  private windowTimer: TimerHandle | undefined;
+  private pathTimer: TimerHandle | undefined;
+
+  constructor(private readonly options: SfuRouteOptions) {
+    super();
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get peers(): SfuPeer[] {
+    return [...this.entries.values()];
+  }
+
+  get unreachable(): string[] {
+    return [];
+  }
+
+  /** Whether we publish on Janus now. */
+  get isConnected(): boolean {
+    return this.connection !== null && !this.isLost;
+  }
+
+  start(): void {
+    // Peers come from Janus's publishers list, not the server's.
+  }
+
+  /**
+   * The server's word: a ticket connects (again, after a loss), or only renews the Janus token
+   * of the connection we have; `sfu-lost` waits for Janus to be back.
+   */
+  take(notice: SfuNotice): void {
+    if (notice.event === 'sfu-lost') this.lose();
+    else this.useTicket(notice.ticket);
+  }
+
+  private useTicket(ticket: SfuTicket): void {
+    this.ticket = ticket;
+    if (this.isClosed) return;
+    if (this.connection && !this.connection.session.closed) {
+      this.connection.session.setToken(ticket.token);
+      return;
+    }
+    void this.connect(ticket);
+  }
+
+  /** Janus went away (the server says so, or our socket did): the room stays, media waits. */
+  lose(): void {
+    if (this.isClosed) return;
+    this.closeConnection();
+    if (this.isLost) return;
+    this.isLost = true;
+    for (const peer of this.peers) {
+      peer.isLost = true;
+      peer.hasHello = false;
+      peer.isLive = false;
+    }
+    this.emit('error', new RoomError('sfu-lost', 'The media server went away; waiting for it'));
+    for (const peer of this.peers) this.emit('update', peer);
+  }
+
+  send(peerId: string, data: string | ArrayBuffer): boolean {
+    return this.sendTo(peerId, data);
+  }
+
+  bufferedAmount(): number {
+    return this.connection?.channel.bufferedAmount ?? 0;
+  }
+
+  sendHello(): void {
+    this.sendTo(EVERYONE, encodeMessage(this.options.hello()));
+  }
+
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): void {
+    void this.connection?.senders[kind]?.replaceTrack(track).catch(() => undefined);
+  }
+
+  shareScreen(): void {
+    // Not carried through Janus yet.
+  }
+
+  audioLevels(): Map<string, number> {
+    const levels = new Map<string, number>();
+    const transceivers = this.connection?.subscriber.getTransceivers() ?? [];
+    for (const peer of this.peers) {
+      const receiver = transceivers.find((t) => t.mid === peer.mids.audio)?.receiver;
+      const sources = receiver?.getSynchronizationSources() ?? [];
+      if (peer.isReady) levels.set(peer.id, Math.max(0, ...sources.map((s) => s.audioLevel ?? 0)));
+    }
+    return levels;
+  }
+
+  getStats(): Promise<RTCStatsReport | null> {
+    return this.connection?.subscriber.getStats() ?? Promise.resolve(null);
+  }
+
+  bar(peerId: string): void {
+    this.barred.add(peerId);
+    const peer = this.entries.get(peerId);
+    if (peer) this.drop(peer, 'closed');
+    void this.connection?.videoRoom?.unsubscribe([peerId]).catch(() => undefined);
+  }
+
+  whenDescribed(): null {
+    return null;
+  }
+
+  showTiles(tiles: readonly ShownTile[]): void {
+    this.tiles = tiles;
+    const connection = this.connection;
+    if (!connection?.videoRoom) return;
+    const changed = new Map<string, StreamLayer>();
+    const ratio = globalThis.devicePixelRatio || 1;
+    for (const peer of this.peers) {
+      const mid = peer.mids.video;
+      if (!mid) continue;
+      const shown = tiles.find(({ tile }) => tile.kind === 'participant' && tile.id === peer.id);
+      // A camera that is off needs no video (its tile shows a placeholder).
+      const width = shown && peer.hello?.video !== false ? shown.rect.width : null;
+      const layer = layerFor(width, ratio);
+      const last = connection.layers.get(mid);
+      if (last?.send === layer.send && (!layer.send || last.substream === layer.substream))
+        continue;
+      connection.layers.set(mid, layer);
+      changed.set(mid, layer);
+    }
+    void connection.videoRoom.configure(changed).catch(() => undefined);
+  }
+
+  close(sayGoodbye: boolean): void {
+    if (this.isClosed) return;
+    if (sayGoodbye) this.sendTo(EVERYONE, encodeMessage({ v: PROTOCOL_VERSION, type: 'bye' }));
+    this.isClosed = true;
+    this.clock.clearTimeout(this.windowTimer);
+    this.entries.clear();
+    this.removeAllListeners();
+    this.closeConnection();
+  }
+
+  private sendTo(to: string, data: string | ArrayBuffer): boolean {
+    const channel = this.connection?.channel;
+    if (channel?.readyState !== 'open') return false;
+    const frame = wrapFrame({ from: this.options.selfId, to, data });
+    try {
+      if (typeof frame === 'string') channel.send(frame);
+      else channel.send(frame);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async connect(ticket: SfuTicket): Promise<void> {
+    if (this.isConnecting) return;
+    this.isConnecting = true;
+    const { clock, openSocket, selfId } = this.options;
+    let session: JanusSession | null = null;
+    try {
+      const iceServers = await this.options.iceServers();
+      session = await JanusSession.connect(ticket.url, { token: ticket.token, clock, openSocket });
+      if (this.isClosed) throw new Error('closed');
+      const connection = this.openConnection(session, iceServers);
+      this.connection = connection;
+      session.onClose(() => {
+        if (this.connection === connection) this.lose();
+      });
+      const publisher = await VideoRoomPublisher.join(session, ticket, selfId, {
+        published: (feeds) => this.handlePublished(feeds),
+        left: (id) => {
+          const peer = this.entries.get(id);
+          if (peer) this.drop(peer, 'left');
+        },
+        ended: () => session?.close(),
+      });
+      connection.videoRoom = new VideoRoomSubscriber(
+        session,
+        ticket.room,
+        publisher.privateId,
+        connection.subscriber,
+        (streams) => this.handleStreams(connection, streams),
+      );
+      await publisher.publish(connection.publisher);
+      this.isLost = false;
+      for (const peer of this.peers) peer.isLost = false;
+      this.emit('mode', 'sfu');
+      this.subscribeToLive();
+      this.watchReturn();
+      this.refreshPaths();
+    } catch (error) {
+      if (this.isClosed) return;
+      session?.close();
+      this.lose();
+      if (!(error instanceof Error && error.message === 'closed')) console.warn('rtc-room:', error);
+    } finally {
+      this.isConnecting = false;
+    }
+    // A ticket that came while connecting is used now.
+    if (this.ticket !== ticket && !this.isClosed) this.useTicket(this.ticket!);
+  }
+
+  private openConnection(session: JanusSession, iceServers: RTCIceServer[]): Connection {
+    const create = this.options.createPeerConnection ?? ((config) => new RTCPeerConnection(config));
+    const config: RTCConfiguration = {
+      iceServers,
+      iceTransportPolicy: this.options.iceTransportPolicy,
+      bundlePolicy: 'max-bundle',
+    };
+    const publisher = create(config);
+    const outgoing = this.options.media.outgoing;
+    const senders: Connection['senders'] = {};
+    for (const track of outgoing.getTracks()) {
+      const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [outgoing] };
+      let transceiver: RTCRtpTransceiver;
+      try {
+        if (track.kind === 'video') init.sendEncodings = SIMULCAST_ENCODINGS;
+        transceiver = publisher.addTransceiver(track, init);
+      } catch {
+        // No simulcast in this browser: one layer.
+        transceiver = publisher.addTransceiver(track, {
+          direction: 'sendonly',
+          streams: [outgoing],
+        });
+      }
+      senders[track.kind] = transceiver.sender;
+    }
+    const channel = publisher.createDataChannel('rtc-room');
+    channel.binaryType = 'arraybuffer';
+    channel.onopen = () => this.sendHello();
+    const subscriber = create(config);
+    subscriber.ondatachannel = ({ channel: incoming }) => {
+      incoming.binaryType = 'arraybuffer';
+      incoming.onmessage = ({ data }) => this.handleFrame(data);
+    };
+    subscriber.onconnectionstatechange = () => {
+      if (subscriber.connectionState === 'failed') this.lose();
+    };
+    return { session, publisher, subscriber, channel, senders, videoRoom: null, layers: new Map() };
+  }
+
+  private closeConnection(): void {
+    const connection = this.connection;
+    this.connection = null;
+    this.clock.clearTimeout(this.pathTimer);
+    if (!connection) return;
+    connection.session.close();
+    connection.publisher.close();
+    connection.subscriber.close();
+  }
+
+  private handlePublished(feeds: readonly Feed[]): void {
+    for (const { id } of feeds) {
+      if (id === this.options.selfId || this.barred.has(id)) continue;
+      let peer = this.entries.get(id);
+      if (!peer) {
+        peer = new SfuPeer(id);
+        this.entries.set(id, peer);
+      }
+      peer.isLive = true;
+      peer.isLost = false;
+    }
+    this.subscribeToLive();
+  }
+
+  private subscribeToLive(): void {
+    const connection = this.connection;
+    const room = connection?.videoRoom;
+    if (!room || !this.ticket) return;
+    const subscribed = new Set(room.current.filter((s) => s.isActive).map((s) => s.feed));
+    const wanted = this.peers.filter((p) => p.isLive && !subscribed.has(p.id)).map((p) => p.id);
+    if (wanted.length === 0) return;
+    void room.subscribe(wanted, this.ticket.roomToken).then(
+      // Our hello to each: it hears it if it receives us already, else it says hello first.
+      () => {
+        for (const id of wanted) this.sendTo(id, encodeMessage(this.options.hello()));
+      },
+      () => undefined,
+    );
+  }
+
+  private handleStreams(connection: Connection, streams: readonly SubscribedStream[]): void {
+    if (this.connection !== connection) return;
+    const transceivers = connection.subscriber.getTransceivers();
+    for (const peer of this.peers) {
+      const own = streams.filter((s) => s.isActive && s.feed === peer.id);
+      const audio = own.find((s) => s.type === 'audio')?.mid;
+      const video = own.find((s) => s.type === 'video')?.mid;
+      peer.mids = { audio, video };
+      const tracks = [audio, video].flatMap((mid) => {
+        const track = transceivers.find((t) => t.mid === mid)?.receiver.track;
+        return mid !== undefined && track ? [track] : [];
+      });
+      const isSame =
+        tracks.length === peer.tracks.length && tracks.every((t, i) => t === peer.tracks[i]);
+      if (isSame || tracks.length === 0) continue;
+      peer.tracks = tracks;
+      const stream = new MediaStream(tracks);
+      const receiver = transceivers.find((t) => t.mid === (video ?? audio))?.receiver;
+      void this.whenFlowing(receiver).then(() => {
+        if (peer.tracks !== tracks || this.entries.get(peer.id) !== peer) return;
+        peer.stream = stream;
+        this.emit('update', peer);
+      });
+    }
+    // New streams start at the layer their tiles need.
+    this.showTiles(this.tiles);
+  }
+
+  // The first frame (or, for sound alone, the first packet) of a stream from Janus.
+  private async whenFlowing(receiver: RTCRtpReceiver | undefined): Promise<void> {
+    const deadline = this.clock.now() + FIRST_FRAME_WAIT_MS;
+    while (receiver && this.clock.now() < deadline && !this.isClosed) {
+      const report = await receiver.getStats().catch(() => null);
+      for (const stat of report?.values() ?? []) {
+        if (stat.type !== 'inbound-rtp') continue;
+        if ((stat.framesDecoded ?? 0) > 0 || (stat.kind === 'audio' && stat.packetsReceived > 0)) {
+          return;
+        }
+      }
+      await new Promise((resolve) =>
+        this.clock.setTimeout(() => resolve(undefined), FRAME_POLL_MS),
+      );
+    }
+  }
+
+  private handleFrame(raw: unknown): void {
+    const envelope = unwrapFrame(raw);
+    const self = this.options.selfId;
+    if (!envelope || (envelope.to !== self && envelope.to !== EVERYONE)) return;
+    const peer = this.entries.get(envelope.from);
+    if (!peer || this.barred.has(peer.id)) return;
+    const decoded = decodeFrame(envelope.data);
+    if (decoded.kind === 'invalid' && decoded.reason === 'unknown') return;
+    if (decoded.kind !== 'control') {
+      this.emit('message', { peerId: peer.id, frame: decoded });
+      return;
+    }
+    const { message } = decoded;
+    if (message.type === 'bye') this.drop(peer, 'left');
+    if (message.type !== 'hello') return;
+    const isFirst = !peer.hasHello;
+    peer.hello = message;
+    peer.hasHello = true;
+    if (!isFirst) {
+      this.emit('update', peer);
+      return;
+    }
+    // It may not have heard ours: it subscribed to us after we said it.
+    this.sendTo(peer.id, encodeMessage(this.options.hello()));
+    this.emit('ready', peer);
+  }
+
+  private drop(peer: SfuPeer, reason: GoneReason): void {
+    if (this.entries.get(peer.id) !== peer) return;
+    this.entries.delete(peer.id);
+    this.emit('gone', { peer, reason });
+  }
+
+  // After a reconnect, whoever is not back on Janus within the window has left.
+  private watchReturn(): void {
+    this.clock.clearTimeout(this.windowTimer);
+    this.windowTimer = this.clock.setTimeout(() => {
+      if (this.isLost) return;
+      for (const peer of this.peers) if (!peer.isLive) this.drop(peer, 'failed');
+    }, RECONNECT_WINDOW_MS);
+  }
+
+  private refreshPaths(): void {
+    this.pathTimer = this.clock.setTimeout(async () => {
+      const connection = this.connection;
+      if (!connection) return;
+      const report = await connection.subscriber.getStats().catch(() => null);
+      const path = report ? readNetworkPath(report) : null;
+      if (this.connection !== connection) return;
+      for (const peer of this.peers) {
+        const changed =
+          path?.candidateType !== peer.path?.candidateType ||
+          path?.roundTripMs !== peer.path?.roundTripMs;
+        peer.path = path;
+        if (changed) this.emit('update', peer);
+      }
+      this.refreshPaths();
+    }, PATH_REFRESH_MS);
+  }
+}
