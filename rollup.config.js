@@ -82,6 +82,8 @@ export default {
       // A host's controls, and the door's panels (waiting, removed): few visitors see them.
       host: /\/src\/ui\/host-view\.ts$/,
       door: /\/src\/ui\/door-view\.ts$/,
+      // The route through Janus: only a room that grew large loads it.
+      sfu: /\/src\/sfu\//,
       // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive
       // together anyway, and one file compresses ~1 KiB smaller than three.
       call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,

@@ -320,11 +320,11 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       this.subscribeToLive();
       this.watchReturn();
       this.refreshPaths();
-    } catch (error) {
+    } catch {
       if (this.isClosed) return;
+      // Reported as `sfu-lost`: the next ticket tries again.
       session?.close();
       this.lose();
-      if (!(error instanceof Error && error.message === 'closed')) console.warn('rtc-room:', error);
     } finally {
       this.isConnecting = false;
     }

@@ -57,11 +57,13 @@ function renderConnectionInfo(
         >${describeConnection(connection, strings)}</span
       >
       ${
-        participant.safetyCode
-          ? html`<span part="safety-code" class="safety-code" title=${strings.safetyCodeHint}
-              >${strings.safetyCode} <b>${participant.safetyCode}</b></span
-            >`
-          : nothing
+        connection.via === 'sfu'
+          ? html`<span part="safety-code" class="safety-code">${strings.safetyCodeViaServer}</span>`
+          : participant.safetyCode
+            ? html`<span part="safety-code" class="safety-code" title=${strings.safetyCodeHint}
+                >${strings.safetyCode} <b>${participant.safetyCode}</b></span
+              >`
+            : nothing
       }
     </div>`;
 }
