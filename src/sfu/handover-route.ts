@@ -16,6 +16,9 @@ import { SfuRoute, type SfuPeer, type SfuRouteOptions } from './sfu-route.js';
 /** Longest the mesh plays on once we publish on Janus, for peers whose SFU stream is late. */
 export const HANDOVER_TIMEOUT_MS = 10_000;
 
+/** How long the mesh plays on once every peer is seen through Janus, for the others' switch. */
+export const HANDOVER_GRACE_MS = 3_000;
+
 /** What the handover needs of the route through Janus (`SfuRoute`; a fake in tests). */
 export type SfuSide = Omit<MediaRoute, 'peers'> & {
   readonly peers: readonly SfuPeer[];
@@ -35,6 +38,7 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
   private readonly held = new Map<string, RoutePeer>();
   private readonly clock: NonNullable<SfuRouteOptions['clock']>;
   private timer: TimerHandle | undefined;
+  private isFinishing = false;
 
   /** `session` is the session's options: media, ICE, the server's API, the clock. */
   constructor(
@@ -213,7 +217,12 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
     const mesh = this.mesh;
     if (!mesh || !this.sfu.isConnected) return;
     const waiting = [...mesh.peers.filter((peer) => peer.isShown), ...this.held.values()];
-    if (waiting.every((peer) => this.isViaSfu(peer.id))) this.finishHandover();
+    if (this.isFinishing || !waiting.every((peer) => this.isViaSfu(peer.id))) return;
+    // The others switch at about the same time, each when it sees us through Janus: our side of
+    // the mesh plays on a moment for those still waiting for our stream there.
+    this.isFinishing = true;
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => this.finishHandover(), HANDOVER_GRACE_MS);
   }
 
   private finishHandover(): void {

@@ -1,7 +1,7 @@
 // Frames on Janus's data channels. A publisher's channel reaches everyone subscribed to it, so
 // each frame says whom it is from and for (a peer ID, or `*` for everyone); a receiver keeps
 // those for it and drops the rest. Janus relays them; rtc-room-server never sees them.
-// The sender is what the frame claims: Janus does not say which publisher a frame came from.
+// The receiver checks the claimed sender against the publisher Janus names (see SfuRoute).
 
 /** Addressed to every participant. */
 export const EVERYONE = '*';

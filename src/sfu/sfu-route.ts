@@ -33,6 +33,8 @@ export const RECONNECT_WINDOW_MS = 20_000;
 export const FIRST_FRAME_WAIT_MS = 5_000;
 
 const FRAME_POLL_MS = 100;
+const HELLO_RETRY_MS = 1_000;
+const CHANNEL_LABEL = 'rtc-room';
 const PATH_REFRESH_MS = 2_000;
 
 export interface SfuRouteOptions {
@@ -62,6 +64,8 @@ export class SfuPeer implements RoutePeer {
   tracks: readonly MediaStreamTrack[] = [];
   path: NetworkPath | null = null;
   isLost = false;
+  /** When we last answered its hello with ours (clock time). */
+  answeredAt = -Infinity;
 
   constructor(readonly id: string) {}
 
@@ -115,6 +119,9 @@ interface Connection {
   /** The layer asked for each video `mid`. */
   layers: Map<string, StreamLayer>;
   senders: Partial<Record<string, RTCRtpSender>>;
+  /** Feeds we asked to receive. */
+  subscribed: Set<string>;
+  greetTimer?: TimerHandle;
 }
 
 /**
@@ -318,6 +325,7 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       for (const peer of this.peers) peer.isLost = false;
       this.emit('mode', 'sfu');
       this.subscribeToLive();
+      this.greet(connection);
       this.watchReturn();
       this.refreshPaths();
     } catch {
@@ -357,18 +365,31 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       }
       senders[track.kind] = transceiver.sender;
     }
-    const channel = publisher.createDataChannel('rtc-room');
+    const channel = publisher.createDataChannel(CHANNEL_LABEL);
     channel.binaryType = 'arraybuffer';
     channel.onopen = () => this.sendHello();
     const subscriber = create(config);
-    subscriber.ondatachannel = ({ channel: incoming }) => {
+    const receive = (incoming: RTCDataChannel): void => {
       incoming.binaryType = 'arraybuffer';
-      incoming.onmessage = ({ data }) => this.handleFrame(data);
+      incoming.onmessage = ({ data }) => this.handleFrame(data, incoming.label);
     };
+    // Janus relays each publisher's frames on a channel it opens, labelled with the publisher's
+    // ID; ours starts the subscriber's SCTP association, without which Janus sends nothing.
+    subscriber.ondatachannel = ({ channel: incoming }) => receive(incoming);
+    receive(subscriber.createDataChannel(CHANNEL_LABEL));
     subscriber.onconnectionstatechange = () => {
       if (subscriber.connectionState === 'failed') this.lose();
     };
-    return { session, publisher, subscriber, channel, senders, videoRoom: null, layers: new Map() };
+    return {
+      session,
+      publisher,
+      subscriber,
+      channel,
+      senders,
+      videoRoom: null,
+      layers: new Map(),
+      subscribed: new Set(),
+    };
   }
 
   private closeConnection(): void {
@@ -376,6 +397,7 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     this.connection = null;
     this.clock.clearTimeout(this.pathTimer);
     if (!connection) return;
+    this.clock.clearTimeout(connection.greetTimer);
     connection.session.close();
     connection.publisher.close();
     connection.subscriber.close();
@@ -399,16 +421,24 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     const connection = this.connection;
     const room = connection?.videoRoom;
     if (!room || !this.ticket) return;
-    const subscribed = new Set(room.current.filter((s) => s.isActive).map((s) => s.feed));
-    const wanted = this.peers.filter((p) => p.isLive && !subscribed.has(p.id)).map((p) => p.id);
+    const asked = connection.subscribed;
+    const wanted = this.peers.filter((p) => p.isLive && !asked.has(p.id)).map((p) => p.id);
     if (wanted.length === 0) return;
-    void room.subscribe(wanted, this.ticket.roomToken).then(
-      // Our hello to each: it hears it if it receives us already, else it says hello first.
-      () => {
-        for (const id of wanted) this.sendTo(id, encodeMessage(this.options.hello()));
-      },
-      () => undefined,
-    );
+    for (const id of wanted) asked.add(id);
+    room.subscribe(wanted, this.ticket.roomToken).catch(() => {
+      for (const id of wanted) asked.delete(id);
+    });
+  }
+
+  // Janus drops frames for a subscriber whose channel is not up yet, so a hello may be lost
+  // either way: we say it to everyone each second while someone's is missing, and answer each
+  // hello (once a second at most per peer), which stops once they have ours.
+  private greet(connection: Connection): void {
+    connection.greetTimer = this.clock.setTimeout(() => {
+      if (this.connection !== connection) return;
+      if (this.peers.some((peer) => peer.isLive && !peer.hasHello)) this.sendHello();
+      this.greet(connection);
+    }, HELLO_RETRY_MS);
   }
 
   private handleStreams(connection: Connection, streams: readonly SubscribedStream[]): void {
@@ -456,10 +486,12 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     }
   }
 
-  private handleFrame(raw: unknown): void {
+  private handleFrame(raw: unknown, label: string): void {
     const envelope = unwrapFrame(raw);
     const self = this.options.selfId;
     if (!envelope || (envelope.to !== self && envelope.to !== EVERYONE)) return;
+    // Janus names the publisher: a frame that claims another sender is dropped.
+    if (label !== CHANNEL_LABEL && label !== envelope.from) return;
     const peer = this.entries.get(envelope.from);
     if (!peer || this.barred.has(peer.id)) return;
     const decoded = decodeFrame(envelope.data);
@@ -472,15 +504,18 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     if (message.type === 'bye') this.drop(peer, 'left');
     if (message.type !== 'hello') return;
     const isFirst = !peer.hasHello;
+    // The same hello to everyone again: it misses someone's, maybe ours (a changed one is news).
+    const isGreeting =
+      envelope.to === EVERYONE &&
+      (isFirst || JSON.stringify(peer.hello) === JSON.stringify(message));
     peer.hello = message;
     peer.hasHello = true;
-    if (!isFirst) {
-      this.emit('update', peer);
-      return;
+    const now = this.clock.now();
+    if (isGreeting && now - peer.answeredAt >= HELLO_RETRY_MS) {
+      peer.answeredAt = now;
+      this.sendTo(peer.id, encodeMessage(this.options.hello()));
     }
-    // It may not have heard ours: it subscribed to us after we said it.
-    this.sendTo(peer.id, encodeMessage(this.options.hello()));
-    this.emit('ready', peer);
+    this.emit(isFirst ? 'ready' : 'update', peer);
   }
 
   private drop(peer: SfuPeer, reason: GoneReason): void {

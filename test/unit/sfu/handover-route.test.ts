@@ -1,7 +1,11 @@
 import { expect } from '@open-wc/testing';
 import type { MediaRouteEvents, RoutePeer } from '../../../src/room/media-route.js';
 import type { RoomSessionOptions } from '../../../src/room/room-session.js';
-import { HANDOVER_TIMEOUT_MS, HandoverRoute } from '../../../src/sfu/handover-route.js';
+import {
+  HANDOVER_GRACE_MS,
+  HANDOVER_TIMEOUT_MS,
+  HandoverRoute,
+} from '../../../src/sfu/handover-route.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { FakeRoute, FakeSfu, meshPeer, sfuPeer } from '../support/fake-route.js';
 
@@ -34,7 +38,7 @@ describe('HandoverRoute', () => {
   it('shows each peer on the mesh until its stream plays through Janus, then closes the mesh', () => {
     const a = meshPeer('room-1_a');
     const b = meshPeer('room-1_b');
-    const { mesh, sfu, route, told } = handover([a, b]);
+    const { clock, mesh, sfu, route, told } = handover([a, b]);
     route.take({ event: 'sfu', ticket: TICKET });
     expect(sfu.notices).to.have.length(1);
     sfu.connect();
@@ -45,6 +49,9 @@ describe('HandoverRoute', () => {
     expect(route.peers.find((peer) => peer.id === 'room-1_b')).to.equal(b);
     expect(mesh.closedWithGoodbye, 'b still plays on the mesh').to.equal(null);
     sfu.play(sfuPeer('room-1_b'));
+    clock.tick(HANDOVER_GRACE_MS - 1);
+    expect(mesh.closedWithGoodbye, 'playing on for the others’ switch').to.equal(null);
+    clock.tick(1);
     expect(mesh.closedWithGoodbye, 'closed, and without a goodbye').to.equal(false);
     expect(route.mode).to.equal('sfu');
     expect(told.filter(([type]) => type === 'mode')).to.deep.equal([['mode', 'sfu']]);
@@ -53,7 +60,7 @@ describe('HandoverRoute', () => {
 
   it('keeps a peer whose mesh link closed first on screen until its stream comes through Janus', () => {
     const a = meshPeer('room-1_a');
-    const { mesh, sfu, route, told } = handover([a]);
+    const { clock, mesh, sfu, route, told } = handover([a]);
     sfu.connect();
     mesh.peers = [];
     mesh.fire('gone', { peer: a, reason: 'closed' });
@@ -62,6 +69,7 @@ describe('HandoverRoute', () => {
     const viaSfu = sfuPeer('room-1_a');
     sfu.play(viaSfu);
     expect(route.peers).to.deep.equal([viaSfu]);
+    clock.tick(HANDOVER_GRACE_MS);
     expect(route.mode).to.equal('sfu');
     expect(told.some(([type]) => type === 'gone')).to.equal(false);
   });
