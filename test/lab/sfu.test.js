@@ -171,6 +171,40 @@ describe('a room that grows past the mesh moves to Janus', () => {
     );
     for (const gap of gaps.flat())
       assert.ok(gap < MAX_FRAME_GAP_MS, `a tile stood still ${gap} ms`);
+    // Simulcast: in the speaker layout the featured tile gets the high layer, the strip the low.
+    await first[0].evaluate(() => {
+      document.querySelector('rtc-room').layout = 'speaker';
+    });
+    const layers = await waitInPage(
+      first[0],
+      async () => {
+        const room = document.querySelector('rtc-room');
+        const featured = room.shadowRoot.querySelector('[part~="tile-featured"]');
+        const remote = room.participants.filter((participant) => !participant.isLocal);
+        const report = await room.getStats(remote[0].id);
+        /** @type {Map<string, number>} */
+        const widths = new Map();
+        report?.forEach((stat) => {
+          if (stat.type === 'inbound-rtp' && stat.kind === 'video' && stat.frameWidth) {
+            widths.set(stat.trackIdentifier, stat.frameWidth);
+          }
+        });
+        const tiles = remote.map((participant) => ({
+          isFeatured: featured?.getAttribute('data-peer-id') === participant.id,
+          width: widths.get(participant.stream?.getVideoTracks()[0]?.id ?? '') ?? 0,
+        }));
+        const isSized = tiles.every(({ isFeatured, width }) =>
+          isFeatured ? width >= 480 : width > 0 && width <= 320,
+        );
+        return isSized && tiles;
+      },
+      undefined,
+      'the featured tile at the high layer, the strip at the low one',
+      30_000,
+    );
+    console.log(
+      `received widths in the speaker layout: ${JSON.stringify(await layers.jsonValue())}`,
+    );
     const connections = await first[0].evaluate(() =>
       document
         .querySelector('rtc-room')
