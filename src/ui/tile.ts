@@ -31,6 +31,8 @@ function describeConnection(connection: ParticipantConnection, strings: Strings)
     connection.candidateType ? strings.candidateTypes[connection.candidateType] : '',
   ];
   if (connection.roundTripMs !== null) parts.push(strings.roundTrip(connection.roundTripMs));
+  // Through the media server there is no direct link for a safety code to prove.
+  if (connection.via) parts.push(strings.safetyCodeViaServer);
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -57,13 +59,11 @@ function renderConnectionInfo(
         >${describeConnection(connection, strings)}</span
       >
       ${
-        connection.via === 'sfu'
-          ? html`<span part="safety-code" class="safety-code">${strings.safetyCodeViaServer}</span>`
-          : participant.safetyCode
-            ? html`<span part="safety-code" class="safety-code" title=${strings.safetyCodeHint}
-                >${strings.safetyCode} <b>${participant.safetyCode}</b></span
-              >`
-            : nothing
+        participant.safetyCode
+          ? html`<span part="safety-code" class="safety-code" title=${strings.safetyCodeHint}
+              >${strings.safetyCode} <b>${participant.safetyCode}</b></span
+            >`
+          : nothing
       }
     </div>`;
 }
