@@ -117,8 +117,9 @@ declare global {
     // without a video fails the test there).
     labTiles: [Element, HTMLVideoElement | null][];
     labFramesOf(video: HTMLVideoElement | null): number;
-    // Set by lab/sfu.test.js: when each marked video last showed a frame, and its longest wait.
-    labGaps: { last: number; longest: number }[];
+    // Set by lab/sfu.test.js: when each marked video last showed a frame, its longest wait, the
+    // wait at the change of its video track, and that track.
+    labGaps: { last: number; longest: number; swap: number; track: MediaStreamTrack | null }[];
 
     // Set by bench/chat.js: the sender's connection and channel, the receiver's connection.
     bare: { connection: RTCPeerConnection; channel?: RTCDataChannel; done?: Promise<number> };

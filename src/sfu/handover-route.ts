@@ -38,6 +38,8 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
   private readonly held = new Map<string, RoutePeer>();
   private readonly clock: NonNullable<SfuRouteOptions['clock']>;
   private timer: TimerHandle | undefined;
+  /** The stream each peer's tile was first given, by peer ID (see `present`). */
+  private readonly displays = new Map<string, MediaStream>();
   private isFinishing = false;
 
   /** `session` is the session's options: media, ICE, the server's API, the clock. */
@@ -103,7 +105,7 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
       ...this.held.keys(),
       ...this.sfu.peers.map((peer) => peer.id),
     ]);
-    return [...ids].map((id) => this.pick(id)!);
+    return [...ids].map((id) => this.present(this.pick(id)!));
   }
 
   get unreachable(): string[] {
@@ -173,6 +175,7 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
     this.clock.clearTimeout(this.timer);
     // Its listeners go below: a held peer's timer finds it no longer held.
     this.held.clear();
+    this.displays.clear();
     this.mesh?.close(sayGoodbye);
     this.mesh = null;
     this.sfu.close(sayGoodbye);
@@ -188,6 +191,32 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
     const viaSfu = this.sfu.peers.find((peer) => peer.id === peerId);
     if (viaSfu?.hasMedia || !this.mesh) return viaSfu ?? this.held.get(peerId);
     return this.mesh.peers.find((peer) => peer.id === peerId) ?? this.held.get(peerId) ?? viaSfu;
+  }
+
+  /**
+   * The peer with the stream its tile was first given: when its media comes another way (from
+   * the mesh to Janus, or from Janus again after a loss), the new tracks move into that stream,
+   * so the tile's video plays on without being given another stream (which reloads it).
+   */
+  private present(peer: RoutePeer): RoutePeer {
+    const stream = peer.toParticipant().stream;
+    if (!stream) return peer;
+    const display = this.displays.get(peer.id);
+    if (!display) this.displays.set(peer.id, stream);
+    if (!display || display === stream) return peer;
+    const tracks = stream.getTracks();
+    // Added first: the video always has a track to show.
+    for (const track of tracks) if (!display.getTracks().includes(track)) display.addTrack(track);
+    for (const track of display.getTracks())
+      if (!tracks.includes(track)) display.removeTrack(track);
+    const { id, isReady, isShown, isReachable } = peer;
+    return {
+      id,
+      isReady,
+      isShown,
+      isReachable,
+      toParticipant: () => ({ ...peer.toParticipant(), stream: display }),
+    };
   }
 
   // Chat goes over a peer link while there is one, else through Janus.

@@ -33,6 +33,7 @@ export const RECONNECT_WINDOW_MS = 20_000;
 export const FIRST_FRAME_WAIT_MS = 5_000;
 
 const FRAME_POLL_MS = 100;
+const FIRST_FRAMES = 5;
 const HELLO_RETRY_MS = 1_000;
 const CHANNEL_LABEL = 'rtc-room';
 const PATH_REFRESH_MS = 2_000;
@@ -469,14 +470,16 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     this.showTiles(this.tiles);
   }
 
-  // The first frame (or, for sound alone, the first packet) of a stream from Janus.
+  // The first frames (or, for sound alone, the first packet) of a stream from Janus.
   private async whenFlowing(receiver: RTCRtpReceiver | undefined): Promise<void> {
     const deadline = this.clock.now() + FIRST_FRAME_WAIT_MS;
     while (receiver && this.clock.now() < deadline && !this.isClosed) {
       const report = await receiver.getStats().catch(() => null);
       for (const stat of report?.values() ?? []) {
         if (stat.type !== 'inbound-rtp') continue;
-        if ((stat.framesDecoded ?? 0) > 0 || (stat.kind === 'audio' && stat.packetsReceived > 0)) {
+        // A few frames: the first ones may be of another layer than the one its tile asked for.
+        const frames = stat.framesDecoded ?? 0;
+        if (frames >= FIRST_FRAMES || (stat.kind === 'audio' && stat.packetsReceived > 0)) {
           return;
         }
       }

@@ -15,8 +15,14 @@ import {
 import { startLabStack } from './stack.js';
 import { markTiles, readMarkedFrames } from './tiles.js';
 
-/** Longest a tile may show the same frame while its room moves to Janus. */
-const MAX_FRAME_GAP_MS = 2000;
+/**
+ * Longest a tile may wait for its first frame through Janus, and for any frame while its room
+ * moves there. The swap itself takes about 100 ms, but this two-core machine, with five browsers
+ * and a mesh of five for a moment, holds frames up to about 2 s now and then, before, at and
+ * after the swap alike (67 to 1283 ms at the swap, 730 to 2300 ms anywhere, over the last runs).
+ */
+const MAX_SWAP_GAP_MS = 1500;
+const MAX_FRAME_GAP_MS = 3000;
 
 /**
  * Starts timing, in each page, the wait between two frames of each marked tile's video (every
@@ -28,9 +34,16 @@ function watchFrameGaps(pages) {
     pages.map((page) =>
       page.evaluate(() => {
         window.labGaps = window.labTiles.map(([, video]) => {
-          const gap = { last: performance.now(), longest: 0 };
+          const trackOf = () =>
+            video?.srcObject instanceof MediaStream ? video.srcObject.getVideoTracks()[0] : null;
+          const gap = { last: performance.now(), longest: 0, swap: 0, track: trackOf() };
           /** @type {VideoFrameRequestCallback} */
           const step = (now) => {
+            // The first frame of the stream through Janus.
+            if (trackOf() !== gap.track) {
+              gap.track = trackOf();
+              gap.swap = Math.max(gap.swap, now - gap.last);
+            }
             gap.longest = Math.max(gap.longest, now - gap.last);
             gap.last = now;
             video?.requestVideoFrameCallback(step);
@@ -44,17 +57,19 @@ function watchFrameGaps(pages) {
 }
 
 /**
- * The longest wait between two frames of each marked tile since `watchFrameGaps`, in ms.
+ * For each marked tile since `watchFrameGaps`, the longest wait between two of its frames, and
+ * the wait for the first frame once its video track changed (the swap to Janus), in ms.
  * @param {Page[]} pages
- * @returns {Promise<number[][]>}
+ * @returns {Promise<{ longest: number, swap: number }[][]>}
  */
 function readFrameGaps(pages) {
   return Promise.all(
     pages.map((page) =>
       page.evaluate(() =>
-        window.labGaps.map(({ last, longest }) =>
-          Math.round(Math.max(longest, performance.now() - last)),
-        ),
+        window.labGaps.map(({ last, longest, swap }) => ({
+          longest: Math.round(Math.max(longest, performance.now() - last)),
+          swap: Math.round(swap),
+        })),
       ),
     ),
   );
@@ -166,11 +181,12 @@ describe('a room that grows past the mesh moves to Janus', () => {
       }),
     );
     const gaps = await readFrameGaps(first);
-    console.log(
-      `longest wait between two frames of a tile across the switch: ${JSON.stringify(gaps)} ms`,
-    );
-    for (const gap of gaps.flat())
-      assert.ok(gap < MAX_FRAME_GAP_MS, `a tile stood still ${gap} ms`);
+    console.log(`each tile's waits for a frame across the switch (ms): ${JSON.stringify(gaps)}`);
+    for (const { longest, swap } of gaps.flat()) {
+      assert.ok(swap > 0, 'the tile swapped to its stream through Janus');
+      assert.ok(swap <= MAX_SWAP_GAP_MS, `a tile waited ${swap} ms for its first frame via Janus`);
+      assert.ok(longest < MAX_FRAME_GAP_MS, `a tile stood still ${longest} ms`);
+    }
     // Simulcast: in the speaker layout the featured tile gets the high layer, the strip the low.
     await first[0].evaluate(() => {
       document.querySelector('rtc-room').layout = 'speaker';

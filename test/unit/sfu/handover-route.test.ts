@@ -58,6 +58,23 @@ describe('HandoverRoute', () => {
     expect(told.filter(([type]) => type === 'gone')).to.deep.equal([]);
   });
 
+  it('keeps the stream a tile was given, moving the tracks from Janus into it', () => {
+    const meshStream = new MediaStream();
+    const a = { ...meshPeer('room-1_a'), toParticipant: () => ({ stream: meshStream }) };
+    const { sfu, route, shownStreamOf } = handover([a as unknown as RoutePeer]);
+    expect(shownStreamOf('room-1_a')).to.equal(meshStream);
+    sfu.connect();
+    const viaSfu = sfuPeer('room-1_a');
+    const canvas = document.createElement('canvas');
+    const track = canvas.captureStream().getVideoTracks()[0];
+    viaSfu.stream = new MediaStream([track]);
+    sfu.play(viaSfu);
+    expect(shownStreamOf('room-1_a')).to.equal(meshStream);
+    expect(meshStream.getTracks()).to.deep.equal([track]);
+    expect(route.peers[0].isReachable).to.equal(true);
+    track.stop();
+  });
+
   it('keeps a peer whose mesh link closed first on screen until its stream comes through Janus', () => {
     const a = meshPeer('room-1_a');
     const { clock, mesh, sfu, route, told } = handover([a]);
