@@ -63,6 +63,10 @@ export class SfuPeer implements RoutePeer {
   mids: { audio?: string; video?: string } = {};
   /** The tracks last seen for it, to notice a change. */
   tracks: readonly MediaStreamTrack[] = [];
+  /** The streams it publishes now, by `mid` in its connection. */
+  publishedMids: readonly string[] = [];
+  /** The screen it shares, through Janus. */
+  screen: MediaStream | null = null;
   path: NetworkPath | null = null;
   isLost = false;
   /** When we last answered its hello with ours (clock time). */
@@ -96,7 +100,7 @@ export class SfuPeer implements RoutePeer {
       hasAudio: this.hello?.audio ?? (stream?.getAudioTracks().length ?? 0) > 0,
       hasVideo: this.hello?.video ?? (stream?.getVideoTracks().length ?? 0) > 0,
       stream,
-      screen: null,
+      screen: this.screen,
       // A safety code proves a direct DTLS link; through an SFU there is none to prove.
       safetyCode: null,
       connection: {
@@ -120,8 +124,13 @@ interface Connection {
   /** The layer asked for each video `mid`. */
   layers: Map<string, StreamLayer>;
   senders: Partial<Record<string, RTCRtpSender>>;
-  /** Feeds we asked to receive. */
+  /** The streams we asked to receive, as `feed mid`. */
   subscribed: Set<string>;
+  /** Our publisher, once joined, and the transceiver of our shared screen, once shared. */
+  publisherRoom?: VideoRoomPublisher;
+  screen?: RTCRtpTransceiver;
+  /** Our offers with a screen added or stopped, one at a time. */
+  renegotiation: Promise<void>;
   greetTimer?: TimerHandle;
 }
 
@@ -217,8 +226,26 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     void this.connection?.senders[kind]?.replaceTrack(track).catch(() => undefined);
   }
 
-  shareScreen(): void {
-    // Not carried through Janus yet.
+  shareScreen(screen: MediaStream | null): void {
+    const connection = this.connection;
+    const room = connection?.publisherRoom;
+    if (!connection || !room) return;
+    const track = screen?.getVideoTracks()[0] ?? null;
+    let transceiver = connection.screen;
+    if (track && screen && !transceiver) {
+      transceiver = connection.publisher.addTransceiver(track, {
+        direction: 'sendonly',
+        streams: [screen],
+      });
+      connection.screen = transceiver;
+    } else if (transceiver) {
+      void transceiver.sender.replaceTrack(track).catch(() => undefined);
+      transceiver.direction = track ? 'sendonly' : 'inactive';
+    }
+    const shown = track ? transceiver : undefined;
+    connection.renegotiation = connection.renegotiation
+      .then(() => room.republish(connection.publisher, shown))
+      .catch(() => undefined);
   }
 
   audioLevels(): Map<string, number> {
@@ -240,7 +267,7 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     this.barred.add(peerId);
     const peer = this.entries.get(peerId);
     if (peer) this.drop(peer, 'closed');
-    void this.connection?.videoRoom?.unsubscribe([peerId]).catch(() => undefined);
+    void this.connection?.videoRoom?.unsubscribe([{ feed: peerId }]).catch(() => undefined);
   }
 
   whenDescribed(): null {
@@ -321,7 +348,8 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
         connection.subscriber,
         (streams) => this.handleStreams(connection, streams),
       );
-      await publisher.publish(connection.publisher);
+      connection.publisherRoom = publisher;
+      await publisher.publish(connection.publisher, connection.screen);
       this.isLost = false;
       for (const peer of this.peers) peer.isLost = false;
       this.emit('mode', 'sfu');
@@ -366,6 +394,11 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       }
       senders[track.kind] = transceiver.sender;
     }
+    const shared = this.options.media.screen;
+    const screenTrack = shared?.getVideoTracks()[0];
+    const screen = screenTrack
+      ? publisher.addTransceiver(screenTrack, { direction: 'sendonly', streams: [shared!] })
+      : undefined;
     const channel = publisher.createDataChannel(CHANNEL_LABEL);
     channel.binaryType = 'arraybuffer';
     channel.onopen = () => this.sendHello();
@@ -390,6 +423,8 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       videoRoom: null,
       layers: new Map(),
       subscribed: new Set(),
+      renegotiation: Promise.resolve(),
+      screen,
     };
   }
 
@@ -405,17 +440,29 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   }
 
   private handlePublished(feeds: readonly Feed[]): void {
-    for (const { id } of feeds) {
+    const asked = this.connection?.subscribed;
+    for (const { id, mids } of feeds) {
       if (id === this.options.selfId || this.barred.has(id)) continue;
       let peer = this.entries.get(id);
       if (!peer) {
         peer = new SfuPeer(id);
         this.entries.set(id, peer);
       }
+      // A stream it stopped (a screen): no longer received, asked for again if it starts again.
+      const stopped = peer.publishedMids.filter((mid) => !mids.includes(mid));
+      for (const mid of stopped) asked?.delete(`${id} ${mid}`);
+      const room = this.connection?.videoRoom;
+      if (stopped.length > 0 && room) {
+        room.unsubscribe(stopped.map((mid) => ({ feed: id, mid }))).catch(() => undefined);
+      }
+      peer.publishedMids = mids;
       peer.isLive = true;
       peer.isLost = false;
     }
     this.subscribeToLive();
+    // A screen it stopped goes at once, before Janus's offer says so.
+    const connection = this.connection;
+    if (connection?.videoRoom) this.handleStreams(connection, connection.videoRoom.current);
   }
 
   private subscribeToLive(): void {
@@ -423,11 +470,14 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     const room = connection?.videoRoom;
     if (!room || !this.ticket) return;
     const asked = connection.subscribed;
-    const wanted = this.peers.filter((p) => p.isLive && !asked.has(p.id)).map((p) => p.id);
+    const wanted = this.peers
+      .filter((peer) => peer.isLive)
+      .flatMap((peer) => peer.publishedMids.map((mid) => ({ feed: peer.id, mid })))
+      .filter(({ feed, mid }) => !asked.has(`${feed} ${mid}`));
     if (wanted.length === 0) return;
-    for (const id of wanted) asked.add(id);
+    for (const { feed, mid } of wanted) asked.add(`${feed} ${mid}`);
     room.subscribe(wanted, this.ticket.roomToken).catch(() => {
-      for (const id of wanted) asked.delete(id);
+      for (const { feed, mid } of wanted) asked.delete(`${feed} ${mid}`);
     });
   }
 
@@ -448,8 +498,12 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     for (const peer of this.peers) {
       const own = streams.filter((s) => s.isActive && s.feed === peer.id);
       const audio = own.find((s) => s.type === 'audio')?.mid;
-      const video = own.find((s) => s.type === 'video')?.mid;
+      const video = own.find((s) => s.type === 'video' && !s.isScreen)?.mid;
       peer.mids = { audio, video };
+      const screen = own.find(
+        (s) => s.type === 'video' && s.isScreen && peer.publishedMids.includes(s.feedMid),
+      );
+      this.showScreen(peer, transceivers, screen?.mid);
       const tracks = [audio, video].flatMap((mid) => {
         const track = transceivers.find((t) => t.mid === mid)?.receiver.track;
         return mid !== undefined && track ? [track] : [];
@@ -468,6 +522,18 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     }
     // New streams start at the layer their tiles need.
     this.showTiles(this.tiles);
+  }
+
+  private showScreen(
+    peer: SfuPeer,
+    transceivers: readonly RTCRtpTransceiver[],
+    mid: string | undefined,
+  ): void {
+    const track =
+      mid === undefined ? null : transceivers.find((t) => t.mid === mid)?.receiver.track;
+    if ((peer.screen?.getVideoTracks()[0] ?? null) === (track ?? null)) return;
+    peer.screen = track ? new MediaStream([track]) : null;
+    this.emit('update', peer);
   }
 
   // The first frames (or, for sound alone, the first packet) of a stream from Janus.

@@ -6,17 +6,26 @@ import type { JanusSession, PluginEvent } from './janus-session.js';
 
 export const VIDEO_ROOM = 'janus.plugin.videoroom';
 
-/** A publisher in the room as Janus lists it. */
+/** What a shared screen's stream is called among a publisher's streams. */
+export const SCREEN = 'screen';
+
+/** A publisher in the room as Janus lists it, with the streams it publishes now. */
 export interface Feed {
   id: string;
   display: string;
+  /** Its streams' `mid`s (in its own connection), those it stopped left out. */
+  mids: string[];
 }
 
 /** One stream of the subscriber's connection: which publisher it carries, on which `mid`. */
 export interface SubscribedStream {
   mid: string;
   feed: string;
+  /** The stream's `mid` in the publisher's connection. */
+  feedMid: string;
   type: 'audio' | 'video' | 'data';
+  /** Whether it is a shared screen rather than the camera. */
+  isScreen: boolean;
   isActive: boolean;
 }
 
@@ -33,11 +42,19 @@ export interface RoomNews {
 /** Publishers listed in a VideoRoom event (`publishers` of `joined` or `event`). */
 export function feedsOf(data: Record<string, unknown>): Feed[] {
   const list = Array.isArray(data.publishers) ? data.publishers : [];
-  return list.flatMap((entry: unknown) =>
-    isRecord(entry) && (typeof entry.id === 'string' || typeof entry.id === 'number')
-      ? [{ id: String(entry.id), display: typeof entry.display === 'string' ? entry.display : '' }]
-      : [],
-  );
+  return list.flatMap((entry: unknown) => {
+    if (!isRecord(entry) || (typeof entry.id !== 'string' && typeof entry.id !== 'number')) {
+      return [];
+    }
+    const streams = Array.isArray(entry.streams) ? entry.streams : [];
+    const mids = streams.flatMap((stream: unknown) =>
+      isRecord(stream) && typeof stream.mid === 'string' && stream.disabled !== true
+        ? [stream.mid]
+        : [],
+    );
+    const display = typeof entry.display === 'string' ? entry.display : '';
+    return [{ id: String(entry.id), display, mids }];
+  });
 }
 
 /** The streams a subscriber's `attached` or `updated` event lists. */
@@ -52,7 +69,9 @@ export function streamsOf(data: Record<string, unknown>): SubscribedStream[] | n
       {
         mid: entry.mid,
         feed: typeof feed === 'string' || typeof feed === 'number' ? String(feed) : '',
+        feedMid: typeof entry.feed_mid === 'string' ? entry.feed_mid : '',
         type,
+        isScreen: entry.feed_description === SCREEN,
         isActive: entry.active !== false && feed !== undefined,
       },
     ];
@@ -119,13 +138,31 @@ export class VideoRoomPublisher {
     return publisher;
   }
 
-  /** Publishes what `pc` sends (its transceivers and data channel are set up already). */
-  async publish(pc: RTCPeerConnection): Promise<void> {
+  /**
+   * Publishes what `pc` sends (its transceivers and data channel are set up already); `screen`
+   * names the transceiver of a shared screen, if any, so that the others tell it from the camera.
+   */
+  async publish(pc: RTCPeerConnection, screen?: RTCRtpTransceiver): Promise<void> {
     trickleFrom(pc, this.session, this.handle);
+    await this.negotiate(pc, 'publish', screen);
+  }
+
+  /** Publishes what `pc` sends now: a screen added or stopped. */
+  republish(pc: RTCPeerConnection, screen?: RTCRtpTransceiver): Promise<void> {
+    return this.negotiate(pc, 'configure', screen);
+  }
+
+  private async negotiate(
+    pc: RTCPeerConnection,
+    request: 'publish' | 'configure',
+    screen: RTCRtpTransceiver | undefined,
+  ): Promise<void> {
     await pc.setLocalDescription(await pc.createOffer());
+    const mid = screen?.mid;
+    const descriptions = mid ? [{ mid, description: SCREEN }] : [];
     const { jsep } = await this.session.message(
       this.handle,
-      { request: 'publish' },
+      { request, descriptions },
       pc.localDescription!,
     );
     if (!jsep) throw new Error('Janus gave no answer to our offer');
@@ -163,10 +200,12 @@ export class VideoRoomSubscriber {
     return this.streams;
   }
 
-  /** Subscribes to every stream of `feeds` (the first call joins as a subscriber). */
-  subscribe(feeds: readonly string[], roomToken: string): Promise<void> {
+  /** Subscribes to streams of publishers (the first call joins as a subscriber). */
+  subscribe(
+    streams: ReadonlyArray<{ feed: string; mid: string }>,
+    roomToken: string,
+  ): Promise<void> {
     return this.enqueue(async () => {
-      const streams = feeds.map((feed) => ({ feed }));
       if (this.hasJoined) {
         await this.answer(
           await this.session.message(this.handle, { request: 'update', subscribe: streams }),
@@ -193,11 +232,11 @@ export class VideoRoomSubscriber {
     });
   }
 
-  /** Stops receiving `feeds` (they left, or we no longer show them). */
-  unsubscribe(feeds: readonly string[]): Promise<void> {
-    if (feeds.length === 0) return Promise.resolve();
+  /** Stops receiving some publishers' streams (every one of a publisher without `mid`). */
+  unsubscribe(streams: ReadonlyArray<{ feed: string; mid?: string }>): Promise<void> {
+    if (streams.length === 0 || !this.hasJoined) return Promise.resolve();
     return this.enqueue(async () => {
-      const unsubscribe = feeds.map((feed) => ({ feed }));
+      const unsubscribe = [...streams];
       await this.answer(
         await this.session.message(this.handle, { request: 'update', unsubscribe }),
       );

@@ -275,6 +275,28 @@ describe('visitors in a room on Janus', () => {
     }
   });
 
+  it('a screen shared in Chromium reaches Firefox through Janus, and goes when it stops', async () => {
+    const [chromium, firefox] = pages;
+    const screenTile = () => {
+      const tile = document
+        .querySelector('rtc-room')
+        .shadowRoot.querySelector('[part~="tile-screen"]');
+      return (tile?.querySelector('video')?.videoWidth ?? 0) > 0;
+    };
+    await chromium.bringToFront();
+    // A real click: browsers share a screen only on a gesture (Chromium's fake screen here).
+    await chromium.click('rtc-room >>> [data-action="screen"]');
+    await waitInPage(firefox, screenTile, undefined, 'the screen with frames', 30_000);
+    await chromium.click('rtc-room >>> [data-action="screen"]');
+    await waitInPage(
+      firefox,
+      () => !document.querySelector('rtc-room').shadowRoot.querySelector('[part~="tile-screen"]'),
+      undefined,
+      'the screen tile to go',
+    );
+    await assertVideosPlay(firefox, 1);
+  });
+
   it('a Janus killed mid-call: sfu-lost once, then the videos come back by themselves', async () => {
     assert.ok(stack.janus);
     await stack.janus.stop();

@@ -108,7 +108,11 @@ async function connectedRoute() {
   await settle();
   socket.answer(
     'join',
-    pluginEvent({ videoroom: 'joined', private_id: 5, publishers: [{ id: OTHER }] }),
+    pluginEvent({
+      videoroom: 'joined',
+      private_id: 5,
+      publishers: [{ id: OTHER, streams: [{ mid: '0', type: 'data' }] }],
+    }),
   );
   await settle();
   socket.answer('publish', pluginEvent({ configured: 'ok' }, { type: 'answer', sdp: 'a' }));

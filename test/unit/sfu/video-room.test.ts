@@ -58,24 +58,37 @@ const event = (data: Record<string, unknown>, sdp?: string) => ({
 describe('VideoRoom', () => {
   it('reads the publishers and the streams Janus lists, skipping what is malformed', () => {
     expect(
-      feedsOf({ publishers: [{ id: 'a', display: 'a' }, { id: 7 }, { display: 'no id' }, 'x'] }),
+      feedsOf({
+        publishers: [
+          {
+            id: 'a',
+            display: 'a',
+            streams: [{ mid: '0' }, { mid: '2', disabled: true }, { mid: '3' }, { type: 'x' }],
+          },
+          { id: 7 },
+          { display: 'no id' },
+          'x',
+        ],
+      }),
     ).to.deep.equal([
-      { id: 'a', display: 'a' },
-      { id: '7', display: '' },
+      { id: 'a', display: 'a', mids: ['0', '3'] },
+      { id: '7', display: '', mids: [] },
     ]);
     expect(feedsOf({})).to.deep.equal([]);
     expect(
       streamsOf({
         streams: [
           stream('0', 'a', 'audio'),
+          { ...stream('4', 'a'), feed_mid: '3', feed_description: 'screen' },
           { mid: '1', type: 'video', active: false },
           { mid: '2', type: 'screen', feed_id: 'a' },
           { type: 'data' },
         ],
       }),
     ).to.deep.equal([
-      { mid: '0', feed: 'a', type: 'audio', isActive: true },
-      { mid: '1', feed: '', type: 'video', isActive: false },
+      { mid: '0', feed: 'a', feedMid: '', type: 'audio', isScreen: false, isActive: true },
+      { mid: '4', feed: 'a', feedMid: '3', type: 'video', isScreen: true, isActive: true },
+      { mid: '1', feed: '', feedMid: '', type: 'video', isScreen: false, isActive: false },
     ]);
     expect(streamsOf({ videoroom: 'event' })).to.equal(null);
   });
@@ -91,7 +104,7 @@ describe('VideoRoom', () => {
       pc as unknown as RTCPeerConnection,
       (streams) => heard.push(streams),
     );
-    const subscribing = subscriber.subscribe(['a'], 'room-token');
+    const subscribing = subscriber.subscribe([{ feed: 'a', mid: '1' }], 'room-token');
     await settle();
     socket.answer('attach', { janus: 'success', data: { id: 30 } });
     await settle();
@@ -100,7 +113,7 @@ describe('VideoRoom', () => {
       ptype: 'subscriber',
       room: 'room',
       private_id: 99,
-      streams: [{ feed: 'a' }],
+      streams: [{ feed: 'a', mid: '1' }],
       token: 'room-token',
     });
     socket.answer('join', event({ videoroom: 'attached', streams: [stream('0', 'a')] }, 'offer-1'));
