@@ -3,6 +3,13 @@ import type { LocalMedia } from '../media/local-media.js';
 import { decodeFrame } from '../protocol/frame.js';
 import { encodeMessage, PROTOCOL_VERSION, type HelloMessage } from '../protocol/messages.js';
 import type { SfuTicket } from '../room/room-protocol.js';
+import {
+  lossPercentBetween,
+  rateConnection,
+  readMediaCounters,
+  type ConnectionQuality,
+  type MediaCounters,
+} from '../room/connection-quality.js';
 import { readNetworkPath, type NetworkPath } from '../room/connection-stats.js';
 import type {
   MediaRoute,
@@ -68,6 +75,8 @@ export class SfuPeer implements RoutePeer {
   /** The screen it shares, through Janus. */
   screen: MediaStream | null = null;
   path: NetworkPath | null = null;
+  /** The quality of our link to Janus, which carries it. */
+  quality: ConnectionQuality | null = null;
   isLost = false;
   /** When we last answered its hello with ours (clock time). */
   answeredAt = -Infinity;
@@ -107,7 +116,7 @@ export class SfuPeer implements RoutePeer {
         state: this.isLost ? 'reconnecting' : this.hasMedia ? 'connected' : 'connecting',
         candidateType: this.path?.candidateType ?? null,
         roundTripMs: this.path?.roundTripMs ?? null,
-        quality: null,
+        quality: this.quality,
         via: 'sfu',
       },
     };
@@ -131,6 +140,8 @@ interface Connection {
   screen?: RTCRtpTransceiver;
   /** Our offers with a screen added or stopped, one at a time. */
   renegotiation: Promise<void>;
+  /** What the subscriber had received at the last reading, for the loss since. */
+  counters?: MediaCounters;
   greetTimer?: TimerHandle;
 }
 
@@ -607,13 +618,23 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       const connection = this.connection;
       if (!connection) return;
       const report = await connection.subscriber.getStats().catch(() => null);
-      const path = report ? readNetworkPath(report) : null;
-      if (this.connection !== connection) return;
+      if (this.connection !== connection || !report) return;
+      // One link for everyone: to Janus, rated over what came on it since the last reading.
+      const path = readNetworkPath(report);
+      const counters = readMediaCounters(report);
+      const quality = rateConnection({
+        roundTripMs: path?.roundTripMs ?? null,
+        lossPercent: lossPercentBetween(connection.counters ?? null, counters),
+        jitterMs: counters.jitterMs,
+      });
+      connection.counters = counters;
       for (const peer of this.peers) {
         const changed =
           path?.candidateType !== peer.path?.candidateType ||
-          path?.roundTripMs !== peer.path?.roundTripMs;
+          path?.roundTripMs !== peer.path?.roundTripMs ||
+          quality !== peer.quality;
         peer.path = path;
+        peer.quality = quality;
         if (changed) this.emit('update', peer);
       }
       this.refreshPaths();

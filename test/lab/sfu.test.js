@@ -261,6 +261,17 @@ describe('visitors in a room on Janus', () => {
       await assertAudioArrives(page, 1);
     }
     const [chromium, firefox] = pages;
+    // The connection details describe the link to Janus.
+    await waitInPage(
+      chromium,
+      () => {
+        const [, other] = document.querySelector('rtc-room').participants;
+        const connection = other?.connection;
+        return connection?.via === 'sfu' && connection.quality && connection.candidateType;
+      },
+      undefined,
+      'the quality of the link to Janus',
+    );
     await chromium.evaluate(() => document.querySelector('rtc-room').sendMessage('from chromium'));
     await firefox.evaluate(() => document.querySelector('rtc-room').sendMessage('from firefox'));
     for (const page of pages) {
