@@ -11,7 +11,8 @@ import type { RoomSessionOptions } from '../room/room-session.js';
 import type { TimerHandle } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
-import { SfuRoute, type SfuPeer, type SfuRouteOptions } from './sfu-route.js';
+import type { SfuPeer } from './sfu-peer.js';
+import { SfuRoute, type SfuRouteOptions } from './sfu-route.js';
 
 /** Longest the mesh plays on once we publish on Janus, for peers whose SFU stream is late. */
 export const HANDOVER_TIMEOUT_MS = 10_000;

@@ -7,7 +7,7 @@ import type {
   SfuNotice,
 } from '../../../src/room/media-route.js';
 import type { PeerFacts } from '../../../src/room/participant.js';
-import { SfuPeer } from '../../../src/sfu/sfu-route.js';
+import { SfuPeer } from '../../../src/sfu/sfu-peer.js';
 import { Emitter } from '../../../src/util/emitter.js';
 
 /** A mesh peer as a route lists it. */
