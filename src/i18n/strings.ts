@@ -256,7 +256,7 @@ export const en: Strings = {
       'Could not reach a participant through any network path (the TURN server may have refused the credentials).',
     'signalling-lost': 'Lost the connection to the room server.',
     'signalling-restored': 'Connected to the room server again.',
-    'sfu-lost': 'Lost the media server; video will return.',
+    'sfu-lost': 'Lost the connection to the media server.',
     'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
     'screen-share-denied': 'The screen was not shared (the request was refused or cancelled).',
     'screen-share-unsupported': 'This browser cannot share a screen here.',

@@ -133,7 +133,7 @@ export const zhCN: Strings = {
     'ice-failed': '无法通过任何网络路径连接到一位参与者（TURN 服务器可能拒绝了凭据）。',
     'signalling-lost': '与房间服务器的连接已断开。',
     'signalling-restored': '已重新连接到房间服务器。',
-    'sfu-lost': '无法连接媒体服务器；恢复后视频会自动回来。',
+    'sfu-lost': '与媒体服务器的连接已断开。',
     'unsupported-browser': '此浏览器无法在这里进行视频通话（需要 HTTPS 和 WebRTC）。',
     'screen-share-denied': '屏幕没有共享（请求被拒绝或取消）。',
     'screen-share-unsupported': '此浏览器无法在这里共享屏幕。',
