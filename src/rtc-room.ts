@@ -1,5 +1,5 @@
 import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property } from './decorators.js';
 import type { ChatMessage } from './chat/chat-room.js';
 import {
   parseLayout,
