@@ -9,6 +9,7 @@ import {
   precompress,
   trimPeerJs,
 } from './build/plugins.js';
+import { noiseAssets } from './build/noise-assets.js';
 import { commonjs, nodeResolve as resolve, terser, typescript } from './build/rollup-plugins.js';
 
 const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.meta.url));
@@ -18,7 +19,8 @@ const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.
  * @type {Record<string, string>}
  */
 const REPLACED = {
-  // PeerJS reads only `browserDetails` from webrtc-adapter; the detector gives the same answer.
+  // PeerJS reads only `browserDetails` from webrtc-adapter, for a detector the build then drops
+  // (see trimPeerJs): webrtc-adapter itself, which patches the page, must never load.
   'webrtc-adapter': here('./src/transport/browser-details.ts'),
   'peerjs-js-binarypack': here('./build/no-binarypack.js'),
 };
@@ -32,7 +34,7 @@ const replaceModules = {
 // The script-tag build: rtc-room.js (the element, the lobby and the prejoin, Lit inside) and,
 // beside it in chunks/, what loads by relative import(): on prejoin or join the call (room
 // session, media, chat model, the room's view, PeerJS with the transport); on demand the chat
-// panel, the emoji list and the Chinese strings. Hashed chunk
+// panel, the emoji list, the Chinese strings and the picture transfers. Hashed chunk
 // names let the server cache them for a year; rtc-room.js keeps its name and a short cache.
 /**
  * Groups what a join loads into a few chunks: helpers shared by the lazy chunks go with them
@@ -69,12 +71,14 @@ export default {
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
+    // The RNNoise worklet and wasm, which the noise chunk loads: hashed beside the chunks.
+    assetFileNames: 'chunks/[name]-[hash][extname]',
     manualChunks: lazyChunks({
       // Loaded on demand, not by every join: see ON_DEMAND in build/size-report.js.
       // Lit's `live` directive too: only the chat panel's draft uses it; and the link finder,
       // which only the panel's message lines use.
       'chat-panel':
-        /\/src\/ui\/(chat-panel|chat-panel\.styles|emoji)\.ts$|\/src\/chat\/links\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
+        /\/src\/ui\/(chat-panel|chat-panel\.styles|chat-panel\.strings|emoji)\.ts$|\/src\/chat\/links\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
       emoji: /\/src\/ui\/emoji-list\.ts$/,
       'zh-CN': /\/src\/i18n\/zh-cn\.ts$/,
       // The lobby: only a visitor who comes without a room ID sees it.
@@ -84,6 +88,11 @@ export default {
       door: /\/src\/ui\/door-view\.ts$/,
       // The route through Janus: only a room that grew large loads it.
       sfu: /\/src\/sfu\//,
+      // Strong noise suppression: only a visitor who turns it on loads it.
+      noise: /\/src\/media\/noise\//,
+      // What crosses the data channel in binary chunks (pictures; files later): loaded when a
+      // visitor first sends a picture or a peer first announces one.
+      transfers: /\/src\/chat\/(transfers|picture-transfer|image-sniff)\.ts$/,
       // One chunk for everything else a join loads: the call, the room's view and PeerJS arrive
       // together anyway, and one file compresses ~1 KiB smaller than three.
       call: /\/src\/(room|media|chat|protocol|util|ui|transport)\/|\/node_modules\/(lit|@lit|peerjs|eventemitter3)/,
@@ -112,6 +121,7 @@ export default {
       inlineSources: true,
       noEmitOnError: true,
     }),
+    noiseAssets(esbuildTargets()),
     minifyTemplates(),
     lowerSyntax(esbuildTargets()),
     terser({

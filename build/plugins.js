@@ -115,13 +115,14 @@ export function inputSourceMaps() {
  *   isEntry: boolean,
  *   imports: string[],
  *   dynamicImports: string[],
+ *   referencedFiles: string[],
  *   modules: Record<string, number>,
  * }} BundleChunk
  */
 
 /**
- * Writes `fileName` beside the bundle: each chunk with the chunks it imports and those it loads
- * with import(), so the size budget knows what a join downloads.
+ * Writes `fileName` beside the bundle: each chunk with the chunks it imports, those it loads
+ * with import() and the assets it fetches, so the size budget knows what a join downloads.
  * @param {string} fileName
  * @returns {import('rollup').Plugin}
  */
@@ -138,6 +139,8 @@ export function bundleGraph(fileName) {
           isEntry: output.isEntry,
           imports: output.imports,
           dynamicImports: output.dynamicImports,
+          // Assets it loads by URL (the RNNoise worklet and wasm).
+          referencedFiles: output.referencedFiles,
           // Minified later: these lengths only rank what a chunk is made of.
           modules: Object.fromEntries(
             Object.entries(output.modules)
@@ -195,14 +198,14 @@ export async function writePrecompressed(dir, names) {
 }
 
 /**
- * Writes brotli and gzip copies of every JavaScript file and source map, and their manifest.
+ * Writes brotli and gzip copies of every JavaScript file, source map and wasm, and their manifest.
  * @returns {import('rollup').Plugin}
  */
 export function precompress() {
   return {
     name: 'precompress',
     async writeBundle(options, bundle) {
-      const names = Object.keys(bundle).filter((name) => /\.(js|map)$/.test(name));
+      const names = Object.keys(bundle).filter((name) => /\.(js|map|wasm)$/.test(name));
       // The build's output options always name a dir.
       await writePrecompressed(/** @type {string} */ (options.dir), names);
     },
@@ -303,12 +306,48 @@ const PEERJS_DATA_STATICS = [
   ['static #_2 = this.MAX_BUFFERED_AMOUNT = 8388608;', 'static MAX_BUFFERED_AMOUNT = 8388608;'],
 ];
 
-const PEERJS_SUPPORTS_START = 'this.supports = function() {';
-const PEERJS_SUPPORTS_END = 'return supported;\n        }()';
-const PEERJS_SUPPORTS = `(() => {
-  const webRTC = typeof RTCPeerConnection !== 'undefined';
-  return { browser: webRTC, webRTC, audioVideo: webRTC, data: webRTC, binaryBlob: false, reliable: webRTC };
-})()`;
+/**
+ * Its browser detector (name, version, iOS, supported versions), read only to fill `util.browser`
+ * and `util.browserVersion`, which nothing reads: it goes, and webrtc-adapter's stand-in with it.
+ */
+const PEERJS_DETECTOR_START = 'const $fb63e766cfafaab9$export$25be9502477c137d = new class {';
+const PEERJS_DETECTOR_END = 'this.minSafariVersion = 605;\n    }\n}();';
+
+/**
+ * Its `util`: a class (a BinaryPack chunker with helpers) whose instance, made when the module
+ * loads, builds an RTCPeerConnection with PeerJS's public STUN and TURN servers to detect
+ * features. PeerJS reads eight of its fields; a plain object with those stands in. The default
+ * configuration, with those public servers, is never used: the transport always gives its own.
+ */
+const PEERJS_UTIL_START = 'const $4f4134156c446392$var$DEFAULT_CONFIG = {';
+const PEERJS_UTIL_END =
+  'const $4f4134156c446392$export$7debb50ef11d5e0b = new $4f4134156c446392$export$f8f26dd395d7e1bd();';
+const PEERJS_UTIL = `const $4f4134156c446392$export$7debb50ef11d5e0b = {
+  CLOUD_HOST: '0.peerjs.com',
+  CLOUD_PORT: 443,
+  chunkedMTU: 16300,
+  defaultConfig: {},
+  isSecure: () => location.protocol === 'https:',
+  supports: (() => {
+    const webRTC = typeof RTCPeerConnection !== 'undefined';
+    return { browser: webRTC, webRTC, audioVideo: webRTC, data: webRTC, binaryBlob: false, reliable: webRTC };
+  })(),
+  validateId: $9a84a32bf0bf36bb$export$f35f128fd59ea256,
+  randomToken: () => $0e5fd1585784c252$export$4e61f672936bec77(),
+};`;
+/** Every field of `util` PeerJS reads, each of which the stand-in has. */
+const PEERJS_UTIL_FIELDS = /\(0, \$4f4134156c446392\$export\$7debb50ef11d5e0b\)\.(\w+)/g;
+
+/**
+ * Its enums, each a function filling an object, read member by member (`(0, $enum).Offer`): the
+ * reads become the strings they stand for, and the objects, then unread, go. So does the
+ * namespace object PeerJS builds of them for its own entry, which rtc-room never imports.
+ */
+const PEERJS_ENUM =
+  /var (\$78455e22dea96b8c\$export\$\w+) = \/\*#__PURE__\*\/ function\((\w+)\) \{([\s\S]*?)return \2;\n\}\(\{\}\);/g;
+const PEERJS_ENUM_MEMBER = /\w+\["(\w+)"\] = ("[^"]*");/g;
+const PEERJS_ENUM_NAMESPACE =
+  /var \$78455e22dea96b8c\$exports = \{\};\n\n(\$parcel\$export\(\$78455e22dea96b8c\$exports, .*\n)+/;
 
 /**
  * eventemitter3 as PeerJS bundles it, and what stands in for it: the methods PeerJS calls, with
@@ -386,16 +425,31 @@ export function trimPeerJs() {
         '$rtcRoomSilent',
         /^\.(logLevel|setLogFunction)\b/,
       );
-      // Feature detection by building an RTCPeerConnection (with PeerJS's public STUN and TURN
-      // servers) when the module loads: reduced to whether the constructor exists.
-      const supportsStart = code.indexOf(PEERJS_SUPPORTS_START);
-      const supportsEnd = code.indexOf(PEERJS_SUPPORTS_END, supportsStart);
-      if (supportsStart >= 0 && supportsEnd > supportsStart) {
-        text.overwrite(
-          supportsStart + 'this.supports = '.length,
-          supportsEnd + PEERJS_SUPPORTS_END.length,
-          PEERJS_SUPPORTS,
-        );
+      const detectorStart = code.indexOf(PEERJS_DETECTOR_START);
+      const detectorEnd = code.indexOf(PEERJS_DETECTOR_END, detectorStart);
+      if (detectorStart >= 0 && detectorEnd > detectorStart) {
+        text.remove(detectorStart, detectorEnd + PEERJS_DETECTOR_END.length);
+      }
+      const utilStart = code.indexOf(PEERJS_UTIL_START);
+      const utilEnd = code.indexOf(PEERJS_UTIL_END, utilStart);
+      if (utilStart >= 0 && utilEnd > utilStart) {
+        text.overwrite(utilStart, utilEnd + PEERJS_UTIL_END.length, PEERJS_UTIL);
+      }
+      const utilFields = new Set([...code.matchAll(PEERJS_UTIL_FIELDS)].map((read) => read[1]));
+      const unknownUtilFields = [...utilFields].filter(
+        (field) => !new RegExp(`\\b${field}:`).test(PEERJS_UTIL),
+      );
+      let enums = 0;
+      let enumReads = 0;
+      for (const [, name, , body] of code.matchAll(PEERJS_ENUM)) {
+        enums++;
+        for (const [, member, value] of body.matchAll(PEERJS_ENUM_MEMBER)) {
+          enumReads += replaceAll(`(0, ${name}).${member}`, value, /^(?![\w$])/);
+        }
+      }
+      const enumNamespace = PEERJS_ENUM_NAMESPACE.exec(code);
+      if (enumNamespace) {
+        text.remove(enumNamespace.index, enumNamespace.index + enumNamespace[0].length);
       }
       // eventemitter3 is a general emitter (contexts, symbols, listener lists) of which PeerJS
       // calls five methods: the stand-in is a quarter of its size.
@@ -427,7 +481,12 @@ export function trimPeerJs() {
         apis !== 1 ||
         !connect ||
         dataStatics.join() !== '1,1' ||
-        supportsStart < 0 ||
+        detectorEnd < 0 ||
+        utilEnd < 0 ||
+        unknownUtilFields.length > 0 ||
+        enums !== 7 ||
+        enumReads < 40 ||
+        !enumNamespace ||
         emitterEnd < 0
       ) {
         this.error(

@@ -27,6 +27,8 @@ export const ON_DEMAND = {
   host: 'once the visitor is a host of the room',
   door: 'when the visitor waits at a locked room or was removed',
   sfu: 'when the room grows large enough to move to the media server (Janus)',
+  noise: 'when the visitor turns on strong noise suppression',
+  transfers: 'when a picture is first sent or announced',
 };
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -72,6 +74,8 @@ export function measureBundle(distDir = DIST) {
     /** Why this chunk loads, when a join does not load it. */
     onDemand: joined.has(name) ? null : (ON_DEMAND[chunks[name].name] ?? 'on demand'),
     imports: chunks[name].imports,
+    /** The assets it fetches by URL (the RNNoise worklet and wasm). */
+    referencedFiles: chunks[name].referencedFiles ?? [],
     ...sizes(readFileSync(join(distDir, name))),
   }));
   /** @typedef {(typeof files)[number]} MeasuredFile */
@@ -87,6 +91,8 @@ export function measureBundle(distDir = DIST) {
     brotli: sum(list, 'brotli'),
   });
   return {
+    /** Files the chunks fetch by URL, not by import: loaded with their chunk, on demand. */
+    assets: files.flatMap((file) => file.referencedFiles),
     // The walk starts at the entry, so it is among the files.
     entry: /** @type {MeasuredFile} */ (files.find((file) => file.isEntry)),
     files,
@@ -109,7 +115,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ['total after a join', total.raw, total.gzip, total.brotli],
     ...files
       .filter((f) => f.onDemand)
-      .map(/** @returns {Row} */ (f) => [f.name, f.raw, f.gzip, f.brotli, f.onDemand]),
+      .flatMap((f) => [
+        /** @type {Row} */ ([f.name, f.raw, f.gzip, f.brotli, f.onDemand]),
+        ...f.referencedFiles.map((name) => {
+          const { raw, gzip, brotli } = sizes(readFileSync(join(DIST, name)));
+          return /** @type {Row} */ ([name, raw, gzip, brotli, `fetched by ${f.name}`]);
+        }),
+      ]),
     ['everything, on-demand chunks too', everything.raw, everything.gzip, everything.brotli],
   ];
   console.log(

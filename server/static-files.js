@@ -6,6 +6,8 @@ import express from 'express';
 const CONTENT_TYPES = {
   js: 'text/javascript; charset=utf-8',
   map: 'application/json; charset=utf-8',
+  // WebAssembly.compileStreaming() wants exactly this type.
+  wasm: 'application/wasm',
 };
 
 /** Chunk names carry a hash of their content, so a name never changes meaning: cache a year. */
@@ -38,8 +40,11 @@ export function digestOf(body) {
   return createHash('sha256').update(body).digest('base64url');
 }
 
-/** A chunk or its map as the build names them: `call-Cs1t2nMq.js`, `call-Cs1t2nMq.js.map`. */
-const CHUNK_NAME = /^[A-Za-z0-9_-]+\.js(\.map)?$/;
+/**
+ * A chunk or its map as the build names them (`call-Cs1t2nMq.js`, `call-Cs1t2nMq.js.map`), or an
+ * asset a chunk loads (`rnnoise-BkX1c2Qe.wasm`).
+ */
+const CHUNK_NAME = /^[A-Za-z0-9_-]+\.(js(\.map)?|wasm)$/;
 
 /**
  * The encodings an Accept-Encoding header allows (q > 0), by name.
@@ -176,7 +181,8 @@ async function sendBuilt(request, response, distDir, name, cacheControl) {
     // Any site may load the widget with a <script type="module"> tag, which makes a CORS request.
     'Access-Control-Allow-Origin': '*',
     'Cross-Origin-Resource-Policy': 'cross-origin',
-    'Content-Type': CONTENT_TYPES[path.endsWith('.map') ? 'map' : 'js'],
+    'Content-Type':
+      CONTENT_TYPES[/** @type {'map' | 'wasm' | 'js'} */ (/\.(map|wasm)$/.exec(name)?.[1] ?? 'js')],
     'Cache-Control': cacheControl,
     Vary: 'Accept-Encoding',
     ETag: etag,

@@ -7,6 +7,14 @@ export type Layout = 'grid' | 'speaker' | 'sidebar';
 
 export const LAYOUTS: readonly Layout[] = ['grid', 'speaker', 'sidebar'];
 
+/**
+ * How the microphone's noise is suppressed: `browser` by the browser's own processing, `strong`
+ * by RNNoise on what is sent, `off` not at all (nor echo cancellation or gain control).
+ */
+export type NoiseSuppression = 'browser' | 'strong' | 'off';
+
+export const NOISE_SUPPRESSIONS: readonly NoiseSuppression[] = ['browser', 'strong', 'off'];
+
 /** The colour scheme: `auto` follows the visitor's `prefers-color-scheme`. */
 export type Theme = 'auto' | 'light' | 'dark';
 
@@ -82,6 +90,15 @@ export function parseIceTransportPolicy(value: string | null): RTCIceTransportPo
 /** Reads `layout`; unknown values fall back to `grid`. */
 export function parseLayout(value: string | null): Layout {
   return LAYOUTS.find((layout) => layout === value) ?? 'grid';
+}
+
+/** Reads `noise-suppression`; a value it does not know warns on the console and means `browser`. */
+export function parseNoiseSuppression(value: string | null): NoiseSuppression {
+  const mode = NOISE_SUPPRESSIONS.find((known) => known === value);
+  if (!mode && value !== null) {
+    console.warn(`rtc-room: noise-suppression="${value}" is not ${NOISE_SUPPRESSIONS}`);
+  }
+  return mode ?? 'browser';
 }
 
 /** Reads `theme`; anything but `light` or `dark` means `auto`. */

@@ -20,5 +20,5 @@ export type {
 export type { RouteMode } from './room/media-route.js';
 export type { Participant } from './room/participant.js';
 export type { Knocker } from './room/room-moderation.js';
-export { REACTIONS } from './room/room-protocol.js';
+export { REACTIONS } from './room/reactions.js';
 export { isRoomId } from './room/room-id.js';

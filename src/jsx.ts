@@ -20,6 +20,7 @@ export type RtcRoomAttributeProperty =
   | 'noPrejoin'
   | 'noChat'
   | 'maxImageSize'
+  | 'noiseSuppression'
   | 'lang';
 
 /** `roomId` → `room-id`: how Lit names the attribute of a property here. */

@@ -1,7 +1,14 @@
 import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property } from './decorators.js';
 import type { ChatMessage } from './chat/chat-room.js';
-import { parseLayout, parseTheme, type Layout, type Theme } from './config.js';
+import {
+  parseLayout,
+  parseNoiseSuppression,
+  parseTheme,
+  type Layout,
+  type NoiseSuppression,
+  type Theme,
+} from './config.js';
 import { loadPeerJsTransport } from './controllers/room-chunks.js';
 import { RoomController } from './controllers/room-controller.js';
 import { RoomViewParts } from './controllers/room-view-parts.js';
@@ -82,6 +89,7 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart layout-menu - The layout menu: grid, speaker, sidebar.
  * @csspart device-button - Opens the device menu (also has part `button`).
  * @csspart device-menu - The camera, microphone and speaker pickers during the call.
+ * @csspart noise-toggle - The strong noise suppression switch beside the pickers.
  * @csspart preview - The camera preview before joining, with the microphone meter.
  * @csspart level - The microphone meter in the preview.
  * @csspart select - Every device picker.
@@ -150,6 +158,18 @@ export class RtcRoom extends LitElement {
   /** `all` (default) or `relay` (only through TURN). */
   @property({ attribute: 'ice-transport-policy', reflect: true })
   iceTransportPolicy: 'all' | 'relay' = 'all';
+
+  /**
+   * `browser` (default): the browser's own noise suppression, echo cancellation and gain control;
+   * `strong`: RNNoise on the microphone (loaded when first used; `browser` where the browser
+   * cannot run it); `off`: none of them. The visitor can switch it in the device menu.
+   */
+  @property({
+    attribute: 'noise-suppression',
+    reflect: true,
+    converter: { fromAttribute: parseNoiseSuppression },
+  })
+  noiseSuppression: NoiseSuppression = 'browser';
 
   /** Join with the microphone off. */
   @property({ type: Boolean, reflect: true }) muted = false;

@@ -1,8 +1,4 @@
-import {
-  encodeChatFrame,
-  type ChatPictureFrame,
-  type ChunkFrame,
-} from '../protocol/chat-messages.js';
+import { encodeChatFrame, type ChatPictureFrame } from '../protocol/chat-messages.js';
 import type { ChatBoundFrame } from '../protocol/frame.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
@@ -20,7 +16,7 @@ import {
 } from './chat-types.js';
 import { LiveMessages } from './live-messages.js';
 import { PictureMemory } from './picture-memory.js';
-import { PictureReceiver, PictureSender, type IncomingFailure } from './picture-transfer.js';
+import { TransferGate, type TransfersModule } from './transfer-gate.js';
 
 export type {
   ChatLimits,
@@ -57,27 +53,28 @@ export interface ChatRoomOptions {
   clock?: Clock;
   /** Makes message IDs (default `crypto.randomUUID`). */
   newId?: () => string;
+  /** Loads the transfers chunk (default its relative `import()`). */
+  loadTransfers?: () => Promise<TransfersModule>;
 }
 
 /**
  * The room's chat: messages in an order every peer agrees on, the same messages at every peer
  * after any drop, pictures sent and received in bounded chunks. It ties three parts together:
  * live messages (`LiveMessages`), history and sync (`ChatSync`), and the picture bytes held
- * (`PictureMemory`). Plain class, no DOM rendering; it talks to peers only through `ChatPeers`,
- * and takes every frame a peer sends as the protocol decoded it.
+ * (`PictureMemory`); the bytes on their way are the transfers chunk's, behind `TransferGate`.
+ * Plain class, no DOM rendering; it talks to peers only through `ChatPeers`, and takes every frame
+ * a peer sends as the protocol decoded it.
  */
 export class ChatRoom extends Emitter<ChatRoomEvents> {
   private readonly limits: ChatLimits;
   private readonly log: ChatLog<Entry>;
   private readonly ready = new Set<string>();
-  private readonly sender: PictureSender;
-  private readonly receiver: PictureReceiver;
+  private readonly transfers: TransferGate;
   private readonly memory: PictureMemory;
   private readonly live: LiveMessages;
   private readonly sync: ChatSync;
   private readonly counts = new Map<DropReason, number>();
   private lamport = 0;
-  private transferCounter = 0;
   private unreadCount = 0;
   private cachedMessages: readonly ChatMessage[] | null = null;
   private isDisposed = false;
@@ -90,26 +87,8 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
     this.limits = limits;
     this.memory = new PictureMemory(limits.pictureMemoryBytes);
     this.log = new ChatLog<Entry>(limits.maxMessages, (entry) => this.memory.forget(entry));
-    this.sender = new PictureSender({
-      channels: options.peers,
-      highWaterBytes: limits.highWaterBytes,
-      pollMs: limits.pollMs,
-    });
-    this.receiver = new PictureReceiver(
-      {
-        maxImageBytes: limits.maxImageBytes,
-        maxBytesPerPeer: limits.maxBytesInFlightPerPeer,
-        maxBytesTotal: limits.maxBytesInFlight,
-        maxTransfersPerPeer: limits.maxTransfersPerPeer,
-        idleTimeoutMs: limits.transferIdleTimeoutMs,
-      },
-      {
-        progress: (id, fraction) => this.updatePicture(id, { progress: fraction }),
-        complete: (id, blob) => this.pictureArrived(id, blob),
-        fail: (peerId, id, reason) => this.pictureFailed(peerId, id, reason),
-      },
-    );
     const context = this.context(options.clock ?? systemClock);
+    this.transfers = new TransferGate(context, options.loadTransfers);
     this.live = new LiveMessages(context, {
       monotonicNow: options.monotonicNow,
       newId: options.newId,
@@ -131,7 +110,7 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
 
   /** Declared bytes of pictures still arriving: the most memory they can take. */
   get bytesInFlight(): number {
-    return this.receiver.bytesInFlight;
+    return this.transfers.bytesInFlight;
   }
 
   /** How many frames from peers were dropped, by reason. */
@@ -166,8 +145,7 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
   handlePeerGone(peerId: string): void {
     if (!this.ready.delete(peerId)) return;
     this.live.peerGone(peerId);
-    this.sender.cancelPeer(peerId);
-    this.receiver.cancelPeer(peerId);
+    this.transfers.cancelPeer(peerId);
     this.sync.linkGone(peerId);
   }
 
@@ -188,7 +166,7 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
       return;
     }
     if (decoded.kind === 'chunk') {
-      this.handleChunk(peerId, decoded.chunk);
+      this.transfers.takeChunk(peerId, decoded.chunk);
       return;
     }
     const { frame } = decoded;
@@ -238,8 +216,7 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
-    this.sender.dispose();
-    this.receiver.dispose();
+    this.transfers.dispose();
     this.sync.dispose();
     for (const entry of this.log.entries) this.memory.forget(entry);
     this.log.clear();
@@ -256,8 +233,9 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
       selfId: this.options.selfId,
       log: this.log,
       clock,
-      sender: this.sender,
-      receiver: this.receiver,
+      get transfers() {
+        return room.transfers;
+      },
       get lamport() {
         return room.lamport;
       },
@@ -268,9 +246,10 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
       update: (id, change) => this.update(id, change),
       updatePicture: (id, change) => this.updatePicture(id, change),
       holdPicture: (entry, blob) => this.memory.hold(entry, blob),
+      pictureArrived: (id, blob) => this.pictureArrived(id, blob),
+      chunkArrived: (peerId) => this.sync.chunkArrived(peerId),
       drop: (peerId, reason) => this.drop(peerId, reason),
       sendFrame: (peerId, frame) => this.options.peers.send(peerId, encodeChatFrame(frame)),
-      nextTransfer: () => this.nextTransfer(),
     };
   }
 
@@ -280,27 +259,7 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
       known?.awaitingFrom === peerId
         ? this.sync.receivePicture(peerId, known, frame)
         : this.live.receivePicture(peerId, frame);
-    if (isAwaited) this.startTransfer(peerId, frame);
-  }
-
-  private startTransfer(peerId: string, frame: ChatPictureFrame): void {
-    const refusal = this.receiver.start(peerId, frame.transfer, {
-      messageId: frame.id,
-      type: frame.mime,
-      size: frame.size,
-    });
-    if (refusal === null) return;
-    this.drop(
-      peerId,
-      refusal === 'busy' ? 'busy' : refusal === 'too-large' ? 'too-large' : 'malformed',
-    );
-    this.updatePicture(frame.id, { failed: 'refused' });
-  }
-
-  private handleChunk(peerId: string, chunk: ChunkFrame): void {
-    const outcome = this.receiver.handleChunk(peerId, chunk);
-    if (outcome !== 'ok') this.drop(peerId, outcome);
-    else this.sync.chunkArrived(peerId);
+    if (isAwaited) this.transfers.receive(peerId, frame);
   }
 
   private pictureArrived(id: string, blob: Blob): void {
@@ -308,12 +267,6 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
     if (!entry) return;
     this.updatePicture(id, { url: this.memory.hold(entry, blob), progress: 1 });
     this.keepPictureBudget();
-  }
-
-  private pictureFailed(peerId: string, id: string, reason: IncomingFailure): void {
-    // Chunk-level reasons were counted as the chunk was dropped; a departure is not an offence.
-    if (reason === 'timeout') this.drop(peerId, 'timeout');
-    this.updatePicture(id, { failed: reason === 'not-an-image' ? 'not-an-image' : 'incomplete' });
   }
 
   private keepPictureBudget(): void {
@@ -352,10 +305,5 @@ export class ChatRoom extends Emitter<ChatRoomEvents> {
   private drop(peerId: string, reason: DropReason): void {
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
     this.emit('dropped', { peerId, reason });
-  }
-
-  private nextTransfer(): number {
-    this.transferCounter = (this.transferCounter + 1) >>> 0;
-    return this.transferCounter;
   }
 }

@@ -19,7 +19,6 @@ import { cleanName, PROTOCOL_VERSION } from '../protocol/messages.js';
 import type { TimerHandle } from '../util/clock.js';
 import { historyFrames, idFrames } from './chat-history.js';
 import type { ChatContext, ChatPicture, Entry } from './chat-types.js';
-import { pictureOffer } from './picture-transfer.js';
 
 /** One `want` sent: the peer asked, and the wait for its answer. */
 interface Request {
@@ -276,14 +275,13 @@ export class ChatSync {
     }
     for (const entry of entries) {
       if (entry.message.delivery === 'pending') this.chat.update(entry.id, { delivery: 'sent' });
-      const picture = entry.message.picture;
-      if (!withBytes.has(entry) || !entry.blob || !picture) continue;
-      const transfer = this.chat.nextTransfer();
-      void this.chat.sender.send(peerId, {
-        transfer,
-        offer: pictureOffer(entry.id, entry.clock, transfer, picture.type, picture.size),
-        bytes: entry.blob,
-      });
+      const { id, clock, blob, message } = entry;
+      if (!withBytes.has(entry) || !blob || !message.picture) continue;
+      const { type } = message.picture;
+      // We hold the bytes, so the chunk has loaded (it sent or received them); they leave in order.
+      void this.chat.transfers
+        .load()
+        .then((transfers) => transfers?.send([peerId], { id, clock, type, bytes: blob }));
     }
   }
 
@@ -322,7 +320,10 @@ export class ChatSync {
     if (item.picture) {
       const { mime, size, follows } = item.picture;
       const isExpected = follows && this.canAwait(size);
-      if (isExpected) awaitingFrom = peerId;
+      if (isExpected) {
+        awaitingFrom = peerId;
+        void this.chat.transfers.load();
+      }
       picture = { type: mime, size, url: null, progress: 0 };
       if (!isExpected) picture = { ...picture, failed: 'unavailable' };
     }
@@ -357,6 +358,7 @@ export class ChatSync {
     if (offered.mime !== picture.type || offered.size !== picture.size) return;
     if (!this.canAwait(offered.size)) return;
     entry.awaitingFrom = peerId;
+    void this.chat.transfers.load();
     this.chat.updatePicture(entry.id, { failed: undefined, progress: 0 });
   }
 

@@ -1,9 +1,8 @@
 // The chat's public shapes (messages, pictures, limits) and the few internals its parts share.
 import type { ChatFrame, ImageType } from '../protocol/chat-messages.js';
 import { MAX_IMAGE_BYTES } from '../protocol/chat-messages.js';
-import type { Clock } from '../util/clock.js';
 import type { ChatLog, OrderKey } from './chat-order.js';
-import type { PictureReceiver, PictureSender } from './picture-transfer.js';
+import type { TransferGate, TransferHost } from './transfer-gate.js';
 
 /** The data channels as chat sees them; the session implements it over its remote peers. */
 export interface ChatPeers {
@@ -138,15 +137,12 @@ export interface Entry extends OrderKey {
   awaitingFrom: string | null;
 }
 
-/** What the parts of the chat (live messages, sync) share, provided by `ChatRoom`. */
-export interface ChatContext {
-  readonly limits: ChatLimits;
-  readonly peers: ChatPeers;
+/** What the parts of the chat (live messages, sync, transfers) share, provided by `ChatRoom`. */
+export interface ChatContext extends TransferHost {
   readonly selfId: string;
   readonly log: ChatLog<Entry>;
-  readonly clock: Clock;
-  readonly sender: PictureSender;
-  readonly receiver: PictureReceiver;
+  /** Pictures' bytes, sent and received by the transfers chunk once it has loaded. */
+  readonly transfers: TransferGate;
   /** Our Lamport clock: the highest clock seen. */
   readonly lamport: number;
   selfName(): string;
@@ -157,10 +153,7 @@ export interface ChatContext {
   insert(entry: Entry, countsUnread: boolean): boolean;
   /** Replaces a message with a changed copy. */
   update(id: string, change: Partial<ChatMessage>): void;
-  updatePicture(id: string, change: Partial<ChatPicture>): void;
   /** Keeps picture bytes that arrived or were sent; returns the object URL to show. */
   holdPicture(entry: Entry, blob: Blob): string;
-  drop(peerId: string, reason: DropReason): void;
   sendFrame(peerId: string, frame: ChatFrame): boolean;
-  nextTransfer(): number;
 }

@@ -8,11 +8,9 @@ import {
   type ChatTextFrame,
 } from '../protocol/chat-messages.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
-import type { RoomError } from '../errors.js';
+import { RoomError } from '../errors.js';
 import { chatError } from './chat-errors.js';
 import type { ChatContext, ChatMessage, ChatPicture, Entry } from './chat-types.js';
-import { sniffImageType } from './image-sniff.js';
-import { pictureOffer } from './picture-transfer.js';
 import { TokenBucket } from './rate-limit.js';
 
 export interface LiveMessagesOptions {
@@ -77,10 +75,14 @@ export class LiveMessages {
     const maxBytes = this.chat.limits.maxImageBytes;
     const tooLarge = () => chatError('image-too-large', `A picture has at most ${maxBytes} bytes.`);
     if (file.size > maxBytes) throw tooLarge();
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    const [buffer, transfers] = await Promise.all([file.arrayBuffer(), this.chat.transfers.load()]);
+    const bytes = new Uint8Array(buffer);
     if (this.options.isClosed()) throw closedError();
     if (bytes.byteLength > maxBytes) throw tooLarge();
-    const type = sniffImageType(bytes);
+    if (!transfers) {
+      throw new RoomError('internal', 'Pictures cannot be sent right now.');
+    }
+    const type = transfers.sniffImageType(bytes);
     if (!type) {
       throw chatError('image-unsupported', 'Only PNG, JPEG, GIF and WebP pictures can be sent.');
     }
@@ -96,27 +98,10 @@ export class LiveMessages {
       progress: targets.length > 0 ? 0 : 1,
     };
     const entry = this.addOwn(id, clock, { kind: 'picture', picture }, blob, targets.length);
-    const sent = new Map<string, number>();
-    const total = bytes.byteLength * targets.length;
-    const results = await Promise.all(
-      targets.map((peerId) => {
-        const transfer = this.chat.nextTransfer();
-        return this.chat.sender.send(peerId, {
-          transfer,
-          offer: pictureOffer(id, clock, transfer, type, bytes.byteLength),
-          bytes,
-          onProgress: (sentBytes) => {
-            sent.set(peerId, sentBytes);
-            const sum = [...sent.values()].reduce((a, b) => a + b, 0);
-            this.chat.updatePicture(id, { progress: Math.min(1, sum / total) });
-          },
-        });
-      }),
-    );
+    const isSent = await transfers.send(targets, { id, clock, type, bytes }, true);
     if (this.options.isClosed()) throw closedError();
-    this.chat.updatePicture(id, { progress: 1 });
     // Every channel closed before the offer went out: it waits for the sync like any pending one.
-    if (targets.length > 0 && !results.includes(true)) {
+    if (targets.length > 0 && !isSent) {
       this.chat.update(id, { delivery: 'pending' });
     }
     return this.chat.log.get(id)?.message ?? entry.message;

@@ -3,6 +3,8 @@
 // waits behind at most that much picture data. The receiver trusts nothing the peer declared:
 // it reserves the declared size against per-peer and total caps before accepting a transfer,
 // checks every chunk's index and size and the first bytes' type, and drops a stalled transfer.
+// Frames queued while this chunk loaded come with the time they arrived: a stall is measured from
+// then, as if they had been handled at once.
 import {
   CHUNK_FRAME_BYTES,
   CHUNK_PAYLOAD_BYTES,
@@ -12,6 +14,7 @@ import {
   type ImageType,
 } from '../protocol/chat-messages.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { sniffImageType, SNIFF_BYTES } from './image-sniff.js';
 
 /** What the sender needs of the data channels. */
@@ -131,6 +134,8 @@ export interface ReceiverLimits {
   maxTransfersPerPeer: number;
   /** A transfer with no chunk for this long is dropped. */
   idleTimeoutMs: number;
+  /** The stall timers' clock (default the page's). */
+  clock?: Clock;
 }
 
 /** Why a started transfer ended without a picture. */
@@ -158,30 +163,37 @@ interface IncomingTransfer {
   received: number;
   nextIndex: number;
   chunks: Uint8Array<ArrayBuffer>[];
-  timer: ReturnType<typeof setTimeout>;
+  /** When it was announced or its last chunk came. */
+  lastAt: number;
+  timer: TimerHandle;
 }
 
 /** Reassembles pictures from chunks inside fixed memory bounds, whatever peers send. */
 export class PictureReceiver {
   private readonly transfers = new Map<string, IncomingTransfer>();
   private reserved = 0;
+  private readonly clock: Clock;
 
   constructor(
     private readonly limits: ReceiverLimits,
     private readonly handlers: PictureReceiverHandlers,
-  ) {}
+  ) {
+    this.clock = limits.clock ?? systemClock;
+  }
 
   /** Declared bytes of unfinished transfers: the most memory they can take. */
   get bytesInFlight(): number {
     return this.reserved;
   }
 
-  /** Accepts a transfer announced by a peer, or says why not. */
+  /** Accepts a transfer announced by a peer (at `at`, by the clock), or says why not. */
   start(
     peerId: string,
     transfer: number,
     picture: { messageId: string; type: ImageType; size: number },
+    at = this.clock.now(),
   ): StartRefusal | null {
+    this.expire(at);
     const { maxImageBytes, maxBytesPerPeer, maxBytesTotal, maxTransfersPerPeer } = this.limits;
     if (picture.size > maxImageBytes) return 'too-large';
     const key = transferKey(peerId, transfer);
@@ -203,13 +215,15 @@ export class PictureReceiver {
       received: 0,
       nextIndex: 0,
       chunks: [],
-      timer: this.idleTimer(key),
+      lastAt: at,
+      timer: this.idleTimer(key, at),
     });
     return null;
   }
 
-  /** Takes one chunk from a peer. */
-  handleChunk(peerId: string, chunk: ChunkFrame): ChunkOutcome {
+  /** Takes one chunk from a peer (that arrived at `at`, by the clock). */
+  handleChunk(peerId: string, chunk: ChunkFrame, at = this.clock.now()): ChunkOutcome {
+    this.expire(at);
     const key = transferKey(peerId, chunk.transfer);
     const transfer = this.transfers.get(key);
     if (!transfer) return 'unknown-transfer';
@@ -228,9 +242,10 @@ export class PictureReceiver {
     transfer.chunks.push(chunk.payload);
     transfer.received += expected;
     transfer.nextIndex++;
-    clearTimeout(transfer.timer);
+    this.clock.clearTimeout(transfer.timer);
     if (transfer.received < transfer.size) {
-      transfer.timer = this.idleTimer(key);
+      transfer.lastAt = at;
+      transfer.timer = this.idleTimer(key, at);
       this.handlers.progress(transfer.messageId, transfer.received / transfer.size);
       return 'ok';
     }
@@ -252,8 +267,16 @@ export class PictureReceiver {
     for (const key of [...this.transfers.keys()]) this.release(key);
   }
 
-  private idleTimer(key: string): ReturnType<typeof setTimeout> {
-    return setTimeout(() => this.end(key, 'timeout'), this.limits.idleTimeoutMs);
+  private idleTimer(key: string, since: number): TimerHandle {
+    const due = since + this.limits.idleTimeoutMs;
+    return this.clock.setTimeout(() => this.end(key, 'timeout'), due - this.clock.now());
+  }
+
+  /** Ends the transfers that stalled before `at`: a queued frame meets them as a live one would. */
+  private expire(at: number): void {
+    for (const [key, transfer] of [...this.transfers]) {
+      if (transfer.lastAt + this.limits.idleTimeoutMs <= at) this.end(key, 'timeout');
+    }
   }
 
   private end(key: string, reason: IncomingFailure): void {
@@ -264,7 +287,7 @@ export class PictureReceiver {
   private release(key: string): IncomingTransfer | undefined {
     const transfer = this.transfers.get(key);
     if (!transfer) return undefined;
-    clearTimeout(transfer.timer);
+    this.clock.clearTimeout(transfer.timer);
     this.transfers.delete(key);
     this.reserved -= transfer.size;
     transfer.chunks = [];

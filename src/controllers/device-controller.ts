@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { NoiseSuppression } from '../config.js';
 import { toRoomError, type RoomError } from '../errors.js';
 import type { RoomState } from '../events.js';
 import type { DeviceList, LocalMedia, MediaKind } from '../media/local-media.js';
@@ -10,6 +11,7 @@ export interface DeviceHost extends ReactiveControllerHost {
   videoOff: boolean;
   /** Joining without the prejoin, which then shows no preview. */
   noPrejoin: boolean;
+  noiseSuppression: NoiseSuppression;
 }
 
 export interface DeviceControllerOptions {
@@ -53,6 +55,11 @@ export class DeviceController implements ReactiveController {
     navigator.mediaDevices?.removeEventListener('devicechange', this.handleDeviceChange);
   }
 
+  // The host's noise suppression, in the media at hand (a no-op when it has it already).
+  hostUpdate(): void {
+    this.applyNoiseSuppression();
+  }
+
   // The prejoin shows the camera and microphone it will send; the lobby holds no device, and a
   // join goes on with the preview's.
   hostUpdated(): void {
@@ -75,6 +82,16 @@ export class DeviceController implements ReactiveController {
   /** The live microphone, for a level meter, or null. */
   get microphoneTrack(): MediaStreamTrack | null {
     return this.media?.microphoneTrack ?? null;
+  }
+
+  /** The noise suppression in effect (`strong` may have fallen back to `browser`). */
+  get noiseSuppression(): NoiseSuppression {
+    return this.media?.noiseSuppression ?? this.host.noiseSuppression;
+  }
+
+  /** Switches noise suppression, before joining or during the call, as the host's property does. */
+  setNoiseSuppression(mode: NoiseSuppression): void {
+    this.host.noiseSuppression = mode;
   }
 
   /** The IDs of the camera and microphone in use. */
@@ -168,7 +185,14 @@ export class DeviceController implements ReactiveController {
 
   private watched(media: LocalMedia): LocalMedia {
     media.on('change', () => this.host.requestUpdate());
+    this.applyNoiseSuppression(media);
     return media;
+  }
+
+  private applyNoiseSuppression(media = this.media): void {
+    media
+      ?.setNoiseSuppression(this.host.noiseSuppression)
+      .catch((error) => this.options.report(toRoomError(error)));
   }
 
   private handleDeviceChange = (): void => void this.refreshDevices();

@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import { checkImage } from '../chat/image-sniff.js';
+import { loadTransfers, type TransfersModule } from '../chat/transfer-gate.js';
 import type { Strings } from '../i18n/strings.js';
 import { MAX_IMAGE_BYTES } from '../protocol/chat-messages.js';
 
@@ -12,11 +12,14 @@ export interface PictureIntakeOptions {
   send: (file: File) => void;
   /** The chat's sentences in the visitor's language. */
   strings: () => Strings['chat'];
+  /** Loads the transfers chunk, whose checks these are (default its `import()`). */
+  loadTransfers?: () => Promise<TransfersModule>;
 }
 
 /**
  * Pictures the visitor offers, chosen, pasted or dropped: each file's size and first bytes are
- * checked; those that pass are sent, and the first that fails says why (`refusal`).
+ * checked (by the transfers chunk, loaded with the first offer); those that pass are sent, and
+ * the first that fails says why (`refusal`).
  */
 export class PictureIntakeController {
   /** Why the last offered file was refused, or ''. */
@@ -64,18 +67,29 @@ export class PictureIntakeController {
     if (this.options.isDisabled()) return;
     this.clearRefusal();
     const maxBytes = Math.min(this.options.maxBytes(), MAX_IMAGE_BYTES);
+    const transfers = await (this.options.loadTransfers ?? loadTransfers)().catch(() => null);
+    if (!transfers) {
+      // Nothing can be sent until the chunk loads; the next offer tries again.
+      this.refuse(this.options.strings().refusedUnavailable);
+      return;
+    }
     for (const file of files) {
-      const check = await checkImage(file, maxBytes);
+      const check = await transfers.checkImage(file, maxBytes);
       if (check.ok) {
         this.options.send(file);
       } else if (!this.refusal) {
         const strings = this.options.strings();
-        this.refusal =
+        this.refuse(
           check.refusal === 'too-large'
             ? strings.refusedTooLarge(maxBytes)
-            : strings.refusedNotImage;
-        this.host.requestUpdate();
+            : strings.refusedNotImage,
+        );
       }
     }
+  }
+
+  private refuse(refusal: string): void {
+    this.refusal = refusal;
+    this.host.requestUpdate();
   }
 }

@@ -1,6 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage, ChatRoom } from '../chat/chat-room.js';
-import { parseIceServers, parseIceTransportPolicy, parseServerUrl } from '../config.js';
+import {
+  parseIceServers,
+  parseIceTransportPolicy,
+  parseServerUrl,
+  type NoiseSuppression,
+} from '../config.js';
 import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
 import { emit, type DetailOf, type RoomState, type RtcRoomEventMap } from '../events.js';
 import { hostKeyFor } from '../room-links.js';
@@ -32,6 +37,7 @@ export interface RoomHost extends ReactiveControllerHost, HTMLElement {
   muted: boolean;
   videoOff: boolean;
   noPrejoin: boolean;
+  noiseSuppression: NoiseSuppression;
   /** Largest picture accepted in chat, in bytes (0: the built-in limit). */
   maxImageSize: number;
 }

@@ -58,6 +58,9 @@ export interface Strings {
   microphoneNumber: (n: number) => string;
   speakerNumber: (n: number) => string;
   devices: string;
+  strongNoiseSuppression: string;
+  /** Why the toggle above is disabled. */
+  noiseSuppressionUnsupported: string;
   cameraIsOff: string;
   microphoneLevel: string;
   pin: (name: string) => string;
@@ -86,36 +89,16 @@ export interface Strings {
     hand: (name: string) => string;
   };
   errors: Record<RoomErrorCode, string>;
-  /** The chat panel's sentences (the panel is given only this section). */
+  /** The chat's sentences the room shows; the panel's own travel with it (chat-panel.strings.ts). */
   chat: {
     /** The BCP 47 tag times and emoji names are given in. */
     locale: string;
     /** The chat panel as a whole. */
     title: string;
-    /** The list of messages. */
-    log: string;
-    empty: string;
-    inputLabel: string;
-    placeholder: string;
-    send: string;
-    attach: string;
-    emoji: string;
-    emojiPicker: string;
-    you: string;
-    guest: string;
-    /** A message's time of day. */
-    time: (sentAt: number) => string;
-    /** Marks messages a late joiner received from before it arrived. */
-    earlier: string;
-    pictureAlt: (name: string) => string;
-    openPicture: (name: string) => string;
-    closePicture: string;
-    sending: (percent: number) => string;
-    receiving: (percent: number) => string;
-    /** Why a picture is not shown. */
-    pictureFailed: Record<'not-an-image' | 'incomplete' | 'refused' | 'unavailable', string>;
     refusedTooLarge: (maxBytes: number) => string;
     refusedNotImage: string;
+    /** Pictures cannot be sent now (the code that sends them did not load). */
+    refusedUnavailable: string;
     unread: (count: number) => string;
     /** Why sending a message or picture failed, by code. */
     errors: Record<ChatErrorCode, string>;
@@ -125,33 +108,10 @@ export interface Strings {
 const enChat: Strings['chat'] = {
   locale: 'en',
   title: 'Chat',
-  log: 'Messages',
-  empty: 'No messages yet.',
-  inputLabel: 'Message',
-  placeholder: 'Write a message…',
-  send: 'Send',
-  attach: 'Send a picture',
-  emoji: 'Insert an emoji',
-  emojiPicker: 'Emoji',
-  you: 'you',
-  guest: 'Guest',
-  time: (sentAt) =>
-    new Date(sentAt).toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit' }),
-  earlier: 'earlier',
-  pictureAlt: (name) => `Picture from ${name}`,
-  openPicture: (name) => `Open the picture from ${name} full size`,
-  closePicture: 'Close',
-  sending: (percent) => `Sending, ${percent}%`,
-  receiving: (percent) => `Receiving, ${percent}%`,
-  pictureFailed: {
-    'not-an-image': 'This file was not a picture and was refused.',
-    incomplete: 'The picture did not arrive in full.',
-    refused: 'The picture could not be received right now.',
-    unavailable: 'This picture is no longer available.',
-  },
   refusedTooLarge: (maxBytes) =>
     `That picture is too large: at most ${(maxBytes / 1024 / 1024).toLocaleString('en', { maximumFractionDigits: 1 })} MB.`,
   refusedNotImage: 'Only PNG, JPEG, GIF and WebP pictures can be sent.',
+  refusedUnavailable: 'Pictures cannot be sent right now; try again in a moment.',
   unread: (count) => (count === 1 ? '1 unread message' : `${count} unread messages`),
   errors: {
     'chat-empty': 'Write something first.',
@@ -217,6 +177,8 @@ export const en: Strings = {
   microphoneNumber: (n) => `Microphone ${n}`,
   speakerNumber: (n) => `Speaker ${n}`,
   devices: 'Camera, microphone and speaker',
+  strongNoiseSuppression: 'Strong noise suppression',
+  noiseSuppressionUnsupported: 'This browser lacks AudioWorklet or WebAssembly',
   cameraIsOff: 'Your camera is off',
   microphoneLevel: 'Microphone level',
   pin: (name) => `Pin ${name}`,

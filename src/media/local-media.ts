@@ -1,6 +1,8 @@
+import type { NoiseSuppression } from '../config.js';
 import { RoomError, toRoomError } from '../errors.js';
 import { Emitter } from '../util/emitter.js';
 import { toMediaError } from './media-errors.js';
+import type { NoiseSuppressor } from './noise/noise-suppressor.js';
 import { PlaceholderTracks } from './placeholder-tracks.js';
 
 export type MediaKind = 'audio' | 'video';
@@ -38,11 +40,15 @@ const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
   frameRate: { ideal: 24, max: 30 },
 };
 
-const MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
-  echoCancellation: true,
-  noiseSuppression: true,
-  autoGainControl: true,
-};
+/** The browser's own processing for each noise suppression (`strong` denoises by itself). */
+export function microphoneConstraintsFor(mode: NoiseSuppression): MediaTrackConstraints {
+  const isOn = mode !== 'off';
+  return { echoCancellation: isOn, noiseSuppression: mode === 'browser', autoGainControl: isOn };
+}
+
+/** Whether `strong` noise suppression can run here: RNNoise needs AudioWorklet and WebAssembly. */
+export const canSuppressNoise = (): boolean =>
+  typeof AudioWorkletNode === 'function' && typeof WebAssembly === 'object';
 
 /**
  * This visitor's camera and microphone. Devices are opened only when switched on, and the
@@ -69,6 +75,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** The devices of the open tracks, read once per track: every render shows them. */
   private cameraInUse: string | null = null;
   private microphoneInUse: string | null = null;
+  private noiseMode: NoiseSuppression = 'browser';
+  /** RNNoise between the microphone and what is sent, while in `strong` mode. */
+  private denoiser: Promise<NoiseSuppressor> | null = null;
+  /** False where RNNoise cannot run, or could not load once. */
+  private canDenoise = canSuppressNoise();
 
   constructor(private readonly devices: MediaDevicesLike | undefined = navigator.mediaDevices) {
     super();
@@ -141,13 +152,59 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       return;
     }
     this.microphoneId = deviceId;
-    if (this.microphone?.readyState === 'live') {
-      const wasEnabled = this.microphone.enabled;
-      const stream = await this.getUserMedia({ audio: this.microphoneConstraints() }, 'microphone');
-      const track = stream.getAudioTracks()[0] ?? null;
-      if (track) track.enabled = wasEnabled;
-      this.useMicrophone(track);
+    await this.reopenMicrophone();
+  }
+
+  /** The noise suppression in effect. */
+  get noiseSuppression(): NoiseSuppression {
+    return this.noiseMode;
+  }
+
+  /**
+   * Switches noise suppression, opening an open microphone again with its constraints; `strong`
+   * is `browser` where it cannot run. Rejects with a RoomError.
+   */
+  async setNoiseSuppression(mode: NoiseSuppression): Promise<void> {
+    if (mode === 'strong' && !this.canDenoise) mode = 'browser';
+    if (mode === this.noiseMode) return;
+    this.noiseMode = mode;
+    this.closeSuppressor();
+    await this.reopenMicrophone();
+  }
+
+  private async reopenMicrophone(): Promise<void> {
+    if (this.microphone?.readyState !== 'live') return;
+    const wasEnabled = this.microphone.enabled;
+    const stream = await this.getUserMedia({ audio: this.microphoneConstraints() }, 'microphone');
+    const track = stream.getAudioTracks()[0] ?? null;
+    if (track) track.enabled = wasEnabled;
+    this.useMicrophone(track);
+  }
+
+  // The microphone goes out as it is until RNNoise has loaded, then through it. Where it cannot
+  // load (its files unreachable), the browser's own suppression takes over.
+  private async suppress(microphone: MediaStreamTrack): Promise<void> {
+    this.denoiser ??= import('./noise/noise-suppressor.js').then((chunk) =>
+      chunk.NoiseSuppressor.create(),
+    );
+    try {
+      const denoised = (await this.denoiser).process(microphone);
+      if (this.microphone === microphone && this.noiseMode === 'strong')
+        this.send('audio', denoised);
+    } catch {
+      this.denoiser = null;
+      this.canDenoise = false;
+      this.noiseMode = 'browser';
+      await this.reopenMicrophone().catch(() => undefined);
     }
+  }
+
+  private closeSuppressor(): void {
+    void this.denoiser?.then(
+      (open) => open.close(),
+      () => undefined,
+    );
+    this.denoiser = null;
   }
 
   /**
@@ -285,6 +342,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   stop(): void {
     this.stopScreenShare();
     this.generation++;
+    this.closeSuppressor();
     this.microphone?.stop();
     this.camera?.stop();
     this.microphone = null;
@@ -303,9 +361,10 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   }
 
   private microphoneConstraints(): MediaTrackConstraints {
+    const constraints = microphoneConstraintsFor(this.noiseMode);
     return this.microphoneId
-      ? { ...MICROPHONE_CONSTRAINTS, deviceId: { exact: this.microphoneId } }
-      : MICROPHONE_CONSTRAINTS;
+      ? { ...constraints, deviceId: { exact: this.microphoneId } }
+      : constraints;
   }
 
   private async getUserMedia(
@@ -340,6 +399,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       if (this.microphone === track) this.useMicrophone(null);
     });
     this.send('audio', track ?? this.placeholders.audio);
+    if (track && this.noiseMode === 'strong') void this.suppress(track);
   }
 
   private useCamera(track: MediaStreamTrack | null): void {

@@ -3,8 +3,9 @@
 // command from a visitor to the server, a notice from the server to a visitor. Peers never send
 // these to each other: whatever a peer says about the room is not believed.
 
-/** The reactions a visitor may send: a short fixed set, so nobody paints the room with text. */
-export const REACTIONS = Object.freeze(['👍', '👏', '😂', '😮', '❤️', '🎉']);
+import { REACTIONS } from './reactions.js';
+
+export { REACTIONS };
 
 /** Longest name a knocker may give, in code points (as a hello's). */
 export const MAX_KNOCK_NAME_LENGTH = 64;

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from '../decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, ChatPicture } from '../chat/chat-room.js';
@@ -7,11 +7,12 @@ import { splitLinks } from '../chat/links.js';
 import { en, type Strings } from '../i18n/strings.js';
 import { PictureIntakeController } from '../controllers/picture-intake-controller.js';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from '../protocol/chat-messages.js';
+import { chatPanelStringsFor } from './chat-panel.strings.js';
 import { styles } from './chat-panel.styles.js';
 import { EmojiPicker, renderEmojiPicker } from './emoji.js';
 import { glyph } from './icons.js';
 
-/** The chat panel's sentences. */
+/** The chat's sentences the room gives the panel, its locale among them. */
 export type ChatStrings = Strings['chat'];
 
 export interface ChatSendTextDetail {
@@ -191,6 +192,7 @@ export class RtcChatPanel extends LitElement {
 
   override render(): TemplateResult {
     const strings = this.strings;
+    const text = chatPanelStringsFor(strings.locale);
     return html`
       <div
         class="panel"
@@ -202,13 +204,13 @@ export class RtcChatPanel extends LitElement {
           class="log"
           role="log"
           aria-live="polite"
-          aria-label=${strings.log}
+          aria-label=${text.log}
           tabindex="0"
           @scroll=${this.handleScroll}
         >
           ${
             this.messages.length === 0
-              ? html`<p class="empty">${strings.empty}</p>`
+              ? html`<p class="empty">${text.empty}</p>`
               : repeat(
                   this.messages,
                   (message) => message.id,
@@ -219,17 +221,17 @@ export class RtcChatPanel extends LitElement {
         <p part="refusal" class="refusal" role="alert">${this.pictures.refusal}</p>
         ${
           this.emojiPicker.isOpen
-            ? renderEmojiPicker(this.emojiPicker, strings.emojiPicker, strings.locale)
+            ? renderEmojiPicker(this.emojiPicker, text.emojiPicker, strings.locale)
             : nothing
         }
         <form part="composer" class="composer" @submit=${this.handleSubmit}>
-          <label class="visually-hidden" for="chat-input">${strings.inputLabel}</label>
+          <label class="visually-hidden" for="chat-input">${text.inputLabel}</label>
           <textarea
             id="chat-input"
             part="input"
             rows="2"
             maxlength=${MAX_TEXT_LENGTH}
-            placeholder=${strings.placeholder}
+            placeholder=${text.placeholder}
             .value=${live(this.draft)}
             ?disabled=${this.disabled}
             @input=${this.handleInput}
@@ -240,8 +242,8 @@ export class RtcChatPanel extends LitElement {
             part="button"
             class="emoji-toggle"
             type="button"
-            aria-label=${strings.emoji}
-            title=${strings.emoji}
+            aria-label=${text.emoji}
+            title=${text.emoji}
             aria-haspopup="listbox"
             aria-expanded=${this.emojiPicker.isOpen ? 'true' : 'false'}
             aria-controls="emoji-picker"
@@ -254,8 +256,8 @@ export class RtcChatPanel extends LitElement {
             part="button"
             class="attach"
             type="button"
-            aria-label=${strings.attach}
-            title=${strings.attach}
+            aria-label=${text.attach}
+            title=${text.attach}
             ?disabled=${this.disabled}
             @click=${this.handleAttach}
           >
@@ -273,8 +275,8 @@ export class RtcChatPanel extends LitElement {
             part="button"
             class="send"
             type="submit"
-            aria-label=${strings.send}
-            title=${strings.send}
+            aria-label=${text.send}
+            title=${text.send}
             ?disabled=${this.disabled}
           >
             ${sendIcon}
@@ -282,7 +284,7 @@ export class RtcChatPanel extends LitElement {
         </form>
         <dialog
           part="picture-dialog"
-          aria-label=${this.openPicture?.alt ?? strings.closePicture}
+          aria-label=${this.openPicture?.alt ?? text.closePicture}
           @close=${this.handleDialogClose}
         >
           ${
@@ -291,7 +293,7 @@ export class RtcChatPanel extends LitElement {
               : nothing
           }
           <button part="button" type="button" @click=${this.handleDialogCloseClick}>
-            ${strings.closePicture}
+            ${text.closePicture}
           </button>
         </dialog>
       </div>
@@ -299,9 +301,9 @@ export class RtcChatPanel extends LitElement {
   }
 
   private renderMessage(message: ChatMessage): TemplateResult {
-    const strings = this.strings;
-    const name = message.senderName || strings.guest;
-    const author = message.isOwn ? `${name} (${strings.you})` : name;
+    const text = chatPanelStringsFor(this.strings.locale);
+    const name = message.senderName || text.guest;
+    const author = message.isOwn ? `${name} (${text.you})` : name;
     return html`
       <div
         part=${message.isOwn ? 'message message-own' : 'message'}
@@ -311,9 +313,9 @@ export class RtcChatPanel extends LitElement {
         <div class="meta">
           <span part="sender" class="sender">${author}</span>
           <time part="time" datetime=${new Date(message.sentAt).toISOString()}>
-            ${strings.time(message.sentAt)}
+            ${text.time(message.sentAt)}
           </time>
-          ${message.isHistory ? html`<span class="earlier">${strings.earlier}</span>` : nothing}
+          ${message.isHistory ? html`<span class="earlier">${text.earlier}</span>` : nothing}
         </div>
         ${
           message.picture
@@ -325,16 +327,16 @@ export class RtcChatPanel extends LitElement {
   }
 
   private renderPicture(picture: ChatPicture, name: string, isOwn: boolean): TemplateResult {
-    const strings = this.strings;
+    const text = chatPanelStringsFor(this.strings.locale);
     if (picture.failed) {
       return html`<p part="picture-status" class="picture-status">
-        ${strings.pictureFailed[picture.failed]}
+        ${text.pictureFailed[picture.failed]}
       </p>`;
     }
     const percent = Math.floor(picture.progress * 100);
     // Only object URLs this page made are shown; nothing a peer wrote ends up in a src.
     const url = picture.url?.startsWith('blob:') ? picture.url : null;
-    const alt = strings.pictureAlt(name);
+    const alt = text.pictureAlt(name);
     return html`
       ${
         url
@@ -342,7 +344,7 @@ export class RtcChatPanel extends LitElement {
               part="picture"
               class="thumb"
               type="button"
-              aria-label=${strings.openPicture(name)}
+              aria-label=${text.openPicture(name)}
               @click=${() => this.handlePictureOpen(picture, alt)}
             >
               <img src=${url} alt=${alt} @load=${this.handleImageLoad} />
@@ -355,7 +357,7 @@ export class RtcChatPanel extends LitElement {
               part="progress"
               max="100"
               .value=${percent}
-              aria-label=${isOwn ? strings.sending(percent) : strings.receiving(percent)}
+              aria-label=${isOwn ? text.sending(percent) : text.receiving(percent)}
             ></progress>`
           : nothing
       }

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { LAYOUTS, type Layout } from '../config.js';
-import { REACTIONS } from '../room/room-protocol.js';
+import { REACTIONS } from '../room/reactions.js';
 import type { Strings } from '../i18n/strings.js';
 import {
   cameraIcon,

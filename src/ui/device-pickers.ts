@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import type { NoiseSuppression } from '../config.js';
 import type { Strings } from '../i18n/strings.js';
 import type { DeviceChoice, DeviceList, MediaKind } from '../media/local-media.js';
 
@@ -11,6 +12,10 @@ export interface DevicePickersView {
   canPickSpeaker: boolean;
   onChooseDevice: (kind: MediaKind, deviceId: string) => void;
   onChooseSpeaker: (deviceId: string) => void;
+  /** The noise suppression in effect, and whether `strong` can run here. */
+  noiseSuppression: NoiseSuppression;
+  canSuppressNoise: boolean;
+  onChooseNoiseSuppression: (mode: NoiseSuppression) => void;
 }
 
 function renderSelect(
@@ -39,7 +44,10 @@ function renderSelect(
   </label>`;
 }
 
-/** Pickers for camera, microphone and (where the browser allows) speaker. */
+/**
+ * Pickers for camera, microphone and (where the browser allows) speaker, and the strong noise
+ * suppression toggle (disabled, with the reason, where it cannot run).
+ */
 export function renderDevicePickers(view: DevicePickersView): TemplateResult {
   const { strings, devices, selected } = view;
   return html`<div class="device-pickers">
@@ -59,6 +67,20 @@ export function renderDevicePickers(view: DevicePickersView): TemplateResult {
       strings.microphoneNumber,
       (id) => view.onChooseDevice('audio', id),
     )}
+    <label class="toggle">
+      <input
+        type="checkbox"
+        part="noise-toggle"
+        ?checked=${view.noiseSuppression === 'strong'}
+        ?disabled=${!view.canSuppressNoise}
+        @change=${(event: Event) =>
+          view.onChooseNoiseSuppression(
+            (event.target as HTMLInputElement).checked ? 'strong' : 'browser',
+          )}
+      />
+      <span>${strings.strongNoiseSuppression}</span>
+      ${view.canSuppressNoise ? nothing : html`<small>${strings.noiseSuppressionUnsupported}</small>`}
+    </label>
     ${
       view.canPickSpeaker
         ? renderSelect(

@@ -3,6 +3,7 @@ import type { TemplateResult } from 'lit';
 import type { DeviceController } from '../controllers/device-controller.js';
 import { canPickSpeaker, type PlaybackController } from '../controllers/playback-controller.js';
 import type { Strings } from '../i18n/strings.js';
+import { canSuppressNoise } from '../media/local-media.js';
 import type { DevicePickersView } from './device-pickers.js';
 import { renderPrejoinMedia } from './prejoin-media.js';
 
@@ -25,6 +26,9 @@ export function devicePickersOf({
     canPickSpeaker: canPickSpeaker(),
     onChooseDevice: (kind, deviceId) => void devices.chooseDevice(kind, deviceId),
     onChooseSpeaker: (deviceId) => playback.chooseSpeaker(deviceId),
+    noiseSuppression: devices.noiseSuppression,
+    canSuppressNoise: canSuppressNoise(),
+    onChooseNoiseSuppression: (mode) => devices.setNoiseSuppression(mode),
   };
 }
 

@@ -204,11 +204,15 @@ export function renderHostMenu(
 
 /** The host controls' styles, added to the room's once this chunk loads. */
 export const hostStyles = css`
+  /* It lies over the stage, as the notices do: a card of its own, readable over any video. */
   .host-panel {
     display: flex;
     flex-direction: column;
     gap: 6px;
-    margin: 0 8px;
+    padding: 8px 12px;
+    border-radius: calc(var(--_radius) / 2);
+    background: color-mix(in srgb, var(--_bg) 92%, transparent);
+    box-shadow: 0 2px 8px rgb(0 0 0 / 30%);
   }
   .host-actions {
     display: flex;

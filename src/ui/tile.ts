@@ -1,10 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { Strings } from '../i18n/strings.js';
 import type { Participant, ParticipantConnection } from '../room/participant.js';
 import { renderIconButton } from './icon-button.js';
 import { fullscreenIcon, infoIcon, micOffIcon, pinIcon, signalIcon } from './icons.js';
 import { mediaStream } from './media-stream.js';
+import { placement } from './placement.js';
 import type { PlacedTile, Tile } from './stage.js';
 
 /** The names whose flag is set, as a `part` or `class` value. */
@@ -170,12 +170,7 @@ export function renderTile(
         unreachable: isUnreachable,
         reconnecting: isReconnecting,
       })}
-      style=${styleMap({
-        left: `${rect.x}px`,
-        top: `${rect.y}px`,
-        width: `${rect.width}px`,
-        height: `${rect.height}px`,
-      })}
+      ${placement(rect)}
       data-peer-id=${tile.id}
       data-connection=${connection?.state ?? 'local'}
       aria-label=${label}

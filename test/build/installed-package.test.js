@@ -203,6 +203,56 @@ describe('the package installed from its tarball', { timeout: 360_000 }, () => {
       }
     });
 
+    test('strong noise suppression finds its worklet and wasm in the built app', async () => {
+      const assets = readdirSync(join(installed.app, 'dist', 'assets'));
+      assert.ok(
+        assets.some((name) => /^rnnoise-[\w-]+\.wasm$/.test(name)),
+        `${assets}`,
+      );
+      assert.ok(
+        assets.some((name) => /^rnnoise-worklet-[\w-]+\.js$/.test(name)),
+        `${assets}`,
+      );
+      const page = await vite.browser.newPage();
+      try {
+        const query = new URLSearchParams({ 'room-id': crypto.randomUUID(), server: server.url });
+        await page.goto(`${vite.site.url}/index.html?${query}`);
+        await waitInPage(
+          page,
+          () => globalThis.document.querySelector('rtc-room')?.state === 'joined',
+          undefined,
+          'the Vite app joins',
+        );
+        await page.evaluate(() => {
+          globalThis.document.querySelector('rtc-room').noiseSuppression = 'strong';
+        });
+        await waitInPage(
+          page,
+          () =>
+            performance
+              .getEntriesByType('resource')
+              .some(
+                (entry) =>
+                  /\/assets\/rnnoise-[\w-]+\.wasm$/.test(entry.name) &&
+                  /** @type {PerformanceResourceTiming} */ (entry).responseStatus === 200,
+              ),
+          undefined,
+          'the wasm loads from the app',
+        );
+        // It stays on: a worklet (which resource timing does not list) or a wasm that failed
+        // would fall back to `browser` and clear the switch.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const isOn = await page.evaluate(() => {
+          const room = globalThis.document.querySelector('rtc-room');
+          const toggle = room?.shadowRoot?.querySelector('[part~="noise-toggle"]');
+          return toggle instanceof globalThis.HTMLInputElement && toggle.checked;
+        });
+        assert.equal(isOn, true);
+      } finally {
+        await page.close();
+      }
+    });
+
     test('rtc-room/react in React 18 sets properties and receives rtc-join', async () => {
       const page = await vite.browser.newPage();
       try {

@@ -71,12 +71,36 @@ describe('the script-tag build', () => {
   test('every chunk file the build wrote is one a join can load, with its compressed copies', () => {
     const written = readdirSync(`${DIST}chunks`).filter((name) => name.endsWith('.js'));
     const loaded = bundle.files.filter((file) => !file.isEntry).map((f) => f.name.slice(7));
-    assert.deepEqual(written.sort(), loaded.sort());
+    const assets = bundle.assets.map((name) => name.slice(7));
+    assert.deepEqual(
+      written.sort(),
+      [...loaded, ...assets.filter((a) => a.endsWith('.js'))].sort(),
+    );
     for (const name of ['rtc-room.js', ...bundle.files.map((file) => file.name)]) {
       for (const suffix of ['.br', '.gz', '.map', '.map.br', '.map.gz']) {
         assert.doesNotThrow(() => readFileSync(DIST + name + suffix), `${name}${suffix}`);
       }
     }
+    for (const name of bundle.assets) {
+      for (const suffix of ['.br', '.gz']) {
+        assert.doesNotThrow(() => readFileSync(DIST + name + suffix), `${name}${suffix}`);
+      }
+    }
+  });
+
+  test('loads the RNNoise worklet and wasm from the noise chunk only, which a join does not load', () => {
+    const [noise] = bundle.files.filter((file) => file.onDemand?.includes('noise suppression'));
+    assert.ok(noise, 'an on-demand chunk for strong noise suppression');
+    assert.deepEqual(noise.referencedFiles.map((name) => name.replace(/-[\w-]{8}\./, '.')).sort(), [
+      'chunks/rnnoise-worklet.js',
+      'chunks/rnnoise.wasm',
+    ]);
+    for (const file of bundle.files.filter((f) => f !== noise)) {
+      assert.deepEqual(file.referencedFiles, [], file.name);
+    }
+    const wasm = readFileSync(DIST + noise.referencedFiles.find((n) => n.endsWith('.wasm')));
+    assert.equal(wasm.subarray(0, 4).toString('latin1'), '\0asm');
+    assert.doesNotMatch(read(noise.referencedFiles.find((n) => n.endsWith('.js')) ?? ''), /import/);
   });
 });
 
@@ -98,7 +122,7 @@ describe('source maps', () => {
     for (const path of [
       'src/rtc-room.ts',
       'src/transport/peerjs-transport.ts',
-      'src/transport/browser-details.ts',
+      'src/transport/peerjs-link.ts',
       'src/room/room-session.ts',
       'src/ui/chat-panel.ts',
     ]) {

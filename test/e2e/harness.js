@@ -221,7 +221,7 @@ export async function openVisitor(
   hostUrl,
   serverUrl,
   attributes,
-  { fixture = 'room.html', viewport, beforeLoad } = {},
+  { fixture = 'room.html', viewport, beforeLoad, fragment } = {},
 ) {
   const context = browser.defaultBrowserContext();
   const page = await context.newPage();
@@ -231,7 +231,7 @@ export async function openVisitor(
   if (viewport) await page.setViewport(viewport);
   if (beforeLoad) await page.evaluateOnNewDocument(beforeLoad);
   const query = new URLSearchParams({ server: serverUrl, ...attributes });
-  await page.goto(`${hostUrl}/${fixture}?${query}`);
+  await page.goto(`${hostUrl}/${fixture}?${query}${fragment ? `#${fragment}` : ''}`);
   return page;
 }
 
@@ -241,6 +241,7 @@ export async function openVisitor(
  *   fixture?: string,
  *   viewport?: import('puppeteer-core').Viewport,
  *   beforeLoad?: () => unknown,
+ *   fragment?: string,
  * }} VisitOptions
  */
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startStack, visitRoom, waitForRemoteVideo } from './harness.js';
+import { startStack, visitRoom, waitForRemoteVideo, waitInPage } from './harness.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const README_PICTURE = fileURLToPath(new URL('../../docs/room.png', import.meta.url));
@@ -343,7 +343,137 @@ describe('screenshots and layout facts', () => {
       });
     }
   });
+
+  describe('the door: a host with two knockers, and a knocker waiting', () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const size = `${viewport.width}x${viewport.height}`;
+      const minButton = viewport === PHONE ? TOUCH_TARGET : 0;
+
+      it(`keeps the host's panels and the waiting panel inside the room at ${size}`, async () => {
+        // The knockers come from Firefox: every page of the host's browser holds the host key.
+        const { chromium, firefox, host, server } = stack;
+        // A room created locked: the host's key reaches its browser through a host link.
+        const response = await fetch(`${server.url}/api/rooms`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ locked: true }),
+        });
+        assert.equal(response.status, 201);
+        const { roomId, hostKey } = /** @type {{ roomId: string, hostKey: string }} */ (
+          await response.json()
+        );
+        const options = { fixture: 'full-viewport.html', viewport };
+        const hostPage = await visitRoom(
+          chromium,
+          host,
+          server,
+          roomId,
+          'Hana',
+          {},
+          {
+            ...options,
+            fragment: `host=${encodeURIComponent(hostKey)}`,
+          },
+        );
+        const knockers = [];
+        try {
+          await waitInPage(
+            hostPage,
+            () => document.querySelector('rtc-room')?.participants[0]?.role === 'host',
+            undefined,
+            'the host role',
+          );
+          for (const name of ['Kim', '李娜']) {
+            const page = await visitRoom(firefox, host, server, roomId, name, {}, options);
+            knockers.push(page);
+            await waitInPage(
+              page,
+              () => document.querySelector('rtc-room')?.state === 'waiting',
+              undefined,
+              `${name} waiting`,
+            );
+          }
+          await waitInPage(
+            hostPage,
+            () => document.querySelector('rtc-room').knocking.length === 2,
+            undefined,
+            'two knocking',
+          );
+          for (const lang of LANGS) {
+            for (const page of [hostPage, knockers[0]]) {
+              await page.evaluate(async (value) => {
+                const room = document.querySelector('rtc-room');
+                room.setAttribute('lang', value);
+                await room.updateComplete;
+              }, lang);
+            }
+            await hostPage.bringToFront();
+            await hostPage.screenshot({ path: `${SCREENSHOTS}host-knocking-${lang}-${size}.png` });
+            const hostFacts = { tiles: 1, fillsViewport: true, minButton };
+            assert.deepEqual(
+              [
+                ...(await hostPage.evaluate(layoutViolations, hostFacts)),
+                ...(await hostPage.evaluate(panelViolations, {
+                  parts: ['host-panel', 'knock-panel'],
+                  minButton,
+                })),
+              ],
+              [],
+              `host-knocking-${lang}-${size}.png`,
+            );
+            await knockers[0].bringToFront();
+            await knockers[0].screenshot({ path: `${SCREENSHOTS}waiting-${lang}-${size}.png` });
+            assert.deepEqual(
+              await knockers[0].evaluate(panelViolations, { parts: ['waiting'], minButton }),
+              [],
+              `waiting-${lang}-${size}.png`,
+            );
+          }
+        } finally {
+          for (const page of [hostPage, ...knockers]) await page.close();
+        }
+      });
+    }
+  });
 });
+
+/**
+ * Runs in the page: what does not hold of the door's panels (`parts`), in words: each shown and
+ * inside the room, each of its buttons inside the viewport, clickable and at least `minButton`.
+ * @param {{ parts: string[], minButton: number }} facts
+ */
+function panelViolations({ parts, minButton }) {
+  const room = document.querySelector('rtc-room');
+  const root = room.shadowRoot;
+  const box = room.getBoundingClientRect();
+  const inside = (/** @type {DOMRect} */ rect, /** @type {DOMRect} */ outer) =>
+    rect.left >= outer.left - 1 &&
+    rect.top >= outer.top - 1 &&
+    rect.right <= outer.right + 1 &&
+    rect.bottom <= outer.bottom + 1;
+  /** @type {string[]} */
+  const violations = [];
+  for (const part of parts) {
+    const panel = root.querySelector(`[part~="${part}"]`);
+    if (!panel?.checkVisibility()) {
+      violations.push(`no ${part} shown`);
+      continue;
+    }
+    if (!inside(panel.getBoundingClientRect(), box)) violations.push(`the ${part} leaves the room`);
+    for (const button of [...panel.querySelectorAll('button')].filter((b) => b.checkVisibility())) {
+      const rect = button.getBoundingClientRect();
+      const label = `${part} button ${button.textContent?.trim() || button.getAttribute('aria-label')}`;
+      const hit = root.elementFromPoint(rect.left + rect.width / 2, rect.top + rect.height / 2);
+      if (!inside(rect, box) || !hit || !button.contains(hit)) {
+        violations.push(`${label} cannot be seen and clicked`);
+      }
+      if (rect.width < minButton - 0.5 || rect.height < minButton - 0.5) {
+        violations.push(`${label} is ${Math.round(rect.width)}×${Math.round(rect.height)}`);
+      }
+    }
+  }
+  return violations;
+}
 
 describe('the demo page', () => {
   /** @type {import('./harness.js').Stack} */

@@ -4,9 +4,11 @@ import {
   parseIceServers,
   parseIceTransportPolicy,
   parseLayout,
+  parseNoiseSuppression,
   parseServerUrl,
   parseToken,
   type Layout,
+  type NoiseSuppression,
 } from '../../src/config.js';
 
 const SCRIPT_URL = 'https://rtc.example.com/assets/rtc-room.js';
@@ -136,6 +138,35 @@ describe('config', () => {
         const parsed = parseServerUrl(input, SCRIPT_URL);
         if (parsed.ok) throw new Error(`accepted ${input}`);
         expect(parsed.error.code).to.equal('bad-server');
+      });
+    }
+  });
+
+  describe('parseNoiseSuppression', () => {
+    const warnings: unknown[][] = [];
+    const consoleWarn = console.warn;
+    beforeEach(() => {
+      warnings.length = 0;
+      console.warn = (...args: unknown[]) => warnings.push(args);
+    });
+    afterEach(() => {
+      console.warn = consoleWarn;
+    });
+
+    const cases: Array<[string | null, NoiseSuppression, boolean]> = [
+      ['browser', 'browser', false],
+      ['strong', 'strong', false],
+      ['off', 'off', false],
+      [null, 'browser', false],
+      ['Strong', 'browser', true],
+      ['rnnoise', 'browser', true],
+      ['', 'browser', true],
+    ];
+    for (const [input, expected, warns] of cases) {
+      it(`reads noise-suppression ${JSON.stringify(input)} as ${expected}${warns ? ', with a warning' : ''}`, () => {
+        expect(parseNoiseSuppression(input)).to.equal(expected);
+        expect(warnings).to.have.length(warns ? 1 : 0);
+        if (warns) expect(String(warnings[0][0])).to.include(`"${input}"`);
       });
     }
   });

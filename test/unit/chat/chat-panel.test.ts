@@ -2,6 +2,7 @@ import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/t
 import type { ChatMessage } from '../../../src/chat/chat-room.js';
 import { LANGUAGES } from '../../../src/i18n/languages.js';
 import '../../../src/ui/chat-panel.js';
+import { CHAT_PANEL_STRINGS } from '../../../src/ui/chat-panel.strings.js';
 import type { RtcChatPanel } from '../../../src/ui/chat-panel.js';
 import { EMOJI } from '../../../src/ui/emoji-list.js';
 import { EMOJI_COLUMNS, emojiIndexAfter } from '../../../src/ui/emoji.js';
@@ -113,7 +114,7 @@ describe('rtc-chat-panel', () => {
       expect(mine.querySelector('[part="sender"]')?.textContent).to.equal('Bo (you)');
       const time = theirs.querySelector('time')!;
       expect(time.getAttribute('datetime')).to.equal(new Date(AT).toISOString());
-      expect(time.textContent?.trim()).to.equal(LANGUAGES.en.chat.time(AT));
+      expect(time.textContent?.trim()).to.equal(CHAT_PANEL_STRINGS.en.time(AT));
     });
 
     it('names a sender without a name as a guest', async () => {
@@ -143,7 +144,7 @@ describe('rtc-chat-panel', () => {
       await el.updateComplete;
       expect($(el, '[part="sender"]').textContent).to.equal('Ada (你)');
       expect($(el, 'textarea').getAttribute('placeholder')).to.equal(
-        LANGUAGES['zh-CN'].chat.placeholder,
+        CHAT_PANEL_STRINGS['zh-CN'].placeholder,
       );
       expect($(el, '[role="log"]').getAttribute('aria-label')).to.equal('消息');
     });
@@ -169,7 +170,7 @@ describe('rtc-chat-panel', () => {
       expect(progress.value).to.equal(42);
       expect(progress.getAttribute('aria-label')).to.equal('Receiving, 42%');
       expect($(el, '[part="picture-status"]').textContent?.trim()).to.equal(
-        LANGUAGES.en.chat.pictureFailed['not-an-image'],
+        CHAT_PANEL_STRINGS.en.pictureFailed['not-an-image'],
       );
     });
 

@@ -5,8 +5,11 @@ import {
   encodeChunk,
   MAX_TEXT_LENGTH,
 } from '../../../src/protocol/chat-messages.js';
+import type { TransfersModule } from '../../../src/chat/transfer-gate.js';
+import * as transfersChunk from '../../../src/chat/transfers.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { chatFrameOf } from '../support/frames.js';
-import { ChatMesh } from './support/chat-mesh.js';
+import { ChatMesh, settle } from './support/chat-mesh.js';
 import { HTML_TEXT, pngLike, sameBytes, SVG_TEXT } from './support/images.js';
 
 const MiB = 1024 * 1024;
@@ -45,6 +48,19 @@ async function bytesAt(url: string | null | undefined): Promise<Uint8Array> {
 }
 
 const texts = (room: ChatRoom) => room.messages.map((m) => m.text ?? `[${m.kind}]`);
+
+/** The transfers chunk loaded by hand: each load waits until the test ends it. */
+class ChunkLoads {
+  readonly pending: Array<{ succeed(): void; fail(): void }> = [];
+
+  readonly load = (): Promise<TransfersModule> =>
+    new Promise((resolve, reject) => {
+      this.pending.push({
+        succeed: () => resolve(transfersChunk),
+        fail: () => reject(new TypeError('Failed to fetch dynamically imported module')),
+      });
+    });
+}
 
 describe('ChatRoom', () => {
   let mesh: ChatMesh;
@@ -394,10 +410,11 @@ describe('ChatRoom', () => {
       expect(bob.bytesInFlight).to.equal(0);
     });
 
-    it('refuses on receipt a "picture" whose bytes are not one, and frees its memory', () => {
+    it('refuses on receipt a "picture" whose bytes are not one, and frees its memory', async () => {
       const { bob } = trio();
       const html = new TextEncoder().encode(HTML_TEXT);
       mesh.inject(ADA, BOB, pictureFrame({ size: html.byteLength, transfer: 3 }));
+      await settle();
       expect(bob.bytesInFlight).to.equal(html.byteLength);
       mesh.inject(ADA, BOB, encodeChunk(3, 0, html));
       expect(bob.messages[0].picture).to.deep.include({ url: null, failed: 'not-an-image' });
@@ -406,13 +423,18 @@ describe('ChatRoom', () => {
     });
 
     it('drops a transfer that never finishes after the timeout, and frees its memory', async () => {
+      const clock = new FakeClock();
+      mesh = new ChatMesh({ transferIdleTimeoutMs: 150 }, clock);
       const { bob } = trio();
       const bytes = await pngLike(MiB);
       mesh.inject(ADA, BOB, pictureFrame({ size: MiB, transfer: 4 }));
+      await settle();
       mesh.inject(ADA, BOB, encodeChunk(4, 0, bytes.subarray(0, CHUNK_PAYLOAD_BYTES)));
       expect(bob.bytesInFlight).to.equal(MiB);
       expect(bob.messages[0].picture?.progress).to.be.above(0);
-      await aTimeout(250);
+      clock.tick(149);
+      expect(bob.bytesInFlight).to.equal(MiB);
+      clock.tick(1);
       expect(bob.bytesInFlight).to.equal(0);
       expect(bob.messages[0].picture).to.deep.include({ url: null, failed: 'incomplete' });
       expect(bob.droppedCounts.timeout).to.equal(1);
@@ -425,19 +447,21 @@ describe('ChatRoom', () => {
       expect(bob.droppedCounts['unknown-transfer']).to.equal(1);
     });
 
-    it('bounds what one peer can make it hold, whatever it announces', () => {
+    it('bounds what one peer can make it hold, whatever it announces', async () => {
       const { bob } = trio();
       for (let t = 1; t <= 10; t++)
         mesh.inject(ADA, BOB, pictureFrame({ size: 8 * MiB, transfer: t, clock: t }));
+      await settle();
       expect(bob.bytesInFlight).to.equal(16 * MiB);
       expect(bob.droppedCounts.busy).to.equal(8);
       expect(bob.messages.filter((m) => m.picture?.failed === 'refused')).to.have.length(8);
     });
 
-    it('frees the memory of a peer’s transfers when it leaves', () => {
+    it('frees the memory of a peer’s transfers when it leaves', async () => {
       const { bob } = trio();
       mesh.inject(ADA, BOB, pictureFrame({ size: 5000, transfer: 1 }));
       mesh.inject(CY, BOB, pictureFrame({ size: 3000, transfer: 1 }));
+      await settle();
       expect(bob.bytesInFlight).to.equal(8000);
       mesh.disconnect(ADA, BOB);
       expect(bob.bytesInFlight).to.equal(3000);
@@ -453,6 +477,197 @@ describe('ChatRoom', () => {
       expect(ada.messages[1].picture?.url).to.be.a('string');
       const error = await fetch(oldUrl).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(TypeError);
+    });
+  });
+
+  describe('while the transfers chunk loads', () => {
+    let clock: FakeClock;
+    let loads: ChunkLoads;
+
+    beforeEach(() => {
+      mesh.dispose();
+      clock = new FakeClock();
+      loads = new ChunkLoads();
+      mesh = new ChatMesh({ transferIdleTimeoutMs: 150 }, clock, loads.load);
+    });
+
+    const pictureOf = (room: ChatRoom, id: string) =>
+      room.messages.find((m) => m.id === id)?.picture;
+
+    it('hands over offers and chunks that came before it loaded, in the order they came', async () => {
+      const { bob } = trio();
+      const big = await pngLike(CHUNK_PAYLOAD_BYTES + 500);
+      const small = await pngLike(2000);
+      const [bigId, smallId] = [uuid(), uuid()];
+      mesh.inject(ADA, BOB, pictureFrame({ id: bigId, size: big.byteLength, transfer: 1 }));
+      mesh.inject(ADA, BOB, encodeChunk(1, 0, big.subarray(0, CHUNK_PAYLOAD_BYTES)));
+      mesh.inject(CY, BOB, pictureFrame({ id: smallId, size: small.byteLength, transfer: 1 }));
+      mesh.inject(ADA, BOB, encodeChunk(1, 1, big.subarray(CHUNK_PAYLOAD_BYTES)));
+      mesh.inject(CY, BOB, encodeChunk(1, 0, small));
+      // The messages are there at once; their bytes wait for the chunk, which loads once.
+      expect(bob.messages.map((m) => m.picture)).to.deep.equal([
+        { type: 'image/png', size: big.byteLength, url: null, progress: 0 },
+        { type: 'image/png', size: small.byteLength, url: null, progress: 0 },
+      ]);
+      expect(loads.pending).to.have.length(1);
+      loads.pending[0].succeed();
+      await settle();
+      expect(bob.droppedCounts).to.deep.equal({});
+      expect(sameBytes(await bytesAt(pictureOf(bob, bigId)?.url), big)).to.equal(true);
+      expect(sameBytes(await bytesAt(pictureOf(bob, smallId)?.url), small)).to.equal(true);
+      expect(bob.bytesInFlight).to.equal(0);
+      expect(loads.pending).to.have.length(1);
+    });
+
+    it('measures a stall from when a waiting chunk came, not from when the chunk loaded', async () => {
+      const { bob } = trio();
+      const bytes = await pngLike(MiB);
+      mesh.inject(ADA, BOB, pictureFrame({ size: MiB, transfer: 1 }));
+      mesh.inject(ADA, BOB, encodeChunk(1, 0, bytes.subarray(0, CHUNK_PAYLOAD_BYTES)));
+      clock.tick(100);
+      loads.pending[0].succeed();
+      await settle();
+      expect(bob.bytesInFlight).to.equal(MiB);
+      clock.tick(49);
+      expect(bob.bytesInFlight).to.equal(MiB);
+      clock.tick(1);
+      expect(bob.bytesInFlight).to.equal(0);
+      expect(bob.droppedCounts.timeout).to.equal(1);
+      expect(bob.messages[0].picture).to.deep.include({ url: null, failed: 'incomplete' });
+    });
+
+    it('shows what waited as refused when the load fails, and loads again for the next picture', async () => {
+      const { bob } = trio();
+      const bytes = await pngLike(2000);
+      const [first, second] = [uuid(), uuid()];
+      mesh.inject(ADA, BOB, pictureFrame({ id: first, size: bytes.byteLength, transfer: 1 }));
+      mesh.inject(ADA, BOB, encodeChunk(1, 0, bytes));
+      expect(bob.bytesInFlight).to.be.above(0);
+      loads.pending[0].fail();
+      await settle();
+      expect(pictureOf(bob, first)).to.deep.include({ url: null, failed: 'refused' });
+      expect(bob.bytesInFlight).to.equal(0);
+      expect(bob.droppedCounts).to.deep.equal({});
+      // A chunk nothing waits for is dropped at once, and loads nothing.
+      mesh.inject(ADA, BOB, encodeChunk(1, 1, bytes));
+      expect(bob.droppedCounts['unknown-transfer']).to.equal(1);
+      expect(loads.pending).to.have.length(1);
+      mesh.inject(
+        ADA,
+        BOB,
+        pictureFrame({ id: second, size: bytes.byteLength, transfer: 2, clock: 2 }),
+      );
+      mesh.inject(ADA, BOB, encodeChunk(2, 0, bytes));
+      expect(loads.pending).to.have.length(2);
+      loads.pending[1].succeed();
+      await settle();
+      expect(sameBytes(await bytesAt(pictureOf(bob, second)?.url), bytes)).to.equal(true);
+      expect(pictureOf(bob, first)?.failed).to.equal('refused');
+    });
+
+    it('gives up on a load that hangs once a transfer would have stalled', async () => {
+      const { bob } = trio();
+      mesh.inject(ADA, BOB, pictureFrame({ size: 5000, transfer: 1 }));
+      clock.tick(149);
+      expect(bob.messages[0].picture?.failed).to.equal(undefined);
+      clock.tick(1);
+      await settle();
+      expect(bob.messages[0].picture).to.deep.include({ url: null, failed: 'refused' });
+      // The late answer changes nothing; the next picture loads again.
+      loads.pending[0].succeed();
+      await settle();
+      expect(bob.messages[0].picture?.failed).to.equal('refused');
+      mesh.inject(ADA, BOB, pictureFrame({ size: 5000, transfer: 2, clock: 2 }));
+      expect(loads.pending).to.have.length(2);
+    });
+
+    it('bounds what peers flood before it loads by the caps of unfinished transfers', async () => {
+      mesh.dispose();
+      mesh = new ChatMesh(
+        { transferIdleTimeoutMs: 150, maxBytesInFlightPerPeer: MiB, maxBytesInFlight: 1.5 * MiB },
+        clock,
+        loads.load,
+      );
+      const { bob } = trio();
+      mesh.inject(ADA, BOB, pictureFrame({ size: 1000, transfer: 1 }));
+      // Tiny chunks count as whole frames (64 KiB): 16 fit under 1 MiB, 24 under 1.5 MiB.
+      for (let i = 0; i < 100; i++) mesh.inject(ADA, BOB, encodeChunk(1, i, new Uint8Array(1)));
+      expect(bob.bytesInFlight).to.equal(MiB);
+      expect(bob.droppedCounts.busy).to.equal(84);
+      for (let i = 0; i < 100; i++) mesh.inject(CY, BOB, encodeChunk(9, i, new Uint8Array(1)));
+      expect(bob.bytesInFlight).to.equal(1.5 * MiB);
+      expect(bob.droppedCounts.busy).to.equal(84 + 92);
+      loads.pending[0].succeed();
+      await settle();
+      // What waited meets the receiver's checks in its turn.
+      expect(bob.bytesInFlight).to.equal(0);
+      expect(bob.droppedCounts).to.deep.include({ 'bad-chunk': 1, 'unknown-transfer': 15 + 8 });
+      expect(bob.messages[0].picture?.failed).to.equal('incomplete');
+    });
+
+    it('keeps a picture that came in full before its sender left while it loaded', async () => {
+      const { bob } = trio();
+      const whole = await pngLike(2000);
+      const part = await pngLike(CHUNK_PAYLOAD_BYTES + 10);
+      const [wholeId, partId] = [uuid(), uuid()];
+      mesh.inject(ADA, BOB, pictureFrame({ id: wholeId, size: whole.byteLength, transfer: 1 }));
+      mesh.inject(ADA, BOB, encodeChunk(1, 0, whole));
+      mesh.inject(
+        ADA,
+        BOB,
+        pictureFrame({ id: partId, size: part.byteLength, transfer: 2, clock: 2 }),
+      );
+      mesh.inject(ADA, BOB, encodeChunk(2, 0, part.subarray(0, CHUNK_PAYLOAD_BYTES)));
+      mesh.disconnect(ADA, BOB);
+      loads.pending[0].succeed();
+      await settle();
+      expect(sameBytes(await bytesAt(pictureOf(bob, wholeId)?.url), whole)).to.equal(true);
+      expect(pictureOf(bob, partId)).to.deep.include({ url: null, failed: 'incomplete' });
+      expect(bob.bytesInFlight).to.equal(0);
+    });
+
+    it('starts loading when a history entry says its picture follows', () => {
+      const bob = mesh.add(BOB, 'Bob');
+      mesh.add(MAL, 'Mal');
+      mesh.muted.add(MAL);
+      mesh.connect(BOB, MAL);
+      const item = { id: uuid(), clock: 1, from: MAL, name: 'Mal', at: 1 };
+      const picture = { mime: 'image/png', size: 5000, follows: true };
+      mesh.inject(MAL, BOB, JSON.stringify({ v: 1, type: 'sync', ids: [item.id], done: true }));
+      expect(loads.pending).to.have.length(0);
+      mesh.inject(
+        MAL,
+        BOB,
+        JSON.stringify({ v: 1, type: 'history', items: [{ ...item, picture }], done: true }),
+      );
+      expect(bob.messages).to.have.length(1);
+      expect(loads.pending).to.have.length(1);
+    });
+
+    it('loads it to send a picture; a failed load rejects the send, and the next loads again', async () => {
+      const { ada, bob } = trio();
+      const bytes = await pngLike(3000);
+      const failing = ada.sendImage(new Blob([bytes]));
+      expect(loads.pending).to.have.length(1);
+      loads.pending[0].fail();
+      expect(await failing.catch((e: unknown) => e)).to.deep.include({
+        name: 'RoomError',
+        code: 'internal',
+      });
+      expect(ada.messages).to.have.length(0);
+      expect(messageFramesFrom(ADA)).to.have.length(0);
+      const sending = ada.sendImage(new Blob([bytes]));
+      expect(loads.pending).to.have.length(2);
+      loads.pending[1].succeed();
+      const sent = await sending;
+      expect(sent.picture).to.deep.include({ type: 'image/png', progress: 1 });
+      clock.tick(0);
+      // Bob's and Cy's own loads, for Ada's offer.
+      expect(loads.pending).to.have.length(4);
+      for (const load of loads.pending.slice(2)) load.succeed();
+      await settle();
+      clock.tick(0);
+      expect(sameBytes(await bytesAt(pictureOf(bob, sent.id)?.url), bytes)).to.equal(true);
     });
   });
 

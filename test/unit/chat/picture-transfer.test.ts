@@ -10,6 +10,7 @@ import {
   decodeChunk,
   encodeChunk,
 } from '../../../src/protocol/chat-messages.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { pngLike, sameBytes } from './support/images.js';
 
 const MiB = 1024 * 1024;
@@ -164,14 +165,44 @@ describe('picture transfer', () => {
     });
 
     it('drops a transfer whose chunks stop coming, after the idle timeout', async () => {
-      const { instance, failed } = receiver();
+      const clock = new FakeClock();
+      const { instance, failed } = receiver({ clock });
       const bytes = await pngLike(200_000);
       instance.start('p', 1, { messageId: 'm', type: 'image/png', size: bytes.byteLength });
+      clock.tick(30);
       instance.handleChunk('p', chunksOf(bytes, 1)[0]);
+      clock.tick(39);
       expect(instance.bytesInFlight).to.equal(bytes.byteLength);
-      await aTimeout(80);
+      clock.tick(1);
       expect(failed).to.deep.equal([{ peerId: 'p', id: 'm', reason: 'timeout' }]);
       expect(instance.bytesInFlight).to.equal(0);
+    });
+
+    it('measures a stall from when a frame handed over late arrived', async () => {
+      const clock = new FakeClock();
+      const { instance, failed } = receiver({ clock });
+      const bytes = await pngLike(200_000);
+      const [first, second, third] = chunksOf(bytes, 1);
+      clock.tick(100);
+      // Announced at 10 and 20, with a chunk at 30: the next is due by 70.
+      instance.start('p', 1, { messageId: 'm', type: 'image/png', size: bytes.byteLength }, 10);
+      expect(instance.handleChunk('p', first, 20)).to.equal('ok');
+      expect(instance.handleChunk('p', second, 30)).to.equal('ok');
+      expect(failed).to.deep.equal([]);
+      // A chunk that came after the stall finds the transfer ended.
+      expect(instance.handleChunk('p', third, 71)).to.equal('unknown-transfer');
+      expect(failed).to.deep.equal([{ peerId: 'p', id: 'm', reason: 'timeout' }]);
+      expect(instance.bytesInFlight).to.equal(0);
+    });
+
+    it('ends a late-handed transfer at once when its stall is already past', async () => {
+      const clock = new FakeClock();
+      const { instance, failed } = receiver({ clock });
+      clock.tick(100);
+      instance.start('p', 1, { messageId: 'm', type: 'image/png', size: 1000 }, 50);
+      expect(failed).to.deep.equal([]);
+      clock.tick(0);
+      expect(failed).to.deep.equal([{ peerId: 'p', id: 'm', reason: 'timeout' }]);
     });
 
     it('drops a peer’s transfers when it leaves', () => {

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { DeviceController, type DeviceHost } from '../../../src/controllers/device-controller.js';
 import type { CallModule } from '../../../src/controllers/room-controller.js';
+import type { NoiseSuppression } from '../../../src/config.js';
 import { RoomError } from '../../../src/errors.js';
 import type { RoomState } from '../../../src/events.js';
 import type { DeviceList, LocalMedia, MediaKind } from '../../../src/media/local-media.js';
@@ -12,6 +13,7 @@ class FakeMedia {
   used: Array<[MediaKind, string]> = [];
   isStopped = false;
   failsToSwitch = false;
+  noiseSuppression: NoiseSuppression = 'browser';
   readonly preview = new MediaStream();
   readonly microphoneTrack = null;
   readonly deviceIds = { camera: `camera of ${this.label}`, microphone: null };
@@ -38,13 +40,24 @@ class FakeMedia {
     return Promise.resolve();
   }
 
+  setNoiseSuppression(mode: NoiseSuppression): Promise<void> {
+    if (this.failsToSwitch) return Promise.reject(new RoomError('no-device', 'unplugged'));
+    this.noiseSuppression = mode;
+    return Promise.resolve();
+  }
+
   stop(): void {
     this.isStopped = true;
   }
 }
 
 function setUp(state: RoomState = 'prejoin') {
-  const host = Object.assign(new FakeHost(), { muted: true, videoOff: false, noPrejoin: false });
+  const host = Object.assign(new FakeHost(), {
+    muted: true,
+    videoOff: false,
+    noPrejoin: false,
+    noiseSuppression: 'browser' as NoiseSuppression,
+  });
   const made: FakeMedia[] = [];
   const reported: RoomError[] = [];
   const world = {
@@ -97,6 +110,25 @@ describe('DeviceController', () => {
     expect(devices.deviceIds.camera).to.equal('camera of preview');
     devices.stopPreview();
     expect(preview.isStopped, 'the session’s media is the session’s to stop').to.equal(false);
+  });
+
+  it('gives the preview the host’s noise suppression before it opens, then follows the host', async () => {
+    const { devices, made, world, host, reported } = setUp();
+    host.noiseSuppression = 'strong';
+    await devices.startPreview();
+    expect(made[0].noiseSuppression).to.equal('strong');
+    devices.setNoiseSuppression('off');
+    expect(host.noiseSuppression).to.equal('off');
+    devices.hostUpdate();
+    expect(made[0].noiseSuppression).to.equal('off');
+    expect(devices.noiseSuppression).to.equal('off');
+    // During the call, the session's media follows, and a microphone that fails is reported.
+    world.sessionMedia = made[0];
+    made[0].failsToSwitch = true;
+    devices.setNoiseSuppression('browser');
+    devices.hostUpdate();
+    await settle();
+    expect(reported.map((error) => error.code)).to.deep.equal(['no-device']);
   });
 
   it('makes a media for a join without a preview', () => {

@@ -1,4 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
+import type { TransfersModule } from '../../../src/chat/transfer-gate.js';
+import * as transfersChunk from '../../../src/chat/transfers.js';
 import { PictureIntakeController } from '../../../src/controllers/picture-intake-controller.js';
 import { LANGUAGES } from '../../../src/i18n/languages.js';
 import { pngLike } from '../chat/support/images.js';
@@ -6,7 +8,11 @@ import { FakeHost, settle } from './fake-host.js';
 
 const chat = LANGUAGES.en.chat;
 
-function setUp({ maxBytes = 1024, isDisabled = false } = {}) {
+function setUp({
+  maxBytes = 1024,
+  isDisabled = false,
+  loadTransfers = undefined as (() => Promise<TransfersModule>) | undefined,
+} = {}) {
   const host = new FakeHost();
   const sent: File[] = [];
   const intake = new PictureIntakeController(host, {
@@ -14,6 +20,7 @@ function setUp({ maxBytes = 1024, isDisabled = false } = {}) {
     isDisabled: () => isDisabled,
     send: (file) => sent.push(file),
     strings: () => chat,
+    loadTransfers,
   });
   return { host, sent, intake };
 }
@@ -42,6 +49,23 @@ describe('PictureIntakeController', () => {
     expect(sent.map((file) => file.name)).to.deep.equal(['fine.png']);
     expect(intake.refusal).to.equal(chat.refusedTooLarge(1024));
     intake.clearRefusal();
+    expect(intake.refusal).to.equal('');
+  });
+
+  it('says a picture cannot go when its checks fail to load, and loads them again next time', async () => {
+    let loads = 0;
+    const { sent, intake } = setUp({
+      loadTransfers: () =>
+        ++loads === 1 ? Promise.reject(new TypeError('offline')) : Promise.resolve(transfersChunk),
+    });
+    const fine = await png('fine.png', 100);
+    intake.handlePaste(paste([fine]));
+    await waitUntil(() => intake.refusal, 'the load fails');
+    expect(intake.refusal).to.equal(chat.refusedUnavailable);
+    expect(sent).to.deep.equal([]);
+    intake.handlePaste(paste([fine]));
+    await waitUntil(() => sent.length > 0, 'the file is checked');
+    expect(loads).to.equal(2);
     expect(intake.refusal).to.equal('');
   });
 

@@ -2,6 +2,8 @@
 // other room's handleFrame on a later task (or, given a fake clock, when the clock next ticks), and each
 // direction's undelivered bytes are its bufferedAmount.
 import { ChatRoom, type ChatLimits, type ChatPeers } from '../../../../src/chat/chat-room.js';
+import type { TransfersModule } from '../../../../src/chat/transfer-gate.js';
+import * as transfersChunk from '../../../../src/chat/transfers.js';
 import { decodeFrame } from '../../../../src/protocol/frame.js';
 import type { Clock } from '../../../../src/util/clock.js';
 
@@ -21,9 +23,15 @@ export class ChatMesh {
   /** Rooms whose frames are lost on the way (a peer that never answers). */
   readonly muted = new Set<string>();
 
+  /**
+   * `loadTransfers` stands for the transfers chunk's `import()`: by default the module, at once
+   * (see `settle`); a test that controls it sees what waits for the chunk.
+   */
   constructor(
     private readonly defaults: Partial<ChatLimits> = {},
     private readonly clock?: Clock,
+    private readonly loadTransfers: () => Promise<TransfersModule> = () =>
+      Promise.resolve(transfersChunk),
   ) {}
 
   /** A new room in the mesh, linked to nobody yet. */
@@ -35,6 +43,7 @@ export class ChatMesh {
       selfName: () => this.names.get(id) ?? '',
       limits: { ...this.defaults, ...limits },
       clock: this.clock,
+      loadTransfers: this.loadTransfers,
     });
     this.rooms.set(id, room);
     return room;
@@ -105,6 +114,11 @@ export class ChatMesh {
       nameOf: (id) => this.names.get(id) ?? '',
     };
   }
+}
+
+/** Lets every promise callback due run (a chunk load that resolves at once, and what follows). */
+export async function settle(): Promise<void> {
+  for (let turn = 0; turn < 20; turn++) await Promise.resolve();
 }
 
 function handOver(room: ChatRoom, from: string, data: unknown): boolean {
