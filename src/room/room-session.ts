@@ -373,12 +373,17 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   // The room moved to Janus, or its Janus went away: the SFU chunk takes the route over, once.
   private takeSfuNotice(notice: SfuNotice): void {
     const mesh = this.route;
-    import('../sfu/handover-route.js').then(({ HandoverRoute }) => {
-      if (mesh && !mesh.take && this.route === mesh) {
-        this.useRoute(new HandoverRoute(mesh, this.options, this.peerId, this.hello));
-      }
-      this.route?.take?.(notice);
-    }, Boolean);
+    import('../sfu/handover-route.js').then(
+      ({ HandoverRoute }) => {
+        if (mesh && !mesh.take && this.route === mesh) {
+          this.useRoute(new HandoverRoute(mesh, this.options, this.peerId, this.hello));
+        }
+        this.route?.take?.(notice);
+      },
+      () =>
+        // Tried again at the next notice (a renewal comes every five minutes); the mesh goes on.
+        this.emit('error', new RoomError('sfu-lost', 'The media server client did not load')),
+    );
   }
 
   private handleReady(peer: RoutePeer): void {
