@@ -86,6 +86,8 @@ export default {
       // A host's controls, and the door's panels (waiting, removed): few visitors see them.
       host: /\/src\/ui\/host-view\.ts$/,
       door: /\/src\/ui\/door-view\.ts$/,
+      // The route through Janus: only a room that grew large loads it.
+      sfu: /\/src\/sfu\//,
       // Strong noise suppression: only a visitor who turns it on loads it.
       noise: /\/src\/media\/noise\//,
       // What crosses the data channel in binary chunks (pictures and files): loaded when a

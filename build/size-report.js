@@ -26,6 +26,7 @@ export const ON_DEMAND = {
   lobby: 'when the element shows the lobby (no room ID)',
   host: 'once the visitor is a host of the room',
   door: 'when the visitor waits at a locked room or was removed',
+  sfu: 'when the room grows large enough to move to the media server (Janus)',
   noise: 'when the visitor turns on strong noise suppression',
   transfers: 'when a picture or file is first sent or announced',
 };

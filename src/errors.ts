@@ -26,6 +26,8 @@ export type RoomErrorCode =
   | 'signalling-lost'
   // Not a failure: the end of a `signalling-lost`, reported on the same channel.
   | 'signalling-restored'
+  // The media server of a large room went away: the room stays, media comes back with it.
+  | 'sfu-lost'
   | 'unsupported-browser'
   // Sharing the screen was refused (by the visitor or the browser), or cannot be done here.
   | 'screen-share-denied'

@@ -1,5 +1,6 @@
 import type { ChatMessage } from './chat/chat-room.js';
 import type { RoomErrorCode } from './errors.js';
+import type { RouteMode } from './room/media-route.js';
 import type { Participant } from './room/participant.js';
 import type { Knocker } from './room/room-moderation.js';
 
@@ -65,6 +66,11 @@ export interface RtcReactionDetail {
   emoji: string;
 }
 
+export interface RtcModeDetail {
+  /** `sfu`: media goes through the media server (a large room); `mesh`: peer to peer. */
+  mode: RouteMode;
+}
+
 /** Every event `<rtc-room>` dispatches; all bubble and cross shadow roots. */
 export interface RtcRoomEventMap {
   'rtc-join': CustomEvent<RtcJoinDetail>;
@@ -80,6 +86,7 @@ export interface RtcRoomEventMap {
   'rtc-room-lock': CustomEvent<RtcRoomLockDetail>;
   'rtc-knock': CustomEvent<RtcKnockDetail>;
   'rtc-reaction': CustomEvent<RtcReactionDetail>;
+  'rtc-mode': CustomEvent<RtcModeDetail>;
 }
 
 declare global {

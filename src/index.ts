@@ -10,12 +10,14 @@ export type {
   RtcKnockDetail,
   RtcLeaveDetail,
   RtcMessageDetail,
+  RtcModeDetail,
   RtcPeerDetail,
   RtcReactionDetail,
   RtcRoomLockDetail,
   RtcRoomEventMap,
   RtcStateDetail,
 } from './events.js';
+export type { RouteMode } from './room/media-route.js';
 export type { Participant } from './room/participant.js';
 export type { Knocker } from './room/room-moderation.js';
 export { REACTIONS } from './room/reactions.js';

@@ -29,6 +29,7 @@ const EVENT_TYPES: Record<keyof RtcRoomEventMap, true> = {
   'rtc-room-lock': true,
   'rtc-knock': true,
   'rtc-reaction': true,
+  'rtc-mode': true,
 };
 
 const events = Object.fromEntries(

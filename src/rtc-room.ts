@@ -1,5 +1,5 @@
 import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property } from './decorators.js';
 import type { ChatMessage } from './chat/chat-room.js';
 import {
   parseLayout,
@@ -16,6 +16,7 @@ import type { RoomState } from './events.js';
 import { loadStrings, stringsFor, type Strings } from './i18n/strings.js';
 import { rememberedName, rememberName } from './name-store.js';
 import { readAddress } from './room-links.js';
+import type { RouteMode } from './room/media-route.js';
 import type { Participant } from './room/participant.js';
 import type { Knocker } from './room/room-moderation.js';
 import { styles } from './rtc-room.styles.js';
@@ -49,6 +50,8 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @fires {CustomEvent<RtcKnockDetail>} rtc-knock - Someone knocked at the locked room's door
  *   (`knocker`: `id`, `name`); hosts only. Answer with `admit(id)` or `deny(id)`.
  * @fires {CustomEvent<RtcReactionDetail>} rtc-reaction - Someone reacted (`participant`, `emoji`).
+ * @fires {CustomEvent<RtcModeDetail>} rtc-mode - Media goes another way (`mode`): `sfu` once a large
+ *   room moved to the media server and every tile plays through it.
  *
  * @csspart lobby - The "create or join a room" panel (no `room-id`).
  * @csspart prejoin - The panel before joining, with the Join button.
@@ -214,6 +217,14 @@ export class RtcRoom extends LitElement {
    */
   get participants(): readonly Participant[] {
     return this.room.participants;
+  }
+
+  /**
+   * How media reaches the others: `mesh` (peer to peer) or `sfu`, once the room grew large
+   * enough for the server to move it to its media server (Janus).
+   */
+  get mode(): RouteMode {
+    return this.room.mode;
   }
 
   /** The chat so far, in the order every participant sees it. */

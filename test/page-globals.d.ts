@@ -16,7 +16,8 @@ type RecordedType =
   | 'rtc-speaker'
   | 'rtc-room-lock'
   | 'rtc-knock'
-  | 'rtc-reaction';
+  | 'rtc-reaction'
+  | 'rtc-mode';
 
 /** A detail as recorded: a copy, with its participant cut to the ID and the name. */
 type RecordedDetail<D> = {
@@ -119,10 +120,13 @@ declare global {
     // Set by e2e/steady-video.test.js.
     stopWatchingVideos(): import('./e2e/steady-video.test.js').WatchedVideo[];
 
-    // Set by lab/networks.test.js: each remote tile with its video, and a video's frames (a tile
+    // Set by lab/tiles.js: each remote tile with its video, and a video's frames (a tile
     // without a video fails the test there).
     labTiles: [Element, HTMLVideoElement | null][];
     labFramesOf(video: HTMLVideoElement | null): number;
+    // Set by lab/sfu.test.js: when each marked video last showed a frame, its longest wait, the
+    // wait at the change of its video track, and that track.
+    labGaps: { last: number; longest: number; swap: number; track: MediaStreamTrack | null }[];
 
     // Set by bench/chat.js: the sender's connection and channel, the receiver's connection.
     bare: { connection: RTCPeerConnection; channel?: RTCDataChannel; done?: Promise<number> };

@@ -10,6 +10,7 @@ import {
 import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
 import { emit, type DetailOf, type RoomState, type RtcRoomEventMap } from '../events.js';
 import { hostKeyFor } from '../room-links.js';
+import type { RouteMode, ShownTile } from '../room/media-route.js';
 import type { Participant } from '../room/participant.js';
 import { isRoomId } from '../room/room-id.js';
 import type { RoomModeration } from '../room/room-moderation.js';
@@ -99,6 +100,16 @@ export class RoomController implements ReactiveController {
   /** Whether the signalling server is lost while in the room; calls already up go on. */
   get isSignallingLost(): boolean {
     return this.isInCall() && this.session!.isSignallingLost;
+  }
+
+  /** How media reaches the others: `mesh` until the room moves to the SFU. */
+  get mode(): RouteMode {
+    return this.session?.mode ?? 'mesh';
+  }
+
+  /** The tiles on screen, so that each receives the video its size needs. */
+  showTiles(tiles: readonly ShownTile[]): void {
+    this.session?.showTiles(tiles);
   }
 
   get participants(): Participant[] {
@@ -337,6 +348,7 @@ export class RoomController implements ReactiveController {
     session.on('participants', () => host.requestUpdate());
     session.on('message', (message) => this.tell('rtc-message', { message }));
     session.on('chat', () => host.requestUpdate());
+    session.on('mode', (mode) => this.tell('rtc-mode', { mode }));
     // The session says it once per outage, after its `signalling-lost`: the page can stop saying so.
     session.on('signalling', (isConnected) => {
       if (isConnected) {

@@ -38,6 +38,8 @@ export interface Strings {
   /** The label of a remote participant's safety code, and how to use it. */
   safetyCode: string;
   safetyCodeHint: string;
+  /** In a large room media goes through the media server: no direct link for a code to prove. */
+  safetyCodeViaServer: string;
   /** Connection quality at a glance. */
   quality: Record<ConnectionQuality, string>;
   unreachable: string;
@@ -162,6 +164,7 @@ export const en: Strings = {
   safetyCode: 'Safety code',
   safetyCodeHint:
     'Compare it aloud with theirs: the same code on both screens means nobody sits in between.',
+  safetyCodeViaServer: 'Safety code: not applicable (media server)',
   quality: { good: 'Connection good', fair: 'Connection fair', poor: 'Connection poor' },
   unreachable: 'Cannot connect',
   peerReconnecting: 'Reconnecting…',
@@ -217,6 +220,7 @@ export const en: Strings = {
       'Could not reach a participant through any network path (the TURN server may have refused the credentials).',
     'signalling-lost': 'Lost the connection to the room server.',
     'signalling-restored': 'Connected to the room server again.',
+    'sfu-lost': 'Lost the connection to the media server.',
     'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
     'screen-share-denied': 'The screen was not shared (the request was refused or cancelled).',
     'screen-share-unsupported': 'This browser cannot share a screen here.',

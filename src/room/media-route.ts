@@ -3,6 +3,7 @@ import type { ChatBoundFrame } from '../protocol/frame.js';
 import type { Emitter } from '../util/emitter.js';
 import type { PeerFacts } from './participant.js';
 import type { GoneReason } from './remote-peer.js';
+import type { SfuTicket } from './room-protocol.js';
 
 /** One remote participant as a route reaches it (`RemotePeer` in the mesh). */
 export interface RoutePeer {
@@ -33,6 +34,21 @@ export interface MediaRouteEvents {
   forgotten: void;
   /** Something went wrong that the page should hear of; the route goes on. */
   error: RoomError;
+  /** Media goes another way now: through the SFU, or peer to peer. */
+  mode: RouteMode;
+}
+
+/** The server's word on the room's SFU: a ticket (new, or renewed), or Janus went away. */
+export type SfuNotice = { event: 'sfu'; ticket: SfuTicket } | { event: 'sfu-lost' };
+
+/** How media reaches the others: `mesh`, peer to peer, or `sfu`, through Janus. */
+export type RouteMode = 'mesh' | 'sfu';
+
+/** A tile on the stage as the view placed it (the stage's `PlacedTile`): what, and how large. */
+export interface ShownTile {
+  tile: { kind: string; id: string };
+  /** Its size in CSS pixels. */
+  rect: { width: number; height: number };
 }
 
 /**
@@ -41,6 +57,8 @@ export interface MediaRouteEvents {
  * talks to the peers only through this.
  */
 export interface MediaRoute extends Emitter<MediaRouteEvents> {
+  /** How media goes now; absent: `mesh`. */
+  readonly mode?: RouteMode;
   /** The peers reached or being reached now, in the order they came. */
   readonly peers: readonly RoutePeer[];
   /** The peers given up on, by ID. */
@@ -65,6 +83,13 @@ export interface MediaRoute extends Emitter<MediaRouteEvents> {
   bar(peerId: string): void;
   /** Resolves once the offers and answers being made are out (see `RoomSession`); else null. */
   whenDescribed(): Promise<void> | null;
+  /** The server's word on the room's SFU (the route through Janus only). */
+  take?(notice: SfuNotice): void;
+  /**
+   * The tiles on screen now (none while the page is hidden), so that each peer's video comes
+   * at the size its tile needs, and not at all without one (the SFU only).
+   */
+  showTiles?(tiles: readonly ShownTile[]): void;
   /** Ends every path, with a goodbye to each peer when leaving on purpose; silent from then on. */
   close(sayGoodbye: boolean): void;
 }

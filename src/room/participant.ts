@@ -10,6 +10,11 @@ export interface ParticipantConnection extends NetworkPath {
   state: 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
   /** Good, fair or poor from round trip, loss and jitter; null until measured. */
   quality: ConnectionQuality | null;
+  /**
+   * `sfu` when this is the visitor's link to the media server, which relays their media (a
+   * large room); absent when it goes to them directly.
+   */
+  via?: 'sfu';
 }
 
 /** One person in the room as the page sees them; a new object whenever anything changes. */

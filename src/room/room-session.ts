@@ -7,7 +7,7 @@ import type { PeerTransport, TransportFactory } from '../transport/transport.js'
 import type { Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import type { LivenessPolicy } from './liveness-policy.js';
-import type { MediaRoute, RoutePeer } from './media-route.js';
+import type { MediaRoute, RouteMode, RoutePeer, SfuNotice, ShownTile } from './media-route.js';
 import { IceRenewal } from './ice-renewal.js';
 import { MeshRoute } from './mesh-route.js';
 import { localParticipant, unreachableParticipant, type Participant } from './participant.js';
@@ -61,6 +61,8 @@ export interface RoomSessionEvents {
   message: ChatMessage;
   /** The chat changed: progress, a picture, the unread count. */
   chat: void;
+  /** Media goes another way now (see `mode`). */
+  mode: RouteMode;
 }
 
 /**
@@ -77,6 +79,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** What the server says about the room: roles, vouched names, hands, the lock, the door. */
   readonly moderation = new RoomModeration((command) => !!this.transport?.sendToServer(command));
   private route: MediaRoute | null = null;
+  private readonly unwireRoute: Array<() => void> = [];
   private readonly roster = new Roster();
   private iceRenewal: IceRenewal | null = null;
   private readonly unsubscribeMedia: Array<() => void> = [];
@@ -121,6 +124,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   get state(): SessionState {
     return this.currentState;
+  }
+
+  /** `sfu` once media goes through Janus (a large room); else `mesh`, or nothing yet. */
+  get mode(): RouteMode | undefined {
+    return this.route?.mode;
+  }
+
+  /** The tiles on screen, so that each receives the video its size needs (SFU only). */
+  showTiles(tiles: readonly ShownTile[]): void {
+    this.route?.showTiles?.(tiles);
   }
 
   /** Whether the signalling server is lost; calls already up go on meanwhile. */
@@ -324,29 +337,53 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       liveness,
       clock,
     });
-    route.on('message', ({ peerId, frame }) => this.chatRoom?.handleFrame(peerId, frame));
-    route.on('ready', (peer) => this.handleReady(peer));
-    route.on('update', (peer) => {
-      if (peer.isReady) this.roster.rename(peer.id, peer.toParticipant().name);
-      this.emit('participants', undefined);
-    });
-    // Its transfers and sync end with the old link; the new one syncs afresh once it says hello.
-    route.on('replaced', (peer) => this.chatRoom?.handlePeerGone(peer.id));
-    route.on('gone', ({ peer }) => {
-      this.chatRoom?.handlePeerGone(peer.id);
-      if (this.roster.depart(peer.id)) {
-        this.emit('peer-leave', this.moderation.describe(peer.toParticipant()));
-      }
-    });
-    route.on('unreachable', ({ peerId }) => {
-      const name = this.roster.nameOf(peerId) || peerId;
-      this.emit('error', new RoomError('ice-failed', `No working ICE path to ${name}`));
-      this.emit('participants', undefined);
-    });
-    route.on('forgotten', () => this.emit('participants', undefined));
-    route.on('error', (error) => this.emit('error', error));
-    this.route = route;
+    this.useRoute(route);
     return route;
+  }
+
+  private useRoute(route: MediaRoute): void {
+    for (const unwire of this.unwireRoute.splice(0)) unwire();
+    this.route = route;
+    this.unwireRoute.push(
+      route.on('mode', (mode) => this.emit('mode', mode)),
+      route.on('message', ({ peerId, frame }) => this.chatRoom?.handleFrame(peerId, frame)),
+      route.on('ready', (peer) => this.handleReady(peer)),
+      route.on('update', (peer) => {
+        if (peer.isReady) this.roster.rename(peer.id, peer.toParticipant().name);
+        this.emit('participants', undefined);
+      }),
+      // Its transfers and sync end with the old link; the new one syncs afresh once it says hello.
+      route.on('replaced', (peer) => this.chatRoom?.handlePeerGone(peer.id)),
+      route.on('gone', ({ peer }) => {
+        this.chatRoom?.handlePeerGone(peer.id);
+        if (this.roster.depart(peer.id)) {
+          this.emit('peer-leave', this.moderation.describe(peer.toParticipant()));
+        }
+      }),
+      route.on('unreachable', ({ peerId }) => {
+        const name = this.roster.nameOf(peerId) || peerId;
+        this.emit('error', new RoomError('ice-failed', `No working ICE path to ${name}`));
+        this.emit('participants', undefined);
+      }),
+      route.on('forgotten', () => this.emit('participants', undefined)),
+      route.on('error', (error) => this.emit('error', error)),
+    );
+  }
+
+  // The room moved to Janus, or its Janus went away: the SFU chunk takes the route over, once.
+  private takeSfuNotice(notice: SfuNotice): void {
+    const mesh = this.route;
+    import('../sfu/handover-route.js').then(
+      ({ HandoverRoute }) => {
+        if (mesh && !mesh.take && this.route === mesh) {
+          this.useRoute(new HandoverRoute(mesh, this.options, this.peerId, this.hello));
+        }
+        this.route?.take?.(notice);
+      },
+      () =>
+        // Tried again at the next notice (a renewal comes every five minutes); the mesh goes on.
+        this.emit('error', new RoomError('sfu-lost', 'The media server client did not load')),
+    );
   }
 
   private handleReady(peer: RoutePeer): void {
@@ -360,7 +397,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   // The server's word on the room: a locked door, a host's mute, a removal (ours or another's).
   private watchModeration(transport: PeerTransport): void {
     const moderation = this.moderation;
-    transport.on('notice', (notice) => moderation.handle(notice));
+    transport.on('notice', (notice) => {
+      moderation.handle(notice);
+      if (notice.event.startsWith('sfu')) this.takeSfuNotice(notice as SfuNotice);
+    });
     moderation.on('waiting', () => {
       this.setState('waiting');
       moderation.command({ command: 'knock', name: this.name });

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from '../decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatFile, ChatMessage, ChatPicture } from '../chat/chat-room.js';

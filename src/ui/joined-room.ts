@@ -72,13 +72,16 @@ function renderStage(view: JoinedRoomView) {
   const { strings, element, stage, fullscreen, onTogglePin, moderation } = view;
   const participants = element.participants;
   const hostControls = moderation.hostView && renderedHostControls(view);
+  const placed = arrangeStage(participants, stage);
+  // Through the SFU each tile receives the video its size needs; a hidden page needs none.
+  view.room.showTiles(document.hidden ? [] : placed);
   return html`<section
     part="stage"
     class="stage"
     aria-label=${strings.participants(participants.length)}
   >
     ${repeat(
-      arrangeStage(participants, stage),
+      placed,
       (placed) => placed.tile.id,
       (placed) =>
         renderTile(placed, strings, {

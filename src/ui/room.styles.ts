@@ -63,11 +63,19 @@ export const roomStyles = css`
     font: inherit;
     max-width: 100%;
   }
+  /* A checkbox beside its words, not stacked like the element's text fields. */
   .toggle {
     display: flex;
+    flex-flow: row wrap;
     align-items: center;
     gap: 8px;
     min-height: 44px;
+  }
+  .toggle input {
+    min-width: 0;
+    width: 20px;
+    height: 20px;
+    margin: 0;
   }
   select:focus-visible {
     outline: 2px solid var(--_accent);

@@ -31,6 +31,8 @@ function describeConnection(connection: ParticipantConnection, strings: Strings)
     connection.candidateType ? strings.candidateTypes[connection.candidateType] : '',
   ];
   if (connection.roundTripMs !== null) parts.push(strings.roundTrip(connection.roundTripMs));
+  // Through the media server there is no direct link for a safety code to prove.
+  if (connection.via) parts.push(strings.safetyCodeViaServer);
   return parts.filter(Boolean).join(' · ');
 }
 

@@ -46,6 +46,25 @@ const rnnoiseContexts = (page) =>
     ),
   );
 
+/**
+ * Waits until the AudioContexts the page made are as asked: one of them running, or all closed.
+ * @param {import('./harness.js').Page} page
+ * @param {'running' | 'closed'} state
+ * @param {string} what
+ */
+const waitForContexts = (page, state, what) =>
+  waitInPage(
+    page,
+    (wanted) => {
+      const contexts = /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts'));
+      return wanted === 'running'
+        ? contexts.some((context) => context.state === 'running')
+        : contexts.every((context) => context.state === 'closed');
+    },
+    state,
+    what,
+  );
+
 describe('strong noise suppression', { timeout: 180_000 }, () => {
   /** @type {Awaited<ReturnType<typeof makeNoisySpeech>>} */
   let input;
@@ -118,15 +137,7 @@ describe('strong noise suppression', { timeout: 180_000 }, () => {
     );
     const plain = await visitRoom(browser, host, server, roomId, 'Plain');
     await waitForTileCount(plain, 2, 'the strong visitor beside the plain one');
-    await waitInPage(
-      strong,
-      () =>
-        /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts')).some(
-          (context) => context.state === 'running',
-        ),
-      undefined,
-      'RNNoise runs',
-    );
+    await waitForContexts(strong, 'running', 'RNNoise runs');
     await assertAudioArrives(plain, 1);
     /** @param {boolean} on */
     const microphone = (on) =>
@@ -136,38 +147,14 @@ describe('strong noise suppression', { timeout: 180_000 }, () => {
     await assertAudioArrives(plain, 1);
     // Leave: its context closes; join again: a new one runs, and the other hears it.
     await strong.evaluate(() => document.querySelector('rtc-room')?.leave());
-    await waitInPage(
-      strong,
-      () =>
-        /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts')).every(
-          (context) => context.state === 'closed',
-        ),
-      undefined,
-      'RNNoise’s context closes on leave',
-    );
+    await waitForContexts(strong, 'closed', 'RNNoise’s context closes on leave');
     await strong.evaluate(() => document.querySelector('rtc-room')?.join());
     await waitForTileCount(plain, 2, 'the strong visitor back');
-    await waitInPage(
-      strong,
-      () =>
-        /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts')).some(
-          (context) => context.state === 'running',
-        ),
-      undefined,
-      'RNNoise runs again',
-    );
+    await waitForContexts(strong, 'running', 'RNNoise runs again');
     await assertAudioArrives(plain, 1);
     const states = await rnnoiseContexts(strong);
     assert.equal(states.filter((state) => state !== 'closed').length, 1, `${states}`);
     await strong.evaluate(() => document.querySelector('rtc-room')?.leave());
-    await waitInPage(
-      strong,
-      () =>
-        /** @type {AudioContext[]} */ (Reflect.get(window, 'audioContexts')).every(
-          (context) => context.state === 'closed',
-        ),
-      undefined,
-      'RNNoise’s context closes on the second leave',
-    );
+    await waitForContexts(strong, 'closed', 'RNNoise’s context closes on the second leave');
   });
 });

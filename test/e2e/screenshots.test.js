@@ -343,6 +343,98 @@ describe('screenshots and layout facts', () => {
       });
     }
   });
+
+  describe('the door: a host with two knockers, and a knocker waiting', () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const size = `${viewport.width}x${viewport.height}`;
+      const minButton = viewport === PHONE ? TOUCH_TARGET : 0;
+
+      it(`keeps the host's panels and the waiting panel inside the room at ${size}`, async () => {
+        // The knockers come from Firefox: every page of the host's browser holds the host key.
+        const { chromium, firefox, host, server } = stack;
+        // A room created locked: the host's key reaches its browser through a host link.
+        const response = await fetch(`${server.url}/api/rooms`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ locked: true }),
+        });
+        assert.equal(response.status, 201);
+        const { roomId, hostKey } = /** @type {{ roomId: string, hostKey: string }} */ (
+          await response.json()
+        );
+        const options = { fixture: 'full-viewport.html', viewport };
+        const hostPage = await visitRoom(
+          chromium,
+          host,
+          server,
+          roomId,
+          'Hana',
+          {},
+          {
+            ...options,
+            fragment: `host=${encodeURIComponent(hostKey)}`,
+          },
+        );
+        const knockers = [];
+        try {
+          await waitInPage(
+            hostPage,
+            () => document.querySelector('rtc-room')?.participants[0]?.role === 'host',
+            undefined,
+            'the host role',
+          );
+          for (const name of ['Kim', '李娜']) {
+            const page = await visitRoom(firefox, host, server, roomId, name, {}, options);
+            knockers.push(page);
+            await waitInPage(
+              page,
+              () => document.querySelector('rtc-room')?.state === 'waiting',
+              undefined,
+              `${name} waiting`,
+            );
+          }
+          await waitInPage(
+            hostPage,
+            () => document.querySelector('rtc-room').knocking.length === 2,
+            undefined,
+            'two knocking',
+          );
+          for (const lang of LANGS) {
+            for (const page of [hostPage, knockers[0]]) {
+              await page.evaluate(async (value) => {
+                const room = document.querySelector('rtc-room');
+                room.setAttribute('lang', value);
+                await room.updateComplete;
+              }, lang);
+            }
+            await hostPage.bringToFront();
+            await hostPage.screenshot({ path: `${SCREENSHOTS}host-knocking-${lang}-${size}.png` });
+            const hostFacts = { tiles: 1, fillsViewport: true, minButton };
+            assert.deepEqual(
+              [
+                ...(await hostPage.evaluate(layoutViolations, hostFacts)),
+                ...(await hostPage.evaluate(panelViolations, {
+                  parts: ['host-panel', 'knock-panel'],
+                  minButton,
+                })),
+              ],
+              [],
+              `host-knocking-${lang}-${size}.png`,
+            );
+            await knockers[0].bringToFront();
+            await knockers[0].screenshot({ path: `${SCREENSHOTS}waiting-${lang}-${size}.png` });
+            assert.deepEqual(
+              await knockers[0].evaluate(panelViolations, { parts: ['waiting'], minButton }),
+              [],
+              `waiting-${lang}-${size}.png`,
+            );
+          }
+        } finally {
+          for (const page of [hostPage, ...knockers]) await page.close();
+        }
+      });
+    }
+  });
 });
 
 /**
@@ -382,108 +474,6 @@ function panelViolations({ parts, minButton }) {
   }
   return violations;
 }
-
-describe('the door: a host with two knockers, and a knocker waiting', () => {
-  /** @type {import('./harness.js').Stack<true>} */
-  let stack;
-
-  before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startStack({ firefox: true });
-  });
-
-  after(() => stack?.close());
-
-  for (const viewport of [DESKTOP, PHONE]) {
-    const size = `${viewport.width}x${viewport.height}`;
-    const minButton = viewport === PHONE ? TOUCH_TARGET : 0;
-
-    it(`keeps the host's panels and the waiting panel inside the room at ${size}`, async () => {
-      // The knockers come from Firefox: every page of the host's browser holds the host key.
-      const { chromium, firefox, host, server } = stack;
-      // A room created locked: the host's key reaches its browser through a host link.
-      const response = await fetch(`${server.url}/api/rooms`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ locked: true }),
-      });
-      assert.equal(response.status, 201);
-      const { roomId, hostKey } = /** @type {{ roomId: string, hostKey: string }} */ (
-        await response.json()
-      );
-      const options = { fixture: 'full-viewport.html', viewport };
-      const hostPage = await visitRoom(
-        chromium,
-        host,
-        server,
-        roomId,
-        'Hana',
-        {},
-        {
-          ...options,
-          fragment: `host=${encodeURIComponent(hostKey)}`,
-        },
-      );
-      const knockers = [];
-      try {
-        await waitInPage(
-          hostPage,
-          () => document.querySelector('rtc-room')?.participants[0]?.role === 'host',
-          undefined,
-          'the host role',
-        );
-        for (const name of ['Kim', '李娜']) {
-          const page = await visitRoom(firefox, host, server, roomId, name, {}, options);
-          knockers.push(page);
-          await waitInPage(
-            page,
-            () => document.querySelector('rtc-room')?.state === 'waiting',
-            undefined,
-            `${name} waiting`,
-          );
-        }
-        await waitInPage(
-          hostPage,
-          () => document.querySelector('rtc-room').knocking.length === 2,
-          undefined,
-          'two knocking',
-        );
-        for (const lang of LANGS) {
-          for (const page of [hostPage, knockers[0]]) {
-            await page.evaluate(async (value) => {
-              const room = document.querySelector('rtc-room');
-              room.setAttribute('lang', value);
-              await room.updateComplete;
-            }, lang);
-          }
-          await hostPage.bringToFront();
-          await hostPage.screenshot({ path: `${SCREENSHOTS}host-knocking-${lang}-${size}.png` });
-          const hostFacts = { tiles: 1, fillsViewport: true, minButton };
-          assert.deepEqual(
-            [
-              ...(await hostPage.evaluate(layoutViolations, hostFacts)),
-              ...(await hostPage.evaluate(panelViolations, {
-                parts: ['host-panel', 'knock-panel'],
-                minButton,
-              })),
-            ],
-            [],
-            `host-knocking-${lang}-${size}.png`,
-          );
-          await knockers[0].bringToFront();
-          await knockers[0].screenshot({ path: `${SCREENSHOTS}waiting-${lang}-${size}.png` });
-          assert.deepEqual(
-            await knockers[0].evaluate(panelViolations, { parts: ['waiting'], minButton }),
-            [],
-            `waiting-${lang}-${size}.png`,
-          );
-        }
-      } finally {
-        for (const page of [hostPage, ...knockers]) await page.close();
-      }
-    });
-  }
-});
 
 describe('the demo page', () => {
   /** @type {import('./harness.js').Stack} */

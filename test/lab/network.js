@@ -74,11 +74,13 @@ function run(program, args, input) {
  * Builds the lab: one namespace for the internet segment (the server's host), and per visitor a
  * router namespace and a LAN namespace (192.168.1.0/24 for every LAN, as homes are).
  * @param {VisitorNetwork[]} visitors
+ * @param {{ prefix?: string }} [options] what the lab's namespace names start with (three
+ *   letters at most), so that labs of different suites never share a name
  */
-export function createLab(visitors) {
+export function createLab(visitors, { prefix = 'rl' } = {}) {
   assertLabPossible();
   // Short and unique per process: interface names have 15 characters at most.
-  const tag = `rl${process.pid % 10_000}`;
+  const tag = `${prefix}${process.pid % 10_000}`;
   /** @type {string[]} */
   const namespaces = [];
   const lab = {

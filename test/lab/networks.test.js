@@ -11,6 +11,7 @@ import {
   waitInPage,
 } from '../e2e/harness.js';
 import { startLabStack } from './stack.js';
+import { markTiles, readMarkedFrames } from './tiles.js';
 
 /** @typedef {import('puppeteer-core').Page} Page */
 /** @typedef {Awaited<ReturnType<typeof startLabStack>>} LabStack */
@@ -74,48 +75,6 @@ async function assertVideoWithin(suite, seconds) {
     assert.equal(remote.length, 1);
     assert.ok(remote[0].advanced, `${remote[0].name}'s video advances`);
   }
-}
-
-/**
- * Marks every remote tile and its video element in each page, and returns the frames each has
- * shown so far (decoded frames: a frozen video's clock may still run).
- * @param {Page[]} pages
- */
-function markTiles(pages) {
-  return Promise.all(
-    pages.map((page) =>
-      page.evaluate(() => {
-        const root = document.querySelector('rtc-room').shadowRoot;
-        const tiles = [...root.querySelectorAll('[part~="tile"]:not([part~="tile-local"])')];
-        window.labTiles = tiles.map((tile) => [tile, tile.querySelector('video')]);
-        // Firefox leaves totalVideoFrames at 0 for a stream, and counts painted frames instead.
-        window.labFramesOf = (
-          /** @type {HTMLVideoElement & { mozPaintedFrames?: number }} */ video,
-        ) => video.mozPaintedFrames ?? video.getVideoPlaybackQuality().totalVideoFrames;
-        return tiles.map((tile) => window.labFramesOf(tile.querySelector('video')));
-      }),
-    ),
-  );
-}
-
-/**
- * The frames each marked tile's video has shown, or null where a marked tile or its video is no
- * longer the one in the page (removed, or made anew).
- * @param {Page[]} pages
- */
-function readMarkedFrames(pages) {
-  return Promise.all(
-    pages.map((page) =>
-      page.evaluate(() => {
-        const root = document.querySelector('rtc-room').shadowRoot;
-        return window.labTiles.map(([tile, video]) =>
-          root.contains(tile) && tile.querySelector('video') === video
-            ? window.labFramesOf(video)
-            : null,
-        );
-      }),
-    ),
-  );
 }
 
 /**

@@ -1,7 +1,8 @@
 // A room in the network lab: rtc-room-server, the host pages and coturn on the internet segment,
 // and a headless Chromium inside each visitor's LAN, driven over a pipe so that this process
 // never opens a lab address itself.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { findBrowser, findTurnServer } from '../browsers.js';
 import { CHROMIUM_ARGS } from '../e2e/harness.js';
+import { janusCommand, writeJanusConfig } from '../server/janus-support.js';
 import { createLab, INTERNET } from './network.js';
 
 const SERVE = fileURLToPath(new URL('./serve.js', import.meta.url));
@@ -23,9 +25,18 @@ export const TURN_URLS = {
 export const STUN_URL = `stun:${INTERNET.turn}:3478`;
 
 /**
+ * Where Janus's WebSocket API listens when the stack runs one: it binds the first address of the
+ * internet segment's bridge, which is the server's, and gathers its candidates on that bridge.
+ */
+export const JANUS_URL = `ws://${INTERNET.server}:8188`;
+
+/**
  * @typedef {object} LabStackOptions
  * @property {import('./network.js').VisitorNetwork[]} visitors
  * @property {boolean} [turn] whether the server hands out TURN (coturn runs either way, for STUN)
+ * @property {boolean} [janus] whether Janus runs beside the server, which moves large rooms to it
+ * @property {string[]} [serverFlags] more of rtc-room-server's flags (`--sfu-from 2`)
+ * @property {string} [prefix] what the lab's namespace names start with (see `createLab`)
  */
 
 /** @typedef {ReturnType<typeof createLab>} Lab */
@@ -42,8 +53,14 @@ export const STUN_URL = `stun:${INTERNET.turn}:3478`;
  * Builds the lab and starts everything in it; `close()` tears all of it down.
  * @param {LabStackOptions} options
  */
-export async function startLabStack({ visitors, turn = true }) {
-  const lab = createLab(visitors);
+export async function startLabStack({
+  visitors,
+  turn = true,
+  janus = false,
+  serverFlags = [],
+  prefix,
+}) {
+  const lab = createLab(visitors, { prefix });
   const dir = mkdtempSync(join(tmpdir(), 'rtc-room-lab-'));
   /** @type {import('puppeteer-core').Browser[]} */
   const browsers = [];
@@ -61,6 +78,9 @@ export async function startLabStack({ visitors, turn = true }) {
     if (turn) {
       flags.push('--turn-secret', TURN_SECRET, '--turn-urls', Object.values(TURN_URLS).join(','));
     }
+    const sfu = janus ? await startJanusIn(lab, dir, children) : null;
+    if (sfu) flags.push(...sfu.flags);
+    flags.push(...serverFlags);
     const serve = /** @type {PipedChild} */ (
       lab.spawnIn(
         lab.internet,
@@ -95,6 +115,8 @@ export async function startLabStack({ visitors, turn = true }) {
         browsers.push(browser);
         return browser;
       },
+      /** Janus, when the stack runs one: `stop()` kills it, `start()` runs it again. */
+      janus: sfu,
       close,
     };
     return stack;
@@ -102,6 +124,53 @@ export async function startLabStack({ visitors, turn = true }) {
     await close();
     throw error;
   }
+}
+
+/**
+ * Janus in the internet namespace, and the server's flags that hand rooms to it.
+ * @param {Lab} lab
+ * @param {string} dir
+ * @param {import('node:child_process').ChildProcess[]} children
+ */
+async function startJanusIn(lab, dir, children) {
+  const janusDir = join(dir, 'janus');
+  mkdirSync(janusDir);
+  const { port } = new URL(JANUS_URL);
+  const secrets = writeJanusConfig(janusDir, {
+    port: Number(port),
+    wsIp: INTERNET.server,
+    iceInterface: 'br0',
+  });
+  /** @type {import('node:child_process').ChildProcess | null} */
+  let janus = null;
+  const start = async () => {
+    const { program, args } = janusCommand(janusDir);
+    janus = lab.spawnIn(lab.internet, program, args, { stdio: 'ignore' });
+    children.push(janus);
+    await waitForPorts(lab, INTERNET.server, [Number(port)]);
+  };
+  const stop = async () => {
+    const running = janus;
+    janus = null;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    running.kill('SIGKILL');
+    await once(running, 'exit');
+  };
+  await start();
+  return {
+    start,
+    stop,
+    flags: [
+      '--janus-url',
+      JANUS_URL,
+      '--janus-api-secret',
+      secrets.apiSecret,
+      '--janus-token-secret',
+      secrets.tokenSecret,
+      '--janus-admin-key',
+      secrets.adminKey,
+    ],
+  };
 }
 
 /**

@@ -45,21 +45,22 @@ function allBut(folder, keep) {
  */
 
 /**
- * Starts Janus; it is stopped when the test ends.
- * @param {import('node:test').TestContext} t
- * @returns {Promise<TestJanus>}
+ * Writes a Janus configuration into `dir`: the VideoRoom plugin and the WebSocket transport
+ * alone, an API secret, signed tokens and an admin key, all random; returns the secrets.
+ * @param {string} dir
+ * @param {{ port: number, wsIp?: string, iceInterface?: string }} where the WebSocket listens
+ *   (Janus binds the first address of the interface holding `wsIp`), and the one interface it
+ *   gathers ICE candidates on (none on loopback)
  */
-export async function startJanus(t) {
-  if (!existsSync(JANUS)) {
-    throw new Error(`Janus not found at ${JANUS}: apt-get install -y janus (or set JANUS_PATH)`);
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'rtc-room-janus-'));
-  const port = await freePort();
+export function writeJanusConfig(dir, { port, wsIp = '127.0.0.1', iceInterface }) {
   const secrets = {
     apiSecret: randomBytes(12).toString('hex'),
     tokenSecret: randomBytes(12).toString('hex'),
     adminKey: randomBytes(12).toString('hex'),
   };
+  const nat = iceInterface
+    ? `nat: { ice_enforce_list = "${iceInterface}" }\nmedia: { rtp_port_range = "20000-20999" }\n`
+    : '';
   writeFileSync(
     join(dir, 'janus.jcfg'),
     `general: {
@@ -77,7 +78,7 @@ export async function startJanus(t) {
 plugins: { disable = "${allBut('plugins', 'libjanus_videoroom.so')}" }
 transports: { disable = "${allBut('transports', 'libjanus_websockets.so')}" }
 events: { broadcast = false }
-`,
+${nat}`,
   );
   writeFileSync(
     join(dir, 'janus.plugin.videoroom.jcfg'),
@@ -89,17 +90,38 @@ events: { broadcast = false }
   json = "compact"
   ws = true
   ws_port = ${port}
-  ws_ip = "127.0.0.1"
+  ws_ip = "${wsIp}"
   wss = false
 }
 admin: { admin_ws = false admin_wss = false }
 `,
   );
+  return secrets;
+}
+
+/** The command line that runs Janus with the configuration in `dir`. */
+export const janusCommand = (/** @type {string} */ dir) => ({
+  program: JANUS,
+  args: ['-C', join(dir, 'janus.jcfg'), '-F', dir],
+});
+
+/**
+ * Starts Janus; it is stopped when the test ends.
+ * @param {import('node:test').TestContext} t
+ * @returns {Promise<TestJanus>}
+ */
+export async function startJanus(t) {
+  if (!existsSync(JANUS)) {
+    throw new Error(`Janus not found at ${JANUS}: apt-get install -y janus (or set JANUS_PATH)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-room-janus-'));
+  const port = await freePort();
+  const secrets = writeJanusConfig(dir, { port });
   const url = `ws://127.0.0.1:${port}`;
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let janus;
   const start = async () => {
-    janus = spawn(JANUS, ['-C', join(dir, 'janus.jcfg'), '-F', dir], { stdio: 'ignore' });
+    janus = spawn(JANUS, janusCommand(dir).args, { stdio: 'ignore' });
     const deadline = Date.now() + 15_000;
     for (;;) {
       if (janus.exitCode !== null) throw new Error(`Janus exited at start (${janus.exitCode})`);

@@ -456,7 +456,8 @@ describe('what everyone gets', () => {
     for (let i = 0; i < 5; i++)
       guest.send({ type: 'ROOM', payload: { command: 'react', emoji: '👏' } });
     await guest.roundTrip();
-    await delay(50);
+    // The server told the host of each reaction before it answers the host's own frame.
+    await host.roundTrip();
     const reactions = host.unreadNotices.filter((notice) => notice.event === 'reaction');
     assert.deepEqual(reactions, Array(3).fill({ event: 'reaction', id: guest.id, emoji: '👏' }));
     const refused = guest.unreadNotices.filter((notice) => notice.event === 'refused');

@@ -3,16 +3,7 @@ import { RoomError } from '../../../src/errors.js';
 import type { PeerFacts } from '../../../src/room/participant.js';
 import { RoomModeration } from '../../../src/room/room-moderation.js';
 import type { MemberInfo, RoomCommand } from '../../../src/room/room-protocol.js';
-
-const member = (id: string, extra: Partial<MemberInfo> = {}): MemberInfo => ({
-  id,
-  role: 'guest',
-  name: '',
-  verified: false,
-  guest: 1,
-  handRaised: false,
-  ...extra,
-});
+import { member } from '../support/members.js';
 
 const facts = (id: string, name: string): PeerFacts => ({
   id,

@@ -1,18 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { RoomError } from '../../../src/errors.js';
-import type { MemberInfo } from '../../../src/room/room-protocol.js';
 import { fakeTransportFactory, type FakeTransport } from '../support/fake-transport.js';
 import { LOWER, HIGHER, leaveAll, makeReady, setup } from '../support/session-setup.js';
-
-const member = (id: string, extra: Partial<MemberInfo> = {}): MemberInfo => ({
-  id,
-  role: 'guest',
-  name: '',
-  verified: false,
-  guest: 1,
-  handRaised: false,
-  ...extra,
-});
+import { member } from '../support/members.js';
 
 /** A session whose registration waits until the test lets it through (or refuses it). */
 function atTheDoor(options: Parameters<typeof setup>[0] = {}) {

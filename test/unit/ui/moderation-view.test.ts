@@ -1,25 +1,15 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { RoomError } from '../../../src/errors.js';
 import { LANGUAGES } from '../../../src/i18n/languages.js';
-import type { MemberInfo } from '../../../src/room/room-protocol.js';
 import '../../../src/rtc-room.js';
 import type { RtcRoom } from '../../../src/rtc-room.js';
 import { fakeTransportFactory, type FakeTransport } from '../support/fake-transport.js';
 import { FAKE_SERVER, joinWithFakes, stubServer, type JoinedRoom } from '../support/joined-room.js';
+import { member } from '../support/members.js';
 
 const ROOM = '3f1c2a9e-7b4d-4c1e-9f0a-2b3c4d5e6f70';
 const en = LANGUAGES.en;
 const A11Y = { ignoredRules: ['color-contrast'] };
-
-const member = (id: string, extra: Partial<MemberInfo> = {}): MemberInfo => ({
-  id,
-  role: 'guest',
-  name: '',
-  verified: false,
-  guest: 1,
-  handRaised: false,
-  ...extra,
-});
 
 let rooms: JoinedRoom[] = [];
 let restores: Array<() => void> = [];
