@@ -1,4 +1,5 @@
 import type { LocalMedia } from '../media/local-media.js';
+import type { HelloMessage } from '../protocol/messages.js';
 import type { ConnectionQuality } from './connection-quality.js';
 import type { NetworkPath } from './connection-stats.js';
 
@@ -50,6 +51,27 @@ export interface Participant {
 
 /** What a visit knows of a participant before the server's word on it (see `RoomModeration`). */
 export type PeerFacts = Omit<Participant, 'role' | 'verified' | 'handRaised'>;
+
+/**
+ * What a remote peer's hello and stream say of it: before its hello, what its stream carries and
+ * no name yet.
+ */
+export function remoteFacts(
+  id: string,
+  hello: HelloMessage | null,
+  stream: MediaStream | null,
+  screen: MediaStream | null,
+): Pick<PeerFacts, 'id' | 'name' | 'isLocal' | 'hasAudio' | 'hasVideo' | 'stream' | 'screen'> {
+  return {
+    id,
+    name: hello?.name ?? '',
+    isLocal: false,
+    hasAudio: hello?.audio ?? (stream?.getAudioTracks().length ?? 0) > 0,
+    hasVideo: hello?.video ?? (stream?.getVideoTracks().length ?? 0) > 0,
+    stream,
+    screen,
+  };
+}
 
 /** A peer given up on, as the page shows it: its last name, no media, `unreachable`. */
 export function unreachableParticipant(id: string, name: string): PeerFacts {

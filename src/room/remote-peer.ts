@@ -13,7 +13,7 @@ import {
 import { ENCODING_LADDER, nextRung } from '../media/encoding-policy.js';
 import { readNetworkPath, readUplinkEstimate, type NetworkPath } from './connection-stats.js';
 import { DEFAULT_LIVENESS, type LivenessPolicy } from './liveness-policy.js';
-import type { ParticipantConnection, PeerFacts } from './participant.js';
+import { remoteFacts, type ParticipantConnection, type PeerFacts } from './participant.js';
 
 /** How long a new link may take to carry the peer's hello before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 15_000;
@@ -160,15 +160,8 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
 
   /** Before its hello, the peer is shown with what its stream carries and no name yet. */
   toParticipant(): PeerFacts {
-    const stream = this.stream;
     return {
-      id: this.id,
-      name: this.hello?.name ?? '',
-      isLocal: false,
-      hasAudio: this.hello?.audio ?? (stream?.getAudioTracks().length ?? 0) > 0,
-      hasVideo: this.hello?.video ?? (stream?.getVideoTracks().length ?? 0) > 0,
-      stream,
-      screen: this.screen,
+      ...remoteFacts(this.id, this.hello, this.stream, this.screen),
       safetyCode: this.safetyCode,
       connection: {
         state: this.connectionState,

@@ -2,7 +2,7 @@ import type { HelloMessage } from '../protocol/messages.js';
 import type { ConnectionQuality } from '../room/connection-quality.js';
 import type { NetworkPath } from '../room/connection-stats.js';
 import type { RoutePeer } from '../room/media-route.js';
-import type { PeerFacts } from '../room/participant.js';
+import { remoteFacts, type PeerFacts } from '../room/participant.js';
 
 /** One publisher of the room as this visitor receives it through Janus. */
 export class SfuPeer implements RoutePeer {
@@ -48,15 +48,8 @@ export class SfuPeer implements RoutePeer {
   }
 
   toParticipant(): PeerFacts {
-    const stream = this.stream;
     return {
-      id: this.id,
-      name: this.hello?.name ?? '',
-      isLocal: false,
-      hasAudio: this.hello?.audio ?? (stream?.getAudioTracks().length ?? 0) > 0,
-      hasVideo: this.hello?.video ?? (stream?.getVideoTracks().length ?? 0) > 0,
-      stream,
-      screen: this.screen,
+      ...remoteFacts(this.id, this.hello, this.stream, this.screen),
       // A safety code proves a direct DTLS link; through an SFU there is none to prove.
       safetyCode: null,
       connection: {
