@@ -9,7 +9,7 @@ import {
   precompress,
   trimPeerJs,
 } from './build/plugins.js';
-import { noiseAssets } from './build/noise-assets.js';
+import { workerAssets } from './build/worker-assets.js';
 import { commonjs, nodeResolve as resolve, terser, typescript } from './build/rollup-plugins.js';
 
 const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.meta.url));
@@ -71,7 +71,7 @@ export default {
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
-    // The RNNoise worklet and wasm, which the noise chunk loads: hashed beside the chunks.
+    // The RNNoise worklet and wasm, and the background worker: hashed beside the chunks.
     assetFileNames: 'chunks/[name]-[hash][extname]',
     manualChunks: lazyChunks({
       // Loaded on demand, not by every join: see ON_DEMAND in build/size-report.js.
@@ -90,6 +90,8 @@ export default {
       sfu: /\/src\/sfu\//,
       // Strong noise suppression: only a visitor who turns it on loads it.
       noise: /\/src\/media\/noise\//,
+      // The background effect: only a visitor who picks a blur or a picture loads it.
+      background: /\/src\/media\/background\//,
       // What crosses the data channel in binary chunks (pictures and files): loaded when a
       // visitor first sends a picture or a file or a peer first announces one.
       transfers:
@@ -122,7 +124,7 @@ export default {
       inlineSources: true,
       noEmitOnError: true,
     }),
-    noiseAssets(esbuildTargets()),
+    workerAssets(esbuildTargets()),
     minifyTemplates(),
     lowerSyntax(esbuildTargets()),
     terser({

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { transform } from 'esbuild';
-import { RNNOISE_WASM, WORKLET_SOURCE } from './build/noise-assets.js';
+import { RNNOISE_WASM, WORKLET_SOURCE } from './build/worker-assets.js';
 import { findBrowser } from './test/browsers.js';
 
 /**

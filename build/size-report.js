@@ -28,6 +28,7 @@ export const ON_DEMAND = {
   door: 'when the visitor waits at a locked room or was removed',
   sfu: 'when the room grows large enough to move to the media server (Janus)',
   noise: 'when the visitor turns on strong noise suppression',
+  background: 'when the visitor picks a blurred or replaced background',
   transfers: 'when a picture or file is first sent or announced',
 };
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import express from 'express';
 
 const CONTENT_TYPES = {
@@ -9,6 +10,26 @@ const CONTENT_TYPES = {
   // WebAssembly.compileStreaming() wants exactly this type.
   wasm: 'application/wasm',
 };
+
+/**
+ * The background effect's files, served from the MediaPipe package itself at `/mediapipe/`
+ * (nothing fetched from a CDN): its script, the SIMD wasm and its loader, the model and graph.
+ */
+export const MEDIAPIPE_DIR = dirname(
+  createRequire(import.meta.url).resolve('@mediapipe/selfie_segmentation/package.json'),
+);
+const MEDIAPIPE_FILES = new Set([
+  'selfie_segmentation.js',
+  'selfie_segmentation.binarypb',
+  'selfie_segmentation.tflite',
+  'selfie_segmentation_landscape.tflite',
+  'selfie_segmentation_solution_simd_wasm_bin.js',
+  'selfie_segmentation_solution_simd_wasm_bin.wasm',
+  'selfie_segmentation_solution_wasm_bin.js',
+  'selfie_segmentation_solution_wasm_bin.wasm',
+]);
+/** The package's file names carry no hash, but its version is pinned: a day, then revalidate. */
+const MEDIAPIPE_CACHE = 'public, max-age=86400';
 
 /** Chunk names carry a hash of their content, so a name never changes meaning: cache a year. */
 const CHUNK_CACHE = 'public, max-age=31536000, immutable';
@@ -181,8 +202,11 @@ async function sendBuilt(request, response, distDir, name, cacheControl) {
     // Any site may load the widget with a <script type="module"> tag, which makes a CORS request.
     'Access-Control-Allow-Origin': '*',
     'Cross-Origin-Resource-Policy': 'cross-origin',
-    'Content-Type':
-      CONTENT_TYPES[/** @type {'map' | 'wasm' | 'js'} */ (/\.(map|wasm)$/.exec(name)?.[1] ?? 'js')],
+    'Content-Type': /\.(tflite|binarypb)$/.test(name)
+      ? 'application/octet-stream'
+      : CONTENT_TYPES[
+          /** @type {'map' | 'wasm' | 'js'} */ (/\.(map|wasm)$/.exec(name)?.[1] ?? 'js')
+        ],
     'Cache-Control': cacheControl,
     Vary: 'Accept-Encoding',
     ETag: etag,
@@ -199,7 +223,8 @@ async function sendBuilt(request, response, distDir, name, cacheControl) {
 }
 
 /**
- * The demo at `/`, the widget at `/rtc-room.js` and the chunks it loads from `/chunks/`.
+ * The demo at `/`, the widget at `/rtc-room.js`, the chunks it loads from `/chunks/` and the
+ * background effect's MediaPipe files from `/mediapipe/`.
  * @param {object} dirs
  * @param {string} dirs.demoDir
  * @param {string} dirs.distDir
@@ -210,20 +235,23 @@ export function createStaticRouter({ demoDir, distDir }) {
   /**
    * @param {string} name
    * @param {string} cacheControl
+   * @param {string} [dir] where the file is (the build by default)
    * @returns {import('express').RequestHandler}
    */
-  const serve = (name, cacheControl) => async (request, response, next) => {
-    try {
-      if (await sendBuilt(request, response, distDir, name, cacheControl)) return;
-      const isBundle = name === 'rtc-room.js';
-      response
-        .status(isBundle ? 503 : 404)
-        .type('text/plain')
-        .send(isBundle ? 'rtc-room.js is not built yet: run npm run build\n' : 'Not found\n');
-    } catch (error) {
-      next(error);
-    }
-  };
+  const serve =
+    (name, cacheControl, dir = distDir) =>
+    async (request, response, next) => {
+      try {
+        if (await sendBuilt(request, response, dir, name, cacheControl)) return;
+        const isBundle = name === 'rtc-room.js';
+        response
+          .status(isBundle ? 503 : 404)
+          .type('text/plain')
+          .send(isBundle ? 'rtc-room.js is not built yet: run npm run build\n' : 'Not found\n');
+      } catch (error) {
+        next(error);
+      }
+    };
   router.get('/rtc-room.js', serve('rtc-room.js', ENTRY_CACHE));
   router.get('/rtc-room.js.map', serve('rtc-room.js.map', ENTRY_CACHE));
   router.get('/chunks/:name', (request, response, next) => {
@@ -233,6 +261,14 @@ export function createStaticRouter({ demoDir, distDir }) {
       return;
     }
     void serve(`chunks/${name}`, CHUNK_CACHE)(request, response, next);
+  });
+  router.get('/mediapipe/:name', (request, response, next) => {
+    const { name } = request.params;
+    if (!MEDIAPIPE_FILES.has(name)) {
+      next();
+      return;
+    }
+    void serve(name, MEDIAPIPE_CACHE, MEDIAPIPE_DIR)(request, response, next);
   });
   router.use(express.static(demoDir));
   return router;

@@ -15,6 +15,12 @@ export type NoiseSuppression = 'browser' | 'strong' | 'off';
 
 export const NOISE_SUPPRESSIONS: readonly NoiseSuppression[] = ['browser', 'strong', 'off'];
 
+/**
+ * What is behind the visitor in the video sent: `none`, `blur`, or the URL of a picture.
+ * (`string & {}` keeps the two words offered by editors.)
+ */
+export type Background = 'none' | 'blur' | (string & {});
+
 /** The colour scheme: `auto` follows the visitor's `prefers-color-scheme`. */
 export type Theme = 'auto' | 'light' | 'dark';
 
@@ -99,6 +105,23 @@ export function parseNoiseSuppression(value: string | null): NoiseSuppression {
     console.warn(`rtc-room: noise-suppression="${value}" is not ${NOISE_SUPPRESSIONS}`);
   }
   return mode ?? 'browser';
+}
+
+/**
+ * Reads `background`: `none`, `blur`, or a picture's http(s), data: or blob: URL (relative to
+ * the page); anything else warns on the console and means `none`.
+ */
+export function parseBackground(value: string | null): Background {
+  const text = value?.trim() || 'none';
+  if (text === 'none' || text === 'blur') return text;
+  try {
+    const url = new URL(text, document.baseURI);
+    if (/^(https?|data|blob):$/.test(url.protocol)) return url.href;
+  } catch {
+    // Warned below.
+  }
+  console.warn(`rtc-room: background="${text}" is not none, blur or a picture's URL`);
+  return 'none';
 }
 
 /** Reads `theme`; anything but `light` or `dark` means `auto`. */

@@ -32,6 +32,8 @@ export type RoomErrorCode =
   // Sharing the screen was refused (by the visitor or the browser), or cannot be done here.
   | 'screen-share-denied'
   | 'screen-share-unsupported'
+  // The background effect could not load or run (or its picture not load): the camera goes as it is.
+  | 'background-failed'
   // A host removed this visitor, or turned its knock at a locked room's door away.
   | 'removed'
   | 'denied'

@@ -3,9 +3,11 @@ import { customElement, property } from './decorators.js';
 import type { ChatMessage } from './chat/chat-room.js';
 import {
   parseLayout,
+  parseBackground,
   parseNoiseSuppression,
   parseTheme,
   type Layout,
+  type Background,
   type NoiseSuppression,
   type Theme,
 } from './config.js';
@@ -14,7 +16,7 @@ import { RoomController } from './controllers/room-controller.js';
 import { RoomViewParts } from './controllers/room-view-parts.js';
 import type { RoomState } from './events.js';
 import { loadStrings, stringsFor, type Strings } from './i18n/strings.js';
-import { rememberedName, rememberName } from './name-store.js';
+import { remember, remembered } from './visitor-store.js';
 import { readAddress } from './room-links.js';
 import type { RouteMode } from './room/media-route.js';
 import type { Participant } from './room/participant.js';
@@ -172,6 +174,20 @@ export class RtcRoom extends LitElement {
   })
   noiseSuppression: NoiseSuppression = 'browser';
 
+  /**
+   * What is behind the visitor in the video sent: `none` (default), `blur`, or the URL of a
+   * picture (CORS-readable). Loaded when first used, in Chromium and Edge (elsewhere `none`, and
+   * the picker says why). The visitor's own choice in the picker is remembered for the next visit
+   * and taken when the page sets none.
+   */
+  @property({ converter: { fromAttribute: parseBackground } }) background: Background = 'none';
+
+  /**
+   * Where the background effect's files (MediaPipe selfie segmentation) are, for a site that
+   * hosts them itself; default: the rtc-room-server the script came from, at `/mediapipe/`.
+   */
+  @property({ attribute: 'background-assets' }) backgroundAssets = '';
+
   /** Join with the microphone off. */
   @property({ type: Boolean, reflect: true }) muted = false;
 
@@ -245,7 +261,8 @@ export class RtcRoom extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.roomId = readAddress(this.roomId, ROOM_QUERY_PARAMETER);
-    this.name ||= rememberedName();
+    this.name ||= remembered('name');
+    if (this.background === 'none') this.background = parseBackground(remembered('background'));
   }
 
   // Rendering waits for a language other than English, a chunk of its own, so that a Chinese
@@ -297,7 +314,7 @@ export class RtcRoom extends LitElement {
     // A failed join resolves too (the element shows why): the name is stored either way, once
     // the calls are out, as a first write to the page's storage holds the thread a few ms.
     await this.room.join();
-    rememberName(name);
+    remember('name', name);
   }
 
   /** Leaves the room, says goodbye to everyone and releases camera and microphone. */

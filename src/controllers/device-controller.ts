@@ -1,8 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { NoiseSuppression } from '../config.js';
+import type { Background, NoiseSuppression } from '../config.js';
 import { toRoomError, type RoomError } from '../errors.js';
 import type { RoomState } from '../events.js';
 import type { DeviceList, LocalMedia, MediaKind } from '../media/local-media.js';
+import { remember } from '../visitor-store.js';
 import type { CallModule } from './room-controller.js';
 
 /** What the controller reads from the element: how the visitor wants to start. */
@@ -12,6 +13,9 @@ export interface DeviceHost extends ReactiveControllerHost {
   /** Joining without the prejoin, which then shows no preview. */
   noPrejoin: boolean;
   noiseSuppression: NoiseSuppression;
+  background: Background;
+  /** Where MediaPipe's files are, or '' for rtc-room-server's. */
+  backgroundAssets: string;
 }
 
 export interface DeviceControllerOptions {
@@ -55,9 +59,9 @@ export class DeviceController implements ReactiveController {
     navigator.mediaDevices?.removeEventListener('devicechange', this.handleDeviceChange);
   }
 
-  // The host's noise suppression, in the media at hand (a no-op when it has it already).
+  // The host's noise suppression and background, in the media at hand (no-ops when it has them).
   hostUpdate(): void {
-    this.applyNoiseSuppression();
+    this.applyChoices();
   }
 
   // The prejoin shows the camera and microphone it will send; the lobby holds no device, and a
@@ -92,6 +96,30 @@ export class DeviceController implements ReactiveController {
   /** Switches noise suppression, before joining or during the call, as the host's property does. */
   setNoiseSuppression(mode: NoiseSuppression): void {
     this.host.noiseSuppression = mode;
+  }
+
+  /** The background in effect, and whether it segments less to keep up. */
+  get background(): { mode: Background; isReduced: boolean } {
+    const media = this.media;
+    return {
+      mode: media?.background ?? this.host.background,
+      isReduced: media?.isBackgroundReduced ?? false,
+    };
+  }
+
+  /**
+   * Switches the background as the host's property does, and remembers it for the next visit;
+   * '' asks the visitor for a picture file first (a data: URL then).
+   */
+  async setBackground(choice: Background): Promise<void> {
+    try {
+      choice ||= await (await import('../media/background/background-effect.js')).choosePicture();
+      if (!choice) return;
+      this.host.background = choice;
+      remember('background', choice);
+    } catch (error) {
+      this.options.report(toRoomError(error));
+    }
   }
 
   /** The IDs of the camera and microphone in use. */
@@ -185,14 +213,23 @@ export class DeviceController implements ReactiveController {
 
   private watched(media: LocalMedia): LocalMedia {
     media.on('change', () => this.host.requestUpdate());
-    this.applyNoiseSuppression(media);
+    media.on('failed', this.backgroundFailed);
+    this.applyChoices(media);
     return media;
   }
 
-  private applyNoiseSuppression(media = this.media): void {
+  // The background is off until the visitor picks one again (the camera with it).
+  private backgroundFailed = (error: unknown): void => {
+    this.host.background = 'none';
+    this.options.report(toRoomError(error));
+  };
+
+  private applyChoices(media = this.media): void {
+    const report = (error: unknown): void => this.options.report(toRoomError(error));
+    media?.setNoiseSuppression(this.host.noiseSuppression).catch(report);
     media
-      ?.setNoiseSuppression(this.host.noiseSuppression)
-      .catch((error) => this.options.report(toRoomError(error)));
+      ?.setBackground(this.host.background, this.host.backgroundAssets || undefined)
+      .catch(this.backgroundFailed);
   }
 
   private handleDeviceChange = (): void => void this.refreshDevices();

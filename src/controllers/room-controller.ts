@@ -5,6 +5,7 @@ import {
   parseIceServers,
   parseIceTransportPolicy,
   parseServerUrl,
+  type Background,
   type NoiseSuppression,
 } from '../config.js';
 import { RoomError, TokenExpiredError, toRoomError, type RoomErrorCode } from '../errors.js';
@@ -39,6 +40,9 @@ export interface RoomHost extends ReactiveControllerHost, HTMLElement {
   videoOff: boolean;
   noPrejoin: boolean;
   noiseSuppression: NoiseSuppression;
+  background: Background;
+  /** Where MediaPipe's files are, or '' for rtc-room-server's. */
+  backgroundAssets: string;
   /** Largest picture accepted in chat, in bytes (0: the built-in limit). */
   maxImageSize: number;
   /** Largest file offered or downloaded in chat, in bytes (0: the built-in limit). */

@@ -61,6 +61,13 @@ export interface Strings {
   strongNoiseSuppression: string;
   /** Why the toggle above is disabled. */
   noiseSuppressionUnsupported: string;
+  background: string;
+  /** The background choices: none, blur, a picture from a file. */
+  backgrounds: [string, string, string];
+  /** Why the background choice is disabled. */
+  backgroundUnsupported: string;
+  /** The effect segments less often to keep up with the camera. */
+  backgroundReduced: string;
   cameraIsOff: string;
   microphoneLevel: string;
   pin: (name: string) => string;
@@ -181,6 +188,10 @@ export const en: Strings = {
   devices: 'Camera, microphone and speaker',
   strongNoiseSuppression: 'Strong noise suppression',
   noiseSuppressionUnsupported: 'This browser lacks AudioWorklet or WebAssembly',
+  background: 'Background',
+  backgrounds: ['None', 'Blur', 'Picture…'],
+  backgroundUnsupported: 'This browser cannot process camera video',
+  backgroundReduced: 'Simplified to keep up',
   cameraIsOff: 'Your camera is off',
   microphoneLevel: 'Microphone level',
   pin: (name) => `Pin ${name}`,
@@ -224,6 +235,7 @@ export const en: Strings = {
     'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
     'screen-share-denied': 'The screen was not shared (the request was refused or cancelled).',
     'screen-share-unsupported': 'This browser cannot share a screen here.',
+    'background-failed': 'The background could not be applied: the camera was turned off.',
     removed: 'You were removed from this room.',
     denied: 'A host did not let you into this room.',
     'not-host': 'Only a host can do that.',

@@ -1,7 +1,8 @@
-import type { NoiseSuppression } from '../config.js';
+import type { Background, NoiseSuppression } from '../config.js';
 import { RoomError, toRoomError } from '../errors.js';
 import { Emitter } from '../util/emitter.js';
 import { toMediaError } from './media-errors.js';
+import type { BackgroundEffect } from './background/background-effect.js';
 import type { NoiseSuppressor } from './noise/noise-suppressor.js';
 import { PlaceholderTracks } from './placeholder-tracks.js';
 
@@ -14,6 +15,8 @@ export interface LocalMediaEvents {
   track: { kind: MediaKind; track: MediaStreamTrack };
   /** The shared screen started (its stream) or stopped (null), also by the browser's own button. */
   screen: MediaStream | null;
+  /** Something asked for earlier failed on its own (the background effect). */
+  failed: RoomError;
 }
 
 /** The part of `navigator.mediaDevices` we use, so tests can pass their own. */
@@ -51,6 +54,14 @@ export const canSuppressNoise = (): boolean =>
   typeof AudioWorkletNode === 'function' && typeof WebAssembly === 'object';
 
 /**
+ * Whether a background can be blurred or replaced here: the breakout box (Chromium's
+ * MediaStreamTrackProcessor) and a worker's OffscreenCanvas.
+ */
+export const canReplaceBackground = (): boolean =>
+  typeof (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor ===
+    'function' && typeof OffscreenCanvas === 'function';
+
+/**
  * This visitor's camera and microphone. Devices are opened only when switched on, and the
  * camera is released when switched off (its light goes out); the microphone is muted in place
  * so unmuting is instant. `outgoing` always holds one audio and one video track.
@@ -80,6 +91,13 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   private denoiser: Promise<NoiseSuppressor> | null = null;
   /** False where RNNoise cannot run, or could not load once. */
   private canDenoise = canSuppressNoise();
+  private backgroundMode: Background = 'none';
+  /** Where MediaPipe's files are (undefined: rtc-room-server's). */
+  private backgroundAssets?: string;
+  /** The camera through the background worker, while a background is on. */
+  private effect?: Promise<BackgroundEffect>;
+  /** Whether the background effect segments less to keep up with the camera. */
+  isBackgroundReduced = false;
 
   constructor(private readonly devices: MediaDevicesLike | undefined = navigator.mediaDevices) {
     super();
@@ -170,6 +188,81 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.noiseMode = mode;
     this.closeSuppressor();
     await this.reopenMicrophone();
+  }
+
+  /** The background in effect. */
+  get background(): Background {
+    return this.backgroundMode;
+  }
+
+  /**
+   * Blurs or replaces the background of what the camera sends (`none` where it cannot run), in
+   * the preview first; MediaPipe's files are at `assets` (default: rtc-room-server's). Rejects
+   * with a RoomError.
+   */
+  async setBackground(mode: Background, assets?: string): Promise<void> {
+    if (!canReplaceBackground()) mode = 'none';
+    this.backgroundAssets = assets;
+    if (mode === this.backgroundMode) return;
+    this.backgroundMode = mode;
+    if (mode === 'none') this.closeEffect();
+    if (this.isCameraEnabled) await this.showCamera(this.camera!);
+  }
+
+  private closeEffect(): void {
+    this.effect?.then(
+      (open) => open.close(),
+      () => undefined,
+    );
+    this.effect = undefined;
+    this.isBackgroundReduced = false;
+  }
+
+  // With a background on, nothing of the camera goes out until the worker segments: the
+  // visitor asked to hide what is behind them.
+  private async showCamera(camera: MediaStreamTrack): Promise<void> {
+    const mode = this.backgroundMode;
+    let track = camera;
+    if (mode !== 'none') {
+      if (!this.effect) {
+        this.cameraPreview = null;
+        this.send('video', this.placeholders.video);
+        this.effect = import('./background/background-effect.js').then(
+          (chunk) => new chunk.BackgroundEffect(this, this.backgroundAssets),
+        );
+      }
+      try {
+        track = await (await this.effect).apply(camera, mode);
+      } catch (error) {
+        throw this.backgroundFailed(error);
+      }
+      if (this.camera !== camera || this.backgroundMode !== mode) return;
+    }
+    if (this.cameraPreview?.getVideoTracks()[0] !== track) {
+      this.cameraPreview = new MediaStream([track]);
+    }
+    this.send('video', track);
+  }
+
+  /** The background effect segments less to keep up: the device menu says so. */
+  backgroundReduced(): void {
+    this.isBackgroundReduced = true;
+    this.emit('change', undefined);
+  }
+
+  /**
+   * The background effect failed: it goes off, and the camera with it, which would otherwise
+   * show what the visitor meant to hide. Reported here when it failed `late`, on its own.
+   */
+  backgroundFailed(error: unknown, late = false): RoomError {
+    const failure = toRoomError(error, 'background-failed');
+    if (this.backgroundMode !== 'none') {
+      this.backgroundMode = 'none';
+      this.closeEffect();
+      this.useCamera(null);
+      if (late) this.emit('failed', failure);
+    }
+    return failure;
   }
 
   private async reopenMicrophone(): Promise<void> {
@@ -343,6 +436,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.stopScreenShare();
     this.generation++;
     this.closeSuppressor();
+    this.closeEffect();
     this.microphone?.stop();
     this.camera?.stop();
     this.microphone = null;
@@ -406,11 +500,15 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     if (this.camera !== track) this.camera?.stop();
     this.camera = track;
     this.cameraInUse = track?.getSettings().deviceId ?? null;
-    this.cameraPreview = track ? new MediaStream([track]) : null;
     track?.addEventListener('ended', () => {
       if (this.camera === track) this.useCamera(null);
     });
-    this.send('video', track ?? this.placeholders.video);
+    if (track) {
+      this.showCamera(track).catch((error: RoomError) => this.emit('failed', error));
+    } else {
+      this.cameraPreview = null;
+      this.send('video', this.placeholders.video);
+    }
   }
 
   private send(kind: MediaKind, track: MediaStreamTrack): void {

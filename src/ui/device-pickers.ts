@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { NoiseSuppression } from '../config.js';
+import type { Background, NoiseSuppression } from '../config.js';
 import type { Strings } from '../i18n/strings.js';
 import type { DeviceChoice, DeviceList, MediaKind } from '../media/local-media.js';
 
@@ -16,6 +16,11 @@ export interface DevicePickersView {
   noiseSuppression: NoiseSuppression;
   canSuppressNoise: boolean;
   onChooseNoiseSuppression: (mode: NoiseSuppression) => void;
+  /** The background in effect, whether it can be done here, and whether it segments less. */
+  background: { mode: Background; isReduced: boolean };
+  canReplaceBackground: boolean;
+  /** `none`, `blur`, or '' for a picture the visitor picks from a file. */
+  onChooseBackground: (choice: Background) => void;
 }
 
 function renderSelect(
@@ -44,9 +49,41 @@ function renderSelect(
   </label>`;
 }
 
+// The picture choice opens a file picker (the choice is the visitor's gesture); the choice
+// shown is the one in effect until the picture is in.
+function renderBackground(view: DevicePickersView): TemplateResult {
+  const { strings, background } = view;
+  const current = background.mode === 'none' || background.mode === 'blur' ? background.mode : '';
+  const note = !view.canReplaceBackground
+    ? strings.backgroundUnsupported
+    : background.isReduced && strings.backgroundReduced;
+  return html`<label>
+    <span>${strings.background}</span>
+    <select
+      part="select background-select"
+      name="background"
+      ?disabled=${!view.canReplaceBackground}
+      .value=${current}
+      @change=${(event: Event) => {
+        const select = event.target as HTMLSelectElement;
+        view.onChooseBackground(select.value);
+        select.value = current;
+      }}
+    >
+      ${['none', 'blur', ''].map(
+        (value, index) =>
+          html`<option value=${value} ?selected=${value === current}>
+            ${strings.backgrounds[index]}
+          </option>`,
+      )}
+    </select>
+    ${note ? html`<small>${note}</small>` : nothing}
+  </label>`;
+}
+
 /**
- * Pickers for camera, microphone and (where the browser allows) speaker, and the strong noise
- * suppression toggle (disabled, with the reason, where it cannot run).
+ * Pickers for camera, microphone, background and (where the browser allows) speaker, and the
+ * strong noise suppression toggle; what cannot run here is disabled, with the reason.
  */
 export function renderDevicePickers(view: DevicePickersView): TemplateResult {
   const { strings, devices, selected } = view;
@@ -81,6 +118,7 @@ export function renderDevicePickers(view: DevicePickersView): TemplateResult {
       <span>${strings.strongNoiseSuppression}</span>
       ${view.canSuppressNoise ? nothing : html`<small>${strings.noiseSuppressionUnsupported}</small>`}
     </label>
+    ${renderBackground(view)}
     ${
       view.canPickSpeaker
         ? renderSelect(

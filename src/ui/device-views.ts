@@ -3,7 +3,7 @@ import type { TemplateResult } from 'lit';
 import type { DeviceController } from '../controllers/device-controller.js';
 import { canPickSpeaker, type PlaybackController } from '../controllers/playback-controller.js';
 import type { Strings } from '../i18n/strings.js';
-import { canSuppressNoise } from '../media/local-media.js';
+import { canReplaceBackground, canSuppressNoise } from '../media/local-media.js';
 import type { DevicePickersView } from './device-pickers.js';
 import { renderPrejoinMedia } from './prejoin-media.js';
 
@@ -29,6 +29,9 @@ export function devicePickersOf({
     noiseSuppression: devices.noiseSuppression,
     canSuppressNoise: canSuppressNoise(),
     onChooseNoiseSuppression: (mode) => devices.setNoiseSuppression(mode),
+    background: devices.background,
+    canReplaceBackground: canReplaceBackground(),
+    onChooseBackground: (choice) => void devices.setBackground(choice),
   };
 }
 

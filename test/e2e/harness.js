@@ -172,18 +172,24 @@ export const CHROMIUM_ARGS = [
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
   '--disable-backgrounding-occluded-windows',
+  // WebGL in software (the background effect's segmentation), which headless Chromium with no
+  // GPU otherwise refuses.
+  '--enable-unsafe-swiftshader',
 ];
 
 /**
  * Headless Chromium with a fake camera and microphone, which its pages may use unless
  * `grantsMedia` is false: then every camera and microphone request is refused, as by a person.
+ * `camera` names a picture (MJPEG) the fake camera shows instead of its own pattern.
+ * @param {{ grantsMedia?: boolean, camera?: string }} [options]
  */
-export function launchChromium({ grantsMedia = true } = {}) {
+export function launchChromium({ grantsMedia = true, camera } = {}) {
   const permission = grantsMedia ? '--use-fake-ui-for-media-stream' : '--deny-permission-prompts';
+  const file = camera ? [`--use-file-for-fake-video-capture=${camera}`] : [];
   return puppeteer.launch({
     executablePath: findBrowser('chromium'),
     headless: true,
-    args: [...CHROMIUM_ARGS, permission],
+    args: [...CHROMIUM_ARGS, permission, ...file],
   });
 }
 
