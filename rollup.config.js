@@ -81,6 +81,8 @@ export default {
         /\/src\/ui\/(chat-panel|chat-panel\.styles|chat-panel\.strings|emoji)\.ts$|\/src\/chat\/links\.ts$|\/node_modules\/lit(-html)?\/(development\/)?directives\/live\.js$/,
       emoji: /\/src\/ui\/emoji-list\.ts$/,
       'zh-CN': /\/src\/i18n\/zh-cn\.ts$/,
+      // The English error texts: loaded before the first error shows.
+      'errors-en': /\/src\/i18n\/errors-en\.ts$/,
       // The lobby: only a visitor who comes without a room ID sees it.
       lobby: /\/src\/(controllers\/lobby-controller|ui\/lobby)\.ts$/,
       // A host's controls, and the door's panels (waiting, removed): few visitors see them.

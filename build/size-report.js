@@ -23,6 +23,7 @@ export const ON_DEMAND = {
   'chat-panel': 'when the visitor first opens the chat',
   emoji: 'when the emoji picker first opens',
   'zh-CN': 'for a visitor whose language is Chinese',
+  'errors-en': 'before the first error text shows (English)',
   lobby: 'when the element shows the lobby (no room ID)',
   host: 'once the visitor is a host of the room',
   door: 'when the visitor waits at a locked room or was removed',

@@ -108,20 +108,11 @@ export function parseNoiseSuppression(value: string | null): NoiseSuppression {
 }
 
 /**
- * Reads `background`: `none`, `blur`, or a picture's http(s), data: or blob: URL (relative to
- * the page); anything else warns on the console and means `none`.
+ * Reads `background`: `none` (also for an empty value), `blur`, or else a picture's URL (one
+ * that cannot be loaded is told by a `background-failed` error when it is used).
  */
 export function parseBackground(value: string | null): Background {
-  const text = value?.trim() || 'none';
-  if (text === 'none' || text === 'blur') return text;
-  try {
-    const url = new URL(text, document.baseURI);
-    if (/^(https?|data|blob):$/.test(url.protocol)) return url.href;
-  } catch {
-    // Warned below.
-  }
-  console.warn(`rtc-room: background="${text}" is not none, blur or a picture's URL`);
-  return 'none';
+  return value?.trim() || 'none';
 }
 
 /** Reads `theme`; anything but `light` or `dark` means `auto`. */

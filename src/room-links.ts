@@ -1,30 +1,21 @@
 import { isRoomId } from './room/room-id.js';
+import { remember, remembered } from './visitor-store.js';
 
 // Links to a room: the invite link (the page's address with the room ID), the host link (with the
 // host key in its fragment), and the host keys of rooms this browser created or was given host
 // rights to, kept in the page's storage per room: never in an invite link, so sharing the room
 // never shares the right to run it.
-const PREFIX = 'rtc-room:host:';
-
 /** The fragment parameter a host link carries the key in (a fragment never reaches a server). */
 export const HOST_FRAGMENT_PARAMETER = 'host';
 
 /** The host key kept for a room, or null (storage can be refused: the visitor is a guest then). */
 export function hostKeyFor(roomId: string): string | null {
-  try {
-    return localStorage.getItem(PREFIX + roomId);
-  } catch {
-    return null;
-  }
+  return remembered(`host:${roomId}`) || null;
 }
 
-/** Keeps a room's host key for the visits to come. */
+/** Keeps a room's host key for the visits to come (else this browser joins as a guest). */
 export function rememberHostKey(roomId: string, hostKey: string): void {
-  try {
-    localStorage.setItem(PREFIX + roomId, hostKey);
-  } catch {
-    // Not kept: this browser joins as a guest, or through the host link again.
-  }
+  remember(`host:${roomId}`, hostKey);
 }
 
 /** The link that makes whoever opens it a host: the invite link, the key in its fragment. */

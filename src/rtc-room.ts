@@ -15,7 +15,7 @@ import { loadPeerJsTransport } from './controllers/room-chunks.js';
 import { RoomController } from './controllers/room-controller.js';
 import { RoomViewParts } from './controllers/room-view-parts.js';
 import type { RoomState } from './events.js';
-import { loadStrings, stringsFor, type Strings } from './i18n/strings.js';
+import { loadErrorStrings, loadStrings, stringsFor, type Strings } from './i18n/strings.js';
 import { remember, remembered } from './visitor-store.js';
 import { readAddress } from './room-links.js';
 import type { RouteMode } from './room/media-route.js';
@@ -262,14 +262,18 @@ export class RtcRoom extends LitElement {
     super.connectedCallback();
     this.roomId = readAddress(this.roomId, ROOM_QUERY_PARAMETER);
     this.name ||= remembered('name');
-    if (this.background === 'none') this.background = parseBackground(remembered('background'));
+    if (this.background === 'none') this.background = remembered('background') || 'none';
   }
 
   // Rendering waits for a language other than English, a chunk of its own, so that a Chinese
-  // visitor never sees English first; and for the offers and answers being made, which a render
+  // visitor never sees English first; for the English error texts once one shows; and for the offers and answers being made, which a render
   // would hold up, and the call with them.
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const waits = [loadStrings(this.languageTag), this.room.whenDescribed()].filter(Boolean);
+    const waits = [
+      loadStrings(this.languageTag),
+      this.room.whenDescribed(),
+      this.room.showsError && loadErrorStrings(),
+    ].filter(Boolean);
     return waits.length > 0
       ? Promise.all(waits).then(() => super.scheduleUpdate())
       : super.scheduleUpdate();

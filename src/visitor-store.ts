@@ -1,6 +1,6 @@
-// What the visitor chose (the display name, the background), kept in the page's storage so the
-// next visit knows it.
-export type Remembered = 'name' | 'background';
+// What the visitor chose (the display name, the background) and the host keys of their rooms,
+// kept in the page's storage so the next visit knows them.
+export type Remembered = 'name' | 'background' | `host:${string}`;
 
 /** What this visitor last chose, or '' (storage can be refused: a sandboxed frame, a private window). */
 export function remembered(key: Remembered): string {

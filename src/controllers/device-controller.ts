@@ -103,7 +103,7 @@ export class DeviceController implements ReactiveController {
     const media = this.media;
     return {
       mode: media?.background ?? this.host.background,
-      isReduced: media?.isBackgroundReduced ?? false,
+      isReduced: !!media?.isBackgroundReduced,
     };
   }
 
@@ -114,9 +114,10 @@ export class DeviceController implements ReactiveController {
   async setBackground(choice: Background): Promise<void> {
     try {
       choice ||= await (await import('../media/background/background-effect.js')).choosePicture();
-      if (!choice) return;
-      this.host.background = choice;
-      remember('background', choice);
+      if (choice) {
+        this.host.background = choice;
+        remember('background', choice);
+      }
     } catch (error) {
       this.options.report(toRoomError(error));
     }

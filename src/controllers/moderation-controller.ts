@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { RoomError } from '../errors.js';
 import { emit } from '../events.js';
+import { loadErrorStrings } from '../i18n/strings.js';
 import type { Participant } from '../room/participant.js';
 import type { RoomModeration } from '../room/room-moderation.js';
 import type { RoomCommand } from '../room/room-protocol.js';
@@ -83,9 +84,13 @@ export class ModerationController implements ReactiveController {
       );
     });
     moderation.on('waiting', () => this.loadDoor());
+    // The notice's words load with the error texts: it shows once they are in.
     moderation.on('muted', (by) => {
-      this.mutedBy = this.participant(by)?.name ?? '';
-      host.requestUpdate();
+      const name = this.participant(by)?.name ?? '';
+      void Promise.resolve(loadErrorStrings()).then(() => {
+        this.mutedBy = name;
+        host.requestUpdate();
+      });
     });
   }
 
@@ -111,8 +116,9 @@ export class ModerationController implements ReactiveController {
 
   private loadDoor(): void {
     if (this.doorView) return;
-    loadDoorView().then(
-      (view) => {
+    // The removed panel says why in words of the error table's.
+    Promise.all([loadDoorView(), loadErrorStrings()]).then(
+      ([view]) => {
         this.doorView = view;
         this.host.requestUpdate();
       },

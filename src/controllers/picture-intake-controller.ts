@@ -1,6 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
 import { loadTransfers, type TransfersModule } from '../chat/transfer-gate.js';
-import type { Strings } from '../i18n/strings.js';
+import { loadErrorStrings, type Strings } from '../i18n/strings.js';
 import { MAX_IMAGE_BYTES } from '../protocol/chat-messages.js';
 
 export interface PictureIntakeOptions {
@@ -82,6 +82,8 @@ export class PictureIntakeController {
     this.clearRefusal();
     const maxBytes = Math.min(this.options.maxBytes(), MAX_IMAGE_BYTES);
     const transfers = await (this.options.loadTransfers ?? loadTransfers)().catch(() => null);
+    // A refusal's words load with the error texts.
+    await loadErrorStrings();
     if (!transfers) {
       // Nothing can be sent until the chunk loads; the next offer tries again.
       this.refuse(this.options.strings().refusedUnavailable);

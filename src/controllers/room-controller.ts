@@ -401,6 +401,11 @@ export class RoomController implements ReactiveController {
     this.notices = [...this.notices.filter((notice) => notice.code !== error.code), error];
   }
 
+  /** Whether an error's text shows: the failed room, a notice, or the preview's problem. */
+  get showsError(): boolean {
+    return this.state === 'error' || this.notices.length > 0 || !!this.devices.previewError;
+  }
+
   private report(error: RoomError): void {
     this.addNotice(error);
     this.tell('rtc-error', { code: error.code, message: error.message });

@@ -112,27 +112,18 @@ export interface Strings {
   };
 }
 
-const enChat: Strings['chat'] = {
+// The refusals' texts come with the error texts: see loadErrorStrings().
+const enChat = {
   locale: 'en',
   title: 'Chat',
-  refusedTooLarge: (maxBytes) =>
-    `That picture is too large: at most ${(maxBytes / 1024 / 1024).toLocaleString('en', { maximumFractionDigits: 1 })} MB.`,
-  refusedNotImage: 'Only PNG, JPEG, GIF and WebP pictures can be sent.',
-  refusedUnavailable: 'Pictures cannot be sent right now; try again in a moment.',
   unread: (count) => (count === 1 ? '1 unread message' : `${count} unread messages`),
-  errors: {
-    'chat-empty': 'Write something first.',
-    'chat-too-long': 'That message is too long (at most 4000 characters).',
-    'chat-rate-limited': 'Too many messages at once; wait a moment.',
-    'image-too-large': 'That picture is too large.',
-    'image-unsupported': 'Only PNG, JPEG, GIF and WebP pictures can be sent.',
-    'file-too-large': 'That file is too large.',
-    'file-unavailable': 'That file is not available.',
-    'chat-closed': 'The chat is closed: you are not in the room.',
-  },
-};
+  // Filled by loadErrorStrings() before the first one shows.
+  errors: {} as Record<ChatErrorCode, string>,
+} as Strings['chat'];
 
-export const en: Strings = {
+// `mutedBy` comes with the error texts (see loadErrorStrings()); where they failed to load, the
+// notice shows without its words.
+export const en = {
   createRoom: 'Create room',
   joinById: 'Join room',
   roomIdLabel: 'Room ID',
@@ -190,7 +181,7 @@ export const en: Strings = {
   noiseSuppressionUnsupported: 'This browser lacks AudioWorklet or WebAssembly',
   background: 'Background',
   backgrounds: ['None', 'Blur', 'Picture…'],
-  backgroundUnsupported: 'This browser cannot process camera video',
+  backgroundUnsupported: 'Not in this browser',
   backgroundReduced: 'Simplified to keep up',
   cameraIsOff: 'Your camera is off',
   microphoneLevel: 'Microphone level',
@@ -207,42 +198,40 @@ export const en: Strings = {
   handRaised: 'Hand raised',
   react: 'React',
   host: 'Host',
-  mutedBy: (name) => `${name || 'A host'} turned your microphone off; you can turn it on again.`,
   announce: {
     joined: (name) => `${name} joined`,
     left: (name) => `${name} left`,
     message: (name) => `New message from ${name}`,
     hand: (name) => `${name} raised a hand`,
   },
-  errors: {
-    ...enChat.errors,
-    'permission-denied':
-      'Camera or microphone access was refused. You can still listen and chat; allow access in the browser and join again to be seen and heard.',
-    'no-device': 'No camera or microphone was found. You can still listen and chat.',
-    'media-failed': 'The camera or microphone could not be started (is another app using it?).',
-    'room-full': 'This room is full.',
-    'server-unreachable': 'The room server cannot be reached. Check the connection and try again.',
-    unauthorized: 'You are not allowed into this room.',
-    'bad-room-id': 'That is not a valid room ID.',
-    'bad-ice-servers': 'The ice-servers setting is invalid; using the server’s instead.',
-    'bad-server': 'The server setting is not a valid rtc-room server address.',
-    'peer-unreachable': 'Could not connect to one of the participants.',
-    'ice-failed':
-      'Could not reach a participant through any network path (the TURN server may have refused the credentials).',
-    'signalling-lost': 'Lost the connection to the room server.',
-    'signalling-restored': 'Connected to the room server again.',
-    'sfu-lost': 'Lost the connection to the media server.',
-    'unsupported-browser': 'This browser cannot make video calls here (it needs HTTPS and WebRTC).',
-    'screen-share-denied': 'The screen was not shared (the request was refused or cancelled).',
-    'screen-share-unsupported': 'This browser cannot share a screen here.',
-    'background-failed': 'The background could not be applied: the camera was turned off.',
-    removed: 'You were removed from this room.',
-    denied: 'A host did not let you into this room.',
-    'not-host': 'Only a host can do that.',
-    internal: 'Something went wrong.',
-  },
+  // Filled by loadErrorStrings() before the first one shows: most visits show none.
+  errors: {} as Record<RoomErrorCode, string>,
+
   chat: enChat,
-};
+} as Strings;
+
+let englishErrors: Promise<void> | null = null;
+
+/**
+ * Loads the English error texts into the table, a chunk of their own, with the other texts of
+ * what went wrong (a picture refused, the microphone turned off by a host); null once they are
+ * in. Whatever may show one waits for it: the element before it renders an error or a notice,
+ * the chat panel and the picture intake before they say why a file was refused.
+ */
+export function loadErrorStrings(): Promise<void> | null {
+  if (en.errors.internal) return null;
+  englishErrors ??= import('./errors-en.js').then(
+    (module) => {
+      Object.assign(en.chat, module.chatRefusals);
+      Object.assign(en.chat.errors, module.chatErrors);
+      Object.assign(en.errors, module.chatErrors, module.errors);
+      en.mutedBy = module.mutedBy;
+    },
+    // The next error tries again; meanwhile it shows without its text.
+    () => void (englishErrors = null),
+  );
+  return englishErrors;
+}
 
 /** The languages the element speaks, by BCP 47 tag. */
 export type Language = 'en' | 'zh-CN';

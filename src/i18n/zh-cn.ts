@@ -78,7 +78,7 @@ export const zhCN: Strings = {
   noiseSuppressionUnsupported: '此浏览器缺少 AudioWorklet 或 WebAssembly',
   background: '背景',
   backgrounds: ['无', '模糊', '图片…'],
-  backgroundUnsupported: '此浏览器无法处理摄像头视频',
+  backgroundUnsupported: '此浏览器不支持',
   backgroundReduced: '已简化以跟上画面',
   cameraIsOff: '你的摄像头已关闭',
   microphoneLevel: '麦克风音量',

@@ -93,9 +93,9 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   private canDenoise = canSuppressNoise();
   private backgroundMode: Background = 'none';
   /** Where MediaPipe's files are (undefined: rtc-room-server's). */
-  private backgroundAssets?: string;
+  private effectAssets?: string;
   /** The camera through the background worker, while a background is on. */
-  private effect?: Promise<BackgroundEffect>;
+  private cameraEffect?: Promise<BackgroundEffect>;
   /** Whether the background effect segments less to keep up with the camera. */
   isBackgroundReduced = false;
 
@@ -202,7 +202,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    */
   async setBackground(mode: Background, assets?: string): Promise<void> {
     if (!canReplaceBackground()) mode = 'none';
-    this.backgroundAssets = assets;
+    this.effectAssets = assets;
     if (mode === this.backgroundMode) return;
     this.backgroundMode = mode;
     if (mode === 'none') this.closeEffect();
@@ -210,11 +210,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   }
 
   private closeEffect(): void {
-    this.effect?.then(
+    this.cameraEffect?.then(
       (open) => open.close(),
       () => undefined,
     );
-    this.effect = undefined;
+    this.cameraEffect = undefined;
     this.isBackgroundReduced = false;
   }
 
@@ -224,15 +224,15 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     const mode = this.backgroundMode;
     let track = camera;
     if (mode !== 'none') {
-      if (!this.effect) {
+      if (!this.cameraEffect) {
         this.cameraPreview = null;
         this.send('video', this.placeholders.video);
-        this.effect = import('./background/background-effect.js').then(
-          (chunk) => new chunk.BackgroundEffect(this, this.backgroundAssets),
+        this.cameraEffect = import('./background/background-effect.js').then(
+          (chunk) => new chunk.BackgroundEffect(this, this.effectAssets),
         );
       }
       try {
-        track = await (await this.effect).apply(camera, mode);
+        track = await (await this.cameraEffect).apply(camera, mode);
       } catch (error) {
         throw this.backgroundFailed(error);
       }

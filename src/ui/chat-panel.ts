@@ -4,7 +4,7 @@ import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatFile, ChatMessage, ChatPicture } from '../chat/chat-room.js';
 import { splitLinks } from '../chat/links.js';
-import { en, type Strings } from '../i18n/strings.js';
+import { en, loadErrorStrings, type Strings } from '../i18n/strings.js';
 import { PictureIntakeController } from '../controllers/picture-intake-controller.js';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from '../protocol/chat-messages.js';
 import { chatPanelStringsFor } from './chat-panel.strings.js';
@@ -184,7 +184,8 @@ export class RtcChatPanel extends LitElement {
   }
 
   private sendFile(file: File): void {
-    this.files?.sendFile(file).catch((error: unknown) => {
+    this.files?.sendFile(file).catch(async (error: unknown) => {
+      await loadErrorStrings();
       const code = (error as { code?: string } | null)?.code;
       const errors: Partial<Record<string, string>> = this.strings.errors;
       this.pictures.refuse(

@@ -122,7 +122,7 @@ function renderNotices(view: JoinedRoomView): TemplateResult {
     ${
       moderation.mutedBy !== null
         ? html`<p part="notice" class="notice" role="status">
-            <span>${strings.mutedBy(moderation.mutedBy)}</span>
+            <span>${strings.mutedBy?.(moderation.mutedBy)}</span>
             <button
               part="button"
               class="dismiss"
