@@ -1,6 +1,6 @@
-// What every benchmark shares: summary statistics, a printed table, and a JSON file in
-// bench/results/ (git-ignored) with the raw samples, so runs can be compared later.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// What every benchmark shares: summary statistics, a printed table, a JSON file in bench/results/
+// (git-ignored) with the raw samples, so runs can be compared later, and a browser's CPU and memory.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -102,4 +102,60 @@ export function within(ms, promise) {
     timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** What /proc counts CPU time in. */
+export const TICKS_PER_SECOND = 100;
+
+/**
+ * The browser process and all its descendants.
+ * @param {number} root
+ */
+function processTree(root) {
+  /** @type {Map<number, number>} */
+  const parents = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(name), Number(fields[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const tree = new Set([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, parent] of parents) {
+      if (tree.has(parent) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...tree];
+}
+
+/**
+ * CPU ticks (user + system) and memory (PSS, bytes) of the browser's processes.
+ * @param {number} root
+ */
+export function usage(root) {
+  let ticks = 0;
+  let rss = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      // Proportional set size: shared pages split between the processes that share them.
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      rss += Number(pss?.[1] ?? 0) * 1024;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return { ticks, rss };
 }

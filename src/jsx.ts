@@ -22,6 +22,8 @@ export type RtcRoomAttributeProperty =
   | 'maxImageSize'
   | 'maxFileSize'
   | 'noiseSuppression'
+  | 'background'
+  | 'backgroundAssets'
   | 'lang';
 
 /** `roomId` → `room-id`: how Lit names the attribute of a property here. */

@@ -92,6 +92,8 @@ export const ROOM_QUERY_PARAMETER = 'room';
  * @csspart device-button - Opens the device menu (also has part `button`).
  * @csspart device-menu - The camera, microphone and speaker pickers during the call.
  * @csspart noise-toggle - The strong noise suppression switch beside the pickers.
+ * @csspart background-select - The background picker (none, blur, a picture) beside the pickers
+ *   (also has part `select`).
  * @csspart preview - The camera preview before joining, with the microphone meter.
  * @csspart level - The microphone meter in the preview.
  * @csspart select - Every device picker.

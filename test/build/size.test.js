@@ -88,14 +88,21 @@ describe('the script-tag build', () => {
     }
   });
 
-  test('loads the RNNoise worklet and wasm from the noise chunk only, which a join does not load', () => {
+  test('loads the RNNoise worklet and wasm from the noise chunk only, and the background worker from the background chunk only, which a join loads neither of', () => {
     const [noise] = bundle.files.filter((file) => file.onDemand?.includes('noise suppression'));
+    const [background] = bundle.files.filter((file) => file.onDemand?.includes('background'));
     assert.ok(noise, 'an on-demand chunk for strong noise suppression');
-    assert.deepEqual(noise.referencedFiles.map((name) => name.replace(/-[\w-]{8}\./, '.')).sort(), [
+    assert.ok(background, 'an on-demand chunk for the background effect');
+    const unhashed = (/** @type {string[]} */ names) =>
+      names.map((name) => name.replace(/-[\w-]{8}\./, '.')).sort();
+    assert.deepEqual(unhashed(noise.referencedFiles), [
       'chunks/rnnoise-worklet.js',
       'chunks/rnnoise.wasm',
     ]);
-    for (const file of bundle.files.filter((f) => f !== noise)) {
+    assert.deepEqual(unhashed(background.referencedFiles), ['chunks/background-worker.js']);
+    // A classic script (importScripts loads it): no module syntax.
+    assert.doesNotMatch(read(background.referencedFiles[0]), /\b(import|export)\b[\s{*]/);
+    for (const file of bundle.files.filter((f) => f !== noise && f !== background)) {
       assert.deepEqual(file.referencedFiles, [], file.name);
     }
     const wasm = readFileSync(DIST + noise.referencedFiles.find((n) => n.endsWith('.wasm')));

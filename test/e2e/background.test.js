@@ -273,7 +273,6 @@ describe('the background effect', { timeout: 300_000 }, () => {
     );
     const picker = await page.evaluate(() => {
       const room = document.querySelector('rtc-room');
-      room.shadowRoot.querySelector('[data-action="devices"]')?.click();
       return { background: room.background };
     });
     assert.equal(picker.background, 'blur', 'the page asked for it');

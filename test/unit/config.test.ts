@@ -4,6 +4,7 @@ import {
   parseIceServers,
   parseIceTransportPolicy,
   parseLayout,
+  parseBackground,
   parseNoiseSuppression,
   parseServerUrl,
   parseToken,
@@ -140,6 +141,19 @@ describe('config', () => {
         expect(parsed.error.code).to.equal('bad-server');
       });
     }
+  });
+
+  describe('parseBackground', () => {
+    it('reads none, blur, and anything else as a picture’s URL; empty or missing is none', () => {
+      expect(parseBackground('blur')).to.equal('blur');
+      expect(parseBackground(' none ')).to.equal('none');
+      expect(parseBackground('')).to.equal('none');
+      expect(parseBackground('   ')).to.equal('none');
+      expect(parseBackground(null)).to.equal('none');
+      expect(parseBackground(' https://example.com/beach.jpg ')).to.equal(
+        'https://example.com/beach.jpg',
+      );
+    });
   });
 
   describe('parseNoiseSuppression', () => {

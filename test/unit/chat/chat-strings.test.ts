@@ -1,9 +1,13 @@
 import { expect } from '@open-wc/testing';
 import { CHAT_ERROR_CODES } from '../../../src/chat/chat-errors.js';
 import { LANGUAGES } from '../../../src/i18n/languages.js';
+import { loadErrorStrings } from '../../../src/i18n/strings.js';
 import { CHAT_PANEL_STRINGS, chatPanelStringsFor } from '../../../src/ui/chat-panel.strings.js';
 
 describe('chat strings', () => {
+  // English's errors and refusals load before the first one shows.
+  before(() => loadErrorStrings());
+
   for (const [tag, table] of Object.entries(LANGUAGES)) {
     describe(`the ${tag} table`, () => {
       it('has a sentence for every chat error code and no others', () => {

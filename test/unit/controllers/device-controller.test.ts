@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { DeviceController, type DeviceHost } from '../../../src/controllers/device-controller.js';
 import type { CallModule } from '../../../src/controllers/room-controller.js';
-import type { NoiseSuppression } from '../../../src/config.js';
+import type { Background, NoiseSuppression } from '../../../src/config.js';
 import { RoomError } from '../../../src/errors.js';
 import type { RoomState } from '../../../src/events.js';
 import type { DeviceList, LocalMedia, MediaKind } from '../../../src/media/local-media.js';
@@ -14,6 +14,8 @@ class FakeMedia {
   isStopped = false;
   failsToSwitch = false;
   noiseSuppression: NoiseSuppression = 'browser';
+  background: Background = 'none';
+  isBackgroundReduced = false;
   readonly preview = new MediaStream();
   readonly microphoneTrack = null;
   readonly deviceIds = { camera: `camera of ${this.label}`, microphone: null };
@@ -46,6 +48,11 @@ class FakeMedia {
     return Promise.resolve();
   }
 
+  setBackground(mode: Background): Promise<void> {
+    this.background = mode;
+    return Promise.resolve();
+  }
+
   stop(): void {
     this.isStopped = true;
   }
@@ -57,6 +64,8 @@ function setUp(state: RoomState = 'prejoin') {
     videoOff: false,
     noPrejoin: false,
     noiseSuppression: 'browser' as NoiseSuppression,
+    background: 'none' as Background,
+    backgroundAssets: '',
   });
   const made: FakeMedia[] = [];
   const reported: RoomError[] = [];

@@ -1,6 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { LANGUAGES } from '../../../src/i18n/languages.js';
-import { loadStrings, stringsFor, type Strings } from '../../../src/i18n/strings.js';
+import {
+  loadErrorStrings,
+  loadStrings,
+  stringsFor,
+  type Strings,
+} from '../../../src/i18n/strings.js';
 import type { RoomErrorCode } from '../../../src/errors.js';
 
 // The compiler checks each table against RoomErrorCode; these are the codes the element's
@@ -28,6 +33,9 @@ function texts(value: unknown, path = ''): Array<[string, unknown]> {
 }
 
 describe('strings', () => {
+  // English's errors load before the first one shows.
+  before(() => loadErrorStrings());
+
   describe('loadStrings', () => {
     it('has English at once and loads Chinese once, however often it is asked', async () => {
       expect(loadStrings('en-GB')).to.equal(null);
