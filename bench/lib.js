@@ -1,10 +1,14 @@
-// What every benchmark shares: summary statistics, a printed table, and a JSON file in
-// bench/results/ (git-ignored) with the raw samples, so runs can be compared later.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// What every benchmark shares: summary statistics, a printed table, a JSON file in
+// bench/results/ (git-ignored) with the raw samples, so runs can be compared later, what a
+// process tree costs in CPU and memory, and the page script that times a join.
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** What /proc counts CPU time in: ticks of 1/100 s (USER_HZ on Linux). */
+export const TICKS_PER_SECOND = 100;
 
 /**
  * Median, 95th and 99th percentiles, min and max of `samples` (nearest rank).
@@ -102,4 +106,79 @@ export function within(ms, promise) {
     timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The browser process and all its descendants.
+ * @param {number} root
+ */
+export function processTree(root) {
+  /** @type {Map<number, number>} */
+  const parents = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(name), Number(fields[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const tree = new Set([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, parent] of parents) {
+      if (tree.has(parent) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...tree];
+}
+
+/**
+ * CPU ticks (user + system, TICKS_PER_SECOND to a second of one core) and memory (PSS, bytes) of
+ * a process and all its descendants (a browser's processes).
+ * @param {number} root
+ */
+export function usage(root) {
+  let ticks = 0;
+  let rss = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      // Proportional set size: shared pages split between the processes that share them.
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      rss += Number(pss?.[1] ?? 0) * 1024;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return { ticks, rss };
+}
+
+/**
+ * Runs in the newcomer's page before its scripts: `window.labJoin` resolves with the ms from the
+ * element's `joining` to the first frame presented on a remote tile.
+ */
+export function watchJoinToFrame() {
+  window.labJoin = new Promise((resolve) => {
+    let joiningAt = NaN;
+    document.addEventListener('rtc-state', (event) => {
+      if (event.detail.state === 'joining') joiningAt = performance.now();
+    });
+    const tick = () => {
+      const root = document.querySelector('rtc-room')?.shadowRoot;
+      const video = root?.querySelector('[part~="tile"]:not([part~="tile-local"]) video');
+      if (!(video instanceof HTMLVideoElement)) setTimeout(tick, 5);
+      else if (video.videoWidth > 0) resolve(performance.now() - joiningAt);
+      else video.requestVideoFrameCallback(() => resolve(performance.now() - joiningAt));
+    };
+    tick();
+  });
 }

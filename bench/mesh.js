@@ -3,9 +3,8 @@
 // visitor, in % of one core) and memory (PSS of those processes above the idle browser), outbound bitrate
 // per visitor and the frame rate each remote video is received at, for 2, 4 and 6 visitors of one
 // headless Chromium on loopback, over an 8 s window 4 s after the mesh is up.
-import { readFileSync, readdirSync } from 'node:fs';
 import { startStack, waitForRemoteVideo } from '../test/e2e/harness.js';
-import { printTable, rounds, sleep, writeResults } from './lib.js';
+import { printTable, rounds, sleep, TICKS_PER_SECOND, usage, writeResults } from './lib.js';
 
 /** @typedef {import('../test/e2e/harness.js').Page} Page */
 /** @typedef {Awaited<ReturnType<typeof counters>>} Counters */
@@ -28,60 +27,6 @@ const SIZES = (process.env.BENCH_SIZES ?? '2,4,6').split(',').map(Number);
 const SETTLE_MS = 4_000;
 const FORM_MS = 60_000;
 const WINDOW_MS = 8_000;
-const TICKS_PER_SECOND = 100;
-
-/**
- * The browser process and all its descendants.
- * @param {number} root
- */
-function processTree(root) {
-  /** @type {Map<number, number>} */
-  const parents = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parents.set(Number(name), Number(fields[1]));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const tree = new Set([root]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, parent] of parents) {
-      if (tree.has(parent) && !tree.has(pid)) {
-        tree.add(pid);
-        grew = true;
-      }
-    }
-  }
-  return [...tree];
-}
-
-/**
- * CPU ticks (user + system) and memory (PSS, bytes) of the browser's processes.
- * @param {number} root
- */
-function usage(root) {
-  let ticks = 0;
-  let rss = 0;
-  for (const pid of processTree(root)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-      // Proportional set size: shared pages split between the processes that share them.
-      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      rss += Number(pss?.[1] ?? 0) * 1024;
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return { ticks, rss };
-}
 
 /**
  * Per remote participant: bytes sent to it (audio and video) and its video frames decoded.

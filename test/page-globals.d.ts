@@ -139,5 +139,14 @@ declare global {
     labSignal(message: LabSignal): Promise<unknown>;
     labReceive(message: LabSignal): Promise<void>;
     labCall(): Promise<number>;
+
+    // Set by bench/sfu.js: every peer connection the page made, and the sound of one tile.
+    labConnections: RTCPeerConnection[];
+    labSound: {
+      swap: number;
+      tracks: number;
+      read(): { longest: number; swap: number };
+      stop(): void;
+    };
   }
 }

@@ -20,8 +20,8 @@ import { markTiles, readMarkedFrames } from './tiles.js';
  * Longest a tile may stand still, at the swap or anywhere while its room moves to Janus, before
  * it counts as frozen. The swap itself takes about 100 ms, but this two-core machine, with five
  * browsers and a mesh of five for a moment, holds frames up to about 2.5 s now and then, before,
- * at and after the swap alike: the waits are printed here and measured in bench/sfu.js, and only
- * a tile that stopped fails this test.
+ * at and after the swap alike: the waits are printed here (bench/sfu.js times the gap in sound at
+ * the swap), and only a tile that stopped fails this test.
  */
 const MAX_STILL_MS = 10_000;
 
