@@ -143,9 +143,7 @@ declare global {
     // Set by bench/sfu.js: every peer connection the page made, and the sound of one tile.
     labConnections: RTCPeerConnection[];
     labSound: {
-      swap: number;
-      tracks: number;
-      read(): { longest: number; swap: number };
+      read(): { longest: number; swap: number; isSwapHeard: boolean };
       stop(): void;
     };
   }
