@@ -1,7 +1,7 @@
 // Join → first remote frame on real networks (the lab of test/lab): for each network, a visitor
 // joins a room where another waits, with <rtc-room>, and the same two visitors as a bare
 // RTCPeerConnection pair with the same ICE servers, in the same lab and the same run. Needs root.
-import { printTable, rounds, summarize, within, writeResults } from './lib.js';
+import { printTable, rounds, summarize, watchJoinToFrame, within, writeResults } from './lib.js';
 import { visitRoom, waitInPage } from '../test/e2e/harness.js';
 import { startLabStack } from '../test/lab/stack.js';
 
@@ -41,27 +41,6 @@ const NETWORKS = [
     true,
   ],
 ];
-
-/**
- * Runs in the newcomer's page before its scripts: `window.labJoin` resolves with the ms from the
- * element's `joining` to the first frame presented on a remote tile.
- */
-function watchJoinToFrame() {
-  window.labJoin = new Promise((resolve) => {
-    let joiningAt = NaN;
-    document.addEventListener('rtc-state', (event) => {
-      if (event.detail.state === 'joining') joiningAt = performance.now();
-    });
-    const tick = () => {
-      const root = document.querySelector('rtc-room')?.shadowRoot;
-      const video = root?.querySelector('[part~="tile"]:not([part~="tile-local"]) video');
-      if (!(video instanceof HTMLVideoElement)) setTimeout(tick, 5);
-      else if (video.videoWidth > 0) resolve(performance.now() - joiningAt);
-      else video.requestVideoFrameCallback(() => resolve(performance.now() - joiningAt));
-    };
-    tick();
-  });
-}
 
 /**
  * @param {LabStack} stack

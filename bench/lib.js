@@ -1,10 +1,14 @@
-// What every benchmark shares: summary statistics, a printed table, a JSON file in bench/results/
-// (git-ignored) with the raw samples, so runs can be compared later, and a browser's CPU and memory.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// What every benchmark shares: summary statistics, a printed table, a JSON file in
+// bench/results/ (git-ignored) with the raw samples, so runs can be compared later, what a
+// process tree costs in CPU and memory, and the page script that times a join.
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** What /proc counts CPU time in: ticks of 1/100 s (USER_HZ on Linux). */
+export const TICKS_PER_SECOND = 100;
 
 /**
  * Median, 95th and 99th percentiles, min and max of `samples` (nearest rank).
@@ -104,14 +108,11 @@ export function within(ms, promise) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** What /proc counts CPU time in. */
-export const TICKS_PER_SECOND = 100;
-
 /**
  * The browser process and all its descendants.
  * @param {number} root
  */
-function processTree(root) {
+export function processTree(root) {
   /** @type {Map<number, number>} */
   const parents = new Map();
   for (const name of readdirSync('/proc')) {
@@ -139,7 +140,8 @@ function processTree(root) {
 }
 
 /**
- * CPU ticks (user + system) and memory (PSS, bytes) of the browser's processes.
+ * CPU ticks (user + system, TICKS_PER_SECOND to a second of one core) and memory (PSS, bytes) of
+ * a process and all its descendants (a browser's processes).
  * @param {number} root
  */
 export function usage(root) {
@@ -158,4 +160,25 @@ export function usage(root) {
     }
   }
   return { ticks, rss };
+}
+
+/**
+ * Runs in the newcomer's page before its scripts: `window.labJoin` resolves with the ms from the
+ * element's `joining` to the first frame presented on a remote tile.
+ */
+export function watchJoinToFrame() {
+  window.labJoin = new Promise((resolve) => {
+    let joiningAt = NaN;
+    document.addEventListener('rtc-state', (event) => {
+      if (event.detail.state === 'joining') joiningAt = performance.now();
+    });
+    const tick = () => {
+      const root = document.querySelector('rtc-room')?.shadowRoot;
+      const video = root?.querySelector('[part~="tile"]:not([part~="tile-local"]) video');
+      if (!(video instanceof HTMLVideoElement)) setTimeout(tick, 5);
+      else if (video.videoWidth > 0) resolve(performance.now() - joiningAt);
+      else video.requestVideoFrameCallback(() => resolve(performance.now() - joiningAt));
+    };
+    tick();
+  });
 }

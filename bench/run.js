@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 
-const BENCHES = ['load', 'join', 'chat', 'mesh', 'server', 'lab', 'noise', 'effects'];
+const BENCHES = ['load', 'join', 'chat', 'mesh', 'server', 'lab', 'sfu', 'noise', 'effects'];
 const README = fileURLToPath(new URL('./README.md', import.meta.url));
 
 /** @param {unknown} value */

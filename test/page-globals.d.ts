@@ -139,5 +139,12 @@ declare global {
     labSignal(message: LabSignal): Promise<unknown>;
     labReceive(message: LabSignal): Promise<void>;
     labCall(): Promise<number>;
+
+    // Set by bench/sfu.js: every peer connection the page made, and the sound of one tile.
+    labConnections: RTCPeerConnection[];
+    labSound: {
+      read(): { longest: number; swap: number; isSwapHeard: boolean };
+      stop(): void;
+    };
   }
 }

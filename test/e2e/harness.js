@@ -214,7 +214,7 @@ export function launchFirefox({ prefs = {} } = {}) {
 /**
  * Opens a visitor: a host page that embeds <rtc-room> with `attributes`; `fixture` names
  * another host page than room.html, `viewport` sets the page's size before it loads, and
- * `beforeLoad` runs in the page before any of its scripts.
+ * `beforeLoad` runs in the page before any of its scripts (each of them, when several).
  * @param {Browser} browser
  * @param {string} hostUrl
  * @param {string} serverUrl
@@ -227,27 +227,29 @@ export async function openVisitor(
   hostUrl,
   serverUrl,
   attributes,
-  { fixture = 'room.html', viewport, beforeLoad, fragment } = {},
+  { fixture = 'room.html', viewport, beforeLoad, fragment, inWindow } = {},
 ) {
   const context = browser.defaultBrowserContext();
-  const page = await context.newPage();
+  const page = await context.newPage(inWindow ? { type: 'window' } : undefined);
   page.on('pageerror', (error) =>
     console.error('[page error]', error instanceof Error ? error.message : error),
   );
   if (viewport) await page.setViewport(viewport);
-  if (beforeLoad) await page.evaluateOnNewDocument(beforeLoad);
+  for (const script of [beforeLoad ?? []].flat()) await page.evaluateOnNewDocument(script);
   const query = new URLSearchParams({ server: serverUrl, ...attributes });
   await page.goto(`${hostUrl}/${fixture}?${query}${fragment ? `#${fragment}` : ''}`);
   return page;
 }
 
 /**
- * How a visitor's page opens: see openVisitor.
+ * How a visitor's page opens: see openVisitor. `inWindow` opens it in a window of its own: of a
+ * browser's tabs only the front one is visible, and a hidden page receives no video from Janus.
  * @typedef {{
  *   fixture?: string,
  *   viewport?: import('puppeteer-core').Viewport,
- *   beforeLoad?: () => unknown,
+ *   beforeLoad?: (() => unknown) | (() => unknown)[],
  *   fragment?: string,
+ *   inWindow?: boolean,
  * }} VisitOptions
  */
 
