@@ -23,12 +23,12 @@ export type BackgroundRequest =
 export type BackgroundReport =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
-  /** How far it cut its own work to keep up: 0 none, 1 every other frame, 2 smaller too. */
+  /** How far it cut its own work to keep up: 0 none, 1 a smaller picture segmented. */
   | { type: 'level'; level: number };
 
 /** What the worker needs of MediaPipe's solution (its `index.d.ts`). */
 interface Segmenter {
-  setOptions(options: { modelSelection: number }): void;
+  setOptions(options: { modelSelection: number; useCpuInference?: boolean }): void;
   onResults(listener: (results: { segmentationMask: CanvasImageSource }) => void): void;
   initialize(): Promise<void>;
   send(inputs: { image: ImageBitmap }): Promise<void>;
@@ -49,7 +49,6 @@ const scope = globalThis as unknown as {
 /** What the frame is cut to for segmenting, by level: smaller costs less. */
 const MASK_SIZES = [
   [256, 144],
-  [256, 144],
   [160, 90],
 ] as const;
 /**
@@ -58,9 +57,9 @@ const MASK_SIZES = [
  */
 const BLUR_WIDTH = 64;
 const BLUR_HEIGHT = 36;
-/** Segmenting may take this share of a frame's interval before the worker cuts its work. */
-const BUSY_SHARE = 0.7;
-/** Frames averaged before a level changes. */
+/** A mask slower than this many frames is slow; most of a window slow, and the level goes up. */
+const SLOW_FRAMES = 2;
+/** Masks counted before a level changes. */
 const WINDOW = 24;
 
 let segmenter: Segmenter | null = null;
@@ -104,8 +103,9 @@ async function loadSegmenter(assets: string): Promise<Segmenter> {
     importScripts(...urls.filter((url) => !url.endsWith('.tflite')));
   importScripts(locateFile('selfie_segmentation.js'));
   const solution = new SelfieSegmentation({ locateFile });
-  // The general model: the landscape one (1) gives streaks in this version, in software WebGL.
-  solution.setOptions({ modelSelection: 0 });
+  // The landscape model, inferred on the CPU (XNNPACK in wasm): without a GPU, WebGL inference
+  // costs most of two cores, and gives streaks for this model.
+  solution.setOptions({ modelSelection: 1, useCpuInference: true });
   solution.onResults((results) => keepMask(results.segmentationMask));
   await solution.initialize();
   const inner = (solution as unknown as { h: { m: OffscreenCanvas; K?: unknown } }).h;
@@ -140,39 +140,57 @@ function compose(frame: VideoFrame): VideoFrame {
   return new VideoFrame(frameCanvas, { timestamp: frame.timestamp });
 }
 
-/** Segments the frames of `reader` and writes the composed ones until it is let go. */
+/** Segments `image` into the mask; resolves with how long it took, in ms. */
+async function segment(image: ImageBitmap): Promise<number> {
+  const started = performance.now();
+  try {
+    await segmenter?.send({ image });
+  } finally {
+    image.close();
+  }
+  return performance.now() - started;
+}
+
+/**
+ * Composes the frames of `reader` with the latest mask and writes them, until it is let go.
+ * Segmenting runs beside them, one frame at a time (most of it in the GPU's process): the frames
+ * keep the camera's rate, and the mask its own. Where a mask takes longer than two frames, the
+ * picture segmented gets smaller.
+ */
 async function run(reader: ReadableStreamDefaultReader<VideoFrame>): Promise<void> {
-  let count = 0;
-  let busy = 0;
+  let segmenting = false;
   let interval = 0;
   let lastTimestamp = 0;
+  let segmented = 0;
+  let slow = 0;
+  const adapt = (ms: number): void => {
+    segmenting = false;
+    if (interval > 0 && ms > interval * SLOW_FRAMES) slow++;
+    if (++segmented % WINDOW > 0) return;
+    if (slow > WINDOW / 2 && level < MASK_SIZES.length - 1) {
+      level++;
+      scope.postMessage({ type: 'level', level });
+    }
+    slow = 0;
+  };
   for (;;) {
     const { value: frame, done } = await reader.read();
-    if (done || !segmenter || !output) break;
+    if (done) break;
     try {
-      if (reader !== input) break;
+      if (reader !== input || !segmenter || !output) break;
       if (lastTimestamp) interval = (frame.timestamp - lastTimestamp) / 1000;
       lastTimestamp = frame.timestamp;
-      if (level === 0 || count % 2 === 0) {
-        const started = performance.now();
+      if (!segmenting) {
+        segmenting = true;
         const [width, height] = MASK_SIZES[level];
         const image = await createImageBitmap(frame, { resizeWidth: width, resizeHeight: height });
-        await segmenter.send({ image });
-        image.close();
-        busy += performance.now() - started;
+        segment(image).then(adapt, (error: unknown) =>
+          scope.postMessage({ type: 'failed', message: String(error) }),
+        );
       }
       await output.write(compose(frame));
     } finally {
       frame.close();
-    }
-    // Cut work when segmenting fills most of a frame's interval, before frames are dropped.
-    if (++count % WINDOW === 0 && interval > 0) {
-      const segmented = level === 0 ? WINDOW : WINDOW / 2;
-      if (busy / segmented > interval * BUSY_SHARE && level < MASK_SIZES.length - 1) {
-        level++;
-        scope.postMessage({ type: 'level', level });
-      }
-      busy = 0;
     }
   }
   reader.releaseLock();
