@@ -17,7 +17,7 @@ import {
   within,
   writeResults,
 } from './lib.js';
-import { visitRoom, waitForRemoteVideo, waitInPage } from '../test/e2e/harness.js';
+import { visitRoom, waitForJoin, waitForRemoteVideo, waitInPage } from '../test/e2e/harness.js';
 import { startLabStack, useLightPage } from '../test/lab/stack.js';
 
 /** @typedef {import('../test/e2e/harness.js').Browser} Browser */
@@ -175,13 +175,7 @@ async function visit(stack, browser, roomId, name, { light = false, beforeLoad =
       beforeLoad: [keepPeerConnections, ...(light ? [useLightPage] : []), ...beforeLoad],
     },
   );
-  await waitInPage(
-    page,
-    () => document.querySelector('rtc-room').state === 'joined',
-    undefined,
-    `${name}'s join`,
-    60_000,
-  );
+  await waitForJoin(page, name, 60_000);
   return page;
 }
 

@@ -304,6 +304,22 @@ export async function waitInPage(page, predicate, arg, what, timeout = 20_000) {
 }
 
 /**
+ * Waits until the element in `page` has joined its room; rejects naming `name`'s join.
+ * @param {Page} page
+ * @param {string} name
+ * @param {number} [timeout]
+ */
+export function waitForJoin(page, name, timeout = 30_000) {
+  return waitInPage(
+    page,
+    () => document.querySelector('rtc-room').state === 'joined',
+    undefined,
+    `${name}'s join`,
+    timeout,
+  );
+}
+
+/**
  * What a person sees of the room: every tile, its name and its video's progress.
  * @param {Page} page
  */

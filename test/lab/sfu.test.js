@@ -11,6 +11,7 @@ import {
   readEvents,
   visitRoom,
   waitForRemoteVideo,
+  waitForJoin,
   waitInPage,
 } from '../e2e/harness.js';
 import { startLabStack, useLightPage } from './stack.js';
@@ -107,13 +108,7 @@ async function join(stack, roomId, name, { firefox = false, browser, attributes,
     attributes,
     visit,
   );
-  await waitInPage(
-    page,
-    () => document.querySelector('rtc-room').state === 'joined',
-    undefined,
-    `${name}'s join`,
-    30_000,
-  );
+  await waitForJoin(page, name, 30_000);
   return page;
 }
 
