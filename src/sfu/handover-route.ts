@@ -168,8 +168,8 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
     return this.mesh?.whenDescribed() ?? null;
   }
 
-  showTiles(tiles: readonly ShownTile[]): void {
-    this.sfu.showTiles?.(tiles);
+  showTiles(tiles: readonly ShownTile[], stage?: ParentNode): void {
+    this.sfu.showTiles?.(tiles, stage);
   }
 
   close(sayGoodbye: boolean): void {
@@ -201,22 +201,28 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
    */
   private present(peer: RoutePeer): RoutePeer {
     const stream = peer.toParticipant().stream;
-    if (!stream) return peer;
     const display = this.displays.get(peer.id);
-    if (!display) this.displays.set(peer.id, stream);
+    if (!display && stream) this.displays.set(peer.id, stream);
     if (!display || display === stream) return peer;
-    const tracks = stream.getTracks();
-    // Added first: the video always has a track to show.
-    for (const track of tracks) if (!display.getTracks().includes(track)) display.addTrack(track);
-    for (const track of display.getTracks())
-      if (!tracks.includes(track)) display.removeTrack(track);
+    // No stream for a moment (the mesh closed before Janus's first frame): the tile keeps its
+    // video element, covered as a camera that is off.
+    if (stream) {
+      const tracks = stream.getTracks();
+      // Added first: the video always has a track to show.
+      for (const track of tracks) if (!display.getTracks().includes(track)) display.addTrack(track);
+      for (const track of display.getTracks())
+        if (!tracks.includes(track)) display.removeTrack(track);
+    }
     const { id, isReady, isShown, isReachable } = peer;
     return {
       id,
       isReady,
       isShown,
       isReachable,
-      toParticipant: () => ({ ...peer.toParticipant(), stream: display }),
+      toParticipant: () => {
+        const facts = peer.toParticipant();
+        return { ...facts, stream: display, hasVideo: facts.hasVideo && stream !== null };
+      },
     };
   }
 

@@ -158,95 +158,85 @@ describe('a room that grows past the mesh moves to Janus', () => {
   });
   after(() => stack?.close());
 
-  // Known broken (issue 24): in a full lab run, after the network tests, one visitor's tile
-  // loses its video element across the switch; run alone, it passes. Reported as a TODO, with
-  // its failure printed, until the cause is found.
-  const recreatedInFullRuns = 'a tile’s video element is made anew in full lab runs (issue 24)';
-  it(
-    'a room of 3 that becomes 5 keeps every video steady across the switch',
-    {
-      todo: recreatedInFullRuns,
-    },
-    async () => {
-      const roomId = crypto.randomUUID();
-      const first = await Promise.all(['a', 'b', 'c'].map((name) => join(stack, roomId, name)));
-      for (const page of first) await assertVideosPlay(page, 2);
-      const framesBefore = await markTiles(first);
-      // Launched first: starting a browser holds this machine's two cores for a while.
-      const [d, e] = await Promise.all(['d', 'e'].map((name) => stack.browserOf(name)));
-      await watchFrameGaps(first);
-      const later = await Promise.all([
-        join(stack, roomId, 'd', { browser: d }),
-        join(stack, roomId, 'e', { browser: e }),
-      ]);
-      const pages = [...first, ...later];
-      await waitForSfu(pages);
-      for (const page of pages) await assertVideosPlay(page, 4);
-      const framesAfter = await readMarkedFrames(first);
-      framesAfter.forEach((frames, visitor) =>
-        frames.forEach((count, tile) => {
-          assert.notEqual(count, null, `visitor ${visitor}'s tile ${tile} kept its video element`);
-          assert.ok(
-            Number(count) > framesBefore[visitor][tile],
-            `visitor ${visitor}'s tile ${tile} played on`,
-          );
-        }),
-      );
-      const gaps = await readFrameGaps(first);
-      console.log(`each tile's waits for a frame across the switch (ms): ${JSON.stringify(gaps)}`);
-      for (const { longest, swap } of gaps.flat()) {
-        assert.ok(swap > 0, 'the tile swapped to its stream through Janus');
-        assert.ok(swap < MAX_STILL_MS, `a tile waited ${swap} ms for its first frame via Janus`);
-        assert.ok(longest < MAX_STILL_MS, `a tile stood still ${longest} ms`);
-      }
-      // Simulcast: in the speaker layout the featured tile gets the high layer, the strip the low.
-      await first[0].evaluate(() => {
-        document.querySelector('rtc-room').layout = 'speaker';
-      });
-      const layers = await waitInPage(
-        first[0],
-        async () => {
-          const room = document.querySelector('rtc-room');
-          const featured = room.shadowRoot.querySelector('[part~="tile-featured"]');
-          const remote = room.participants.filter((participant) => !participant.isLocal);
-          const report = await room.getStats(remote[0].id);
-          /** @type {Map<string, number>} */
-          const widths = new Map();
-          report?.forEach((stat) => {
-            if (stat.type === 'inbound-rtp' && stat.kind === 'video' && stat.frameWidth) {
-              widths.set(stat.trackIdentifier, stat.frameWidth);
-            }
-          });
-          const tiles = remote.map((participant) => ({
-            isFeatured: featured?.getAttribute('data-peer-id') === participant.id,
-            width: widths.get(participant.stream?.getVideoTracks()[0]?.id ?? '') ?? 0,
-          }));
-          const isSized = tiles.every(({ isFeatured, width }) =>
-            isFeatured ? width >= 480 : width > 0 && width <= 320,
-          );
-          return isSized && tiles;
-        },
-        undefined,
-        'the featured tile at the high layer, the strip at the low one',
-        30_000,
-      );
-      console.log(
-        `received widths in the speaker layout: ${JSON.stringify(await layers.jsonValue())}`,
-      );
-      const connections = await first[0].evaluate(() =>
-        document
-          .querySelector('rtc-room')
-          .participants.filter((participant) => !participant.isLocal)
-          .map((participant) => participant.connection?.via),
-      );
-      assert.deepEqual(connections, ['sfu', 'sfu', 'sfu', 'sfu']);
-      const modes = await readEvents(first[0]);
-      assert.deepEqual(
-        modes.filter((event) => event.type === 'rtc-mode').map((event) => event.detail),
-        [{ mode: 'sfu' }],
-      );
-    },
-  );
+  it('a room of 3 that becomes 5 keeps every video steady across the switch', async () => {
+    const roomId = crypto.randomUUID();
+    const first = await Promise.all(['a', 'b', 'c'].map((name) => join(stack, roomId, name)));
+    for (const page of first) await assertVideosPlay(page, 2);
+    const framesBefore = await markTiles(first);
+    // Launched first: starting a browser holds this machine's two cores for a while.
+    const [d, e] = await Promise.all(['d', 'e'].map((name) => stack.browserOf(name)));
+    await watchFrameGaps(first);
+    const later = await Promise.all([
+      join(stack, roomId, 'd', { browser: d }),
+      join(stack, roomId, 'e', { browser: e }),
+    ]);
+    const pages = [...first, ...later];
+    await waitForSfu(pages);
+    for (const page of pages) await assertVideosPlay(page, 4);
+    const framesAfter = await readMarkedFrames(first);
+    framesAfter.forEach((frames, visitor) =>
+      frames.forEach((count, tile) => {
+        assert.notEqual(count, null, `visitor ${visitor}'s tile ${tile} kept its video element`);
+        assert.ok(
+          Number(count) > framesBefore[visitor][tile],
+          `visitor ${visitor}'s tile ${tile} played on`,
+        );
+      }),
+    );
+    const gaps = await readFrameGaps(first);
+    console.log(`each tile's waits for a frame across the switch (ms): ${JSON.stringify(gaps)}`);
+    for (const { longest, swap } of gaps.flat()) {
+      assert.ok(swap > 0, 'the tile swapped to its stream through Janus');
+      assert.ok(swap < MAX_STILL_MS, `a tile waited ${swap} ms for its first frame via Janus`);
+      assert.ok(longest < MAX_STILL_MS, `a tile stood still ${longest} ms`);
+    }
+    // Simulcast: in the speaker layout the featured tile gets the high layer, the strip the low.
+    await first[0].evaluate(() => {
+      document.querySelector('rtc-room').layout = 'speaker';
+    });
+    const layers = await waitInPage(
+      first[0],
+      async () => {
+        const room = document.querySelector('rtc-room');
+        const featured = room.shadowRoot.querySelector('[part~="tile-featured"]');
+        const remote = room.participants.filter((participant) => !participant.isLocal);
+        const report = await room.getStats(remote[0].id);
+        /** @type {Map<string, number>} */
+        const widths = new Map();
+        report?.forEach((stat) => {
+          if (stat.type === 'inbound-rtp' && stat.kind === 'video' && stat.frameWidth) {
+            widths.set(stat.trackIdentifier, stat.frameWidth);
+          }
+        });
+        const tiles = remote.map((participant) => ({
+          isFeatured: featured?.getAttribute('data-peer-id') === participant.id,
+          width: widths.get(participant.stream?.getVideoTracks()[0]?.id ?? '') ?? 0,
+        }));
+        const isSized = tiles.every(({ isFeatured, width }) =>
+          isFeatured ? width >= 480 : width > 0 && width <= 320,
+        );
+        return isSized && tiles;
+      },
+      undefined,
+      'the featured tile at the high layer, the strip at the low one',
+      30_000,
+    );
+    console.log(
+      `received widths in the speaker layout: ${JSON.stringify(await layers.jsonValue())}`,
+    );
+    const connections = await first[0].evaluate(() =>
+      document
+        .querySelector('rtc-room')
+        .participants.filter((participant) => !participant.isLocal)
+        .map((participant) => participant.connection?.via),
+    );
+    assert.deepEqual(connections, ['sfu', 'sfu', 'sfu', 'sfu']);
+    const modes = await readEvents(first[0]);
+    assert.deepEqual(
+      modes.filter((event) => event.type === 'rtc-mode').map((event) => event.detail),
+      [{ mode: 'sfu' }],
+    );
+  });
 });
 
 describe('visitors in a room on Janus', () => {

@@ -75,6 +75,25 @@ describe('HandoverRoute', () => {
     track.stop();
   });
 
+  it('keeps the video a tile was given when the mesh closes before its first frame via Janus', () => {
+    const meshStream = new MediaStream();
+    const a = {
+      ...meshPeer('room-1_a'),
+      toParticipant: () => ({ stream: meshStream, hasVideo: true }),
+    };
+    const { clock, mesh, sfu, route, shownStreamOf } = handover([a as unknown as RoutePeer]);
+    expect(shownStreamOf('room-1_a')).to.equal(meshStream);
+    sfu.peers = [sfuPeer('room-1_a', { hasMedia: false })];
+    sfu.connect();
+    mesh.peers = [];
+    clock.tick(HANDOVER_TIMEOUT_MS);
+    expect(route.mode).to.equal('sfu');
+    expect(shownStreamOf('room-1_a') === meshStream, 'the same stream, so the same video').to.equal(
+      true,
+    );
+    expect(route.peers[0].toParticipant().hasVideo, 'covered until a frame comes').to.equal(false);
+  });
+
   it('keeps a peer whose mesh link closed first on screen until its stream comes through Janus', () => {
     const a = meshPeer('room-1_a');
     const { clock, mesh, sfu, route, told } = handover([a]);
