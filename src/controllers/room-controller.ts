@@ -111,9 +111,9 @@ export class RoomController implements ReactiveController {
     return this.session?.mode ?? 'mesh';
   }
 
-  /** The tiles on screen, so that each receives the video its size needs. */
+  /** The tiles on the stage, so that each receives the video it needs. */
   showTiles(tiles: readonly ShownTile[]): void {
-    this.session?.showTiles(tiles);
+    this.session?.showTiles(tiles, this.host.shadowRoot!);
   }
 
   get participants(): Participant[] {

@@ -86,10 +86,11 @@ export interface MediaRoute extends Emitter<MediaRouteEvents> {
   /** The server's word on the room's SFU (the route through Janus only). */
   take?(notice: SfuNotice): void;
   /**
-   * The tiles on screen now (none while the page is hidden), so that each peer's video comes
-   * at the size its tile needs, and not at all without one (the SFU only).
+   * The tiles placed on the stage now, and the stage's root once rendered, so that each peer's
+   * video comes at the size its tile needs, and not at all while its tile cannot be seen (the
+   * SFU only).
    */
-  showTiles?(tiles: readonly ShownTile[]): void;
+  showTiles?(tiles: readonly ShownTile[], stage?: ParentNode): void;
   /** Ends every path, with a goodbye to each peer when leaving on purpose; silent from then on. */
   close(sayGoodbye: boolean): void;
 }

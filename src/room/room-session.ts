@@ -131,9 +131,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.route?.mode;
   }
 
-  /** The tiles on screen, so that each receives the video its size needs (SFU only). */
-  showTiles(tiles: readonly ShownTile[]): void {
-    this.route?.showTiles?.(tiles);
+  /** The tiles on the stage, so that each receives the video it needs (SFU only). */
+  showTiles(tiles: readonly ShownTile[], stage: ParentNode): void {
+    this.route?.showTiles?.(tiles, stage);
   }
 
   /** Whether the signalling server is lost; calls already up go on meanwhile. */

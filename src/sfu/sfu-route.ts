@@ -18,6 +18,7 @@ import { JanusSession, type JanusSocketFactory } from './janus-session.js';
 import { layerFor, SIMULCAST_ENCODINGS } from './layers.js';
 import { EVERYONE, unwrapFrame, wrapFrame } from './sfu-frames.js';
 import { SfuPeer } from './sfu-peer.js';
+import { TilesOnScreen } from './tiles-on-screen.js';
 import {
   VideoRoomPublisher,
   VideoRoomSubscriber,
@@ -89,6 +90,7 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   private isLost = false;
   private isClosed = false;
   private tiles: readonly ShownTile[] = [];
+  private readonly onScreen = new TilesOnScreen(() => this.showTiles(this.tiles));
   private windowTimer: TimerHandle | undefined;
   private pathTimer: TimerHandle | undefined;
 
@@ -212,8 +214,9 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     return null;
   }
 
-  showTiles(tiles: readonly ShownTile[]): void {
+  showTiles(tiles: readonly ShownTile[], stage?: ParentNode): void {
     this.tiles = tiles;
+    if (stage) this.onScreen.watch(stage);
     const connection = this.connection;
     if (!connection?.videoRoom) return;
     const changed = new Map<string, StreamLayer>();
@@ -222,8 +225,9 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       const mid = peer.mids.video;
       if (!mid) continue;
       const shown = tiles.find(({ tile }) => tile.kind === 'participant' && tile.id === peer.id);
-      // A camera that is off needs no video (its tile shows a placeholder).
-      const width = shown && peer.hello?.video !== false ? shown.rect.width : null;
+      // A camera that is off needs no video (its tile shows a placeholder), nor a tile unseen.
+      const isSeen = shown && peer.hello?.video !== false && this.onScreen.isSeen(peer.id);
+      const width = isSeen ? shown.rect.width : null;
       const layer = layerFor(width, ratio);
       const last = connection.layers.get(mid);
       if (last?.send === layer.send && (!layer.send || last.substream === layer.substream))
@@ -238,6 +242,7 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     if (this.isClosed) return;
     if (sayGoodbye) this.sendTo(EVERYONE, encodeMessage({ v: PROTOCOL_VERSION, type: 'bye' }));
     this.isClosed = true;
+    this.onScreen.close();
     this.clock.clearTimeout(this.windowTimer);
     this.entries.clear();
     this.removeAllListeners();

@@ -73,8 +73,8 @@ function renderStage(view: JoinedRoomView) {
   const participants = element.participants;
   const hostControls = moderation.hostView && renderedHostControls(view);
   const placed = arrangeStage(participants, stage);
-  // Through the SFU each tile receives the video its size needs; a hidden page needs none.
-  view.room.showTiles(document.hidden ? [] : placed);
+  // Through the SFU each tile receives the video its size needs, and none while unseen.
+  view.room.showTiles(placed);
   return html`<section
     part="stage"
     class="stage"

@@ -290,6 +290,42 @@ describe('visitors in a room on Janus', () => {
     }
   });
 
+  it('a room scrolled out of sight receives no video through Janus until it is back', async () => {
+    for (const page of pages) {
+      // The room is scrolled away below a host page three screens long.
+      await page.evaluate(() => {
+        const spacer = document.createElement('div');
+        spacer.id = 'lab-spacer';
+        spacer.style.height = '300vh';
+        document.querySelector('rtc-room').before(spacer);
+      });
+      await waitInPage(
+        page,
+        async () => {
+          const room = document.querySelector('rtc-room');
+          const [, other] = room.participants;
+          const report = await room.getStats(other.id);
+          let frames = 0;
+          report?.forEach((stat) => {
+            if (stat.type === 'inbound-rtp' && stat.kind === 'video') frames += stat.framesDecoded;
+          });
+          // Still for two seconds on end: Janus sends this visitor no video.
+          const still = (window.labStill ??= { frames, since: performance.now() });
+          if (still.frames !== frames) window.labStill = { frames, since: performance.now() };
+          return performance.now() - window.labStill.since > 2_000;
+        },
+        undefined,
+        'no video while the room is out of sight',
+        30_000,
+      );
+      await page.evaluate(() => {
+        document.getElementById('lab-spacer').remove();
+        delete window.labStill;
+      });
+      await assertVideosPlay(page, 1);
+    }
+  });
+
   it('a screen shared in Chromium reaches Firefox through Janus, and goes when it stops', async () => {
     const [chromium, firefox] = pages;
     const screenTile = () => {
