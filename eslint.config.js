@@ -39,6 +39,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    // Stand-ins for MediaPipe's scripts, loaded by the background worker in unit tests.
+    files: ['test/unit/**/fake-mediapipe/**/*.js'],
+    languageOptions: { globals: globals.worker },
+  },
+  {
     // Node scripts that also hand functions to the browser pages they drive.
     files: ['test/e2e/**/*.js', 'test/lab/**/*.js', 'bench/**/*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

@@ -23,7 +23,10 @@ export type BackgroundRequest =
 export type BackgroundReport =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
-  /** How far it cut its own work to keep up: 0 none, 1 a smaller picture segmented. */
+  /**
+   * How far it cut its own work to keep up: 0 none, 1 every second frame segmented, 2 that and
+   * a smaller picture.
+   */
   | { type: 'level'; level: number };
 
 /** What the worker needs of MediaPipe's solution (its `index.d.ts`). */
@@ -46,10 +49,11 @@ const scope = globalThis as unknown as {
   Module?: { locateFile: (file: string) => string };
 };
 
-/** What the frame is cut to for segmenting, by level: smaller costs less. */
-const MASK_SIZES = [
-  [256, 144],
-  [160, 90],
+/** By level: the size the frame is cut to for segmenting, and one frame in how many segmented. */
+const LEVELS = [
+  { width: 256, height: 144, every: 1 },
+  { width: 256, height: 144, every: 2 },
+  { width: 160, height: 90, every: 2 },
 ] as const;
 /**
  * The blur: the frame drawn this small, softened, and stretched back (about 30 px of blur on
@@ -57,9 +61,7 @@ const MASK_SIZES = [
  */
 const BLUR_WIDTH = 64;
 const BLUR_HEIGHT = 36;
-/** A mask slower than this many frames is slow; most of a window slow, and the level goes up. */
-const SLOW_FRAMES = 2;
-/** Masks counted before a level changes. */
+/** Masks counted before a level changes: most of them slow, and it goes up. */
 const WINDOW = 24;
 
 let segmenter: Segmenter | null = null;
@@ -153,21 +155,22 @@ async function segment(image: ImageBitmap): Promise<number> {
 
 /**
  * Composes the frames of `reader` with the latest mask and writes them, until it is let go.
- * Segmenting runs beside them, one frame at a time (most of it in the GPU's process): the frames
- * keep the camera's rate, and the mask its own. Where a mask takes longer than two frames, the
- * picture segmented gets smaller.
+ * Segmenting runs beside them, one frame at a time: the frames keep the camera's rate, and the
+ * mask its own. A mask is slow when it takes longer than the frames it is made for; when most
+ * are, fewer frames are segmented, then a smaller picture of them.
  */
 async function run(reader: ReadableStreamDefaultReader<VideoFrame>): Promise<void> {
   let segmenting = false;
   let interval = 0;
   let lastTimestamp = 0;
+  let frames = 0;
   let segmented = 0;
   let slow = 0;
   const adapt = (ms: number): void => {
     segmenting = false;
-    if (interval > 0 && ms > interval * SLOW_FRAMES) slow++;
+    if (interval > 0 && ms > interval * LEVELS[level].every) slow++;
     if (++segmented % WINDOW > 0) return;
-    if (slow > WINDOW / 2 && level < MASK_SIZES.length - 1) {
+    if (slow > WINDOW / 2 && level < LEVELS.length - 1) {
       level++;
       scope.postMessage({ type: 'level', level });
     }
@@ -180,9 +183,9 @@ async function run(reader: ReadableStreamDefaultReader<VideoFrame>): Promise<voi
       if (reader !== input || !segmenter || !output) break;
       if (lastTimestamp) interval = (frame.timestamp - lastTimestamp) / 1000;
       lastTimestamp = frame.timestamp;
-      if (!segmenting) {
+      const { width, height, every } = LEVELS[level];
+      if (!segmenting && frames++ % every === 0) {
         segmenting = true;
-        const [width, height] = MASK_SIZES[level];
         const image = await createImageBitmap(frame, { resizeWidth: width, resizeHeight: height });
         segment(image).then(adapt, (error: unknown) =>
           scope.postMessage({ type: 'failed', message: String(error) }),
