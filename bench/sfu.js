@@ -18,7 +18,7 @@ import {
   writeResults,
 } from './lib.js';
 import { visitRoom, waitForJoin, waitForRemoteVideo, waitInPage } from '../test/e2e/harness.js';
-import { startLabStack, useLightPage } from '../test/lab/stack.js';
+import { keepPeerConnections, startLabStack, useLightPage } from '../test/lab/stack.js';
 
 /** @typedef {import('../test/e2e/harness.js').Browser} Browser */
 /** @typedef {import('../test/e2e/harness.js').Page} Page */
@@ -48,24 +48,6 @@ const WINDOW_MS = 8_000;
 const FORM_MS = Math.max(90_000, 10_000 * Math.max(...LIGHT_SIZES));
 /** How much sound we count as sound: the full-scale tone has an RMS of 0.7. */
 const SOUND_RMS = 0.05;
-
-/**
- * Runs in a page before its scripts: keeps every RTCPeerConnection the page makes, so that its
- * traffic can be read whichever route made it (the element's `getStats` covers what it receives).
- */
-function keepPeerConnections() {
-  const Native = window.RTCPeerConnection;
-  /** @type {RTCPeerConnection[]} */
-  const made = [];
-  window.labConnections = made;
-  window.RTCPeerConnection = class extends Native {
-    /** @param {RTCConfiguration} [config] */
-    constructor(config) {
-      super(config);
-      made.push(this);
-    }
-  };
-}
 
 /**
  * Runs in a page before its scripts: its microphone is a steady 440 Hz tone (Chromium's fake

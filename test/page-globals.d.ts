@@ -127,8 +127,8 @@ declare global {
     // Set by lab/sfu.test.js: when each marked video last showed a frame, its longest wait, the
     // wait at the change of its video track, and that track.
     labGaps: { last: number; longest: number; swap: number; track: MediaStreamTrack | null }[];
-    // Set by lab/sfu.test.js: the video frames decoded, and since when they have stood still.
-    labStill?: { frames: number; since: number };
+    // Set by lab/sfu.test.js: video frames counted, by what they count, and since when so many.
+    labFrames?: Record<string, { frames: number; since: number }>;
 
     // Set by bench/chat.js: the sender's connection and channel, the receiver's connection.
     bare: { connection: RTCPeerConnection; channel?: RTCDataChannel; done?: Promise<number> };

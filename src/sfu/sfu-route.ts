@@ -15,7 +15,13 @@ import type { GoneReason } from '../room/remote-peer.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import { JanusSession, type JanusSocketFactory } from './janus-session.js';
-import { layerFor, SIMULCAST_ENCODINGS } from './layers.js';
+import {
+  activeEncodings,
+  layerFor,
+  layerRequest,
+  readLayerRequest,
+  SIMULCAST_ENCODINGS,
+} from './layers.js';
 import { EVERYONE, unwrapFrame, wrapFrame } from './sfu-frames.js';
 import { SfuPeer } from './sfu-peer.js';
 import { TilesOnScreen } from './tiles-on-screen.js';
@@ -91,6 +97,12 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   private isClosed = false;
   private tiles: readonly ShownTile[] = [];
   private readonly onScreen = new TilesOnScreen(() => this.showTiles(this.tiles));
+  /** The highest of our layers each peer's tile of us needs, as it last told us. */
+  private readonly requestsOfUs = new Map<string, number>();
+  /** What we last told each peer we need of its layers. */
+  private readonly requested = new Map<string, number>();
+  /** Our encodings' changes, one at a time (a sender takes one `setParameters` at once). */
+  private encodingsSet: Promise<void> = Promise.resolve();
   private windowTimer: TimerHandle | undefined;
   private pathTimer: TimerHandle | undefined;
 
@@ -229,6 +241,7 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       const isSeen = shown && peer.hello?.video !== false && this.onScreen.isSeen(peer.id);
       const width = isSeen ? shown.rect.width : null;
       const layer = layerFor(width, ratio);
+      this.request(peer.id, layer.send ? layer.substream : -1);
       const last = connection.layers.get(mid);
       if (last?.send === layer.send && (!layer.send || last.substream === layer.substream))
         continue;
@@ -247,6 +260,27 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     this.entries.clear();
     this.removeAllListeners();
     this.closeConnection();
+  }
+
+  /** Tells a peer the highest of its layers we need, when that changed (see `activeEncodings`). */
+  private request(peerId: string, top: number): void {
+    if (this.requested.get(peerId) === top) return;
+    if (this.sendTo(peerId, layerRequest(top))) this.requested.set(peerId, top);
+  }
+
+  /** Encodes only the layers someone in the room needs now. */
+  private updateEncodings(): void {
+    const requests = this.peers.filter((peer) => peer.isLive).map((peer) => peer.id);
+    const active = activeEncodings(requests.map((id) => this.requestsOfUs.get(id)));
+    this.encodingsSet = this.encodingsSet.then(async () => {
+      const sender = this.connection?.senders.video;
+      const parameters = sender?.getParameters();
+      const encodings = parameters?.encodings ?? [];
+      if (encodings.length !== active.length || encodings.every((e, i) => e.active === active[i]))
+        return;
+      encodings.forEach((encoding, index) => (encoding.active = active[index]));
+      await sender!.setParameters(parameters!).catch(() => undefined);
+    });
   }
 
   private sendTo(to: string, data: string | ArrayBuffer): boolean {
@@ -292,11 +326,19 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
         (streams) => this.handleStreams(connection, streams),
       );
       connection.publisherRoom = publisher;
+      // The others' streams are asked for while ours is offered: the room shows sooner.
+      this.subscribeToLive();
       await publisher.publish(connection.publisher, connection.screen);
       this.isLost = false;
-      for (const peer of this.peers) peer.isLost = false;
+      // A new channel: each peer is told again what we need of it.
+      this.requested.clear();
+      this.updateEncodings();
+      // Their streams may have come back while ours was offered: each tile is told now.
+      for (const peer of this.peers.filter((each) => each.isLost)) {
+        peer.isLost = false;
+        this.emit('update', peer);
+      }
       this.emit('mode', 'sfu');
-      this.subscribeToLive();
       this.greet(connection);
       this.watchReturn();
       this.refreshPaths();
@@ -402,6 +444,7 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       peer.isLive = true;
       peer.isLost = false;
     }
+    this.updateEncodings();
     this.subscribeToLive();
     // A screen it stopped goes at once, before Janus's offer says so.
     const connection = this.connection;
@@ -506,6 +549,12 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     if (label !== CHANNEL_LABEL && label !== envelope.from) return;
     const peer = this.entries.get(envelope.from);
     if (!peer || this.barred.has(peer.id)) return;
+    const request = readLayerRequest(envelope.data);
+    if (request !== null) {
+      this.requestsOfUs.set(peer.id, request);
+      this.updateEncodings();
+      return;
+    }
     const decoded = decodeFrame(envelope.data);
     if (decoded.kind === 'invalid' && decoded.reason === 'unknown') return;
     if (decoded.kind !== 'control') {
@@ -522,6 +571,8 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       (isFirst || JSON.stringify(peer.hello) === JSON.stringify(message));
     peer.hello = message;
     peer.hasHello = true;
+    // It may have missed what we need of it, sent before its channel was up: told again.
+    if (isGreeting) this.requested.delete(peer.id);
     const now = this.clock.now();
     if (isGreeting && now - peer.answeredAt >= HELLO_RETRY_MS) {
       peer.answeredAt = now;
@@ -533,6 +584,9 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
   private drop(peer: SfuPeer, reason: GoneReason): void {
     if (this.entries.get(peer.id) !== peer) return;
     this.entries.delete(peer.id);
+    this.requestsOfUs.delete(peer.id);
+    this.requested.delete(peer.id);
+    this.updateEncodings();
     this.emit('gone', { peer, reason });
   }
 

@@ -14,7 +14,7 @@ import {
   waitForJoin,
   waitInPage,
 } from '../e2e/harness.js';
-import { startLabStack, useLightPage } from './stack.js';
+import { keepPeerConnections, startLabStack, useLightPage } from './stack.js';
 import { markTiles, readMarkedFrames } from './tiles.js';
 
 /**
@@ -239,6 +239,50 @@ describe('a room that grows past the mesh moves to Janus', () => {
   });
 });
 
+/**
+ * Waits until the video frames of `page` that `which` counts stand still for 2 s on end (`still`),
+ * or advance again since they last stood still: `received`, the frames it decodes of what Janus
+ * sends it; `high`, the frames it encodes of its full-size simulcast layer.
+ * @param {Page} page
+ * @param {'received' | 'high'} which
+ * @param {boolean} still
+ * @param {string} what
+ */
+function waitForFrames(page, which, still, what) {
+  return waitInPage(
+    page,
+    async ({ which, still }) => {
+      const room = document.querySelector('rtc-room');
+      const reports =
+        which === 'received'
+          ? [await room.getStats(room.participants.find((each) => !each.isLocal)?.id ?? '')]
+          : await Promise.all(window.labConnections.map((each) => each.getStats()));
+      let frames = 0;
+      let isCounted = false;
+      for (const report of reports) {
+        report?.forEach((stat) => {
+          if (stat.kind !== 'video') return;
+          if (which === 'received' && stat.type === 'inbound-rtp') frames += stat.framesDecoded;
+          if (which === 'high' && stat.type === 'outbound-rtp' && stat.rid === 'h') {
+            frames += stat.framesEncoded;
+            isCounted = true;
+          }
+        });
+      }
+      if (which === 'high' && !isCounted) return false;
+      const now = performance.now();
+      const counts = (window.labFrames ??= {});
+      const last = counts[which];
+      if (last?.frames === frames) return still && now - last.since > 2_000;
+      counts[which] = { frames, since: now };
+      return !still && last !== undefined;
+    },
+    { which, still },
+    what,
+    30_000,
+  );
+}
+
 describe('visitors in a room on Janus', () => {
   /** @type {LabStack} */
   let stack;
@@ -253,7 +297,11 @@ describe('visitors in a room on Janus', () => {
       prefix: 'sfu',
     });
     roomId = crypto.randomUUID();
-    pages = [await join(stack, roomId, 'a'), await join(stack, roomId, 'b', { firefox: true })];
+    const visit = { beforeLoad: keepPeerConnections };
+    pages = [
+      await join(stack, roomId, 'a', { visit }),
+      await join(stack, roomId, 'b', { firefox: true, visit }),
+    ];
     await waitForSfu(pages);
   });
   after(() => stack?.close());
@@ -290,8 +338,20 @@ describe('visitors in a room on Janus', () => {
     }
   });
 
-  it('a room scrolled out of sight receives no video through Janus until it is back', async () => {
-    for (const page of pages) {
+  it('a room scrolled out of sight receives no video through Janus until it is back, and the other encodes no full-size layer meanwhile', async () => {
+    // The other is featured, so large that it needs the full-size layer (the chat may be open).
+    const layouts = await Promise.all(
+      pages.map((page) =>
+        page.evaluate(() => {
+          const room = document.querySelector('rtc-room');
+          const layout = room.layout;
+          room.layout = 'speaker';
+          return layout;
+        }),
+      ),
+    );
+    for (const [index, page] of pages.entries()) {
+      const other = pages[1 - index];
       // The room is scrolled away below a host page three screens long.
       await page.evaluate(() => {
         const spacer = document.createElement('div');
@@ -299,32 +359,19 @@ describe('visitors in a room on Janus', () => {
         spacer.style.height = '300vh';
         document.querySelector('rtc-room').before(spacer);
       });
-      await waitInPage(
-        page,
-        async () => {
-          const room = document.querySelector('rtc-room');
-          const [, other] = room.participants;
-          const report = await room.getStats(other.id);
-          let frames = 0;
-          report?.forEach((stat) => {
-            if (stat.type === 'inbound-rtp' && stat.kind === 'video') frames += stat.framesDecoded;
-          });
-          // Still for two seconds on end: Janus sends this visitor no video.
-          let still = (window.labStill ??= { frames, since: performance.now() });
-          if (still.frames !== frames)
-            still = window.labStill = { frames, since: performance.now() };
-          return performance.now() - still.since > 2_000;
-        },
-        undefined,
-        'no video while the room is out of sight',
-        30_000,
-      );
-      await page.evaluate(() => {
-        document.getElementById('lab-spacer')?.remove();
-        delete window.labStill;
-      });
+      await waitForFrames(page, 'received', true, 'no video while the room is out of sight');
+      await waitForFrames(other, 'high', true, 'no full-size layer, which nobody needs, encoded');
+      await page.evaluate(() => document.getElementById('lab-spacer')?.remove());
       await assertVideosPlay(page, 1);
+      await waitForFrames(other, 'high', false, 'the full-size layer encoded again');
     }
+    await Promise.all(
+      pages.map((page, index) =>
+        page.evaluate((layout) => {
+          document.querySelector('rtc-room').layout = layout;
+        }, layouts[index]),
+      ),
+    );
   });
 
   it('a screen shared in Chromium reaches Firefox through Janus, and goes when it stops', async () => {

@@ -31,6 +31,24 @@ export const STUN_URL = `stun:${INTERNET.turn}:3478`;
 export const JANUS_URL = `ws://${INTERNET.server}:8188`;
 
 /**
+ * Runs in a page before its scripts: keeps every RTCPeerConnection the page makes, so that its
+ * traffic can be read whichever route made it (the element's `getStats` covers what it receives).
+ */
+export function keepPeerConnections() {
+  const Native = window.RTCPeerConnection;
+  /** @type {RTCPeerConnection[]} */
+  const made = [];
+  window.labConnections = made;
+  window.RTCPeerConnection = class extends Native {
+    /** @param {RTCConfiguration} [config] */
+    constructor(config) {
+      super(config);
+      made.push(this);
+    }
+  };
+}
+
+/**
  * Runs in a page before its scripts: a light visitor for rooms of a dozen on this machine's two
  * cores. Its camera sends 10 frames a second (Chromium's fake one gives 20), and its room is
  * 480 pixels wide (the page's own style says 960), so that the tiles of a large room ask Janus
