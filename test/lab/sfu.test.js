@@ -396,7 +396,7 @@ describe('visitors in a room on Janus', () => {
     await assertVideosPlay(firefox, 1);
   });
 
-  it('a visitor who comes once the room is on Janus sees everyone, named, and is seen', async () => {
+  it('a visitor who comes once the room is on Janus sees everyone, named, and the chat so far, is seen, and sends a picture both decode', async () => {
     const late = await join(stack, roomId, 'c');
     await waitForSfu([late]);
     await assertVideosPlay(late, 2);
@@ -408,6 +408,61 @@ describe('visitors in a room on Janus', () => {
         .sort(),
     );
     assert.deepEqual(names, ['a', 'b', 'c']);
+    // The history, from those who were there, through Janus's data channels.
+    await waitInPage(
+      late,
+      () => document.querySelector('rtc-room').messages.length >= 2,
+      undefined,
+      'the chat so far',
+    );
+    const history = (await readChatLines(late)).join('\n');
+    assert.match(history, /from chromium/);
+    assert.match(history, /from firefox/);
+    await late.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 300;
+      canvas.height = 200;
+      const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+      context.fillStyle = 'rgb(200, 30, 60)';
+      context.fillRect(0, 0, 300, 200);
+      context.fillStyle = 'rgb(10, 220, 90)';
+      context.fillRect(150, 100, 150, 100);
+      /** @type {Blob | null} */
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+      if (!blob) throw new Error('the canvas made no PNG');
+      await document.querySelector('rtc-room').sendImage(blob);
+    });
+    for (const page of pages) {
+      await waitInPage(
+        page,
+        () => document.querySelector('rtc-room').messages.some((m) => m.picture?.url),
+        undefined,
+        'the picture through Janus',
+      );
+      const decoded = await page.evaluate(async () => {
+        const message = document.querySelector('rtc-room').messages.find((m) => m.picture?.url);
+        const image = new Image();
+        image.src = message?.picture?.url ?? '';
+        await image.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = image.naturalWidth;
+        canvas.height = image.naturalHeight;
+        const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+        context.drawImage(image, 0, 0);
+        return {
+          width: image.naturalWidth,
+          topLeft: [...context.getImageData(10, 10, 1, 1).data],
+          bottomRight: [...context.getImageData(290, 190, 1, 1).data],
+          from: message?.senderName,
+        };
+      });
+      assert.deepEqual(decoded, {
+        width: 300,
+        topLeft: [200, 30, 60, 255],
+        bottomRight: [10, 220, 90, 255],
+        from: 'c',
+      });
+    }
     const errors = (await readEvents(late)).filter((event) => event.type === 'rtc-error');
     assert.deepEqual(errors, [], 'no failed peer-to-peer call is reported');
     await late.close();
