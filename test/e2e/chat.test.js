@@ -1,7 +1,16 @@
 // Chat between real visitors: text, a picture, history for a late joiner, and a hostile peer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readChatLines, startStack, visitRoom, waitForRemoteVideo, waitInPage } from './harness.js';
+import {
+  readChatLines,
+  readFirstPicture,
+  sendTwoColourPicture,
+  TWO_COLOUR_PICTURE,
+  startStack,
+  visitRoom,
+  waitForRemoteVideo,
+  waitInPage,
+} from './harness.js';
 
 /** @typedef {import('./harness.js').Page} Page */
 /** @typedef {import('./harness.js').Stack<true>} Stack */
@@ -126,56 +135,10 @@ describe('chat in a room', () => {
     const pages = [sender, ...receivers];
     try {
       for (const page of pages) await waitForRemoteVideo(page, 2);
-      await sender.evaluate(async () => {
-        const canvas = document.createElement('canvas');
-        canvas.width = 300;
-        canvas.height = 200;
-        const context = canvas.getContext('2d');
-        if (!context) throw new Error('no 2D canvas');
-        context.fillStyle = 'rgb(200, 30, 60)';
-        context.fillRect(0, 0, 300, 200);
-        context.fillStyle = 'rgb(10, 220, 90)';
-        context.fillRect(150, 100, 150, 100);
-        /** @type {Blob | null} */
-        const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-        if (!blob) throw new Error('the canvas made no PNG');
-        await document.querySelector('rtc-room').sendImage(blob);
-      });
+      await sendTwoColourPicture(sender);
       for (const page of receivers) {
-        await waitInPage(
-          page,
-          () => document.querySelector('rtc-room').messages.some((m) => m.picture?.url),
-          undefined,
-          'the picture',
-        );
-        const decoded = await page.evaluate(async () => {
-          const message = document.querySelector('rtc-room').messages.find((m) => m.picture?.url);
-          const url = message?.picture?.url;
-          if (!url) throw new Error('the picture is gone');
-          const image = new Image();
-          image.src = url;
-          await image.decode();
-          const canvas = document.createElement('canvas');
-          canvas.width = image.naturalWidth;
-          canvas.height = image.naturalHeight;
-          const context = canvas.getContext('2d');
-          if (!context) throw new Error('no 2D canvas');
-          context.drawImage(image, 0, 0);
-          return {
-            width: image.naturalWidth,
-            height: image.naturalHeight,
-            topLeft: [...context.getImageData(10, 10, 1, 1).data],
-            bottomRight: [...context.getImageData(290, 190, 1, 1).data],
-            from: message.senderName,
-          };
-        });
-        assert.deepEqual(decoded, {
-          width: 300,
-          height: 200,
-          topLeft: [200, 30, 60, 255],
-          bottomRight: [10, 220, 90, 255],
-          from: 'Painter',
-        });
+        const decoded = await readFirstPicture(page);
+        assert.deepEqual(decoded, { ...TWO_COLOUR_PICTURE, from: 'Painter' });
         const thumbnails = await page.evaluate(async () => {
           const room = document.querySelector('rtc-room');
           const toggle = room.shadowRoot.querySelector('[data-action="chat"]');

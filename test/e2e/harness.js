@@ -652,6 +652,72 @@ export async function readChatLines(page) {
   });
 }
 
+/** What `readFirstPicture` reads of the picture `sendTwoColourPicture` sends. */
+export const TWO_COLOUR_PICTURE = {
+  width: 300,
+  height: 200,
+  topLeft: [200, 30, 60, 255],
+  bottomRight: [10, 220, 90, 255],
+};
+
+/**
+ * Sends, from `page`'s room, a 300×200 PNG of two known colours: red, and green in its bottom
+ * right quarter (see `readFirstPicture`).
+ * @param {Page} page
+ */
+export function sendTwoColourPicture(page) {
+  return page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 300;
+    canvas.height = 200;
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2D canvas');
+    context.fillStyle = 'rgb(200, 30, 60)';
+    context.fillRect(0, 0, 300, 200);
+    context.fillStyle = 'rgb(10, 220, 90)';
+    context.fillRect(150, 100, 150, 100);
+    /** @type {Blob | null} */
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (!blob) throw new Error('the canvas made no PNG');
+    await document.querySelector('rtc-room').sendImage(blob);
+  });
+}
+
+/**
+ * Waits for the first picture in `page`'s chat and decodes it: its size, a pixel of each colour
+ * `sendTwoColourPicture` paints, and who sent it.
+ * @param {Page} page
+ */
+export async function readFirstPicture(page) {
+  await waitInPage(
+    page,
+    () => document.querySelector('rtc-room').messages.some((m) => m.picture?.url),
+    undefined,
+    'the picture',
+  );
+  return page.evaluate(async () => {
+    const message = document.querySelector('rtc-room').messages.find((m) => m.picture?.url);
+    const url = message?.picture?.url;
+    if (!url) throw new Error('the picture is gone');
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2D canvas');
+    context.drawImage(image, 0, 0);
+    return {
+      width: image.naturalWidth,
+      height: image.naturalHeight,
+      topLeft: [...context.getImageData(10, 10, 1, 1).data],
+      bottomRight: [...context.getImageData(290, 190, 1, 1).data],
+      from: message.senderName,
+    };
+  });
+}
+
 /**
  * The candidate pair each remote participant's connection uses now, from the element's
  * `getStats`: both ends' candidate types, and how this side reaches its TURN server.

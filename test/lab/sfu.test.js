@@ -9,6 +9,9 @@ import {
   assertAudioArrives,
   readChatLines,
   readEvents,
+  readFirstPicture,
+  sendTwoColourPicture,
+  TWO_COLOUR_PICTURE,
   visitRoom,
   waitForRemoteVideo,
   waitForJoin,
@@ -418,50 +421,10 @@ describe('visitors in a room on Janus', () => {
     const history = (await readChatLines(late)).join('\n');
     assert.match(history, /from chromium/);
     assert.match(history, /from firefox/);
-    await late.evaluate(async () => {
-      const canvas = document.createElement('canvas');
-      canvas.width = 300;
-      canvas.height = 200;
-      const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-      context.fillStyle = 'rgb(200, 30, 60)';
-      context.fillRect(0, 0, 300, 200);
-      context.fillStyle = 'rgb(10, 220, 90)';
-      context.fillRect(150, 100, 150, 100);
-      /** @type {Blob | null} */
-      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-      if (!blob) throw new Error('the canvas made no PNG');
-      await document.querySelector('rtc-room').sendImage(blob);
-    });
+    await sendTwoColourPicture(late);
     for (const page of pages) {
-      await waitInPage(
-        page,
-        () => document.querySelector('rtc-room').messages.some((m) => m.picture?.url),
-        undefined,
-        'the picture through Janus',
-      );
-      const decoded = await page.evaluate(async () => {
-        const message = document.querySelector('rtc-room').messages.find((m) => m.picture?.url);
-        const image = new Image();
-        image.src = message?.picture?.url ?? '';
-        await image.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = image.naturalWidth;
-        canvas.height = image.naturalHeight;
-        const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-        context.drawImage(image, 0, 0);
-        return {
-          width: image.naturalWidth,
-          topLeft: [...context.getImageData(10, 10, 1, 1).data],
-          bottomRight: [...context.getImageData(290, 190, 1, 1).data],
-          from: message?.senderName,
-        };
-      });
-      assert.deepEqual(decoded, {
-        width: 300,
-        topLeft: [200, 30, 60, 255],
-        bottomRight: [10, 220, 90, 255],
-        from: 'c',
-      });
+      const decoded = await readFirstPicture(page);
+      assert.deepEqual(decoded, { ...TWO_COLOUR_PICTURE, from: 'c' });
     }
     const errors = (await readEvents(late)).filter((event) => event.type === 'rtc-error');
     assert.deepEqual(errors, [], 'no failed peer-to-peer call is reported');
