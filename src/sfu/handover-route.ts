@@ -187,11 +187,16 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
     return this.sfu.peers.some((peer) => peer.id === peerId && peer.hasMedia);
   }
 
-  /** The peer as shown: through Janus once its stream plays there, else on the mesh. */
+  /**
+   * The peer as shown: through Janus once its stream plays there, else on the mesh; but through
+   * Janus at once when the mesh has not reached it (a newcomer to a room on Janus, whose calls
+   * nobody answers), so that its tile asks Janus for its video.
+   */
   private pick(peerId: string): RoutePeer | undefined {
     const viaSfu = this.sfu.peers.find((peer) => peer.id === peerId);
     if (viaSfu?.hasMedia || !this.mesh) return viaSfu ?? this.held.get(peerId);
-    return this.mesh.peers.find((peer) => peer.id === peerId) ?? this.held.get(peerId) ?? viaSfu;
+    const onMesh = this.mesh.peers.find((peer) => peer.id === peerId) ?? this.held.get(peerId);
+    return onMesh?.isShown || !viaSfu?.isShown ? (onMesh ?? viaSfu) : viaSfu;
   }
 
   /**

@@ -34,8 +34,12 @@ export class SfuPeer implements RoutePeer {
     return this.hello !== null;
   }
 
+  /**
+   * Shown from the moment it publishes, named once its hello comes: its tile asks Janus for its
+   * video, which a hello lost on the way (Janus drops frames to a channel not up yet) would hold.
+   */
   get isShown(): boolean {
-    return this.hello !== null || this.stream !== null;
+    return this.isLive || this.hello !== null || this.stream !== null;
   }
 
   get isReachable(): boolean {

@@ -6,6 +6,7 @@ import {
   HANDOVER_TIMEOUT_MS,
   HandoverRoute,
 } from '../../../src/sfu/handover-route.js';
+import { SfuPeer } from '../../../src/sfu/sfu-peer.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { FakeRoute, FakeSfu, meshPeer, sfuPeer } from '../support/fake-route.js';
 
@@ -56,6 +57,28 @@ describe('HandoverRoute', () => {
     expect(route.mode).to.equal('sfu');
     expect(told.filter(([type]) => type === 'mode')).to.deep.equal([['mode', 'sfu']]);
     expect(told.filter(([type]) => type === 'gone')).to.deep.equal([]);
+  });
+
+  it('shows a peer the mesh has not reached through Janus at once, so its tile asks for video', () => {
+    const unanswered = meshPeer('room-1_a', { isShown: false });
+    const { sfu, route } = handover([unanswered]);
+    sfu.connect();
+    expect(route.peers[0], 'nobody to show yet').to.equal(unanswered);
+    const viaSfu = sfuPeer('room-1_a', { hasMedia: false });
+    sfu.peers = [viaSfu];
+    expect(route.peers[0], 'named through Janus, before its first frame').to.equal(viaSfu);
+    expect(route.peers[0].isShown).to.equal(true);
+  });
+
+  it('shows a peer publishing on Janus before its hello comes, unnamed', () => {
+    const { sfu, route } = handover([meshPeer('room-1_a', { isShown: false })]);
+    sfu.connect();
+    const live = new SfuPeer('room-1_a');
+    live.isLive = true;
+    sfu.peers = [live];
+    expect(route.peers[0]).to.equal(live);
+    expect(live.isShown).to.equal(true);
+    expect(live.toParticipant().name).to.equal('');
   });
 
   it('keeps the stream a tile was given, moving the tracks from Janus into it', () => {
