@@ -196,7 +196,8 @@ export class HandoverRoute extends Emitter<MediaRouteEvents> implements MediaRou
     const viaSfu = this.sfu.peers.find((peer) => peer.id === peerId);
     if (viaSfu?.hasMedia || !this.mesh) return viaSfu ?? this.held.get(peerId);
     const onMesh = this.mesh.peers.find((peer) => peer.id === peerId) ?? this.held.get(peerId);
-    return onMesh?.isShown || !viaSfu?.isShown ? (onMesh ?? viaSfu) : viaSfu;
+    if (viaSfu?.isShown && !onMesh?.isShown) return viaSfu;
+    return onMesh ?? viaSfu;
   }
 
   /**

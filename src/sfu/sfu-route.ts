@@ -270,16 +270,17 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
 
   /** Encodes only the layers someone in the room needs now. */
   private updateEncodings(): void {
-    const requests = this.peers.filter((peer) => peer.isLive).map((peer) => peer.id);
-    const active = activeEncodings(requests.map((id) => this.requestsOfUs.get(id)));
+    const live = this.peers.filter((peer) => peer.isLive);
+    const active = activeEncodings(live.map((peer) => this.requestsOfUs.get(peer.id)));
     this.encodingsSet = this.encodingsSet.then(async () => {
       const sender = this.connection?.senders.video;
-      const parameters = sender?.getParameters();
-      const encodings = parameters?.encodings ?? [];
+      if (!sender) return;
+      const parameters = sender.getParameters();
+      const { encodings } = parameters;
       if (encodings.length !== active.length || encodings.every((e, i) => e.active === active[i]))
         return;
       encodings.forEach((encoding, index) => (encoding.active = active[index]));
-      await sender!.setParameters(parameters!).catch(() => undefined);
+      await sender.setParameters(parameters).catch(() => undefined);
     });
   }
 
