@@ -186,10 +186,17 @@ describe('a call', () => {
         undefined,
         'the room to fill the screen',
       );
-      const label = await ada.$eval('rtc-room >>> [data-action="fullscreen"]', (b) =>
-        b.getAttribute('aria-label'),
+      // The button is drawn anew after the document's fullscreenchange, a frame after the element.
+      await waitInPage(
+        ada,
+        () =>
+          document
+            .querySelector('rtc-room')
+            .shadowRoot.querySelector('[data-action="fullscreen"]')
+            .getAttribute('aria-label') === 'Exit full screen',
+        undefined,
+        'the button to offer to leave full screen',
       );
-      assert.equal(label, 'Exit full screen');
       const [remote] = await waitForRemoteVideo(ada, 1);
       assert.ok(remote.advanced, 'the video goes on in full screen');
     } finally {
