@@ -40,7 +40,7 @@ export const RECONNECT_WINDOW_MS = 20_000;
 export const FIRST_FRAME_WAIT_MS = 5_000;
 
 const FRAME_POLL_MS = 100;
-const FIRST_FRAMES = 5;
+const NEW_STREAM: StreamLayer = { substream: 0, send: true };
 const HELLO_RETRY_MS = 1_000;
 const CHANNEL_LABEL = 'rtc-room';
 const PATH_REFRESH_MS = 2_000;
@@ -239,10 +239,11 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       const shown = tiles.find(({ tile }) => tile.kind === 'participant' && tile.id === peer.id);
       // A camera that is off needs no video (its tile shows a placeholder), nor a tile unseen.
       const isSeen = shown && peer.hello?.video !== false && this.onScreen.isSeen(peer.id);
-      const width = isSeen ? shown.rect.width : null;
-      const layer = layerFor(width, ratio);
-      this.request(peer.id, layer.send ? layer.substream : -1);
       const last = connection.layers.get(mid);
+      // A new stream whose tile is not drawn yet starts low rather than paused: resumed at the
+      // render, its first frame would wait for one more keyframe.
+      const layer = shown || last ? layerFor(isSeen ? shown.rect.width : null, ratio) : NEW_STREAM;
+      this.request(peer.id, layer.send ? layer.substream : -1);
       if (last?.send === layer.send && (!layer.send || last.substream === layer.substream))
         continue;
       connection.layers.set(mid, layer);
@@ -303,9 +304,14 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     const { clock, openSocket, selfId } = this.options;
     let session: JanusSession | null = null;
     try {
-      const iceServers = await this.options.iceServers();
-      session = await JanusSession.connect(ticket.url, { token: ticket.token, clock, openSocket });
-      if (this.isClosed) throw new Error('closed');
+      // Fetched while the socket opens: each is a round trip of the join.
+      const [ice, opened] = await Promise.allSettled([
+        this.options.iceServers(),
+        JanusSession.connect(ticket.url, { token: ticket.token, clock, openSocket }),
+      ]);
+      if (opened.status === 'fulfilled') session = opened.value;
+      if (ice.status === 'rejected' || !session || this.isClosed) throw new Error('not connected');
+      const iceServers = ice.value;
       const connection = this.openConnection(session, iceServers);
       this.connection = connection;
       session.onClose(() => {
@@ -523,18 +529,15 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
     this.emit('update', peer);
   }
 
-  // The first frames (or, for sound alone, the first packet) of a stream from Janus.
+  // The first frame (or, for sound alone, the first packet) of a stream from Janus.
   private async whenFlowing(receiver: RTCRtpReceiver | undefined): Promise<void> {
     const deadline = this.clock.now() + FIRST_FRAME_WAIT_MS;
     while (receiver && this.clock.now() < deadline && !this.isClosed) {
       const report = await receiver.getStats().catch(() => null);
       for (const stat of report?.values() ?? []) {
         if (stat.type !== 'inbound-rtp') continue;
-        // A few frames: the first ones may be of another layer than the one its tile asked for.
         const frames = stat.framesDecoded ?? 0;
-        if (frames >= FIRST_FRAMES || (stat.kind === 'audio' && stat.packetsReceived > 0)) {
-          return;
-        }
+        if (frames > 0 || (stat.kind === 'audio' && stat.packetsReceived > 0)) return;
       }
       await new Promise((resolve) =>
         this.clock.setTimeout(() => resolve(undefined), FRAME_POLL_MS),

@@ -196,6 +196,47 @@ describe('SfuRoute', () => {
     expect(greetings()).to.equal(before + 2);
   });
 
+  it('starts a new stream low, not paused, until its tile is drawn; then the tile sets its layer', async () => {
+    const { route, socket } = await connectedRoute();
+    const configured = () =>
+      socket.sent
+        .filter((frame) => (frame.body as { request?: string })?.request === 'configure')
+        .map((frame) => (frame.body as { streams: unknown }).streams);
+    socket.deliver({
+      ...pluginEvent(
+        {
+          videoroom: 'updated',
+          streams: [
+            { mid: '0', type: 'data', feed_id: OTHER, active: true },
+            { mid: '1', type: 'video', feed_id: OTHER, feed_mid: '1', active: true },
+          ],
+        },
+        { type: 'offer', sdp: 'o2' },
+      ),
+      sender: 20,
+    });
+    await settle();
+    await settle();
+    socket.answer('start', pluginEvent({ started: 'ok' }));
+    await settle();
+    expect(configured()).to.deep.equal([[{ mid: '1', send: true, substream: 0 }]]);
+    const answerConfigure = async () => {
+      socket.answer('configure', pluginEvent({ configured: 'ok' }));
+      await settle();
+    };
+    await answerConfigure();
+    route.showTiles([
+      { tile: { kind: 'participant', id: OTHER }, rect: { width: 600, height: 338 } },
+    ]);
+    await answerConfigure();
+    route.showTiles([]);
+    await answerConfigure();
+    expect(configured().slice(1)).to.deep.equal([
+      [{ mid: '1', send: true, substream: 2 }],
+      [{ mid: '1', send: false }],
+    ]);
+  });
+
   it('renews the token in place, and reports a lost Janus once, keeping the peers', async () => {
     const { route, clock, socket, subscriber, log } = await connectedRoute();
     route.take({ event: 'sfu', ticket: { ...TICKET, token: 'token-2' } });
@@ -208,5 +249,35 @@ describe('SfuRoute', () => {
     expect(subscriber.isClosed).to.equal(true);
     expect(route.peers[0].toParticipant().connection?.state).to.equal('reconnecting');
     expect(log.some(([type]) => type === 'gone')).to.equal(false);
+  });
+
+  it('closes the Janus session it opened when the ICE servers cannot be had, and says so once', async () => {
+    const sockets: FakeJanusSocket[] = [];
+    const route = new SfuRoute({
+      selfId: SELF,
+      hello: () => ({ v: 1, type: 'hello', name: 'Me', audio: true, video: true }),
+      media: { outgoing: new MediaStream(), screen: null },
+      iceServers: () => Promise.reject(new Error('the server is away')),
+      iceTransportPolicy: 'all',
+      clock: new FakeClock(),
+      openSocket: (url) => {
+        const socket = new FakeJanusSocket(url);
+        sockets.push(socket);
+        return socket;
+      },
+      createPeerConnection: () => new FakePeerConnection() as unknown as RTCPeerConnection,
+    });
+    const errors: string[] = [];
+    route.on('error', (error) => errors.push(error.code));
+    route.take({ event: 'sfu', ticket: TICKET });
+    await settle();
+    sockets[0].open();
+    await settle();
+    sockets[0].answer('create', { janus: 'success', data: { id: 1 } });
+    await settle();
+    await settle();
+    expect(sockets[0].isClosed).to.equal(true);
+    expect(errors).to.deep.equal(['sfu-lost']);
+    expect(route.isConnected).to.equal(false);
   });
 });
