@@ -193,7 +193,7 @@ describe('a call', () => {
           document
             .querySelector('rtc-room')
             .shadowRoot.querySelector('[data-action="fullscreen"]')
-            .getAttribute('aria-label') === 'Exit full screen',
+            ?.getAttribute('aria-label') === 'Exit full screen',
         undefined,
         'the button to offer to leave full screen',
       );
