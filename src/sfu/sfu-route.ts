@@ -350,10 +350,9 @@ export class SfuRoute extends Emitter<MediaRouteEvents> implements MediaRoute {
       this.watchReturn();
       this.refreshPaths();
     } catch {
-      // Closed also when the route closed meanwhile: its keepalive would hold it on Janus.
-      session?.close();
       if (this.isClosed) return;
       // Reported as `sfu-lost`: the next ticket tries again.
+      session?.close();
       this.lose();
     } finally {
       this.isConnecting = false;
